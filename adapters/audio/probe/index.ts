@@ -1,0 +1,1 @@
+export { MusicMetadataAudioProbe, sniffAudioFormat } from './music-metadata.audio-probe';

@@ -1,0 +1,142 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { CallsightError } from '../../../core/shared/errors';
+import type { AudioLocation, AudioStore, ByteRange, StoredAudio } from '../../../core/recordings/audio-store.port';
+import type { KeyVault } from '../../../core/recordings/key-vault.port';
+import {
+  HEADER_BYTES,
+  NONCE_BYTES,
+  TAG_BYTES,
+  DEFAULT_CHUNK_BYTES,
+  chunkOffset,
+  chunkPlainLength,
+  decodeHeader,
+  decryptChunk,
+  encryptContainer,
+} from './chunked-cipher';
+
+const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * Encrypted audio on the local file system: one chunked AES-256-GCM container per recording under
+ * `<root>/<tenant>/<2-char shard>/<recordingId>.csa`, each under its own data key from the KeyVault.
+ * Writes go to a temp file, are fsynced, renamed into place, and the directory is fsynced.
+ */
+export class EncryptedFsAudioStore implements AudioStore {
+  constructor(
+    private readonly root: string,
+    private readonly keys: KeyVault,
+    private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+  ) {}
+
+  pathFor(tenantId: string, recordingId: string): string {
+    if (!SAFE_ID.test(tenantId) || !SAFE_ID.test(recordingId)) {
+      throw new CallsightError('VALIDATION_FAILED', 'Recording ids use letters, digits, "-" and "_" only');
+    }
+    return join(this.root, tenantId, recordingId.slice(-2), `${recordingId}.csa`);
+  }
+
+  async write(tenantId: string, recordingId: string, audio: Uint8Array): Promise<StoredAudio> {
+    const keyId = `k_${randomUUID().replaceAll('-', '')}`;
+    const dataKey = await this.keys.createDataKey(tenantId, keyId);
+    const file = this.pathFor(tenantId, recordingId);
+    await mkdir(dirname(file), { recursive: true });
+    const tmp = `${file}.${randomUUID()}.tmp`;
+    const handle = await open(tmp, 'wx', 0o600);
+    try {
+      for (const part of encryptContainer(dataKey, recordingId, audio, this.chunkBytes)) {
+        await handle.write(part);
+      }
+      await handle.sync();
+    } catch (error) {
+      await handle.close();
+      await rm(tmp, { force: true });
+      await this.keys.destroyDataKey(tenantId, keyId);
+      throw error;
+    } finally {
+      dataKey.fill(0);
+    }
+    await handle.close();
+    await rename(tmp, file);
+    await fsyncDirectory(dirname(file));
+    const sha256 = createHash('sha256').update(audio).digest('hex');
+    return { bytes: audio.byteLength, sha256, keyId };
+  }
+
+  async *read(location: AudioLocation, range?: ByteRange): AsyncIterable<Uint8Array> {
+    const dataKey = await this.keys.getDataKey(location.tenantId, location.keyId);
+    const file = this.pathFor(location.tenantId, location.recordingId);
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch (cause) {
+      throw new CallsightError('RECORDING_GONE', 'The audio file is not in the store', { cause });
+    }
+    try {
+      const header = Buffer.alloc(HEADER_BYTES);
+      const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+      if (bytesRead !== HEADER_BYTES) throw new CallsightError('RECORDING_INTEGRITY', 'Stored audio header is truncated');
+      const layout = decodeHeader(header);
+      if (layout.plainLength !== location.bytes) {
+        throw new CallsightError('RECORDING_INTEGRITY', 'Stored audio length does not match the catalogue');
+      }
+      if (layout.plainLength === 0) return;
+      const start = range?.start ?? 0;
+      const end = range?.end ?? layout.plainLength - 1;
+      if (start < 0 || end >= layout.plainLength || start > end) {
+        throw new CallsightError('RANGE_NOT_SATISFIABLE', 'The requested range is outside the recording');
+      }
+      const first = Math.floor(start / layout.chunkBytes);
+      const last = Math.floor(end / layout.chunkBytes);
+      for (let index = first; index <= last; index++) {
+        const sealedLength = NONCE_BYTES + chunkPlainLength(layout, index) + TAG_BYTES;
+        const sealed = Buffer.alloc(sealedLength);
+        const got = await handle.read(sealed, 0, sealedLength, chunkOffset(layout, index));
+        const plain = decryptChunk(dataKey, location.recordingId, header, layout, index, sealed.subarray(0, got.bytesRead));
+        const chunkStart = index * layout.chunkBytes;
+        const from = Math.max(start - chunkStart, 0);
+        const to = Math.min(end - chunkStart + 1, plain.length);
+        yield plain.subarray(from, to);
+      }
+      if (last === layout.chunkCount - 1) {
+        const size = (await handle.stat()).size;
+        if (size !== chunkOffset(layout, layout.chunkCount)) {
+          throw new CallsightError('RECORDING_INTEGRITY', 'Stored audio has trailing bytes');
+        }
+      }
+    } finally {
+      dataKey.fill(0);
+      await handle.close();
+    }
+  }
+
+  async exists(location: AudioLocation): Promise<boolean> {
+    try {
+      await stat(this.pathFor(location.tenantId, location.recordingId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async remove(location: AudioLocation): Promise<void> {
+    const file = this.pathFor(location.tenantId, location.recordingId);
+    await rm(file, { force: true });
+    await fsyncDirectory(dirname(file)).catch(() => undefined);
+  }
+
+  async discard(location: AudioLocation): Promise<void> {
+    await this.keys.destroyDataKey(location.tenantId, location.keyId);
+    await this.remove(location);
+  }
+}
+
+async function fsyncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

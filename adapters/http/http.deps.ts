@@ -1,0 +1,49 @@
+import type { AuditEventInput } from '../../core/audit/audit-chain';
+import type { Clock } from '../../core/shared/clock.port';
+import type { Principal } from '../../core/access/access.policy';
+import type { AudioStore } from '../../core/recordings/audio-store.port';
+import type { CallRepository } from '../../core/recordings/call-repository.port';
+import type { IngestResult } from '../../core/recordings/ingest-call';
+import type { TelephonyWebhookHandler } from '../../core/recordings/telephony.port';
+import type { PlaybackTokens, TokenService } from './token-service';
+import type { CallScreening } from './call-view';
+
+/** One access to record in the audit trail; the recorder stamps the time and chains it. */
+export type AuditEntry = Omit<AuditEventInput, 'at'>;
+
+export type AuditRecorder = (entry: AuditEntry) => Promise<void>;
+
+export interface HttpConfig {
+  /** Largest accepted audio upload, in bytes. */
+  readonly maxAudioBytes: number;
+  /** Base URL the hub is reached at from outside (for signed playback URLs and webhook signatures). */
+  readonly publicUrl?: string;
+  /** Requests per minute per client address. */
+  readonly rateLimitPerMinute: number;
+  readonly logLevel: string;
+}
+
+/** Everything the HTTP adapter needs, wired by bin/. */
+export interface HttpDeps {
+  readonly config: HttpConfig;
+  readonly calls: CallRepository;
+  readonly audio: AudioStore;
+  readonly clock: Clock;
+  readonly tokens: TokenService;
+  readonly playback: PlaybackTokens;
+  readonly ingest: (tenantId: string, metadata: unknown, audio: Uint8Array) => Promise<IngestResult>;
+  readonly telephony: ReadonlyMap<string, TelephonyWebhookHandler>;
+  readonly audit: AuditRecorder;
+  /** Screening summary per call id (flags and risk), once analysis has run. */
+  readonly screening?: (tenantId: string, callIds: readonly string[]) => Promise<ReadonlyMap<string, CallScreening>>;
+  /** Extra route modules (transcripts, audit, exports, retention...) registered after the core routes. */
+  readonly plugins?: readonly HttpPlugin[];
+}
+
+export type HttpPlugin = (app: import('fastify').FastifyInstance, helpers: HttpHelpers) => void | Promise<void>;
+
+/** Shared helpers handed to route modules so that every route authenticates and audits the same way. */
+export interface HttpHelpers {
+  authenticate(request: import('fastify').FastifyRequest): Promise<Principal>;
+  audit: AuditRecorder;
+}

@@ -1,0 +1,1 @@
+export { FileKeyVault } from './file-key-vault';

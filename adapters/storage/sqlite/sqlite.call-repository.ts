@@ -1,0 +1,278 @@
+import type Database from 'better-sqlite3';
+import { CallsightError } from '../../../core/shared/errors';
+import type { Agent, Call, CallStatus, CrmLink, Tenant } from '../../../core/recordings/call';
+import type {
+  CallFilter,
+  CallRepository,
+  CallScope,
+  InsertCallOutcome,
+  NewJob,
+  NewOutboxMessage,
+  Page,
+  PageRequest,
+} from '../../../core/recordings/call-repository.port';
+
+interface CallRow {
+  tenant_id: string;
+  id: string;
+  provider: string;
+  provider_call_id: string;
+  channel: Call['channel'];
+  direction: Call['direction'];
+  started_at: string;
+  ended_at: string;
+  duration_s: number;
+  agent_id: string | null;
+  team: string | null;
+  queue: string | null;
+  customer_phone: string | null;
+  inquiry_type: string | null;
+  tags_json: string;
+  csat: number | null;
+  crm_links_json: string;
+  status: CallStatus;
+  rec_format: 'wav' | 'mp3' | null;
+  rec_bytes: number | null;
+  rec_sha256: string | null;
+  rec_channels: number | null;
+  rec_duration_s: number | null;
+  rec_key_id: string | null;
+  created_at: string;
+}
+
+export function rowToCall(row: CallRow): Call {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    provider: row.provider,
+    providerCallId: row.provider_call_id,
+    channel: row.channel,
+    direction: row.direction,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationS: row.duration_s,
+    agentId: row.agent_id,
+    team: row.team,
+    queue: row.queue,
+    customerPhone: row.customer_phone,
+    inquiryType: row.inquiry_type,
+    tags: JSON.parse(row.tags_json) as string[],
+    csat: row.csat,
+    crmLinks: JSON.parse(row.crm_links_json) as CrmLink[],
+    status: row.status,
+    recording:
+      row.rec_format && row.rec_key_id
+        ? {
+            format: row.rec_format,
+            bytes: row.rec_bytes ?? 0,
+            sha256: row.rec_sha256 ?? '',
+            channels: row.rec_channels ?? 1,
+            durationS: row.rec_duration_s ?? row.duration_s,
+            keyId: row.rec_key_id,
+          }
+        : null,
+    createdAt: row.created_at,
+  };
+}
+
+/** Opaque keyset cursor over (started_at DESC, id DESC). */
+export function encodeCursor(startedAt: string, id: string): string {
+  return Buffer.from(JSON.stringify([startedAt, id]), 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+      return [value[0], value[1]];
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new CallsightError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
+}
+
+/** Appends the scope as SQL so that unreachable calls never enter counting or paging. */
+export function scopeSql(scope: CallScope, alias: string, params: unknown[]): string {
+  if (scope.kind === 'all') return '1 = 1';
+  if (scope.kind === 'none') return '1 = 0';
+  const parts: string[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    parts.push(`${alias}.${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  inList('agent_id', scope.agentIds);
+  inList('team', scope.teams);
+  inList('queue', scope.queues);
+  if (scope.reviewerId) {
+    parts.push(
+      `EXISTS (SELECT 1 FROM review_assignments ra WHERE ra.tenant_id = ${alias}.tenant_id AND ra.call_id = ${alias}.id AND ra.reviewer_id = ?)`,
+    );
+    params.push(scope.reviewerId);
+  }
+  return parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`;
+}
+
+/** CallRepository on SQLite (better-sqlite3): synchronous statements behind the async port. */
+export class SqliteCallRepository implements CallRepository {
+  constructor(private readonly db: Database.Database) {}
+
+  async upsertTenant(tenant: Tenant): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO tenants (id, name, default_region, industry, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_region = excluded.default_region, industry = excluded.industry`,
+      )
+      .run(tenant.id, tenant.name, tenant.defaultRegion, tenant.industry, tenant.createdAt);
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | null> {
+    const row = this.db.prepare('SELECT * FROM tenants WHERE id = ?').get(tenantId) as
+      | { id: string; name: string; default_region: string; industry: Tenant['industry']; created_at: string }
+      | undefined;
+    return row
+      ? { id: row.id, name: row.name, defaultRegion: row.default_region, industry: row.industry, createdAt: row.created_at }
+      : null;
+  }
+
+  async listTenants(): Promise<readonly Tenant[]> {
+    const rows = this.db.prepare('SELECT id FROM tenants ORDER BY id').all() as { id: string }[];
+    const tenants: Tenant[] = [];
+    for (const row of rows) {
+      const tenant = await this.getTenant(row.id);
+      if (tenant) tenants.push(tenant);
+    }
+    return tenants;
+  }
+
+  async upsertAgent(agent: Agent): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO agents (tenant_id, id, name, team, seniority, hired_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, team = excluded.team,
+           seniority = excluded.seniority, hired_at = excluded.hired_at`,
+      )
+      .run(agent.tenantId, agent.id, agent.name, agent.team, agent.seniority, agent.hiredAt);
+  }
+
+  async listAgents(tenantId: string): Promise<readonly Agent[]> {
+    const rows = this.db.prepare('SELECT * FROM agents WHERE tenant_id = ? ORDER BY id').all(tenantId) as {
+      tenant_id: string;
+      id: string;
+      name: string;
+      team: string;
+      seniority: Agent['seniority'];
+      hired_at: string;
+    }[];
+    return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at }));
+  }
+
+  async findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null> {
+    const row = this.db
+      .prepare('SELECT * FROM calls WHERE tenant_id = ? AND provider = ? AND provider_call_id = ?')
+      .get(tenantId, provider, providerCallId) as CallRow | undefined;
+    return row ? rowToCall(row) : null;
+  }
+
+  async insertCall(
+    call: Call,
+    effects?: { outbox?: readonly NewOutboxMessage[]; jobs?: readonly NewJob[] },
+  ): Promise<InsertCallOutcome> {
+    const insert = this.db.transaction((): InsertCallOutcome => {
+      const rec = call.recording;
+      const result = this.db
+        .prepare(
+          `INSERT INTO calls (tenant_id, id, provider, provider_call_id, channel, direction, started_at, ended_at, duration_s,
+             agent_id, team, queue, customer_phone, inquiry_type, tags_json, csat, crm_links_json, status,
+             rec_format, rec_bytes, rec_sha256, rec_channels, rec_duration_s, rec_key_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, (SELECT team FROM agents WHERE tenant_id = ? AND id = ?)),
+             ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (tenant_id, provider, provider_call_id) DO NOTHING`,
+        )
+        .run(
+          call.tenantId, call.id, call.provider, call.providerCallId, call.channel, call.direction, call.startedAt,
+          call.endedAt, call.durationS, call.agentId, call.team ?? null, call.tenantId, call.agentId, call.queue,
+          call.customerPhone, call.inquiryType, JSON.stringify(call.tags), call.csat, JSON.stringify(call.crmLinks),
+          call.status, rec?.format ?? null, rec?.bytes ?? null, rec?.sha256 ?? null, rec?.channels ?? null,
+          rec?.durationS ?? null, rec?.keyId ?? null, call.createdAt,
+        );
+      if (result.changes === 0) {
+        const existing = this.db
+          .prepare('SELECT * FROM calls WHERE tenant_id = ? AND provider = ? AND provider_call_id = ?')
+          .get(call.tenantId, call.provider, call.providerCallId) as CallRow;
+        return { inserted: false, call: rowToCall(existing) };
+      }
+      const tagStmt = this.db.prepare('INSERT OR IGNORE INTO call_tags (tenant_id, call_id, tag, started_at) VALUES (?, ?, ?, ?)');
+      for (const tag of call.tags) tagStmt.run(call.tenantId, call.id, tag, call.startedAt);
+      const now = call.createdAt;
+      const outboxStmt = this.db.prepare(
+        `INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const m of effects?.outbox ?? []) outboxStmt.run(m.id, m.tenantId, m.kind, JSON.stringify(m.payload), now, now, now);
+      const jobStmt = this.db.prepare(
+        `INSERT INTO jobs (id, tenant_id, kind, payload_json, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      );
+      for (const j of effects?.jobs ?? []) jobStmt.run(j.id, j.tenantId, j.kind, JSON.stringify(j.payload), now, now, now);
+      const stored = this.db.prepare('SELECT * FROM calls WHERE tenant_id = ? AND id = ?').get(call.tenantId, call.id) as CallRow;
+      return { inserted: true, call: rowToCall(stored) };
+    });
+    return insert.immediate();
+  }
+
+  async getCall(tenantId: string, callId: string, scope: CallScope): Promise<Call | null> {
+    const params: unknown[] = [tenantId, callId];
+    const where = scopeSql(scope, 'c', params);
+    const row = this.db.prepare(`SELECT c.* FROM calls c WHERE c.tenant_id = ? AND c.id = ? AND ${where}`).get(...params) as
+      | CallRow
+      | undefined;
+    return row ? rowToCall(row) : null;
+  }
+
+  async listCalls(tenantId: string, filter: CallFilter, scope: CallScope, page: PageRequest): Promise<Page<Call>> {
+    const params: unknown[] = [tenantId];
+    const where: string[] = ['c.tenant_id = ?'];
+    let from = 'calls c';
+    if (filter.tag !== undefined) {
+      from = 'call_tags t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id';
+      where.unshift('t.tenant_id = ? AND t.tag = ?');
+      params.unshift(tenantId, filter.tag);
+    }
+    const add = (sql: string, value: unknown) => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (filter.from !== undefined) add('c.started_at >= ?', filter.from);
+    if (filter.to !== undefined) add('c.started_at < ?', filter.to);
+    if (filter.agentId !== undefined) add('c.agent_id = ?', filter.agentId);
+    if (filter.customerPhone !== undefined) add('c.customer_phone = ?', filter.customerPhone);
+    if (filter.direction !== undefined) add('c.direction = ?', filter.direction);
+    if (filter.channel !== undefined) add('c.channel = ?', filter.channel);
+    if (filter.inquiryType !== undefined) add('c.inquiry_type = ?', filter.inquiryType);
+    if (filter.status !== undefined) add('c.status = ?', filter.status);
+    if (page.cursor !== undefined) {
+      const [startedAt, id] = decodeCursor(page.cursor);
+      where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
+      params.push(startedAt, startedAt, id);
+    }
+    where.push(scopeSql(scope, 'c', params));
+    const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT ?`;
+    params.push(page.limit + 1);
+    const rows = this.db.prepare(sql).all(...params) as CallRow[];
+    const items = rows.slice(0, page.limit).map(rowToCall);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.startedAt, last.id) : null };
+  }
+
+  async countCalls(tenantId: string): Promise<number> {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+  }
+
+  async updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void> {
+    this.db.prepare('UPDATE calls SET status = ? WHERE tenant_id = ? AND id = ?').run(status, tenantId, callId);
+  }
+
+  async setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void> {
+    this.db.prepare('UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(links), tenantId, callId);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { loadConfig } from '../config';
+import { openHub } from '../hub';
+import { seedDemo } from '../seed/demo-data';
+
+export function registerSeedCommand(program: Command): void {
+  program
+    .command('seed')
+    .description('seed the demo tenant with agents, customers and calls with real audio (idempotent)')
+    .option('--calls <n>', 'number of calls', '220')
+    .action(async (opts: { calls: string }) => {
+      const calls = Number(opts.calls);
+      if (!Number.isInteger(calls) || calls < 10 || calls > 100_000) throw new Error('--calls must be an integer 10..100000');
+      const hub = openHub(loadConfig());
+      const bar = new SingleBar({ format: 'seeding demo {bar} {value}/{total} calls', stream: process.stderr }, Presets.shades_classic);
+      try {
+        bar.start(calls, 0);
+        const report = await seedDemo(hub, { calls, onProgress: (done) => bar.update(done) });
+        bar.stop();
+        process.stderr.write(
+          `demo tenant: ${report.calls} calls (${report.misdials} misdials), ${report.agents} agents, ${report.customers} customers\n`,
+        );
+      } finally {
+        bar.stop();
+        hub.close();
+      }
+    });
+}

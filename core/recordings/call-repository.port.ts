@@ -1,0 +1,84 @@
+import type { Agent, Call, CallStatus, Channel, CrmLink, Direction, Tenant } from './call';
+
+/** Filters of the call list; every field narrows the result (AND). Instants are ISO-8601 UTC. */
+export interface CallFilter {
+  readonly from?: string;
+  readonly to?: string;
+  readonly agentId?: string;
+  readonly customerPhone?: string;
+  readonly direction?: Direction;
+  readonly channel?: Channel;
+  readonly inquiryType?: string;
+  readonly tag?: string;
+  readonly status?: CallStatus;
+}
+
+/**
+ * Which calls a reader may reach, applied inside the query so that a call outside it is never counted,
+ * paged or returned. `all` is the whole tenant; the other fields are ORed together.
+ */
+export type CallScope =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'restricted';
+      readonly agentIds?: readonly string[];
+      readonly teams?: readonly string[];
+      readonly queues?: readonly string[];
+      /** Calls assigned to this reviewer for QA review. */
+      readonly reviewerId?: string;
+    };
+
+export interface PageRequest {
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Opaque; null on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** A message written in the same transaction as the call, drained later by a worker (invariant 1). */
+export interface NewOutboxMessage {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly kind: string;
+  readonly payload: unknown;
+}
+
+/** A job queued in the same transaction as the call (transcription, analysis, CRM sync...). */
+export interface NewJob {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly kind: string;
+  readonly payload: unknown;
+}
+
+export type InsertCallOutcome = { readonly inserted: true; readonly call: Call } | { readonly inserted: false; readonly call: Call };
+
+/**
+ * Durable store of tenants, agents and call metadata. Every read takes the tenant id and a scope;
+ * no method returns data of another tenant.
+ */
+export interface CallRepository {
+  upsertTenant(tenant: Tenant): Promise<void>;
+  getTenant(tenantId: string): Promise<Tenant | null>;
+  listTenants(): Promise<readonly Tenant[]>;
+
+  upsertAgent(agent: Agent): Promise<void>;
+  listAgents(tenantId: string): Promise<readonly Agent[]>;
+
+  findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null>;
+  /**
+   * Inserts the call together with its outbox messages and jobs, atomically. When (tenant, provider,
+   * providerCallId) already exists nothing is written and the existing call is returned.
+   */
+  insertCall(call: Call, effects?: { outbox?: readonly NewOutboxMessage[]; jobs?: readonly NewJob[] }): Promise<InsertCallOutcome>;
+  getCall(tenantId: string, callId: string, scope: CallScope): Promise<Call | null>;
+  listCalls(tenantId: string, filter: CallFilter, scope: CallScope, page: PageRequest): Promise<Page<Call>>;
+  countCalls(tenantId: string): Promise<number>;
+  updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void>;
+  setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void>;
+}
