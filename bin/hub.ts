@@ -5,7 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock, IdGenerator } from '../core/shared/clock.port';
 import { ingestCall, type IngestResult } from '../core/recordings/ingest-call';
 import type { Tenant } from '../core/recordings/call';
-import { openSqliteDatabase, SqliteAuditLog, SqliteCallRepository, SqliteProviderAccounts } from '../adapters/storage/sqlite';
+import { openSqliteDatabase, SqliteAuditLog, SqliteCallRepository, SqliteJobQueue, SqliteProviderAccounts } from '../adapters/storage/sqlite';
+import { JobRunner } from './workers';
+import type { Call } from '../core/recordings/call';
+import type { NewJob, NewOutboxMessage } from '../core/recordings/call-repository.port';
 import { FileKeyVault } from '../adapters/keys/file';
 import { EncryptedFsAudioStore } from '../adapters/blob/encrypted-fs';
 import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
@@ -41,6 +44,15 @@ export interface Hub {
   readonly tokens: TokenService;
   readonly playback: PlaybackTokens;
   readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly jobQueue: SqliteJobQueue;
+  /** In-process workers; capabilities register their job kinds here. */
+  readonly jobs: JobRunner;
+  /** Work queued atomically with every newly stored call (transcription, CRM sync...). */
+  onCallStored(hook: (call: Call) => { jobs?: NewJob[]; outbox?: NewOutboxMessage[] }): void;
+  /** Hooks that remove everything derived from a call (transcript, analysis, search entries) when it is deleted. */
+  onCallPurge(hook: (tenantId: string, callId: string) => Promise<void>): void;
+  purgeDerived(tenantId: string, callId: string): Promise<void>;
   ingest(tenantId: string, metadata: unknown, audio: Uint8Array): Promise<IngestResult>;
   audit(entry: AuditEntry): Promise<void>;
   /** Creates the tenant (and its keys) if needed; idempotent. */
@@ -61,6 +73,20 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
   const tokens = new TokenService(secretFor);
   const playback = new PlaybackTokens(secretFor);
 
+  const jobQueue = new SqliteJobQueue(db);
+  const jobs = new JobRunner(jobQueue, clock);
+  const storedHooks: ((call: Call) => { jobs?: NewJob[]; outbox?: NewOutboxMessage[] })[] = [];
+  const purgeHooks: ((tenantId: string, callId: string) => Promise<void>)[] = [];
+  const followUps = (call: Call) => {
+    const effects = { jobs: [] as NewJob[], outbox: [] as NewOutboxMessage[] };
+    for (const hook of storedHooks) {
+      const more = hook(call);
+      effects.jobs.push(...(more.jobs ?? []));
+      effects.outbox.push(...(more.outbox ?? []));
+    }
+    return effects;
+  };
+
   const hub: Hub = {
     config,
     db,
@@ -72,8 +98,16 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
     tokens,
     playback,
     clock,
+    ids: randomIds,
+    jobQueue,
+    jobs,
+    onCallStored: (hook) => storedHooks.push(hook),
+    onCallPurge: (hook) => purgeHooks.push(hook),
+    async purgeDerived(tenantId, callId) {
+      for (const hook of purgeHooks) await hook(tenantId, callId);
+    },
     ingest: (tenantId, metadata, bytes) =>
-      ingestCall({ calls, audio, probe, clock, ids: randomIds }, tenantId, metadata, bytes),
+      ingestCall({ calls, audio, probe, clock, ids: randomIds, followUps }, tenantId, metadata, bytes),
     async audit(entry) {
       auditLog.append({ ...entry, at: clock.now().toISOString() });
     },

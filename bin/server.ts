@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { HubConfig } from './config';
 import { buildHubHttp, openHub, type Hub } from './hub';
 import { DEMO_TENANT, seedDemo } from './seed/demo-data';
+import { CAPABILITIES, type Capability } from './capabilities';
 
 export interface RunningHub {
   readonly url: string;
@@ -16,6 +17,7 @@ export interface RunningHub {
  */
 export async function startHub(config: HubConfig, options: { quiet?: boolean } = {}): Promise<RunningHub> {
   const hub = openHub(config);
+  const capabilities: Capability[] = CAPABILITIES.map((create) => create(hub));
   const say = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
   };
@@ -25,9 +27,13 @@ export async function startHub(config: HubConfig, options: { quiet?: boolean } =
     const report = await seedDemo(hub, { calls: config.demoCalls });
     say(`Seeded ${report.calls} calls (${report.misdials} misdials), ${report.agents} agents, ${report.customers} customers.`);
   }
-  const app = await buildHubHttp(hub);
+  const app = await buildHubHttp(hub, capabilities.flatMap((c) => c.plugins ?? []));
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', 'localhost');
+  if (config.workers) {
+    hub.jobs.start();
+    for (const capability of capabilities) capability.start?.();
+  }
   say(`Callsight hub listening on ${url}`);
   say(`  token:  TOKEN=$(npx callsight token --tenant ${DEMO_TENANT} --user u-admin --role admin)`);
   say(`  list:   curl -H "Authorization: Bearer $TOKEN" ${url}/api/v1/calls`);
@@ -37,6 +43,8 @@ export async function startHub(config: HubConfig, options: { quiet?: boolean } =
     app,
     async close() {
       await app.close();
+      for (const capability of capabilities) await capability.stop?.();
+      await hub.jobs.stop();
       hub.close();
     },
   };

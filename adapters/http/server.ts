@@ -258,8 +258,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     );
     const body = Readable.from(
       (async function* () {
-        if (!first.done) yield first.value;
-        for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+        try {
+          if (!first.done) yield first.value;
+          for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+        } finally {
+          // A client that hangs up mid-stream must not leave the file handle and data key behind.
+          await iterator.return?.();
+        }
       })(),
     );
     body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'audio stream aborted'));

@@ -67,7 +67,10 @@ function chunkAad(header: Buffer, recordingId: string, index: number, last: bool
   return aad;
 }
 
-/** Encrypts a whole recording into container parts (header first), one Buffer per chunk. */
+/**
+ * Encrypts a whole recording into container parts: the header, then one Buffer per chunk (nonce, ciphertext
+ * and tag laid out contiguously so they can be written without copying).
+ */
 export function* encryptContainer(
   key: Uint8Array,
   recordingId: string,
@@ -77,15 +80,21 @@ export function* encryptContainer(
   const header = encodeHeader(chunkBytes, plain.byteLength);
   yield header;
   const layout = decodeHeader(header);
+  // One call for every nonce of the recording: each chunk still gets its own random 96-bit nonce.
+  const nonces = randomBytes(NONCE_BYTES * layout.chunkCount);
   for (let i = 0; i < layout.chunkCount; i++) {
     const start = i * chunkBytes;
     const slice = plain.subarray(start, Math.min(start + chunkBytes, plain.byteLength));
-    const nonce = randomBytes(NONCE_BYTES);
+    const sealed = Buffer.allocUnsafe(NONCE_BYTES + slice.byteLength + TAG_BYTES);
+    const nonce = nonces.subarray(i * NONCE_BYTES, (i + 1) * NONCE_BYTES);
+    nonce.copy(sealed, 0);
     const cipher = createCipheriv('aes-256-gcm', key, nonce);
     cipher.setAAD(chunkAad(header, recordingId, i, i === layout.chunkCount - 1));
     const body = cipher.update(slice);
+    body.copy(sealed, NONCE_BYTES);
     cipher.final();
-    yield Buffer.concat([nonce, body, cipher.getAuthTag()]);
+    cipher.getAuthTag().copy(sealed, NONCE_BYTES + body.length);
+    yield sealed;
   }
 }
 

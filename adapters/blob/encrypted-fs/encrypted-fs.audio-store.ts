@@ -17,6 +17,8 @@ import {
 } from './chunked-cipher';
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
+const WRITE_BATCH_BYTES = 1024 * 1024;
+const READ_BATCH_CHUNKS = 16;
 
 /**
  * Encrypted audio on the local file system: one chunked AES-256-GCM container per recording under
@@ -45,9 +47,19 @@ export class EncryptedFsAudioStore implements AudioStore {
     const tmp = `${file}.${randomUUID()}.tmp`;
     const handle = await open(tmp, 'wx', 0o600);
     try {
+      // Gather ~1 MiB of sealed chunks per write call: fewer syscalls, same bytes.
+      let batch: Buffer[] = [];
+      let batchBytes = 0;
       for (const part of encryptContainer(dataKey, recordingId, audio, this.chunkBytes)) {
-        await handle.write(part);
+        batch.push(part);
+        batchBytes += part.length;
+        if (batchBytes >= WRITE_BATCH_BYTES) {
+          await handle.writev(batch);
+          batch = [];
+          batchBytes = 0;
+        }
       }
+      if (batch.length > 0) await handle.writev(batch);
       await handle.sync();
     } catch (error) {
       await handle.close();
@@ -89,19 +101,27 @@ export class EncryptedFsAudioStore implements AudioStore {
       }
       const first = Math.floor(start / layout.chunkBytes);
       const last = Math.floor(end / layout.chunkBytes);
-      for (let index = first; index <= last; index++) {
-        const sealedLength = NONCE_BYTES + chunkPlainLength(layout, index) + TAG_BYTES;
-        const sealed = Buffer.alloc(sealedLength);
-        const got = await handle.read(sealed, 0, sealedLength, chunkOffset(layout, index));
-        const plain = decryptChunk(dataKey, location.recordingId, header, layout, index, sealed.subarray(0, got.bytesRead));
-        const chunkStart = index * layout.chunkBytes;
-        const from = Math.max(start - chunkStart, 0);
-        const to = Math.min(end - chunkStart + 1, plain.length);
-        yield plain.subarray(from, to);
+      // Read up to READ_BATCH_CHUNKS sealed chunks per call, but authenticate and yield them one by one.
+      for (let batchFirst = first; batchFirst <= last; batchFirst += READ_BATCH_CHUNKS) {
+        const batchLast = Math.min(last, batchFirst + READ_BATCH_CHUNKS - 1);
+        const offset = chunkOffset(layout, batchFirst);
+        const length = chunkOffset(layout, batchLast) + NONCE_BYTES + chunkPlainLength(layout, batchLast) + TAG_BYTES - offset;
+        const buffer = Buffer.allocUnsafe(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        for (let index = batchFirst; index <= batchLast; index++) {
+          const from = chunkOffset(layout, index) - offset;
+          const sealedLength = NONCE_BYTES + chunkPlainLength(layout, index) + TAG_BYTES;
+          const sealed = buffer.subarray(Math.min(from, bytesRead), Math.min(from + sealedLength, bytesRead));
+          const plain = decryptChunk(dataKey, location.recordingId, header, layout, index, sealed);
+          const chunkStart = index * layout.chunkBytes;
+          yield plain.subarray(Math.max(start - chunkStart, 0), Math.min(end - chunkStart + 1, plain.length));
+        }
       }
       if (last === layout.chunkCount - 1) {
         const size = (await handle.stat()).size;
-        if (size !== chunkOffset(layout, layout.chunkCount)) {
+        const lastIndex = layout.chunkCount - 1;
+        const expected = chunkOffset(layout, lastIndex) + NONCE_BYTES + chunkPlainLength(layout, lastIndex) + TAG_BYTES;
+        if (size !== expected) {
           throw new CallsightError('RECORDING_INTEGRITY', 'Stored audio has trailing bytes');
         }
       }

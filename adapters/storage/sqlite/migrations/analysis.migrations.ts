@@ -1,0 +1,36 @@
+import type { Migration } from '../migrations';
+
+/** Transcripts and call analyses: versions 60-69. */
+export const ANALYSIS_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 60,
+    name: 'transcripts and analyses',
+    sql: `
+      CREATE TABLE transcripts (
+        tenant_id TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        language TEXT NOT NULL,
+        source TEXT NOT NULL,
+        segments_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, call_id)
+      );
+      CREATE TABLE analyses (
+        tenant_id TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        analysis_json TEXT NOT NULL,
+        flags_json TEXT NOT NULL DEFAULT '[]',
+        risk REAL NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, call_id)
+      );
+      CREATE TABLE call_flags (
+        tenant_id TEXT NOT NULL,
+        flag TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, flag, started_at, call_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+];

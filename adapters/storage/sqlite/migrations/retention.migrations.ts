@@ -1,0 +1,4 @@
+import type { Migration } from '../migrations';
+
+/** Versions 30-39. */
+export const RETENTION_MIGRATIONS: readonly Migration[] = [];

@@ -1,0 +1,75 @@
+import type { Segment, Transcript } from './transcript.types';
+import type { AnalysisConfig } from './analysis.config';
+import { prepareSegments } from './text/segment-text';
+import { findSensitiveWords, type SensitiveHit } from './lexicon/sensitive-words';
+import { checkScripts, type ScriptResult } from './scripts/required-scripts';
+import { computeRedactionSpans, detectPii, redactSegments, type PiiHit, type RedactionSpan } from './pii/pii.detector';
+import { computeConversationMetrics, detectLanguage, type ConversationMetrics } from './metrics/conversation.metrics';
+import { analyzeCustomerEmotion, type CallEmotion } from './emotion/emotion.analysis';
+import { matchTopics, type TopicHit } from './demands/demands';
+import { computeRiskScore, raiseFlags, type Flag } from './risk/risk.score';
+
+export interface AnalyzeOptions {
+  /** Inquiry type (咨询类型) choosing the duration band; falls back to the "default" band. */
+  readonly inquiryType?: string;
+  /** Call length from the recording, when longer than the last segment. */
+  readonly durationS?: number;
+  /** Padding (s) around each PII span for audio redaction (default 0.3). */
+  readonly redactionPaddingS?: number;
+}
+
+/** Everything the analysis finds in one call; plain JSON, deterministic for the same input. */
+export interface CallAnalysis {
+  readonly language: 'zh' | 'en';
+  readonly sensitive: readonly SensitiveHit[];
+  readonly scripts: readonly ScriptResult[];
+  readonly pii: readonly PiiHit[];
+  readonly redactedSegments: readonly Segment[];
+  /** Audio spans (s) to silence for roles that must not hear PII. */
+  readonly redactionSpans: readonly RedactionSpan[];
+  readonly metrics: ConversationMetrics;
+  readonly emotion: CallEmotion;
+  readonly topics: readonly TopicHit[];
+  readonly flags: readonly Flag[];
+  readonly risk: number;
+}
+
+/**
+ * Analyses one transcript against a compiled configuration: sensitive words, required scripts,
+ * PII with a redacted copy, conversation metrics, customer emotion, demand topics, flags and a
+ * risk score. Pure: no I/O, no clock; the same transcript and config give the same result.
+ * Expects a validated Transcript (see parseTranscript).
+ */
+export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig, options: AnalyzeOptions = {}): CallAnalysis {
+  const segments = transcript.segments;
+  const prepared = prepareSegments(segments);
+  const language = detectLanguage(segments, transcript.language);
+  const sensitive = findSensitiveWords(config.lexicon, prepared);
+  const scripts = checkScripts(config.scripts, prepared);
+  const pii = detectPii(segments);
+  const band =
+    (options.inquiryType !== undefined ? config.durationBands[options.inquiryType] : undefined) ??
+    (config.durationBands['default'] as NonNullable<(typeof config.durationBands)[string]>);
+  const metrics = computeConversationMetrics(segments, {
+    durationS: options.durationS,
+    band,
+    minOverlapS: config.interruptionMinOverlapS,
+    language,
+  });
+  const emotion = analyzeCustomerEmotion(config.emotionModel, segments);
+  const topics = matchTopics(config.categories, prepared);
+  const flags = raiseFlags({ sensitive, scripts, pii, metrics, emotion, thresholds: config.flagThresholds });
+  return {
+    language,
+    sensitive,
+    scripts,
+    pii,
+    redactedSegments: redactSegments(segments, pii),
+    redactionSpans: computeRedactionSpans(segments, pii, options.redactionPaddingS),
+    metrics,
+    emotion,
+    topics,
+    flags,
+    risk: computeRiskScore(flags),
+  };
+}

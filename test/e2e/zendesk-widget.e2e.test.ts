@@ -1,0 +1,177 @@
+/**
+ * The call-history widget in real headless Chromium (Debian `chromium`, never a downloaded browser) against
+ * a running hub with demo data, through the hub's /demo page (the widget in a mock Zendesk user sidebar).
+ * Needs: apt-get install -y chromium fonts-wqy-microhei; the hub test support (test/support/hub.ts).
+ * Screenshots go to test-artifacts/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startTestHub } from '../support/hub';
+
+interface CallSummary {
+  readonly id: string;
+  readonly agentId: string | null;
+  readonly durationS: number;
+}
+
+const artifacts = resolve(__dirname, '../../test-artifacts');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let browser: Browser;
+let customerPhone: string;
+let customerCalls: CallSummary[];
+
+async function hubGet<T>(path: string, token: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+async function openDemo(params: Record<string, string>): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  await page.goto(`${hub.url}/demo?${new URLSearchParams(params).toString()}`);
+  await page.locator('[role="listbox"], .cs-message').first().waitFor({ timeout: 15_000 });
+  expect(problems).toEqual([]);
+  return page;
+}
+
+async function listedCallIds(page: Page): Promise<string[]> {
+  await page.locator('[role="option"]').first().waitFor({ timeout: 15_000 });
+  return page.$$eval('[role="option"]', (options) => options.map((option) => option.id.replace(/^cs-call-/, '')));
+}
+
+async function audioState(page: Page): Promise<{ currentTime: number; paused: boolean; duration: number; error: number | null }> {
+  return page.$eval('audio', (element) => {
+    const audio = element as HTMLAudioElement;
+    return { currentTime: audio.currentTime, paused: audio.paused, duration: audio.duration, error: audio.error?.code ?? null };
+  });
+}
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  hub = await startTestHub({ demoCalls: 40 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+
+  const customersResponse = await fetch(`${hub.url}/demo/customers`);
+  if (!customersResponse.ok) throw new Error(`GET /demo/customers answered ${customersResponse.status}: the hub must serve the demo routes`);
+  const customers = (await customersResponse.json()) as Array<{ phone: string; name: string }>;
+  const admin = await hub.token('admin');
+  // The customer whose calls were handled by the most agents shows the permission model best.
+  let best: { phone: string; calls: CallSummary[]; agents: number } | null = null;
+  for (const customer of customers) {
+    const { body } = await hubGet<{ items: CallSummary[] }>(`/api/v1/calls?customerPhone=${encodeURIComponent(customer.phone)}&limit=25`, admin);
+    const agents = new Set(body.items.map((call) => call.agentId).filter((id) => id !== null)).size;
+    if (best === null || agents > best.agents || (agents === best.agents && body.items.length > best.calls.length)) {
+      best = { phone: customer.phone, calls: body.items, agents };
+    }
+  }
+  if (best === null || best.calls.length === 0) throw new Error('The test hub has no demo customer with calls: seed demo data in startTestHub');
+  customerPhone = best.phone;
+  customerCalls = best.calls;
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+
+describe('call history widget in Chromium', () => {
+  it("lists the customer's calls for an admin", async () => {
+    const page = await openDemo({ role: 'admin', customer: customerPhone, locale: 'en' });
+    expect(await listedCallIds(page)).toEqual(customerCalls.map((call) => call.id));
+    await page.screenshot({ path: join(artifacts, 'zendesk-widget-list-en.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('plays a call: playback starts, currentTime advances, and seeking works', async () => {
+    const page = await openDemo({ role: 'admin', customer: customerPhone, locale: 'en' });
+    const target = [...customerCalls].sort((a, b) => b.durationS - a.durationS)[0]!;
+    await page.locator(`[id="cs-call-${target.id}"]`).click();
+    await page.locator('audio').waitFor({ state: 'attached', timeout: 15_000 });
+    await page.waitForFunction(() => (document.querySelector('audio') as HTMLAudioElement | null)?.readyState! >= 1, undefined, { timeout: 15_000 });
+
+    await page.locator('[role="listbox"]').focus();
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => {
+      const audio = document.querySelector('audio') as HTMLAudioElement;
+      return !audio.paused && audio.currentTime > 0.5;
+    }, undefined, { timeout: 15_000 });
+    const first = await audioState(page);
+    await page.waitForTimeout(700);
+    const second = await audioState(page);
+    expect(second.error).toBeNull();
+    expect(second.currentTime).toBeGreaterThan(first.currentTime);
+
+    const seekToS = Math.floor(Math.min(target.durationS, first.duration) * 0.6);
+    await page.$eval('audio', (element, time) => {
+      (element as HTMLAudioElement).currentTime = time;
+    }, seekToS);
+    await page.waitForFunction((time) => {
+      const audio = document.querySelector('audio') as HTMLAudioElement;
+      return !audio.seeking && audio.currentTime >= time && audio.currentTime < time + 3;
+    }, seekToS, { timeout: 15_000 });
+    await page.waitForTimeout(500);
+    const afterSeek = await audioState(page);
+    expect(afterSeek.error).toBeNull();
+    expect(afterSeek.currentTime).toBeGreaterThanOrEqual(seekToS);
+
+    const segment = page.locator('.cs-segment__button').nth(1);
+    if ((await segment.count()) > 0) {
+      await segment.click();
+      await page.waitForFunction(() => document.querySelector('.cs-segment__button[aria-current="true"]') !== null, undefined, { timeout: 10_000 });
+    }
+    await page.screenshot({ path: join(artifacts, 'zendesk-widget-playing.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("does not let an agent see or play another agent's call", async () => {
+    const agentIds = [...new Set(customerCalls.map((call) => call.agentId).filter((id): id is string => id !== null))];
+    const agentId = agentIds[0];
+    if (agentId === undefined) throw new Error('Demo data needs calls with an agent');
+    const own = customerCalls.filter((call) => call.agentId === agentId).map((call) => call.id);
+
+    const page = await openDemo({ role: 'agent', agentId, customer: customerPhone, locale: 'en' });
+    const listed = await listedCallIds(page);
+    expect(listed.sort()).toEqual([...own].sort());
+    await page.screenshot({ path: join(artifacts, 'zendesk-widget-agent-view.png'), fullPage: true });
+    await page.close();
+
+    const foreign = customerCalls.find((call) => call.agentId !== agentId);
+    if (foreign === undefined) throw new Error('Demo data needs a customer served by two agents to show isolation');
+    expect(listed).not.toContain(foreign.id);
+    const agentToken = await hub.token('agent', { agentId });
+    const response = await fetch(`${hub.url}/api/v1/calls/${foreign.id}/playback-url`, { method: 'POST', headers: { Authorization: `Bearer ${agentToken}` } });
+    expect([403, 404]).toContain(response.status);
+    const body = (await response.json()) as { error?: { code?: string } };
+    expect(['FORBIDDEN', 'CALL_NOT_FOUND']).toContain(body.error?.code);
+  });
+
+  it('renders Chinese with real glyphs', async () => {
+    const page = await openDemo({ role: 'admin', customer: customerPhone, locale: 'zh-cn' });
+    await listedCallIds(page);
+    expect(await page.locator('.cs-heading').textContent()).toBe('通话记录');
+    expect(await page.locator('[role="option"]').first().textContent()).toMatch(/呼入|呼出/);
+    // A missing CJK font draws every character as the same box; distinct glyphs prove the font is there.
+    const distinct = await page.evaluate(() => {
+      const font = getComputedStyle(document.querySelector('.cs-root')!).fontFamily;
+      const draw = (text: string) => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 40;
+        canvas.height = 40;
+        const context = canvas.getContext('2d')!;
+        context.font = `28px ${font}`;
+        context.fillText(text, 4, 30);
+        return Array.from(context.getImageData(0, 0, 40, 40).data).join(',');
+      };
+      return draw('通') !== draw('话') && draw('通') !== draw('\u{E000}');
+    });
+    expect(distinct).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'zendesk-widget-list-zh-cn.png'), fullPage: true });
+    await page.close();
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, it, expect } from 'vitest';
+import { classifyEmotion, getDefaultEmotionModel } from '../../../core/analysis/emotion/emotion.default';
+import { analyzeCustomerEmotion } from '../../../core/analysis/emotion/emotion.analysis';
+import { loadEmotionModel } from '../../../core/analysis/emotion/emotion.model';
+import { extractEmotionFeatures } from '../../../core/analysis/emotion/emotion.features';
+import type { Segment } from '../../../core/analysis/transcript.types';
+
+describe('emotion model', () => {
+  it.each([
+    ['你们的服务太差了，我要投诉', 'negative'],
+    ['等了一个星期还没发货，太失望了', 'negative'],
+    ['非常感谢，问题解决了，你们太棒了', 'positive'],
+    ['This is ridiculous, I have been on hold for an hour', 'negative'],
+    ['Thank you so much, that was really helpful', 'positive'],
+    ['The worst customer service I have ever had', 'negative'],
+  ])('labels %j as %s', (text, label) => {
+    expect(classifyEmotion(text).label).toBe(label);
+  });
+
+  it('turns negation into its own feature', () => {
+    const plain = extractEmotionFeatures('good service', 1 << 16).buckets;
+    const negated = extractEmotionFeatures('not good service', 1 << 16).buckets;
+    expect(negated).not.toContain(plain[0]);
+    expect(classifyEmotion('the agent was not helpful at all').label).toBe('negative');
+  });
+
+  it('reads traditional Chinese like simplified', () => {
+    expect(classifyEmotion('服務太差了').label).toBe(classifyEmotion('服务太差了').label);
+    expect(classifyEmotion('服務太差了').score).toBeCloseTo(classifyEmotion('服务太差了').score, 6);
+  });
+
+  it('returns probabilities that sum to 1 and is deterministic', () => {
+    const a = classifyEmotion('我想问一下退款的进度');
+    const b = classifyEmotion('我想问一下退款的进度');
+    expect(a).toEqual(b);
+    expect(a.probabilities.negative + a.probabilities.neutral + a.probabilities.positive).toBeCloseTo(1, 9);
+  });
+
+  it('rejects a malformed model file', () => {
+    expect(() => loadEmotionModel({ format: 'other' })).toThrow(/callsight-emotion/);
+    expect(() => loadEmotionModel({ format: 'callsight-emotion/1', models: { zh: { buckets: 3 } } })).toThrow(/malformed/);
+  });
+});
+
+describe('analyzeCustomerEmotion', () => {
+  const c = (startS: number, text: string): Segment => ({ speaker: 'customer', startS, endS: startS + 5, text });
+
+  it('builds a timeline of customer segments only and finds an agitated stretch', () => {
+    const segments: Segment[] = [
+      { speaker: 'agent', startS: 0, endS: 3, text: '您好，请问有什么可以帮您' },
+      c(3, '我的快递等了十天还没到，太慢了'),
+      c(10, '你们怎么回事，太差劲了，我要投诉'),
+      c(20, '客服态度太差了，气死我了'),
+      c(30, '嗯'),
+    ];
+    const e = analyzeCustomerEmotion(getDefaultEmotionModel(), segments);
+    expect(e.timeline.map((p) => p.segment)).toEqual([1, 2, 3, 4]);
+    expect(e.timeline[3]?.label).toBe('neutral');
+    expect(e.customer.label).toBe('negative');
+    expect(e.peakNegative).toBeGreaterThan(0.75);
+  });
+
+  it('reports neutral for a call without customer speech', () => {
+    const e = analyzeCustomerEmotion(getDefaultEmotionModel(), [{ speaker: 'agent', startS: 0, endS: 1, text: 'hello' }]);
+    expect(e.customer).toEqual({ label: 'neutral', score: 1 });
+    expect(e.timeline).toEqual([]);
+  });
+});

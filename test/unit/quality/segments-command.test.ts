@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerSampleCommands } from '../../../bin/commands/sample.command';
+import { compareSegments, type SegmentFact } from '../../../core/insights/segments';
+import type { SamplePlan } from '../../../core/sampling/sample-plan';
+
+function calls(n: number, tags: string[], demands: (i: number) => string[], flags: (i: number) => string[], score: (i: number) => number | null): SegmentFact[] {
+  return Array.from({ length: n }, (_, i) => ({ callId: `${tags.join('-') || 'rest'}-${i}`, tags, demands: demands(i), flags: flags(i), qaScore: score(i) }));
+}
+
+describe('content x customer tags', () => {
+  // 100 high-value calls: 40 with 物流延迟, 2 flagged; 200 others: 30 with 物流延迟, 3 flagged.
+  const facts = [
+    ...calls(100, ['high-value'], (i) => (i < 40 ? ['物流延迟', '物流延迟'] : []), (i) => (i < 2 ? ['agitated_customer'] : []), (i) => 70 + (i % 10)),
+    ...calls(200, [], (i) => (i < 30 ? ['物流延迟'] : i < 50 ? ['退款流程复杂'] : []), (i) => (i < 3 ? ['agitated_customer'] : []), (i) => 80 + (i % 10)),
+  ];
+  const report = compareSegments(facts, { tag: 'high-value' });
+
+  it('computes share, lift and a z-test for common demands (by hand)', () => {
+    const delay = report.items.find((i) => i.key === '物流延迟')!;
+    expect(delay).toMatchObject({ kind: 'demand', tagged: { count: 40, share: 0.4 }, rest: { count: 30, share: 0.15 }, test: 'z', significant: true });
+    expect(delay.lift!).toBeCloseTo(0.4 / 0.15, 12);
+    // pooled p = 70/300; z = 0.25 / sqrt(p (1 - p) (1/100 + 1/200))
+    const pooled = 70 / 300;
+    const z = 0.25 / Math.sqrt(pooled * (1 - pooled) * (1 / 100 + 1 / 200));
+    expect(z).toBeGreaterThan(4.8);
+    expect(delay.pValue!).toBeLessThan(1e-5);
+  });
+
+  it('uses Fisher exact for rare flags and finds no difference there', () => {
+    const flag = report.items.find((i) => i.key === 'agitated_customer')!;
+    expect(flag).toMatchObject({ kind: 'flag', test: 'fisher', significant: false });
+    expect(flag.lift!).toBeCloseTo(0.02 / 0.015, 12);
+    const refund = report.items.find((i) => i.key === '退款流程复杂')!;
+    expect(refund).toMatchObject({ tagged: { count: 0, share: 0 }, lift: 0, significant: true });
+  });
+
+  it('compares mean QA scores', () => {
+    expect(report.score).toMatchObject({ taggedMean: 74.5, restMean: 84.5, diff: -10, significant: true });
+  });
+
+  it('requires a tag', () => {
+    expect(() => compareSegments(facts, { tag: ' ' })).toThrow(/tag is required/);
+  });
+});
+
+describe('callsight sample plan', () => {
+  const deps = (out: string[]) => ({
+    write: (text: string) => void out.push(text),
+    loadSampleInput: async (period: string) => ({
+      calls: Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, agentId: i % 2 ? 'a1' : 'a2', startedAt: `${period}-0${(i % 9) + 1}T10:00:00Z`, riskScore: i % 3 === 0 ? 0.8 : 0 })),
+      agents: [{ id: 'a1', seniority: 'new' as const }, { id: 'a2', seniority: 'senior' as const }],
+      reviewers: [{ id: '质检-1' }, { id: 'qa-2' }],
+    }),
+  });
+
+  async function run(args: string[]): Promise<string> {
+    const out: string[] = [];
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+    registerSampleCommands(program, deps(out));
+    await program.parseAsync(['sample', 'plan', ...args], { from: 'user' });
+    return out.join('');
+  }
+
+  it('prints the plan as JSON, reproducibly for a seed', async () => {
+    const a = JSON.parse(await run(['--period', '2025-03', '--json', '--seed', '7'])) as SamplePlan;
+    const b = JSON.parse(await run(['--period', '2025-03', '--json', '--seed', '7'])) as SamplePlan;
+    expect(a).toEqual(b);
+    expect(a.agents.map((x) => [x.agentId, x.quota])).toEqual([
+      ['a1', 5],
+      ['a2', 1],
+    ]);
+  });
+
+  it('prints tables by default', async () => {
+    const text = await run(['--period', '2025-03']);
+    expect(text).toMatch(/Sampling plan 2025-03/);
+    expect(text).toMatch(/agent\s+seniority\s+calls\s+quota/);
+    expect(text).toMatch(/质检-1/);
+  });
+
+  it('rejects a malformed period', async () => {
+    await expect(run(['--period', '2025-3'])).rejects.toThrow(/YYYY-MM/);
+  });
+});

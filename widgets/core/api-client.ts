@@ -1,0 +1,209 @@
+import type { HubSession } from './host-bridge';
+import type { CallPage, CallView, ListCallsQuery, PlaybackUrl, Transcript } from './api-types';
+
+/**
+ * Codes the client itself produces, next to the hub's own error codes (`CALL_NOT_FOUND`, `FORBIDDEN`...):
+ * `NETWORK` (no answer), `BAD_RESPONSE` (answer not in the documented shape), `SESSION_FAILED` (the host
+ * could not produce a token).
+ */
+export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE' | 'SESSION_FAILED';
+
+/**
+ * A failed hub call. `code` is the hub's stable error code or a ClientErrorCode; `status` is the HTTP
+ * status (0 when there was none). The message never contains tokens or personal data.
+ */
+export class HubApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(code: string, status: number, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'HubApiError';
+    this.code = code;
+    this.status = status;
+  }
+}
+
+export interface HubClient {
+  /** Newest first; `customerPhone` narrows to one customer (the hub applies the reader's permissions). */
+  listCalls(query: ListCallsQuery): Promise<CallPage>;
+  getCall(callId: string): Promise<CallView>;
+  /** A short-lived audio URL bound to this user and call; ask again once it has expired. */
+  createPlaybackUrl(callId: string): Promise<PlaybackUrl>;
+  /** `null` when the call has no transcript yet (404 `TRANSCRIPT_NOT_FOUND`). */
+  getTranscript(callId: string): Promise<Transcript | null>;
+}
+
+export interface HubClientOptions {
+  readonly fetchToken: () => Promise<HubSession>;
+  /** Injected for tests; defaults to the global fetch. */
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * The widgets' one typed HTTP client for the hub. The session from `fetchToken` is reused until the hub
+ * answers 401; then one fresh session is fetched and the request retried once. Concurrent callers share a
+ * single pending `fetchToken`.
+ */
+export function createHubClient(options: HubClientOptions): HubClient {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  let session: Promise<HubSession> | null = null;
+
+  function obtainSession(): Promise<HubSession> {
+    if (session === null) {
+      const pending = options.fetchToken().then(validateSession, (error: unknown) => {
+        throw new HubApiError('SESSION_FAILED', 0, 'The host could not open a hub session', { cause: error });
+      });
+      pending.catch(() => {
+        if (session === pending) session = null;
+      });
+      session = pending;
+    }
+    return session;
+  }
+
+  async function send(method: 'GET' | 'POST', path: string, allowRetry = true): Promise<Response> {
+    const current = await obtainSession();
+    let response: Response;
+    try {
+      response = await fetchImpl(joinUrl(current.hubUrl, path), {
+        method,
+        headers: { Authorization: `Bearer ${current.token}`, Accept: 'application/json' },
+        credentials: 'omit',
+      });
+    } catch (error) {
+      throw new HubApiError('NETWORK', 0, `The hub did not answer ${method} ${stripQuery(path)}`, { cause: error });
+    }
+    if (response.status === 401 && allowRetry) {
+      if (session !== null && (await session.catch(() => null)) === current) session = null;
+      return send(method, path, false);
+    }
+    return response;
+  }
+
+  async function requestJson<T>(method: 'GET' | 'POST', path: string, parse: (body: unknown) => T | null): Promise<T> {
+    const response = await send(method, path);
+    const body = await readJson(response);
+    if (!response.ok) throw toApiError(response.status, body, method, path);
+    const parsed = parse(body);
+    if (parsed === null) {
+      throw new HubApiError('BAD_RESPONSE', response.status, `The hub answered ${method} ${stripQuery(path)} in an unexpected shape`);
+    }
+    return parsed;
+  }
+
+  return {
+    listCalls(query) {
+      const params = new URLSearchParams();
+      if (query.customerPhone !== undefined) params.set('customerPhone', query.customerPhone);
+      if (query.agentId !== undefined) params.set('agentId', query.agentId);
+      if (query.limit !== undefined) params.set('limit', String(query.limit));
+      if (query.cursor !== undefined) params.set('cursor', query.cursor);
+      const search = params.toString();
+      return requestJson('GET', `/api/v1/calls${search === '' ? '' : `?${search}`}`, parseCallPage);
+    },
+    getCall(callId) {
+      return requestJson('GET', `/api/v1/calls/${encodeURIComponent(callId)}`, (body) => (isCallView(body) ? body : null));
+    },
+    async createPlaybackUrl(callId) {
+      const playback = await requestJson('POST', `/api/v1/calls/${encodeURIComponent(callId)}/playback-url`, (body) => (isPlaybackUrl(body) ? body : null));
+      const { hubUrl } = await obtainSession();
+      return { url: new URL(playback.url, `${hubUrl}/`).toString(), expiresAt: playback.expiresAt };
+    },
+    async getTranscript(callId) {
+      try {
+        return await requestJson('GET', `/api/v1/calls/${encodeURIComponent(callId)}/transcript`, parseTranscript);
+      } catch (error) {
+        if (error instanceof HubApiError && error.code === 'TRANSCRIPT_NOT_FOUND') return null;
+        throw error;
+      }
+    },
+  };
+}
+
+function validateSession(value: HubSession): HubSession {
+  if (typeof value?.token !== 'string' || value.token === '' || typeof value.hubUrl !== 'string' || value.hubUrl === '') {
+    throw new HubApiError('SESSION_FAILED', 0, 'The host returned a session without a token or hub URL');
+  }
+  return { token: value.token, hubUrl: value.hubUrl.replace(/\/+$/, '') };
+}
+
+function joinUrl(hubUrl: string, path: string): string {
+  return `${hubUrl}${path}`;
+}
+
+/** Query strings may carry phone numbers: keep them out of messages. */
+function stripQuery(path: string): string {
+  const index = path.indexOf('?');
+  return index === -1 ? path : path.slice(0, index);
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function toApiError(status: number, body: unknown, method: string, path: string): HubApiError {
+  const error = isRecord(body) && isRecord(body.error) ? body.error : null;
+  const code = error !== null && typeof error.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(error.code) ? error.code : fallbackCode(status);
+  return new HubApiError(code, status, `The hub refused ${method} ${stripQuery(path)} with ${status} ${code}`);
+}
+
+function fallbackCode(status: number): string {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'UPSTREAM_FAILED';
+  return 'BAD_RESPONSE';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isCallView(value: unknown): value is CallView {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.startedAt === 'string' &&
+    typeof value.durationS === 'number' &&
+    (value.direction === 'inbound' || value.direction === 'outbound')
+  );
+}
+
+function parseCallPage(value: unknown): CallPage | null {
+  if (!isRecord(value) || !Array.isArray(value.items) || !value.items.every(isCallView)) return null;
+  const next = value.nextCursor;
+  if (next !== null && next !== undefined && typeof next !== 'string') return null;
+  return { items: value.items, nextCursor: next ?? null };
+}
+
+function isPlaybackUrl(value: unknown): value is PlaybackUrl {
+  return isRecord(value) && typeof value.url === 'string' && value.url !== '' && typeof value.expiresAt === 'string';
+}
+
+function parseTranscript(value: unknown): Transcript | null {
+  if (!isRecord(value) || !Array.isArray(value.segments)) return null;
+  const segmentsOk = value.segments.every(
+    (s: unknown) => isRecord(s) && typeof s.text === 'string' && typeof s.startS === 'number' && typeof s.endS === 'number',
+  );
+  const highlights: unknown = value.highlights ?? [];
+  const highlightsOk =
+    Array.isArray(highlights) &&
+    highlights.every(
+      (h: unknown) =>
+        isRecord(h) && typeof h.segment === 'number' && typeof h.start === 'number' && typeof h.end === 'number' && typeof h.kind === 'string',
+    );
+  if (!segmentsOk || !highlightsOk) return null;
+  return {
+    language: typeof value.language === 'string' ? value.language : '',
+    segments: value.segments as Transcript['segments'],
+    highlights: highlights as Transcript['highlights'],
+  };
+}

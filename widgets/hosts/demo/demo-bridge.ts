@@ -1,0 +1,92 @@
+import { HubApiError } from '../../core/api-client';
+import type { HostBridge, HubSession, Locale } from '../../core/host-bridge';
+
+/** Roles the demo lets a visitor switch between (the hub decides what each may see). */
+export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const;
+export type DemoRole = (typeof DEMO_ROLES)[number];
+
+export interface DemoCustomer {
+  readonly phone: string;
+  readonly name: string;
+}
+
+export interface DemoBridgeOptions {
+  readonly role: DemoRole;
+  readonly agentId?: string;
+  readonly customer: DemoCustomer | null;
+  readonly locale: Locale;
+  readonly resize: (heightPx: number) => void;
+  /** Same-origin base of the demo routes; defaults to the page origin. */
+  readonly origin?: string;
+  readonly fetch?: typeof fetch;
+}
+
+/**
+ * A HostBridge for the hub's `/demo` page: the customer and language come from the page's pickers, the
+ * session from `POST /demo/token {role, agentId?}` on the same origin (a demo-only route of the hub).
+ */
+export function createDemoBridge(options: DemoBridgeOptions): HostBridge {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const origin = options.origin ?? globalThis.location.origin;
+  return {
+    context() {
+      return Promise.resolve({
+        locale: options.locale,
+        location: 'support.user_sidebar',
+        customer: options.customer === null ? {} : { phone: options.customer.phone, name: options.customer.name },
+      });
+    },
+    resize(heightPx) {
+      options.resize(heightPx);
+    },
+    async fetchToken(): Promise<HubSession> {
+      const body = options.agentId === undefined ? { role: options.role } : { role: options.role, agentId: options.agentId };
+      const response = await postJson(fetchImpl, `${origin}/demo/token`, body);
+      const token = (response as { token?: unknown }).token;
+      const hubUrl = (response as { hubUrl?: unknown }).hubUrl;
+      if (typeof token !== 'string' || token === '') {
+        throw new HubApiError('BAD_RESPONSE', 200, 'POST /demo/token answered without a token');
+      }
+      return { token, hubUrl: typeof hubUrl === 'string' && hubUrl !== '' ? hubUrl : origin };
+    },
+  };
+}
+
+/** The demo customers from `GET /demo/customers`, in the hub's order. */
+export async function fetchDemoCustomers(options: { origin?: string; fetch?: typeof fetch } = {}): Promise<DemoCustomer[]> {
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const origin = options.origin ?? globalThis.location.origin;
+  let response: Response;
+  try {
+    response = await fetchImpl(`${origin}/demo/customers`, { headers: { Accept: 'application/json' } });
+  } catch (error) {
+    throw new HubApiError('NETWORK', 0, 'The hub did not answer GET /demo/customers', { cause: error });
+  }
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok || !Array.isArray(body)) {
+    throw new HubApiError(response.ok ? 'BAD_RESPONSE' : 'UPSTREAM_FAILED', response.status, `GET /demo/customers answered ${response.status}`);
+  }
+  return body.filter(
+    (item): item is DemoCustomer =>
+      typeof item === 'object' && item !== null && typeof (item as DemoCustomer).phone === 'string' && typeof (item as DemoCustomer).name === 'string',
+  );
+}
+
+async function postJson(fetchImpl: typeof fetch, url: string, body: unknown): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetchImpl(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch (error) {
+    throw new HubApiError('NETWORK', 0, 'The hub did not answer POST /demo/token', { cause: error });
+  }
+  const answer: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const code = (answer as { error?: { code?: unknown } } | null)?.error?.code;
+    throw new HubApiError(typeof code === 'string' ? code : 'UPSTREAM_FAILED', response.status, `POST /demo/token answered ${response.status}`);
+  }
+  return answer;
+}

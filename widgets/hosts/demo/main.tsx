@@ -1,0 +1,8 @@
+import { render } from 'preact';
+import '../../call-history/call-history.css';
+import './demo.css';
+import { DemoApp } from './demo-app';
+
+const container = document.getElementById('app');
+if (container === null) throw new Error('demo.html must contain <div id="app"></div>');
+render(<DemoApp />, container);
