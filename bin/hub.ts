@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock, IdGenerator } from '../core/shared/clock.port';
 import { ingestCall, type IngestResult } from '../core/recordings/ingest-call';
 import type { Tenant } from '../core/recordings/call';
-import { openSqliteDatabase, SqliteAuditLog, SqliteCallRepository, SqliteJobQueue, SqliteProviderAccounts } from '../adapters/storage/sqlite';
+import { openSqliteDatabase, SqliteAuditLog, SqliteCallRepository, SqliteJobQueue, SqliteProviderAccounts, SqliteTranscriptStore } from '../adapters/storage/sqlite';
 import { JobRunner } from './workers';
 import type { Call } from '../core/recordings/call';
 import type { NewJob, NewOutboxMessage } from '../core/recordings/call-repository.port';
@@ -41,6 +41,8 @@ export interface Hub {
   readonly audio: EncryptedFsAudioStore;
   readonly auditLog: SqliteAuditLog;
   readonly accounts: SqliteProviderAccounts;
+  /** Transcripts, analyses and the flag index. */
+  readonly transcripts: SqliteTranscriptStore;
   readonly tokens: TokenService;
   readonly playback: PlaybackTokens;
   readonly clock: Clock;
@@ -68,6 +70,7 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
   const probe = new MusicMetadataAudioProbe();
   const auditLog = new SqliteAuditLog(db);
   const accounts = new SqliteProviderAccounts(db);
+  const transcripts = new SqliteTranscriptStore(db);
   const secretFor = (tenantId: string, purpose: 'jwt' | 'playback-url') =>
     keys.hasTenant(tenantId) ? keys.deriveSecret(tenantId, purpose) : null;
   const tokens = new TokenService(secretFor);
@@ -87,6 +90,8 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
     return effects;
   };
 
+  purgeHooks.push(async (tenantId, callId) => transcripts.purge(tenantId, callId));
+
   const hub: Hub = {
     config,
     db,
@@ -95,6 +100,7 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
     audio,
     auditLog,
     accounts,
+    transcripts,
     tokens,
     playback,
     clock,
@@ -158,6 +164,7 @@ export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = []
     ingest: (tenantId, metadata, bytes) => hub.ingest(tenantId, metadata, bytes),
     telephony: telephonyHandlers(hub),
     audit: (entry) => hub.audit(entry),
+    screening: async (tenantId, callIds) => hub.transcripts.screening(tenantId, callIds),
     plugins,
   });
 }

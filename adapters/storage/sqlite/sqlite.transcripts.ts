@@ -1,0 +1,83 @@
+import type Database from 'better-sqlite3';
+import type { Transcript } from '../../../core/analysis/transcript.types';
+import type { CallAnalysis } from '../../../core/analysis/analyze-transcript';
+
+export interface StoredTranscript extends Transcript {
+  readonly source: string;
+  readonly createdAt: string;
+}
+
+export interface CallScreeningRow {
+  readonly flags: readonly string[];
+  readonly risk: number;
+}
+
+/** Transcripts and analyses of calls, plus the per-flag index used by list filters. */
+export class SqliteTranscriptStore {
+  constructor(private readonly db: Database.Database) {}
+
+  saveTranscript(tenantId: string, callId: string, transcript: Transcript, source: string, now: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO transcripts (tenant_id, call_id, language, source, segments_json, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, call_id) DO UPDATE SET language = excluded.language, source = excluded.source,
+           segments_json = excluded.segments_json, created_at = excluded.created_at`,
+      )
+      .run(tenantId, callId, transcript.language, source, JSON.stringify(transcript.segments), now.toISOString());
+  }
+
+  getTranscript(tenantId: string, callId: string): StoredTranscript | null {
+    const row = this.db.prepare('SELECT * FROM transcripts WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+      | { language: Transcript['language']; source: string; segments_json: string; created_at: string }
+      | undefined;
+    return row
+      ? { language: row.language, segments: JSON.parse(row.segments_json) as Transcript['segments'], source: row.source, createdAt: row.created_at }
+      : null;
+  }
+
+  /** Stores the analysis and re-indexes the call's flags in one transaction. */
+  saveAnalysis(tenantId: string, callId: string, startedAt: string, analysis: CallAnalysis, now: Date): void {
+    const codes = [...new Set(analysis.flags.map((f) => f.code))];
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO analyses (tenant_id, call_id, analysis_json, flags_json, risk, created_at) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT (tenant_id, call_id) DO UPDATE SET analysis_json = excluded.analysis_json,
+             flags_json = excluded.flags_json, risk = excluded.risk, created_at = excluded.created_at`,
+        )
+        .run(tenantId, callId, JSON.stringify(analysis), JSON.stringify(codes), analysis.risk, now.toISOString());
+      this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      const insert = this.db.prepare('INSERT OR IGNORE INTO call_flags (tenant_id, flag, started_at, call_id) VALUES (?, ?, ?, ?)');
+      for (const code of codes) insert.run(tenantId, code, startedAt, callId);
+    })();
+  }
+
+  getAnalysis(tenantId: string, callId: string): CallAnalysis | null {
+    const row = this.db.prepare('SELECT analysis_json FROM analyses WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+      | { analysis_json: string }
+      | undefined;
+    return row ? (JSON.parse(row.analysis_json) as CallAnalysis) : null;
+  }
+
+  /** Flags and risk per call id, for list views. */
+  screening(tenantId: string, callIds: readonly string[]): Map<string, CallScreeningRow> {
+    const result = new Map<string, CallScreeningRow>();
+    for (let i = 0; i < callIds.length; i += 500) {
+      const batch = callIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT call_id, flags_json, risk FROM analyses WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
+        .all(tenantId, ...batch) as { call_id: string; flags_json: string; risk: number }[];
+      for (const row of rows) result.set(row.call_id, { flags: JSON.parse(row.flags_json) as string[], risk: row.risk });
+    }
+    return result;
+  }
+
+  /** Removes the transcript, analysis and flag index of a call (retention deletion). */
+  purge(tenantId: string, callId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM transcripts WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      this.db.prepare('DELETE FROM analyses WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+    })();
+  }
+}
