@@ -4,6 +4,8 @@ import { registerTokenCommand } from './commands/token.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerTenantCommands } from './commands/tenant.command';
+import { registerJobsCommand } from './commands/jobs.command';
+import { registerAnalyzeCommands } from './commands/analyze.command';
 
 const program = new Command()
   .name('callsight')
@@ -16,6 +18,8 @@ registerTokenCommand(program);
 registerSeedCommand(program);
 registerImportCommand(program);
 registerTenantCommands(program);
+registerJobsCommand(program);
+registerAnalyzeCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import type { HttpPlugin } from '../adapters/http/http.deps';
 import type { Hub } from './hub';
+import { analysisCapability } from './wiring/analysis.wiring';
 
 /**
  * A capability wires one area of the product into the hub: its HTTP routes, its job handlers (registered on
@@ -16,4 +17,6 @@ export interface Capability {
 
 export type CapabilityFactory = (hub: Hub) => Capability;
 
-export const CAPABILITIES: readonly CapabilityFactory[] = [];
+export const CAPABILITIES: readonly CapabilityFactory[] = [
+  analysisCapability,
+];

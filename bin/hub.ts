@@ -8,6 +8,7 @@ import type { Tenant } from '../core/recordings/call';
 import { openSqliteDatabase, SqliteAuditLog, SqliteCallRepository, SqliteJobQueue, SqliteProviderAccounts, SqliteTranscriptStore } from '../adapters/storage/sqlite';
 import { JobRunner } from './workers';
 import type { Call } from '../core/recordings/call';
+import type { Transcript } from '../core/analysis/transcript.types';
 import type { NewJob, NewOutboxMessage } from '../core/recordings/call-repository.port';
 import { FileKeyVault } from '../adapters/keys/file';
 import { EncryptedFsAudioStore } from '../adapters/blob/encrypted-fs';
@@ -55,6 +56,9 @@ export interface Hub {
   /** Hooks that remove everything derived from a call (transcript, analysis, search entries) when it is deleted. */
   onCallPurge(hook: (tenantId: string, callId: string) => Promise<void>): void;
   purgeDerived(tenantId: string, callId: string): Promise<void>;
+  /** Hooks run after a call's transcript is stored (e.g. the search index). */
+  onTranscriptStored(hook: (tenantId: string, callId: string, transcript: Transcript) => Promise<void>): void;
+  transcriptStored(tenantId: string, callId: string, transcript: Transcript): Promise<void>;
   ingest(tenantId: string, metadata: unknown, audio: Uint8Array): Promise<IngestResult>;
   audit(entry: AuditEntry): Promise<void>;
   /** Creates the tenant (and its keys) if needed; idempotent. */
@@ -80,6 +84,7 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
   const jobs = new JobRunner(jobQueue, clock);
   const storedHooks: ((call: Call) => { jobs?: NewJob[]; outbox?: NewOutboxMessage[] })[] = [];
   const purgeHooks: ((tenantId: string, callId: string) => Promise<void>)[] = [];
+  const transcriptHooks: ((tenantId: string, callId: string, transcript: Transcript) => Promise<void>)[] = [];
   const followUps = (call: Call) => {
     const effects = { jobs: [] as NewJob[], outbox: [] as NewOutboxMessage[] };
     for (const hook of storedHooks) {
@@ -89,8 +94,6 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
     }
     return effects;
   };
-
-  purgeHooks.push(async (tenantId, callId) => transcripts.purge(tenantId, callId));
 
   const hub: Hub = {
     config,
@@ -111,6 +114,10 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
     onCallPurge: (hook) => purgeHooks.push(hook),
     async purgeDerived(tenantId, callId) {
       for (const hook of purgeHooks) await hook(tenantId, callId);
+    },
+    onTranscriptStored: (hook) => transcriptHooks.push(hook),
+    async transcriptStored(tenantId, callId, transcript) {
+      for (const hook of transcriptHooks) await hook(tenantId, callId, transcript);
     },
     ingest: (tenantId, metadata, bytes) =>
       ingestCall({ calls, audio, probe, clock, ids: randomIds, followUps }, tenantId, metadata, bytes),
@@ -165,6 +172,12 @@ export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = []
     telephony: telephonyHandlers(hub),
     audit: (entry) => hub.audit(entry),
     screening: async (tenantId, callIds) => hub.transcripts.screening(tenantId, callIds),
+    redactedAudio: async (call) => {
+      const copy = hub.transcripts.getRedactedAudio(call.tenantId, call.id);
+      if (copy) return copy;
+      const analysis = hub.transcripts.getAnalysis(call.tenantId, call.id);
+      return analysis && analysis.redactionSpans.length > 0 ? 'unavailable' : null;
+    },
     plugins,
   });
 }

@@ -25,7 +25,8 @@ export async function startHub(config: HubConfig, options: { quiet?: boolean } =
   if (config.seedDemo === 'true' || (config.seedDemo === 'auto' && tenants.length === 0)) {
     say(`Seeding demo tenant "${DEMO_TENANT}" with ${config.demoCalls} calls (first start only)...`);
     const report = await seedDemo(hub, { calls: config.demoCalls });
-    say(`Seeded ${report.calls} calls (${report.misdials} misdials), ${report.agents} agents, ${report.customers} customers.`);
+    const analysed = await hub.jobs.drain();
+    say(`Seeded ${report.calls} calls (${report.misdials} misdials), ${report.agents} agents, ${report.customers} customers; ${analysed} analysed.`);
   }
   const app = await buildHubHttp(hub, capabilities.flatMap((c) => c.plugins ?? []));
   const address = await app.listen({ port: config.port, host: config.host });

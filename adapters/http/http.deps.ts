@@ -36,6 +36,11 @@ export interface HttpDeps {
   readonly audit: AuditRecorder;
   /** Screening summary per call id (flags and risk), once analysis has run. */
   readonly screening?: (tenantId: string, callIds: readonly string[]) => Promise<ReadonlyMap<string, CallScreening>>;
+  /**
+   * For readers whose role sees personal data masked: the redacted copy to play instead of the original,
+   * `null` when the call holds no spoken personal data, `unavailable` when it does but no copy exists.
+   */
+  readonly redactedAudio?: (call: import('../../core/recordings/call').Call) => Promise<RedactedAudio | 'unavailable' | null>;
   /** Extra route modules (transcripts, audit, exports, retention...) registered after the core routes. */
   readonly plugins?: readonly HttpPlugin[];
 }
@@ -46,4 +51,11 @@ export type HttpPlugin = (app: import('fastify').FastifyInstance, helpers: HttpH
 export interface HttpHelpers {
   authenticate(request: import('fastify').FastifyRequest): Promise<Principal>;
   audit: AuditRecorder;
+}
+
+export interface RedactedAudio {
+  readonly recordingId: string;
+  readonly keyId: string;
+  readonly bytes: number;
+  readonly format: 'wav' | 'mp3';
 }

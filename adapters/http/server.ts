@@ -246,15 +246,28 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       await deps.audit(auditOf(principal, action, call.id, 'denied', 'recording_deleted'));
       throw new CallsightError('RECORDING_GONE', 'This recording was deleted under the retention policy');
     }
-    const recording = call.recording;
+    let source = { recordingId: call.id, keyId: call.recording.keyId, bytes: call.recording.bytes, format: call.recording.format };
+    const { mask } = authorize(principal, action, callTarget(call));
+    if (mask === 'pii' && deps.redactedAudio) {
+      const redacted = await deps.redactedAudio(call);
+      if (redacted === 'unavailable') {
+        await deps.audit(auditOf(principal, action, call.id, 'denied', 'redaction_unavailable'));
+        throw new CallsightError('REDACTION_UNAVAILABLE', 'This recording contains personal data and no redacted copy exists for your role');
+      }
+      if (redacted) source = redacted;
+    }
+    const recording = source;
     const range = parseRange(request.headers.range, recording.bytes);
     const iterator = deps.audio
-      .read({ tenantId: call.tenantId, recordingId: call.id, keyId: recording.keyId, bytes: recording.bytes }, range ?? undefined)
+      .read({ tenantId: call.tenantId, recordingId: source.recordingId, keyId: recording.keyId, bytes: recording.bytes }, range ?? undefined)
       [Symbol.asyncIterator]();
     // Decrypt the first chunk before any header goes out, so an integrity failure becomes an error response.
     const first = await iterator.next();
     await deps.audit(
-      auditOf(principal, action, call.id, 'allowed', undefined, range ? { range: `${range.start}-${range.end}` } : undefined),
+      auditOf(principal, action, call.id, 'allowed', undefined, {
+        ...(range ? { range: `${range.start}-${range.end}` } : {}),
+        ...(source.recordingId !== call.id ? { redacted: true } : {}),
+      }),
     );
     const body = Readable.from(
       (async function* () {

@@ -2,6 +2,7 @@ import type { Agent } from '../../core/recordings/call';
 import { createSeededRandom, type RandomSource } from '../../core/shared/clock.port';
 import type { Hub } from '../hub';
 import { synthesizeCallWav } from './synth-audio';
+import { demoTranscript } from './demo-transcripts';
 
 export const DEMO_TENANT = 'demo';
 
@@ -105,7 +106,14 @@ export async function seedDemo(
     const existing = await hub.calls.findByProviderCallId(DEMO_TENANT, 'demo', metadata.providerCallId);
     if (!existing) {
       const audio = synthesizeCallWav({ durationS, seed: metadata.providerCallId });
-      await hub.ingest(DEMO_TENANT, metadata, audio);
+      const { call } = await hub.ingest(DEMO_TENANT, metadata, audio);
+      if (!isMisdial && !ivr) {
+        // Demo audio is synthetic, so the transcript comes as an import, as from a provider that transcribes.
+        const transcript = demoTranscript(metadata.providerCallId, metadata.inquiryType, call.durationS);
+        hub.transcripts.saveTranscript(DEMO_TENANT, call.id, transcript, 'demo', hub.clock.now());
+        await hub.transcriptStored(DEMO_TENANT, call.id, transcript);
+        await hub.jobQueue.enqueue({ id: hub.ids.newId('job'), tenantId: DEMO_TENANT, kind: 'call.analyze', payload: { callId: call.id }, dedupeKey: call.id });
+      }
     }
     if (isMisdial) misdials++;
     options.onProgress?.(i + 1, total);

@@ -4,4 +4,4 @@ export { SqliteProviderAccounts, type ProviderAccountRow } from './sqlite.provid
 export { migrate, MIGRATIONS } from './migrations';
 export { SqliteAuditLog, type AuditQuery } from './sqlite.audit-log';
 export { SqliteJobQueue } from './sqlite.job-queue';
-export { SqliteTranscriptStore, type StoredTranscript, type CallScreeningRow } from './sqlite.transcripts';
+export { SqliteTranscriptStore, type StoredTranscript, type CallScreeningRow, type RedactedAudioRow, type AnalysisSettingsRow } from './sqlite.transcripts';

@@ -7,6 +7,22 @@ export interface StoredTranscript extends Transcript {
   readonly createdAt: string;
 }
 
+export interface RedactedAudioRow {
+  readonly recordingId: string;
+  readonly keyId: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly format: 'wav' | 'mp3';
+  readonly spans: number;
+}
+
+export interface AnalysisSettingsRow {
+  readonly settings: Record<string, unknown>;
+  readonly sealedApiKey: Buffer | null;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+}
+
 export interface CallScreeningRow {
   readonly flags: readonly string[];
   readonly risk: number;
@@ -72,9 +88,68 @@ export class SqliteTranscriptStore {
     return result;
   }
 
+  getSettings(tenantId: string): AnalysisSettingsRow | null {
+    const row = this.db.prepare('SELECT * FROM analysis_settings WHERE tenant_id = ?').get(tenantId) as
+      | { settings_json: string; sealed_api_key: Buffer | null; updated_at: string; updated_by: string }
+      | undefined;
+    return row
+      ? { settings: JSON.parse(row.settings_json) as Record<string, unknown>, sealedApiKey: row.sealed_api_key, updatedAt: row.updated_at, updatedBy: row.updated_by }
+      : null;
+  }
+
+  saveSettings(tenantId: string, settings: Record<string, unknown>, sealedApiKey: Buffer | null, by: string, now: Date): void {
+    this.db
+      .prepare(
+        `INSERT INTO analysis_settings (tenant_id, settings_json, sealed_api_key, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id) DO UPDATE SET settings_json = excluded.settings_json, sealed_api_key = excluded.sealed_api_key,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
+      .run(tenantId, JSON.stringify(settings), sealedApiKey, now.toISOString(), by);
+  }
+
+  getRedactedAudio(tenantId: string, callId: string): RedactedAudioRow | null {
+    const row = this.db.prepare('SELECT * FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+      | { recording_id: string; key_id: string; bytes: number; sha256: string; format: 'wav' | 'mp3'; spans: number }
+      | undefined;
+    return row
+      ? { recordingId: row.recording_id, keyId: row.key_id, bytes: row.bytes, sha256: row.sha256, format: row.format, spans: row.spans }
+      : null;
+  }
+
+  saveRedactedAudio(tenantId: string, callId: string, row: RedactedAudioRow, now: Date): RedactedAudioRow | null {
+    const previous = this.getRedactedAudio(tenantId, callId);
+    this.db
+      .prepare(
+        `INSERT INTO redacted_audio (tenant_id, call_id, recording_id, key_id, bytes, sha256, format, spans, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, call_id) DO UPDATE SET recording_id = excluded.recording_id, key_id = excluded.key_id,
+           bytes = excluded.bytes, sha256 = excluded.sha256, format = excluded.format, spans = excluded.spans, created_at = excluded.created_at`,
+      )
+      .run(tenantId, callId, row.recordingId, row.keyId, row.bytes, row.sha256, row.format, row.spans, now.toISOString());
+    return previous;
+  }
+
+  deleteRedactedAudio(tenantId: string, callId: string): void {
+    this.db.prepare('DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+  }
+
+  /** Analyses of calls started in [from, to), for demand mining; the caller applies the access scope to call ids. */
+  listTranscriptsForCalls(tenantId: string, callIds: readonly string[]): { callId: string; transcript: Transcript }[] {
+    const out: { callId: string; transcript: Transcript }[] = [];
+    for (let i = 0; i < callIds.length; i += 500) {
+      const batch = callIds.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT call_id, language, segments_json FROM transcripts WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
+        .all(tenantId, ...batch) as { call_id: string; language: Transcript['language']; segments_json: string }[];
+      for (const row of rows) out.push({ callId: row.call_id, transcript: { language: row.language, segments: JSON.parse(row.segments_json) } });
+    }
+    return out;
+  }
+
   /** Removes the transcript, analysis and flag index of a call (retention deletion). */
   purge(tenantId: string, callId: string): void {
     this.db.transaction(() => {
+      this.db.prepare('DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
       this.db.prepare('DELETE FROM transcripts WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
       this.db.prepare('DELETE FROM analyses WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
       this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);

@@ -33,4 +33,29 @@ export const ANALYSIS_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 61,
+    name: 'analysis settings and redacted audio copies',
+    sql: `
+      CREATE TABLE analysis_settings (
+        tenant_id TEXT PRIMARY KEY,
+        settings_json TEXT NOT NULL,
+        sealed_api_key BLOB,
+        updated_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL
+      );
+      CREATE TABLE redacted_audio (
+        tenant_id TEXT NOT NULL,
+        call_id TEXT NOT NULL,
+        recording_id TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        format TEXT NOT NULL,
+        spans INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (tenant_id, call_id)
+      );
+    `,
+  },
 ];

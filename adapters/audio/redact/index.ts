@@ -1,0 +1,1 @@
+export { redactWav, type TimeSpan } from './wav-redactor';

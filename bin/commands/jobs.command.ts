@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { loadConfig } from '../config';
+import { openHub } from '../hub';
+
+export function registerJobsCommand(program: Command): void {
+  program
+    .command('jobs')
+    .description('show the background job queue: counts per kind and state, and the dead-lettered jobs')
+    .option('--json', 'print JSON')
+    .option('--limit <n>', 'dead-lettered jobs to list', '20')
+    .action(async (opts: { json?: boolean; limit: string }) => {
+      const limit = Number(opts.limit);
+      if (!Number.isInteger(limit) || limit < 0 || limit > 10_000) throw new Error('--limit must be an integer 0..10000');
+      const hub = openHub(loadConfig());
+      try {
+        const counts = await hub.jobQueue.counts();
+        const dead = (await hub.jobQueue.list({ status: 'dead', limit })).map((job) => ({
+          id: job.id,
+          tenantId: job.tenantId,
+          kind: job.kind,
+          attempts: job.attempts,
+          lastError: job.lastError,
+          updatedAt: job.updatedAt,
+        }));
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ counts, dead })}\n`);
+          return;
+        }
+        const table = new Map<string, Record<string, number>>();
+        for (const row of counts) table.set(row.kind, { ...(table.get(row.kind) ?? {}), [row.status]: row.count });
+        process.stdout.write(`${'kind'.padEnd(24)}${['queued', 'running', 'done', 'dead'].map((s) => s.padStart(9)).join('')}\n`);
+        for (const [kind, byStatus] of table) {
+          process.stdout.write(`${kind.padEnd(24)}${['queued', 'running', 'done', 'dead'].map((s) => String(byStatus[s] ?? 0).padStart(9)).join('')}\n`);
+        }
+        if (dead.length > 0) {
+          process.stdout.write('\ndead-lettered:\n');
+          for (const job of dead) process.stdout.write(`  ${job.id} ${job.kind} tenant=${job.tenantId} attempts=${job.attempts} ${job.lastError ?? ''}\n`);
+        }
+      } finally {
+        hub.close();
+      }
+    });
+}
