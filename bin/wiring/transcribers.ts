@@ -1,29 +1,26 @@
-import { CallsightError } from '../../core/shared/errors';
+import type { Transcriber } from '../../core/transcription/transcriber.port';
 import type { Transcript } from '../../core/analysis/transcript.types';
+import { createOpenAiCompatibleTranscriber } from '../../adapters/asr/openai-compatible';
+import { createPocketsphinxTranscriber } from '../../adapters/asr/pocketsphinx';
+import { importTranscript } from '../../adapters/asr/transcript-import';
 
+/** A tenant's transcriber as stored in its analysis settings (the API key unsealed only here). */
 export type TranscriberSettings =
   | { kind: 'openai-compatible'; baseUrl: string; model: string; language: 'zh' | 'en' | 'auto'; agentChannel: 0 | 1; apiKey?: string }
   | { kind: 'pocketsphinx'; agentChannel: 0 | 1 };
 
-export interface TranscribeRequest {
-  readonly audio: Uint8Array;
-  readonly format: 'wav' | 'mp3';
-  readonly channels: number;
-  readonly language: 'zh' | 'en' | 'auto';
-  readonly agentChannel: 0 | 1;
-}
-
-export interface ConfiguredTranscriber {
-  readonly name: string;
-  transcribe(request: TranscribeRequest): Promise<Transcript>;
-}
-
 /** Builds the tenant's transcriber from its settings. */
-export function createTranscriber(settings: TranscriberSettings): ConfiguredTranscriber {
-  throw new CallsightError('UPSTREAM_FAILED', `The ${settings.kind} transcriber is not available on this hub`);
+export function createTranscriber(settings: TranscriberSettings): Transcriber {
+  if (settings.kind === 'pocketsphinx') return createPocketsphinxTranscriber();
+  return createOpenAiCompatibleTranscriber({
+    baseUrl: settings.baseUrl,
+    model: settings.model,
+    ...(settings.language !== 'auto' ? { language: settings.language } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  });
 }
 
-/** Converts a provider transcript (e.g. Amazon Transcribe JSON) to segments. */
-export function importProviderTranscript(format: string, _data: unknown): Transcript {
-  throw new CallsightError('VALIDATION_FAILED', `Transcript format "${format}" is not supported`);
+/** Converts a provider transcript (Amazon Transcribe JSON with speaker or channel labels) to segments. */
+export function importProviderTranscript(format: 'amazon-transcribe', data: unknown): Transcript {
+  return importTranscript(format, data);
 }

@@ -45,6 +45,12 @@ const demandsQuery = z
   })
   .strict();
 
+function transcriptMask(principal: Principal, call: Call) {
+  return authorize(principal, 'view_transcript', {
+    kind: 'call', tenantId: call.tenantId, agentId: call.agentId, team: call.team ?? null, queue: call.queue,
+  }).mask;
+}
+
 const MASK_TOKEN = /\[(?:BANK_CARD|CN_ID|PHONE|EMAIL)\]/g;
 const MAX_DEMAND_CALLS = 20_000;
 
@@ -90,9 +96,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
         await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_transcript'));
         throw new CallsightError('TRANSCRIPT_NOT_FOUND', 'This call has no transcript yet');
       }
-      const { mask } = authorize(principal, 'view_transcript', {
-        kind: 'call', tenantId: call.tenantId, agentId: call.agentId, team: call.team ?? null, queue: call.queue,
-      });
+      const mask = transcriptMask(principal, call);
       const analysis = deps.getAnalysis(principal.tenantId, call.id);
       let segments: readonly Segment[];
       const highlights: TranscriptHighlight[] = [];
@@ -124,9 +128,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
         await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_analysis'));
         throw new CallsightError('ANALYSIS_NOT_FOUND', 'This call has not been analysed yet');
       }
-      const { mask } = authorize(principal, 'view_transcript', {
-        kind: 'call', tenantId: call.tenantId, agentId: call.agentId, team: call.team ?? null, queue: call.queue,
-      });
+      const mask = transcriptMask(principal, call);
       await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'allowed', 'analysis'));
       // The redacted segments are the transcript in another form: served through /transcript only.
       const { redactedSegments: _redacted, ...rest } = analysis;
