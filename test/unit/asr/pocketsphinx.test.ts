@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPocketsphinxTranscriber, parseContinuousOutput, parseJsonLinesOutput } from '../../../adapters/asr/pocketsphinx';
+import { analyzeTranscript, buildAnalysisConfig } from '../../../core/analysis';
 import { CallsightError } from '../../../core/shared/errors';
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/asr');
@@ -62,7 +63,7 @@ afterAll(() => {
 describe('pocketsphinx transcriber on real speech', () => {
   const transcriber = () => createPocketsphinxTranscriber({ tmpDir: scratchDir, timeoutMs: 120_000 });
 
-  it('hears the recording notice and the guaranteed-return promise in an espeak-ng call', async () => {
+  it('hears the recording notice and the guaranteed-return promise in an espeak-ng call, and the analysis flags both', async () => {
     const transcript = await transcriber().transcribe({ audio: monoCall, format: 'wav', channels: 1, language: 'en' });
     const heard = words(transcript.segments.map((s) => s.text).join(' '));
     expect(transcript.language).toBe('en');
@@ -78,6 +79,10 @@ describe('pocketsphinx transcriber on real speech', () => {
     expect(transcript.segments.map((s) => s.startS)).toEqual([...transcript.segments.map((s) => s.startS)].sort((a, b) => a - b));
     expect(transcript.segments[0]?.speaker).toBe('agent');
     expect(readdirSync(scratchDir)).toEqual([]);
+
+    const analysis = analyzeTranscript(transcript, buildAnalysisConfig({ industry: 'finance' }));
+    expect(analysis.scripts.find((s) => s.id === 'recording_notice')?.found).toBe(true);
+    expect(analysis.sensitive.map((hit) => hit.term)).toContain('guaranteed return');
   }, 120_000);
 
   it('splits two-channel audio and labels each channel as its speaker', async () => {
