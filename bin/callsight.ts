@@ -4,8 +4,14 @@ import { registerTokenCommand } from './commands/token.command';
 import { registerSeedCommand } from './commands/seed.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerTenantCommands } from './commands/tenant.command';
+import { registerZendeskCommands } from './commands/zendesk.command';
 import { registerJobsCommand } from './commands/jobs.command';
 import { registerAnalyzeCommands } from './commands/analyze.command';
+import { registerRetentionCommands } from './commands/retention.command';
+import { registerBackupCommands } from './commands/backup.command';
+import { registerAuditCommands } from './commands/audit.command';
+import { registerExportCommands } from './commands/export.command';
+import { registerSampleCliCommands } from './commands/sample.command';
 
 const program = new Command()
   .name('callsight')
@@ -18,8 +24,14 @@ registerTokenCommand(program);
 registerSeedCommand(program);
 registerImportCommand(program);
 registerTenantCommands(program);
+registerZendeskCommands(program);
 registerJobsCommand(program);
 registerAnalyzeCommands(program);
+registerRetentionCommands(program);
+registerBackupCommands(program);
+registerAuditCommands(program);
+registerExportCommands(program);
+registerSampleCliCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,6 +1,13 @@
 import type { HttpPlugin } from '../adapters/http/http.deps';
 import type { Hub } from './hub';
+import type { Call } from '../core/recordings/call';
+import type { Principal } from '../core/access/access.policy';
 import { analysisCapability } from './wiring/analysis.wiring';
+import { retentionCapability } from './wiring/retention.wiring';
+import { accessCapability } from './wiring/access.wiring';
+import { zendeskCapability } from './wiring/zendesk.wiring';
+import { demoCapability } from './wiring/demo.wiring';
+import { qualityCapability } from './wiring/quality.wiring';
 
 /**
  * A capability wires one area of the product into the hub: its HTTP routes, its job handlers (registered on
@@ -10,6 +17,8 @@ import { analysisCapability } from './wiring/analysis.wiring';
 export interface Capability {
   readonly name: string;
   readonly plugins?: readonly HttpPlugin[];
+  /** Runs before a recording is played (e.g. brings it back from the archive). */
+  beforePlay?(call: Call, principal: Principal): Promise<Call>;
   /** Starts periodic work (e.g. a daily sweep); called only when the hub serves with workers on. */
   start?(): void;
   stop?(): Promise<void>;
@@ -19,4 +28,9 @@ export type CapabilityFactory = (hub: Hub) => Capability;
 
 export const CAPABILITIES: readonly CapabilityFactory[] = [
   analysisCapability,
+  accessCapability,
+  zendeskCapability,
+  demoCapability,
+  retentionCapability,
+  qualityCapability,
 ];

@@ -12,7 +12,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
-  DEMO_CALLS: z.coerce.number().int().min(10).max(5000).default(220),
+  DEMO_CALLS: z.coerce.number().int().min(13).max(5000).default(220),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
   WORKERS: z.enum(['true', 'false']).default('true'),
 });

@@ -16,7 +16,7 @@ import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
 import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
 import { buildHttpApp } from '../adapters/http/server';
 import { PlaybackTokens, TokenService } from '../adapters/http/token-service';
-import type { AuditEntry, HttpPlugin } from '../adapters/http/http.deps';
+import type { AuditEntry, HttpDeps, HttpPlugin } from '../adapters/http/http.deps';
 import type { TelephonyWebhookHandler } from '../core/recordings/telephony.port';
 import type { HubConfig } from './config';
 
@@ -155,7 +155,11 @@ export function telephonyHandlers(hub: Hub): Map<string, TelephonyWebhookHandler
   return new Map([[twilio.provider, twilio]]);
 }
 
-export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = []): Promise<FastifyInstance> {
+export async function buildHubHttp(
+  hub: Hub,
+  plugins: readonly HttpPlugin[] = [],
+  hooks: Pick<HttpDeps, 'beforePlay'> = {},
+): Promise<FastifyInstance> {
   return buildHttpApp({
     config: {
       maxAudioBytes: hub.config.maxAudioBytes,
@@ -179,5 +183,6 @@ export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = []
       return analysis && analysis.redactionSpans.length > 0 ? 'unavailable' : null;
     },
     plugins,
+    ...hooks,
   });
 }

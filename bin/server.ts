@@ -28,7 +28,14 @@ export async function startHub(config: HubConfig, options: { quiet?: boolean } =
     const analysed = await hub.jobs.drain();
     say(`Seeded ${report.calls} calls (${report.misdials} misdials), ${report.agents} agents, ${report.customers} customers; ${analysed} analysed.`);
   }
-  const app = await buildHubHttp(hub, capabilities.flatMap((c) => c.plugins ?? []));
+  const players = capabilities.filter((c) => c.beforePlay);
+  const app = await buildHubHttp(hub, capabilities.flatMap((c) => c.plugins ?? []), {
+    beforePlay: async (call, principal) => {
+      let current = call;
+      for (const capability of players) current = await capability.beforePlay!(current, principal);
+      return current;
+    },
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', 'localhost');
   if (config.workers) {

@@ -28,6 +28,8 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   CRM_RATE_LIMITED: 503,
   CRM_REJECTED: 502,
   CRM_UNAVAILABLE: 503,
+  EXPORT_EXPIRED: 410,
+  WIDGETS_NOT_BUILT: 503,
 };
 
 export function statusFor(code: string): number {

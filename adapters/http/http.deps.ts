@@ -41,6 +41,8 @@ export interface HttpDeps {
    * `null` when the call holds no spoken personal data, `unavailable` when it does but no copy exists.
    */
   readonly redactedAudio?: (call: import('../../core/recordings/call').Call) => Promise<RedactedAudio | 'unavailable' | null>;
+  /** Runs before audio is streamed, e.g. to bring an archived recording back; returns the call to play. */
+  readonly beforePlay?: (call: import('../../core/recordings/call').Call, principal: Principal) => Promise<import('../../core/recordings/call').Call>;
   /** Extra route modules (transcripts, audit, exports, retention...) registered after the core routes. */
   readonly plugins?: readonly HttpPlugin[];
 }

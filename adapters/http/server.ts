@@ -56,6 +56,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       },
     },
     bodyLimit: 1024 * 1024,
+    // Signed playback URLs carry a JWT (~400 characters) as one path parameter.
+    routerOptions: { maxParamLength: 2048 },
     trustProxy: true,
   });
 
@@ -89,7 +91,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
           tenantId: error.claimedTenant,
           actor: null,
           role: null,
-          action: 'authenticate',
+          action: 'token_rejected',
           target: null,
           outcome: 'denied',
           reason: `token_${error.reason}`,
@@ -212,7 +214,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     const { id } = parseParams(request.params);
     const call = await loadCall(principal, 'play', id);
     const { token, expiresAt } = await deps.playback.issue(principal, call.id, deps.clock.now());
-    await deps.audit(auditOf(principal, 'playback_url', call.id, 'allowed', undefined, { expiresAt }));
+    await deps.audit(auditOf(principal, 'issue_playback_url', call.id, 'allowed', undefined, { expiresAt }));
     return { url: `${baseUrl(request)}/api/v1/playback/${token}`, expiresAt };
   });
 
@@ -241,11 +243,14 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
 
   for (const plugin of deps.plugins ?? []) await plugin(app, helpers);
 
-  async function streamAudio(call: Call, principal: Principal, request: FastifyRequest, reply: FastifyReply, action: Action) {
-    if (call.status === 'deleted' || !call.recording) {
-      await deps.audit(auditOf(principal, action, call.id, 'denied', 'recording_deleted'));
+  async function streamAudio(stored: Call, principal: Principal, request: FastifyRequest, reply: FastifyReply, action: Action) {
+    if (stored.status === 'deleted' || !stored.recording) {
+      await deps.audit(auditOf(principal, action, stored.id, 'denied', 'recording_deleted'));
       throw new CallsightError('RECORDING_GONE', 'This recording was deleted under the retention policy');
     }
+    // An archived recording is brought back to the main store before it is played.
+    const call = deps.beforePlay ? await deps.beforePlay(stored, principal) : stored;
+    if (!call.recording) throw new CallsightError('RECORDING_GONE', 'This recording was deleted under the retention policy');
     let source = { recordingId: call.id, keyId: call.recording.keyId, bytes: call.recording.bytes, format: call.recording.format };
     const { mask } = authorize(principal, action, callTarget(call));
     if (mask === 'pii' && deps.redactedAudio) {

@@ -10,10 +10,14 @@ import {
   type SamplePlan,
   type SampleReviewerInput,
 } from '../../core/sampling/sample-plan';
+import { defaultSampleSeed } from '../../core/sampling/sample-input';
 
 export interface SampleCommandDeps {
-  /** Loads the period's calls (with risk scores), the agents with their seniority, and the reviewers. */
-  readonly loadSampleInput: (period: string) => Promise<{
+  /**
+   * Loads the period's calls (with risk scores), the agents with their seniority, and the reviewers, of
+   * `options.tenant` (or the loader's default tenant when omitted).
+   */
+  readonly loadSampleInput: (period: string, options: { readonly tenant?: string }) => Promise<{
     readonly calls: readonly SampleCallInput[];
     readonly agents: readonly SampleAgentInput[];
     readonly reviewers: readonly SampleReviewerInput[];
@@ -87,6 +91,7 @@ export function registerSampleCommands(program: Command, deps: SampleCommandDeps
     .description('plan the manual QA sample of one month')
     .requiredOption('--period <YYYY-MM>', 'month to sample (UTC)', parsePeriod)
     .option('--seed <N>', 'random seed; the same seed gives the same plan (default: derived from the period)', parseSeed)
+    .option('--tenant <id>', 'tenant to sample (default: the only tenant of the hub)')
     .option('--json', 'print the plan as JSON')
     .option('--new-share <share>', 'share of a new agent\'s calls to sample', parseShare, 0.5)
     .option('--senior-share <share>', 'share of a senior agent\'s calls to sample', parseShare, 0.1)
@@ -96,6 +101,7 @@ export function registerSampleCommands(program: Command, deps: SampleCommandDeps
     .action(async (options: {
       period: string;
       seed?: number;
+      tenant?: string;
       json?: boolean;
       newShare: number;
       seniorShare: number;
@@ -103,7 +109,7 @@ export function registerSampleCommands(program: Command, deps: SampleCommandDeps
       doubleShare: number;
       riskFirst: boolean;
     }) => {
-      const input = await deps.loadSampleInput(options.period);
+      const input = await deps.loadSampleInput(options.period, options.tenant !== undefined ? { tenant: options.tenant } : {});
       const plan = planSample({
         period: options.period,
         calls: input.calls,
@@ -113,9 +119,28 @@ export function registerSampleCommands(program: Command, deps: SampleCommandDeps
         riskFirst: options.riskFirst,
         controlShare: options.controlShare,
         doubleScoreShare: options.doubleShare,
-        seed: options.seed ?? `period:${options.period}`,
+        seed: options.seed ?? defaultSampleSeed(options.period),
       });
       write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatSamplePlan(plan));
     });
   return sample;
+}
+
+/**
+ * `sample plan` over this hub's storage (DATA_DIR): opens the hub for the command, reads the month through
+ * the same loader as the API (so the same seed gives the same plan), audits the read, and closes the hub.
+ * The hub modules load lazily, so that `registerSampleCommands` stays usable without a database.
+ */
+export function registerSampleCliCommands(program: Command): Command {
+  return registerSampleCommands(program, {
+    loadSampleInput: async (period, options) => {
+      const [{ loadConfig }, { openHub }, { loadSampleInputFromHub }] = await Promise.all([import('../config'), import('../hub'), import('../wiring/quality.wiring')]);
+      const hub = openHub(loadConfig());
+      try {
+        return await loadSampleInputFromHub(hub, period, options.tenant);
+      } finally {
+        hub.close();
+      }
+    },
+  });
 }

@@ -1,11 +1,12 @@
 import type { Segment, Transcript } from './transcript.types';
 import type { AnalysisConfig } from './analysis.config';
 import { prepareSegments } from './text/segment-text';
+import { FoldBuffer } from './text/normalize';
 import { findSensitiveWords, type SensitiveHit } from './lexicon/sensitive-words';
 import { checkScripts, type ScriptResult } from './scripts/required-scripts';
 import { computeRedactionSpans, detectPii, redactSegments, type PiiHit, type RedactionSpan } from './pii/pii.detector';
 import { computeConversationMetrics, detectLanguage, type ConversationMetrics } from './metrics/conversation.metrics';
-import { analyzeCustomerEmotion, type CallEmotion } from './emotion/emotion.analysis';
+import { analyzeCustomerEmotion, DEFAULT_MIN_POLAR_PROBABILITY, type CallEmotion } from './emotion/emotion.analysis';
 import { matchTopics, type TopicHit } from './demands/demands';
 import { computeRiskScore, raiseFlags, type Flag } from './risk/risk.score';
 
@@ -34,6 +35,10 @@ export interface CallAnalysis {
   readonly risk: number;
 }
 
+const sharedFoldBuffer = new FoldBuffer(1 << 14);
+/** Transcripts longer than this (code units) get their own buffer, so the shared one stays small. */
+const SHARED_BUFFER_MAX_UNITS = 1 << 20;
+
 /**
  * Analyses one transcript against a compiled configuration: sensitive words, required scripts,
  * PII with a redacted copy, conversation metrics, customer emotion, demand topics, flags and a
@@ -42,11 +47,15 @@ export interface CallAnalysis {
  */
 export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig, options: AnalyzeOptions = {}): CallAnalysis {
   const segments = transcript.segments;
-  const prepared = prepareSegments(segments);
-  const language = detectLanguage(segments, transcript.language);
+  // The normalised text never leaves this call (results copy offsets out), so one buffer serves
+  // every analysis; JavaScript runs this synchronously, so no two analyses share it at once.
+  let textUnits = 0;
+  for (const s of segments) textUnits += s.text.length;
+  const prepared = prepareSegments(segments, textUnits <= SHARED_BUFFER_MAX_UNITS ? sharedFoldBuffer : undefined);
+  const language = detectLanguage(segments, transcript.language, prepared.units);
   const sensitive = findSensitiveWords(config.lexicon, prepared);
   const scripts = checkScripts(config.scripts, prepared);
-  const pii = detectPii(segments);
+  const pii = detectPii(segments, prepared);
   const band =
     (options.inquiryType !== undefined ? config.durationBands[options.inquiryType] : undefined) ??
     (config.durationBands['default'] as NonNullable<(typeof config.durationBands)[string]>);
@@ -55,8 +64,9 @@ export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig
     band,
     minOverlapS: config.interruptionMinOverlapS,
     language,
+    units: prepared.units,
   });
-  const emotion = analyzeCustomerEmotion(config.emotionModel, segments);
+  const emotion = analyzeCustomerEmotion(config.emotionModel, segments, DEFAULT_MIN_POLAR_PROBABILITY, prepared.units);
   const topics = matchTopics(config.categories, prepared);
   const flags = raiseFlags({ sensitive, scripts, pii, metrics, emotion, thresholds: config.flagThresholds });
   return {

@@ -27,3 +27,5 @@ export { mineDemands, compileCategories } from './demands/demands';
 export type { Flag, FlagCode, FlagThresholds } from './risk/risk.score';
 export { computeRiskScore, SEVERITY_WEIGHT } from './risk/risk.score';
 export { normalizeForMatch, normalizeTerm } from './text/normalize';
+export type { PreparedTranscript } from './text/segment-text';
+export { prepareSegments } from './text/segment-text';

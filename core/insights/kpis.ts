@@ -49,6 +49,12 @@ export interface KpiOptions {
   readonly dataEnd?: string;
   /** Confidence level of the score-CSAT interval. Default 0.95. */
   readonly confidenceLevel?: number;
+  /**
+   * When given, only these calls form the groups; the other facts only serve as earlier or repeat contacts
+   * for first-contact resolution (e.g. a manager's KPIs count their teams' calls, while a customer's repeat
+   * call to another team still makes the first contact unresolved).
+   */
+  readonly countedCallIds?: ReadonlySet<string>;
 }
 
 export interface KpiRatio {
@@ -220,6 +226,7 @@ export function computeKpis(facts: readonly CallFact[], options: KpiOptions): Kp
   for (const fact of facts) {
     const started = startMs.get(fact.callId)!;
     if (started < fromMs || started >= toMs) continue;
+    if (options.countedCallIds && !options.countedCallIds.has(fact.callId)) continue;
     for (const key of groupKeys(fact, options.groupBy)) {
       const list = groups.get(key) ?? [];
       list.push(fact);

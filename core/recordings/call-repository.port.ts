@@ -1,4 +1,6 @@
 import type { Agent, Call, CallStatus, Channel, CrmLink, Direction, Tenant } from './call';
+import type { Speaker, Transcript } from '../analysis/transcript.types';
+import type { SegmentHit } from '../search/highlight';
 
 /** Filters of the call list; every field narrows the result (AND). Instants are ISO-8601 UTC. */
 export interface CallFilter {
@@ -11,6 +13,30 @@ export interface CallFilter {
   readonly inquiryType?: string;
   readonly tag?: string;
   readonly status?: CallStatus;
+  /** A risk flag code written by analysis (table call_flags). */
+  readonly flag?: string;
+  /** Inclusive bounds on the call's latest QA score (see recordCallScore); calls without a score never match. */
+  readonly scoreMin?: number;
+  readonly scoreMax?: number;
+}
+
+/**
+ * A call search: the filters, plus `q` (transcript keywords, see core/search parseSearchQuery) optionally
+ * limited to one speaker, sorted by time (newest first, default) or by relevance (needs `q`).
+ */
+export interface CallSearch {
+  readonly filter: CallFilter;
+  readonly q?: string;
+  readonly speaker?: Speaker;
+  readonly sort?: 'time' | 'relevance';
+  /** Most highlighted segments per call (default 3). */
+  readonly maxHitsPerCall?: number;
+}
+
+/** One call found by a search; `hits` holds the matching segments when `q` was given, else is empty. */
+export interface CallSearchHit {
+  readonly call: Call;
+  readonly hits: readonly SegmentHit[];
 }
 
 /**
@@ -81,4 +107,22 @@ export interface CallRepository {
   countCalls(tenantId: string): Promise<number>;
   updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void>;
   setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void>;
+
+  /**
+   * Filters plus transcript keywords, with the scope applied inside the query. Pages through every hit
+   * exactly once while the data does not change (keyset cursors for both sorts). Throws CallsightError
+   * VALIDATION_FAILED for a bad `q`, a bad cursor, or `sort: 'relevance'` without `q`.
+   */
+  searchCalls(tenantId: string, search: CallSearch, scope: CallScope, page: PageRequest): Promise<Page<CallSearchHit>>;
+  /** (Re)indexes a call's transcript for keyword search; replaces any earlier index entry of the call. */
+  indexTranscript(tenantId: string, callId: string, transcript: Transcript): Promise<void>;
+  /** Removes a call's transcript from the search index (retention purge); no-op when not indexed. */
+  removeFromIndex(tenantId: string, callId: string): Promise<void>;
+  /** Records the call's latest QA score (used by the score filter); `null` removes it. */
+  recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void>;
+  /**
+   * Replaces the call's risk flags (used by the flag filter). The SQLite analysis pipeline writes the same
+   * rows through SqliteTranscriptStore.saveAnalysis; other stores need this call.
+   */
+  replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void>;
 }

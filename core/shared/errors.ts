@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'CRM_AUTH_FAILED'
   | 'CRM_UNAVAILABLE'
   | 'CRM_REJECTED'
-  | 'CRM_NOT_CONFIGURED';
+  | 'CRM_NOT_CONFIGURED'
+  | 'EXPORT_EXPIRED'
+  | 'WIDGETS_NOT_BUILT';
 
 /** An expected failure with a stable code. `cause` keeps the original error for logs, never for clients. */
 export class CallsightError extends Error {

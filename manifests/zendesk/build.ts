@@ -131,7 +131,11 @@ function copyIframeBundle(widgetsDir: string, assetsDir: string): void {
   writeFileSync(join(assetsDir, IFRAME_ASSET), html);
 }
 
-async function ensureWidgetsBuilt(widgetsDir: string, mode: 'auto' | 'always' | 'never'): Promise<void> {
+/**
+ * Builds the widgets into `widgetsDir` when `mode` is 'always', or 'auto' and the build is missing or older than
+ * the widgets/ sources; with 'never' only checks that a build exists. Used by the Zendesk app build and the e2e test.
+ */
+export async function ensureWidgetsBuilt(widgetsDir: string, mode: 'auto' | 'always' | 'never'): Promise<void> {
   const built = join(widgetsDir, '.vite/manifest.json');
   const stale = !existsSync(built) || newestMtime(join(repoRoot, 'widgets')) > statSync(built).mtimeMs;
   if (mode === 'never' || (mode === 'auto' && !stale)) {

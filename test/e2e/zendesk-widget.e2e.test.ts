@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startTestHub } from '../support/hub';
+import { ensureWidgetsBuilt } from '../../manifests/zendesk/build';
 
 interface CallSummary {
   readonly id: string;
@@ -54,6 +55,8 @@ async function audioState(page: Page): Promise<{ currentTime: number; paused: bo
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
+  // The hub serves /demo from dist/widgets (npm start builds it first; a fresh checkout has none).
+  await ensureWidgetsBuilt(resolve(__dirname, '../../dist/widgets'), 'auto');
   hub = await startTestHub({ demoCalls: 40 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 

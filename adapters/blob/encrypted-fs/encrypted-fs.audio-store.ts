@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CallsightError } from '../../../core/shared/errors';
 import type { AudioLocation, AudioStore, ByteRange, StoredAudio } from '../../../core/recordings/audio-store.port';
@@ -148,6 +149,48 @@ export class EncryptedFsAudioStore implements AudioStore {
 
   async discard(location: AudioLocation): Promise<void> {
     await this.keys.destroyDataKey(location.tenantId, location.keyId);
+    await this.remove(location);
+  }
+
+  /**
+   * Moves a recording's container to another store root (e.g. the archive tier) as is: no decryption, no
+   * re-encryption, the data key stays where it is, so both stores must share the KeyVault. Crash-safe and
+   * idempotent: the file is durable at the target before it leaves the source, and when the source no longer
+   * holds it but the target does, nothing is done. Throws RECORDING_GONE when neither store holds it.
+   */
+  async moveTo(location: AudioLocation, target: EncryptedFsAudioStore): Promise<void> {
+    const from = this.pathFor(location.tenantId, location.recordingId);
+    const to = target.pathFor(location.tenantId, location.recordingId);
+    if (from === to) return;
+    if (!(await this.exists(location))) {
+      if (await target.exists(location)) return;
+      throw new CallsightError('RECORDING_GONE', 'The audio file is in neither store');
+    }
+    await mkdir(dirname(to), { recursive: true });
+    try {
+      await rename(from, to);
+      await fsyncDirectory(dirname(to));
+      await fsyncDirectory(dirname(from));
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    }
+    // Another file system: copy to a temp file, make it durable, put it in place, then drop the source.
+    const tmp = `${to}.${randomUUID()}.tmp`;
+    try {
+      await copyFile(from, tmp, fsConstants.COPYFILE_EXCL);
+      const handle = await open(tmp, 'r+');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(tmp, to);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+    await fsyncDirectory(dirname(to));
     await this.remove(location);
   }
 }

@@ -1,6 +1,9 @@
 import type Database from 'better-sqlite3';
 import { appendEvent, type AuditEvent, type AuditEventInput } from '../../../core/audit/audit-chain';
+import type { SignedCheckpoint } from '../../../core/audit/audit-checkpoint';
+import type { AuditAnchor, PrunePlan } from '../../../core/audit/audit-retention';
 import type { JsonValue } from '../../../core/audit/canonical-json';
+import { CallsightError } from '../../../core/shared/errors';
 
 interface AuditRow {
   tenant_id: string;
@@ -103,5 +106,90 @@ export class SqliteAuditLog {
   head(tenantId: string): AuditEvent | null {
     const row = this.headStmt.get(tenantId) as AuditRow | undefined;
     return row ? rowToEvent(row) : null;
+  }
+
+  /** One stored event, or null. */
+  get(tenantId: string, seq: number): AuditEvent | null {
+    const row = this.db.prepare('SELECT * FROM audit_events WHERE tenant_id = ? AND seq = ?').get(tenantId, seq) as AuditRow | undefined;
+    return row ? rowToEvent(row) : null;
+  }
+
+  /** Tenants that have an audit chain. */
+  tenants(): string[] {
+    return (this.db.prepare('SELECT DISTINCT tenant_id FROM audit_events ORDER BY tenant_id').all() as { tenant_id: string }[]).map((r) => r.tenant_id);
+  }
+
+  /** Keeps a signed checkpoint of the chain head (table from the export migrations, versions 20-29); idempotent per seq. */
+  saveCheckpoint(checkpoint: SignedCheckpoint): void {
+    this.db
+      .prepare(
+        `INSERT INTO audit_checkpoints (tenant_id, seq, hash, at, count, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, seq) DO NOTHING`,
+      )
+      .run(checkpoint.tenantId, checkpoint.seq, checkpoint.hash, checkpoint.at, checkpoint.count, checkpoint.keyId, checkpoint.signature);
+  }
+
+  /** The newest stored checkpoint (highest seq), unverified: check its signature before trusting it. */
+  latestCheckpoint(tenantId: string): SignedCheckpoint | null {
+    const row = this.db.prepare('SELECT * FROM audit_checkpoints WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1').get(tenantId) as
+      | { tenant_id: string; seq: number; hash: string; at: string; count: number; key_id: string; signature: string }
+      | undefined;
+    if (!row) return null;
+    return { version: 1, tenantId: row.tenant_id, seq: row.seq, hash: row.hash, at: row.at, count: row.count, alg: 'HMAC-SHA256', keyId: row.key_id, signature: row.signature };
+  }
+
+  /** Where verification starts after pruning; null while nothing was pruned. */
+  anchor(tenantId: string): AuditAnchor | null {
+    const row = this.db.prepare('SELECT * FROM audit_anchors WHERE tenant_id = ?').get(tenantId) as
+      | { tenant_id: string; seq: number; hash: string; pruned_count: number; at: string }
+      | undefined;
+    return row ? { tenantId: row.tenant_id, seq: row.seq, hash: row.hash, prunedCount: row.pruned_count, at: row.at } : null;
+  }
+
+  /**
+   * The last event that may be pruned for a cutoff: the event just before the first one at or after `cutoffIso`,
+   * so a clock that stepped back never lets a younger event go; never the head. Null when nothing is prunable.
+   */
+  lastPrunable(tenantId: string, cutoffIso: string): AuditEvent | null {
+    const head = this.head(tenantId);
+    if (!head) return null;
+    const firstKept = this.db.prepare('SELECT MIN(seq) AS seq FROM audit_events WHERE tenant_id = ? AND at >= ?').get(tenantId, cutoffIso) as { seq: number | null };
+    const last = Math.min(firstKept.seq ?? head.seq, head.seq) - 1;
+    const row = this.db.prepare('SELECT * FROM audit_events WHERE tenant_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1').get(tenantId, last) as AuditRow | undefined;
+    return row ? rowToEvent(row) : null;
+  }
+
+  /** Events stored with seq <= `throughSeq`. */
+  countThrough(tenantId: string, throughSeq: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM audit_events WHERE tenant_id = ? AND seq <= ?').get(tenantId, throughSeq) as { n: number }).n;
+  }
+
+  /**
+   * Carries out a prune plan atomically: appends its `audit_pruned` event (only if the head is still the one the
+   * plan was made on, else CONFLICT), stores its anchor and deletes the events through the anchor.
+   * Returns the number of events deleted.
+   */
+  prune(plan: PrunePlan): number {
+    return this.db
+      .transaction(() => {
+        const head = this.headStmt.get(plan.event.tenantId) as AuditRow | undefined;
+        if (!head || head.seq + 1 !== plan.event.seq || head.hash !== plan.event.prevHash) {
+          throw new CallsightError('CONFLICT', 'The audit chain moved while the prune was prepared; prepare it again.');
+        }
+        const e = plan.event;
+        this.insertStmt.run(
+          e.tenantId, e.seq, e.at, e.actor, e.role, e.action, e.target, e.outcome,
+          e.reason ?? null, e.details ? JSON.stringify(e.details) : null, e.prevHash, e.hash,
+        );
+        const a = plan.anchor;
+        this.db
+          .prepare(
+            `INSERT INTO audit_anchors (tenant_id, seq, hash, pruned_count, at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (tenant_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, pruned_count = excluded.pruned_count, at = excluded.at`,
+          )
+          .run(a.tenantId, a.seq, a.hash, a.prunedCount, a.at);
+        return this.db.prepare('DELETE FROM audit_events WHERE tenant_id = ? AND seq <= ?').run(a.tenantId, a.seq).changes;
+      })
+      .immediate();
   }
 }

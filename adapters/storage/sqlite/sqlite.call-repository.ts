@@ -5,12 +5,19 @@ import type {
   CallFilter,
   CallRepository,
   CallScope,
+  CallSearch,
+  CallSearchHit,
   InsertCallOutcome,
   NewJob,
   NewOutboxMessage,
   Page,
   PageRequest,
 } from '../../../core/recordings/call-repository.port';
+import type { Transcript } from '../../../core/analysis/transcript.types';
+import type { Tokenizer } from '../../../core/search/tokenizer.port';
+import { parseSearchQuery } from '../../../core/search/search-query';
+import { findSegmentHits } from '../../../core/search/highlight';
+import { BM25_SQL, ftsQueryOf, SqliteSearchIndex, timeKeyOf } from './sqlite.search';
 
 interface CallRow {
   tenant_id: string;
@@ -80,6 +87,65 @@ export function encodeCursor(startedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([startedAt, id]), 'utf8').toString('base64url');
 }
 
+/** Opaque keyset cursor of a keyword search: ['k', docId] (time) or ['r', score, docId] (relevance). */
+function encodeSearchCursor(value: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+function decodeSearchCursor(cursor: string, sort: 'time' | 'relevance'): { score: number; docId: number } {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value)) {
+      if (sort === 'time' && value.length === 2 && value[0] === 'k' && Number.isSafeInteger(value[1])) return { score: 0, docId: value[1] as number };
+      if (sort === 'relevance' && value.length === 3 && value[0] === 'r' && Number.isFinite(value[1]) && Number.isSafeInteger(value[2])) {
+        return { score: value[1] as number, docId: value[2] as number };
+      }
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new CallsightError('VALIDATION_FAILED', 'cursor: not a cursor returned by this search');
+}
+
+/** WHERE parts of a CallFilter on calls aliased `alias` (tag and flag as EXISTS, so any driving table works). */
+function filterSql(filter: CallFilter, alias: string, params: unknown[], skipTag = false): string[] {
+  const where: string[] = [];
+  const add = (sql: string, value: unknown) => {
+    where.push(sql);
+    params.push(value);
+  };
+  if (filter.from !== undefined) add(`${alias}.started_at >= ?`, filter.from);
+  if (filter.to !== undefined) add(`${alias}.started_at < ?`, filter.to);
+  if (filter.agentId !== undefined) add(`${alias}.agent_id = ?`, filter.agentId);
+  if (filter.customerPhone !== undefined) add(`${alias}.customer_phone = ?`, filter.customerPhone);
+  if (filter.direction !== undefined) add(`${alias}.direction = ?`, filter.direction);
+  if (filter.channel !== undefined) add(`${alias}.channel = ?`, filter.channel);
+  if (filter.inquiryType !== undefined) add(`${alias}.inquiry_type = ?`, filter.inquiryType);
+  if (filter.status !== undefined) add(`${alias}.status = ?`, filter.status);
+  if (filter.tag !== undefined && !skipTag) {
+    add(`EXISTS (SELECT 1 FROM call_tags tg WHERE tg.tenant_id = ${alias}.tenant_id AND tg.tag = ? AND tg.started_at = ${alias}.started_at AND tg.call_id = ${alias}.id)`, filter.tag);
+  }
+  if (filter.flag !== undefined) {
+    add(`EXISTS (SELECT 1 FROM call_flags fl WHERE fl.tenant_id = ${alias}.tenant_id AND fl.flag = ? AND fl.started_at = ${alias}.started_at AND fl.call_id = ${alias}.id)`, filter.flag);
+  }
+  if (filter.scoreMin !== undefined || filter.scoreMax !== undefined) {
+    const bounds: string[] = [];
+    if (filter.scoreMin !== undefined) {
+      bounds.push('sc.score >= ?');
+      params.push(filter.scoreMin);
+    }
+    if (filter.scoreMax !== undefined) {
+      bounds.push('sc.score <= ?');
+      params.push(filter.scoreMax);
+    }
+    where.push(`EXISTS (SELECT 1 FROM call_scores sc WHERE sc.tenant_id = ${alias}.tenant_id AND sc.call_id = ${alias}.id AND ${bounds.join(' AND ')})`);
+  }
+  return where;
+}
+
+/** Margin around from/to when they bound doc ids: the exact bound is the started_at predicate beside it. */
+const TIME_KEY_MARGIN = 86_400_000 * 1024;
+
 export function decodeCursor(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
@@ -116,7 +182,29 @@ export function scopeSql(scope: CallScope, alias: string, params: unknown[]): st
 
 /** CallRepository on SQLite (better-sqlite3): synchronous statements behind the async port. */
 export class SqliteCallRepository implements CallRepository {
-  constructor(private readonly db: Database.Database) {}
+  private tokenizer: Tokenizer | undefined;
+  private readonly searchIndex: SqliteSearchIndex;
+
+  /** `tokenizer` is needed for keyword search and indexing; it may also be given later with useTokenizer. */
+  constructor(
+    private readonly db: Database.Database,
+    options: { tokenizer?: Tokenizer } = {},
+  ) {
+    this.tokenizer = options.tokenizer;
+    this.searchIndex = new SqliteSearchIndex(db, () => this.requireTokenizer());
+  }
+
+  /** Sets the tokenizer of keyword search (bin/wiring/search.wiring.ts passes the jieba one). */
+  useTokenizer(tokenizer: Tokenizer): void {
+    this.tokenizer = tokenizer;
+  }
+
+  private requireTokenizer(): Tokenizer {
+    if (!this.tokenizer) {
+      throw new Error('Keyword search needs a Tokenizer: construct SqliteCallRepository with { tokenizer } or call useTokenizer().');
+    }
+    return this.tokenizer;
+  }
 
   async upsertTenant(tenant: Tenant): Promise<void> {
     this.db
@@ -230,26 +318,21 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async listCalls(tenantId: string, filter: CallFilter, scope: CallScope, page: PageRequest): Promise<Page<Call>> {
-    const params: unknown[] = [tenantId];
-    const where: string[] = ['c.tenant_id = ?'];
+    const params: unknown[] = [];
+    const where: string[] = [];
     let from = 'calls c';
     if (filter.tag !== undefined) {
       from = 'call_tags t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id';
-      where.unshift('t.tenant_id = ? AND t.tag = ?');
-      params.unshift(tenantId, filter.tag);
+      where.push('t.tenant_id = ? AND t.tag = ?');
+      params.push(tenantId, filter.tag);
+    } else if (filter.flag !== undefined) {
+      from = 'call_flags t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id';
+      where.push('t.tenant_id = ? AND t.flag = ?');
+      params.push(tenantId, filter.flag);
     }
-    const add = (sql: string, value: unknown) => {
-      where.push(sql);
-      params.push(value);
-    };
-    if (filter.from !== undefined) add('c.started_at >= ?', filter.from);
-    if (filter.to !== undefined) add('c.started_at < ?', filter.to);
-    if (filter.agentId !== undefined) add('c.agent_id = ?', filter.agentId);
-    if (filter.customerPhone !== undefined) add('c.customer_phone = ?', filter.customerPhone);
-    if (filter.direction !== undefined) add('c.direction = ?', filter.direction);
-    if (filter.channel !== undefined) add('c.channel = ?', filter.channel);
-    if (filter.inquiryType !== undefined) add('c.inquiry_type = ?', filter.inquiryType);
-    if (filter.status !== undefined) add('c.status = ?', filter.status);
+    where.push('c.tenant_id = ?');
+    params.push(tenantId);
+    where.push(...filterSql(filter, 'c', params, true));
     if (page.cursor !== undefined) {
       const [startedAt, id] = decodeCursor(page.cursor);
       where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
@@ -274,5 +357,98 @@ export class SqliteCallRepository implements CallRepository {
 
   async setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void> {
     this.db.prepare('UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(links), tenantId, callId);
+  }
+
+  async searchCalls(tenantId: string, search: CallSearch, scope: CallScope, page: PageRequest): Promise<Page<CallSearchHit>> {
+    const sort = search.sort ?? 'time';
+    if (search.q === undefined || search.q.trim() === '') {
+      if (sort === 'relevance') throw new CallsightError('VALIDATION_FAILED', 'Invalid query: sort=relevance needs q');
+      if (search.speaker !== undefined) throw new CallsightError('VALIDATION_FAILED', 'Invalid query: speaker needs q');
+      const listed = await this.listCalls(tenantId, search.filter, scope, page);
+      return { items: listed.items.map((call) => ({ call, hits: [] })), nextCursor: listed.nextCursor };
+    }
+    const tokenizer = this.requireTokenizer();
+    const query = parseSearchQuery(search.q, tokenizer);
+    const cursor = page.cursor !== undefined ? decodeSearchCursor(page.cursor, sort) : undefined;
+    const params: unknown[] = [ftsQueryOf(query, search.speaker), tenantId];
+    const where = ['call_search_fts MATCH ?', 's.tenant_id = ?', 'c.tenant_id = s.tenant_id'];
+    const filter = search.filter;
+    // The rowid bounds let FTS5 skip whole time ranges; the started_at predicates in filterSql are the exact ones.
+    if (filter.from !== undefined) {
+      where.push('call_search_fts.rowid >= ?');
+      params.push(timeKeyOf(filter.from) - TIME_KEY_MARGIN);
+    }
+    if (filter.to !== undefined) {
+      where.push('call_search_fts.rowid < ?');
+      params.push(timeKeyOf(filter.to) + TIME_KEY_MARGIN);
+    }
+    if (cursor && sort === 'time') {
+      where.push('call_search_fts.rowid < ?');
+      params.push(cursor.docId);
+    }
+    where.push(...filterSql(filter, 'c', params));
+    where.push(scopeSql(scope, 'c', params));
+    const base = `SELECT c.*, s.doc_id AS doc_id, s.segments_json AS segments_json, ${sort === 'relevance' ? BM25_SQL : '0'} AS score
+      FROM call_search_fts JOIN call_search s ON s.doc_id = call_search_fts.rowid
+      JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
+      WHERE ${where.join(' AND ')}`;
+    let sql: string;
+    if (sort === 'time') {
+      sql = `${base} ORDER BY call_search_fts.rowid DESC LIMIT ?`;
+    } else {
+      sql = `SELECT * FROM (${base}) ${cursor ? 'WHERE score > ? OR (score = ? AND doc_id < ?)' : ''} ORDER BY score ASC, doc_id DESC LIMIT ?`;
+      if (cursor) params.push(cursor.score, cursor.score, cursor.docId);
+    }
+    params.push(page.limit + 1);
+    const rows = this.db.prepare(sql).all(...params) as (CallRow & { doc_id: number; segments_json: string; score: number })[];
+    const pageRows = rows.slice(0, page.limit);
+    const items = pageRows.map((row) => ({
+      call: rowToCall(row),
+      hits: findSegmentHits(query, JSON.parse(row.segments_json) as Transcript['segments'], tokenizer, {
+        ...(search.speaker ? { speaker: search.speaker } : {}),
+        maxHits: search.maxHitsPerCall ?? 3,
+      }),
+    }));
+    const last = pageRows.at(-1);
+    const nextCursor =
+      rows.length > page.limit && last
+        ? encodeSearchCursor(sort === 'time' ? ['k', last.doc_id] : ['r', last.score, last.doc_id])
+        : null;
+    return { items, nextCursor };
+  }
+
+  async indexTranscript(tenantId: string, callId: string, transcript: Transcript): Promise<void> {
+    this.searchIndex.index(tenantId, callId, transcript, new Date().toISOString());
+  }
+
+  async removeFromIndex(tenantId: string, callId: string): Promise<void> {
+    this.searchIndex.remove(tenantId, callId);
+  }
+
+  async recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void> {
+    if (score === null) {
+      this.db.prepare('DELETE FROM call_scores WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      return;
+    }
+    if (!Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
+    this.db
+      .prepare(
+        `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
+         WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
+      )
+      .run(tenantId, callId, score, at);
+  }
+
+  async replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void> {
+    this.db.transaction(() => {
+      const call = this.db.prepare('SELECT started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
+        | { started_at: string }
+        | undefined;
+      if (!call) throw new CallsightError('CALL_NOT_FOUND', 'No call with this id');
+      this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      const insert = this.db.prepare('INSERT OR IGNORE INTO call_flags (tenant_id, flag, started_at, call_id) VALUES (?, ?, ?, ?)');
+      for (const flag of new Set(flags)) insert.run(tenantId, flag, call.started_at, callId);
+    })();
   }
 }

@@ -1,6 +1,6 @@
 import { compileLexicon, findSensitiveWords, type CompiledLexicon } from '../lexicon/sensitive-words';
 import { foldKeepingSpaces } from '../text/normalize';
-import { prepareSegments, type PreparedSegment } from '../text/segment-text';
+import { prepareSegments, type PreparedTranscript } from '../text/segment-text';
 import type { Transcript } from '../transcript.types';
 import type { DemandCategory } from './demand.categories';
 
@@ -25,10 +25,9 @@ export function compileCategories(categories: readonly DemandCategory[]): Compil
 }
 
 /** Demand categories the customer raised in one call, strongest first (ties by id). */
-export function matchTopics(compiled: CompiledCategories, segments: readonly PreparedSegment[]): TopicHit[] {
-  const customer = segments.filter((s) => s.segment.speaker === 'customer');
+export function matchTopics(compiled: CompiledCategories, prepared: PreparedTranscript): TopicHit[] {
   const byId = new Map<string, { hits: number; segments: Set<number> }>();
-  for (const hit of findSensitiveWords(compiled.lexicon, customer)) {
+  for (const hit of findSensitiveWords(compiled.lexicon, prepared, 'customer')) {
     const id = hit.category as string;
     const entry = byId.get(id) ?? { hits: 0, segments: new Set<number>() };
     entry.hits++;

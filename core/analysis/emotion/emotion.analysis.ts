@@ -1,5 +1,5 @@
 import type { Segment } from '../transcript.types';
-import { countTextUnits } from '../metrics/conversation.metrics';
+import { countSegmentUnits, type SegmentUnits } from '../metrics/conversation.metrics';
 import { scoreFeatures, type EmotionLabel, type EmotionModel, type EmotionScore } from './emotion.model';
 
 /** Emotion of one customer segment on the call timeline. */
@@ -27,9 +27,8 @@ export interface CallEmotion {
 }
 
 /** Utterances this short ("嗯", "ok") carry no usable signal and are scored neutral. */
-function isTooShort(text: string): boolean {
-  const u = countTextUnits(text);
-  return u.han < 2 && u.words < 2;
+function isTooShort(units: SegmentUnits, index: number): boolean {
+  return (units.han[index] as number) < 2 && (units.words[index] as number) < 2;
 }
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -47,11 +46,12 @@ export function gatePolar(score: EmotionScore, minPolarProbability: number): Emo
  */
 export const DEFAULT_MIN_POLAR_PROBABILITY = 0.8;
 
-/** Scores every customer segment and summarises the call. Deterministic. */
+/** Scores every customer segment and summarises the call. Deterministic. `units` when already counted. */
 export function analyzeCustomerEmotion(
   model: EmotionModel,
   segments: readonly Segment[],
   minPolarProbability = DEFAULT_MIN_POLAR_PROBABILITY,
+  units: SegmentUnits = countSegmentUnits(segments),
 ): CallEmotion {
   const timeline: EmotionPoint[] = [];
   const probs: Array<Record<EmotionLabel, number>> = [];
@@ -59,7 +59,7 @@ export function analyzeCustomerEmotion(
   let weightSum = 0;
   segments.forEach((segment, index) => {
     if (segment.speaker !== 'customer') return;
-    const neutral = isTooShort(segment.text);
+    const neutral = isTooShort(units, index);
     const s = neutral
       ? { label: 'neutral' as const, score: 1, probabilities: { negative: 0, neutral: 1, positive: 0 } }
       : gatePolar(scoreFeatures(model, segment.text), minPolarProbability);

@@ -1,5 +1,5 @@
 import { CallsightError } from '../../shared/errors';
-import { extractEmotionFeatures, type EmotionLanguage } from './emotion.features';
+import { hashEmotionFeatures, type EmotionLanguage } from './emotion.features';
 
 /** Emotion classes, in the order the model stores them. */
 export const EMOTION_LABELS = ['negative', 'neutral', 'positive'] as const;
@@ -99,17 +99,17 @@ export function loadEmotionModel(json: unknown): EmotionModel {
  * Deterministic; an empty text scores neutral with probability 1.
  */
 export function scoreFeatures(model: EmotionModel, text: string): EmotionScore {
-  const probe = extractEmotionFeatures(text, 2);
-  const lm = model.models[probe.language];
-  const { buckets } = extractEmotionFeatures(text, lm.buckets);
-  if (buckets.length === 0) return { label: 'neutral', score: 1, probabilities: { negative: 0, neutral: 1, positive: 0 } };
-  const scale = lm.scale / Math.sqrt(buckets.length);
+  const { language, hashes } = hashEmotionFeatures(text);
+  const lm = model.models[language];
+  if (hashes.length === 0) return { label: 'neutral', score: 1, probabilities: { negative: 0, neutral: 1, positive: 0 } };
+  const scale = lm.scale / Math.sqrt(hashes.length);
+  const mask = lm.buckets - 1;
   let z0 = 0;
   let z1 = 0;
   let z2 = 0;
   const w = lm.weights;
-  for (let i = 0; i < buckets.length; i++) {
-    const at = (buckets[i] as number) * 3;
+  for (let i = 0; i < hashes.length; i++) {
+    const at = ((hashes[i] as number) & mask) * 3;
     z0 += w[at] as number;
     z1 += w[at + 1] as number;
     z2 += w[at + 2] as number;

@@ -1,7 +1,7 @@
 import { AhoCorasick } from '../text/aho-corasick';
-import { isLatinWordChar, normalizeTerm } from '../text/normalize';
-import { timeAtOffset, roundS, type PreparedSegment } from '../text/segment-text';
-import type { Speaker } from '../transcript.types';
+import { isLatinWordChar, normalizeTerm, originalEnd } from '../text/normalize';
+import { timeAtOffset, roundS, type PreparedTranscript } from '../text/segment-text';
+import type { Segment, Speaker } from '../transcript.types';
 import type { LexiconEntry, Severity } from './lexicon.packs';
 
 /** One sensitive-word occurrence. `start`/`end` index the original segment text; times in seconds. */
@@ -31,6 +31,7 @@ export interface CompiledLexicon {
   readonly automaton: AhoCorasick;
   readonly terms: readonly CompiledTerm[];
   readonly termCount: number;
+  readonly hasExceptions: boolean;
 }
 
 /**
@@ -63,51 +64,62 @@ export function compileLexicon(entries: readonly LexiconEntry[]): CompiledLexico
     patterns.push(phrase);
     terms.push({ entry: { term: phrase }, length: phrase.length, latinStart: false, latinEnd: false, exceptionOf: of });
   }
-  return { automaton: AhoCorasick.build(patterns), terms, termCount };
+  return { automaton: AhoCorasick.build(patterns), terms, termCount, hasExceptions: terms.length > termCount };
+}
+
+/** A raw match in normalised coordinates of one segment. */
+interface Found {
+  term: number;
+  from: number;
+  to: number;
 }
 
 /**
- * Finds lexicon terms in each segment. Chinese terms match anywhere; a term that starts or ends
- * with a Latin letter or digit must start or end on a word boundary of the original text (no
- * "risk-free" inside "brisk-freedom"). A hit nested inside a longer hit is dropped, as is a hit
- * inside one of its term's exception phrases. Output is ordered by segment, then offset.
+ * Finds lexicon terms in each segment (optionally only one speaker's). Chinese terms match
+ * anywhere; a term that starts or ends with a Latin letter or digit must start or end on a word
+ * boundary of the original text (no "risk-free" inside "brisk-freedom"). A hit nested inside a
+ * longer hit is dropped, as is a hit inside one of its term's exception phrases. Output is ordered
+ * by segment, then offset. Works on the shared normalisation (see prepareSegments).
  */
-export function findSensitiveWords(lexicon: CompiledLexicon, segments: readonly PreparedSegment[]): SensitiveHit[] {
+export function findSensitiveWords(lexicon: CompiledLexicon, prepared: PreparedTranscript, speaker?: Speaker): SensitiveHit[] {
   const hits: SensitiveHit[] = [];
-  const found: Array<{ term: number; from: number; to: number }> = [];
-  for (const prepared of segments) {
-    const { text, wordStart, origStart, origEnd } = prepared.normalized;
-    found.length = 0;
-    let hasException = false;
-    lexicon.automaton.search(text, (index, end) => {
-      const term = lexicon.terms[index] as CompiledTerm;
-      const from = end - term.length;
-      if (term.exceptionOf >= 0) {
-        hasException = true;
-        found.push({ term: index, from, to: end });
-        return;
-      }
+  const found: Found[] = [];
+  const { codes, wordStart, origStart, segFrom, segments } = prepared;
+  const terms = lexicon.terms;
+  let segEnd = 0;
+  const onMatch = (index: number, end: number) => {
+    const term = terms[index] as CompiledTerm;
+    const from = end - term.length;
+    if (term.exceptionOf < 0) {
       if (term.latinStart && wordStart[from] !== 1) return;
-      if (term.latinEnd && end < text.length && wordStart[end] !== 1) return;
-      found.push({ term: index, from, to: end });
-    });
+      if (term.latinEnd && end < segEnd && wordStart[end] !== 1) return;
+    }
+    found.push({ term: index, from, to: end });
+  };
+  for (let s = 0; s < segments.length; s++) {
+    const seg = segments[s] as Segment;
+    if (speaker !== undefined && seg.speaker !== speaker) continue;
+    const segStart = segFrom[s] as number;
+    segEnd = segFrom[s + 1] as number;
+    if (segEnd === segStart) continue;
+    found.length = 0;
+    lexicon.automaton.searchCodes(codes, segStart, segEnd, onMatch);
     if (found.length === 0) continue;
-    found.sort((a, b) => a.from - b.from || b.to - b.from - (a.to - a.from) || a.term - b.term);
+    if (found.length > 1) found.sort((a, b) => a.from - b.from || b.to - b.from - (a.to - a.from) || a.term - b.term);
     let coveredTo = -1;
     for (const hit of found) {
-      const term = lexicon.terms[hit.term] as CompiledTerm;
+      const term = terms[hit.term] as CompiledTerm;
       if (term.exceptionOf >= 0) continue;
       if (hit.to <= coveredTo) continue;
-      if (hasException && isExcepted(lexicon, found, hit)) continue;
+      if (lexicon.hasExceptions && isExcepted(terms, found, hit)) continue;
       coveredTo = hit.to;
       const start = origStart[hit.from] as number;
-      const end = origEnd[hit.to - 1] as number;
-      const seg = prepared.segment;
+      const end = originalEnd(seg.text, origStart[hit.to - 1] as number);
       hits.push({
         term: term.entry.term,
         ...(term.entry.category === undefined ? {} : { category: term.entry.category }),
         severity: term.entry.severity ?? 'medium',
-        segment: prepared.index,
+        segment: s,
         speaker: seg.speaker,
         startS: timeAtOffset(seg, start),
         endS: roundS(Math.max(timeAtOffset(seg, end), timeAtOffset(seg, start))),
@@ -119,13 +131,9 @@ export function findSensitiveWords(lexicon: CompiledLexicon, segments: readonly 
   return hits;
 }
 
-function isExcepted(
-  lexicon: CompiledLexicon,
-  found: ReadonlyArray<{ term: number; from: number; to: number }>,
-  hit: { term: number; from: number; to: number },
-): boolean {
+function isExcepted(terms: readonly CompiledTerm[], found: readonly Found[], hit: Found): boolean {
   for (const other of found) {
-    const t = lexicon.terms[other.term] as CompiledTerm;
+    const t = terms[other.term] as CompiledTerm;
     if (t.exceptionOf === hit.term && other.from <= hit.from && other.to >= hit.to) return true;
   }
   return false;

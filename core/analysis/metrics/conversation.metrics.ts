@@ -44,12 +44,35 @@ export interface MetricsOptions {
   /** Overlap needed before a customer turn counts as talked over (backchannels are shorter). */
   readonly minOverlapS: number;
   readonly language: 'zh' | 'en';
+  /** Text units per segment when already counted (see countSegmentUnits). */
+  readonly units?: SegmentUnits;
 }
 
 type Interval = [number, number];
 
+const byStartThenEnd = (a: Interval, b: Interval) => a[0] - b[0] || a[1] - b[1];
+
+/** True when intervals are already in start order (transcripts usually are): sorting is then skipped. */
+function isSorted(intervals: readonly Interval[]): boolean {
+  for (let i = 1; i < intervals.length; i++) if (byStartThenEnd(intervals[i - 1] as Interval, intervals[i] as Interval) > 0) return false;
+  return true;
+}
+
+/** Merges two start-ordered interval lists into one start-ordered list. */
+function mergeSorted(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  const out: Interval[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const takeA = j >= b.length || (i < a.length && byStartThenEnd(a[i] as Interval, b[j] as Interval) <= 0);
+    const iv = (takeA ? a[i++] : b[j++]) as Interval;
+    out.push([iv[0], iv[1]]);
+  }
+  return out;
+}
+
 function unionLength(intervals: Interval[]): { length: number; merged: Interval[] } {
-  intervals.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (!isSorted(intervals)) intervals.sort(byStartThenEnd);
   const merged: Interval[] = [];
   for (const iv of intervals) {
     const last = merged[merged.length - 1];
@@ -95,15 +118,33 @@ export function countTextUnits(text: string): { han: number; words: number } {
   return { han, words };
 }
 
+/** Han characters and Latin words per segment (see countTextUnits), counted once per analysis. */
+export interface SegmentUnits {
+  readonly han: Int32Array;
+  readonly words: Int32Array;
+}
+
+/** Counts the text units of every segment. */
+export function countSegmentUnits(segments: readonly Segment[]): SegmentUnits {
+  const han = new Int32Array(segments.length);
+  const words = new Int32Array(segments.length);
+  for (let i = 0; i < segments.length; i++) {
+    const u = countTextUnits((segments[i] as Segment).text);
+    han[i] = u.han;
+    words[i] = u.words;
+  }
+  return { han, words };
+}
+
 /** Decides the language of a transcript marked 'auto' from its Han characters vs Latin words. */
-export function detectLanguage(segments: readonly Segment[], declared: TranscriptLanguage): 'zh' | 'en' {
+export function detectLanguage(segments: readonly Segment[], declared: TranscriptLanguage, units?: SegmentUnits): 'zh' | 'en' {
   if (declared !== 'auto') return declared;
+  const counted = units ?? countSegmentUnits(segments);
   let han = 0;
   let words = 0;
-  for (const s of segments) {
-    const units = countTextUnits(s.text);
-    han += units.han;
-    words += units.words;
+  for (let i = 0; i < segments.length; i++) {
+    han += counted.han[i] as number;
+    words += counted.words[i] as number;
   }
   // One Chinese word is about 1.5 characters; compare like with like.
   return han / 1.5 >= words && han > 0 ? 'zh' : 'en';
@@ -118,24 +159,33 @@ export function computeConversationMetrics(segments: readonly Segment[], options
   const customer: Interval[] = [];
   let lastEnd = 0;
   const units: Record<Speaker, { han: number; words: number }> = { agent: { han: 0, words: 0 }, customer: { han: 0, words: 0 } };
-  for (const s of segments) {
+  const counted = options.units ?? countSegmentUnits(segments);
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] as Segment;
     (s.speaker === 'agent' ? agent : customer).push([s.startS, s.endS]);
     lastEnd = Math.max(lastEnd, s.endS);
-    const u = countTextUnits(s.text);
-    units[s.speaker].han += u.han;
-    units[s.speaker].words += u.words;
+    units[s.speaker].han += counted.han[i] as number;
+    units[s.speaker].words += counted.words[i] as number;
   }
   const durationS = Math.max(options.durationS ?? lastEnd, lastEnd);
   const agentUnion = unionLength(agent);
   const customerUnion = unionLength(customer);
-  const all = unionLength([...agentUnion.merged.map((iv): Interval => [iv[0], iv[1]]), ...customerUnion.merged.map((iv): Interval => [iv[0], iv[1]])]);
+  const all = unionLength(mergeSorted(agentUnion.merged, customerUnion.merged));
   const overlapS = intersectionLength(agentUnion.merged, customerUnion.merged);
   const talk = agentUnion.length + customerUnion.length;
 
-  const ordered = segments
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => a.s.startS - b.s.startS || a.s.endS - b.s.endS || a.i - b.i)
-    .map((x) => x.s);
+  let inOrder = true;
+  for (let i = 1; i < segments.length && inOrder; i++) {
+    const a = segments[i - 1] as Segment;
+    const b = segments[i] as Segment;
+    inOrder = a.startS < b.startS || (a.startS === b.startS && a.endS <= b.endS);
+  }
+  const ordered = inOrder
+    ? segments
+    : segments
+        .map((s, i) => ({ s, i }))
+        .sort((a, b) => a.s.startS - b.s.startS || a.s.endS - b.s.endS || a.i - b.i)
+        .map((x) => x.s);
   const turns: Interval[] = [];
   let current: Interval | null = null;
   let lastAgentEndS = -Infinity;
@@ -156,13 +206,21 @@ export function computeConversationMetrics(segments: readonly Segment[], options
     }
   }
   if (current) turns.push(current);
+  // Agent segments are ordered by start, and so are turns: one forward pointer finds the agent
+  // starts inside each turn, so this is linear rather than turns x agent segments.
   const agentStarts = ordered.filter((s) => s.speaker === 'agent');
   let interrupted = 0;
+  let first = 0;
   for (const [t0, t1] of turns) {
-    const talkedOver = agentStarts.some(
-      (a) => a.startS > t0 && a.startS < t1 && Math.min(a.endS, t1) - a.startS >= options.minOverlapS,
-    );
-    if (talkedOver) interrupted++;
+    while (first < agentStarts.length && (agentStarts[first] as Segment).startS <= t0) first++;
+    for (let k = first; k < agentStarts.length; k++) {
+      const a = agentStarts[k] as Segment;
+      if (a.startS >= t1) break;
+      if (Math.min(a.endS, t1) - a.startS >= options.minOverlapS) {
+        interrupted++;
+        break;
+      }
+    }
   }
 
   const rate = (speaker: Speaker, talkS: number): SpeakingRate => {

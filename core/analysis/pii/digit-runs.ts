@@ -10,20 +10,24 @@ export interface DigitRun {
   readonly plusPrefix: boolean;
 }
 
-const CJK_DIGITS: Readonly<Record<string, string>> = {
+/** Chinese numerals read as digits (traditional and financial forms included). */
+export const CJK_DIGITS: Readonly<Record<string, string>> = {
   '零': '0', '〇': '0', '一': '1', '幺': '1', '壹': '1', '二': '2', '两': '2', '兩': '2', '贰': '2',
   '貳': '2', '三': '3', '叁': '3', '參': '3', '四': '4', '肆': '4', '五': '5', '伍': '5', '六': '6', '陆': '6', '陸': '6',
   '七': '7', '柒': '7', '八': '8', '捌': '8', '九': '9', '玖': '9',
 };
-const EN_DIGITS: Readonly<Record<string, string>> = {
-  zero: '0', oh: '0', o: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7',
-  eight: '8', nine: '9', niner: '9',
+const EN_DIGITS: Readonly<Record<string, number>> = {
+  zero: 0, oh: 0, o: 0, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, niner: 9,
 };
-const REPEAT: Readonly<Record<string, number>> = { double: 2, triple: 3 };
-/** Words that only count as 0 inside a run, so "oh, my card ..." does not start one. */
-const ZERO_ONLY_INSIDE = new Set(['oh', 'o']);
+/** Word codes beyond digits 0-9. */
+const WORD_NONE = -1;
+/** "oh"/"o" only count as 0 inside a run, so "oh, my card ..." does not start one. */
+const WORD_ZERO_INSIDE = 10;
+const WORD_DOUBLE = 12;
+const WORD_TRIPLE = 13;
+const WORD_X = 14;
 /** Characters that may sit between the digits of one number. */
-const SEPARATORS = new Set([' ', '-', '.', ',', '、', '，', '—', '–', '(', ')', '\u00a0', '\u3000', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '/', '\t']);
+const SEPARATORS = [' ', '-', '.', ',', '、', '，', '—', '–', '(', ')', '\u00a0', '\u3000', '\u200b', '\u200c', '\u200d', '\u2060', '\ufeff', '/', '\t'];
 
 /** Per UTF-16 code unit: 0-9 digit value, SEP, LETTER, PLUS or OTHER. Built once. */
 const OTHER = -1;
@@ -44,98 +48,145 @@ const CLASS = (() => {
 })();
 
 /** Minimum length that can be a phone number; shorter runs are never returned. */
-const MIN_RUN_DIGITS = 7;
+export const MIN_RUN_DIGITS = 7;
+const MAX_WORD = 6;
 
-function isAsciiLetter(c: number): boolean {
-  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+function hashWordAt(text: string, from: number, to: number): number {
+  let h = 0;
+  for (let i = from; i < to; i++) h = (Math.imul(h, 31) + (text.charCodeAt(i) | 0x20)) | 0;
+  return h;
+}
+
+/** Spoken-number words by hash of their lower-case letters; verified letter by letter on lookup. */
+const WORDS = (() => {
+  const map = new Map<number, { word: string; code: number }>();
+  const add = (word: string, code: number) => map.set(hashWordAt(word, 0, word.length), { word, code });
+  for (const [word, d] of Object.entries(EN_DIGITS)) add(word, word === 'oh' || word === 'o' ? WORD_ZERO_INSIDE : d);
+  add('double', WORD_DOUBLE);
+  add('triple', WORD_TRIPLE);
+  add('x', WORD_X);
+  return map;
+})();
+
+/** Every word the scanner reads as (part of) a number. */
+export const SPOKEN_DIGIT_WORDS: readonly string[] = [...WORDS.values()].map((e) => e.word);
+
+/** First letters (lower case) of the words above: other words are rejected without hashing. */
+const FIRST_LETTER = (() => {
+  const table = new Uint8Array(128);
+  for (const { word } of WORDS.values()) table[word.charCodeAt(0)] = 1;
+  return table;
+})();
+
+function wordCode(text: string, from: number, to: number): number {
+  if (to - from > MAX_WORD || FIRST_LETTER[text.charCodeAt(from) | 0x20] !== 1) return WORD_NONE;
+  const entry = WORDS.get(hashWordAt(text, from, to));
+  if (entry === undefined || entry.word.length !== to - from) return WORD_NONE;
+  for (let k = 0; k < entry.word.length; k++) if ((text.charCodeAt(from + k) | 0x20) !== entry.word.charCodeAt(k)) return WORD_NONE;
+  return entry.code;
+}
+
+/** Scanner state; reused across runs of one text so that digit-free text allocates nothing. */
+class RunBuilder {
+  readonly runs: DigitRun[] = [];
+  digits = '';
+  spans: Array<readonly [number, number]> = [];
+  groupStarts: number[] = [];
+  plusPrefix = false;
+  pendingPlus = false;
+  sawSeparator = false;
+  repeat = 1;
+  lastWritten = false;
+
+  flush(): void {
+    if (this.digits.length >= MIN_RUN_DIGITS) {
+      this.runs.push({ digits: this.digits, spans: this.spans, groupStarts: this.groupStarts, plusPrefix: this.plusPrefix });
+      this.spans = [];
+      this.groupStarts = [];
+    } else if (this.digits.length > 0) {
+      this.spans.length = 0;
+      this.groupStarts.length = 0;
+    }
+    this.digits = '';
+    this.plusPrefix = false;
+    this.sawSeparator = false;
+    this.repeat = 1;
+  }
+
+  // A switch between written and spoken digits starts a new group: "6222…7890一共" keeps the card intact.
+  push(digit: number, start: number, end: number, written: boolean): void {
+    if (this.digits.length === 0) {
+      this.plusPrefix = this.pendingPlus;
+      this.groupStarts.push(0);
+    } else if (this.sawSeparator || written !== this.lastWritten) this.groupStarts.push(this.digits.length);
+    this.lastWritten = written;
+    this.sawSeparator = false;
+    for (let r = 0; r < this.repeat; r++) {
+      this.digits += String.fromCharCode(0x30 + digit);
+      this.spans.push([start, end]);
+    }
+    this.repeat = 1;
+  }
 }
 
 /**
  * Extracts runs of at least 7 digits from a segment's text. Digits may be ASCII, full-width,
  * Chinese numerals (including 幺 for 1, 两 for 2, financial forms) or English words, mixed freely;
- * an X straight after 17 digits is kept as the ID check character. Pure, linear time.
+ * an X straight after 17 digits is kept as the ID check character. Pure, linear time; text
+ * without digits costs one table lookup per code unit and allocates nothing beyond the result.
  */
 export function extractDigitRuns(text: string): DigitRun[] {
-  const runs: DigitRun[] = [];
-  let digits = '';
-  let spans: Array<readonly [number, number]> = [];
-  let groupStarts: number[] = [];
-  let plusPrefix = false;
-  let pendingPlus = false;
-  let sawSeparator = false;
-  let repeat = 1;
-  let lastWritten = false;
-
-  const flush = () => {
-    if (digits.length >= MIN_RUN_DIGITS) runs.push({ digits, spans, groupStarts, plusPrefix });
-    digits = '';
-    spans = [];
-    groupStarts = [];
-    plusPrefix = false;
-    sawSeparator = false;
-    repeat = 1;
-  };
-  // A switch between written and spoken digits starts a new group: "6222…7890一共" keeps the card intact.
-  const push = (digit: string, start: number, end: number, written: boolean) => {
-    if (digits.length === 0) {
-      plusPrefix = pendingPlus;
-      groupStarts.push(0);
-    } else if (sawSeparator || written !== lastWritten) groupStarts.push(digits.length);
-    lastWritten = written;
-    sawSeparator = false;
-    for (let r = 0; r < repeat; r++) {
-      digits += digit;
-      spans.push([start, end]);
-    }
-    repeat = 1;
-  };
-
-  for (let i = 0; i < text.length; ) {
+  const b = new RunBuilder();
+  const n = text.length;
+  for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
     const kind = CLASS[c] as number;
     if (kind >= 0 && kind <= 9) {
-      push(String.fromCharCode(0x30 + kind), i, i + 1, c < 0x80 || (c >= 0xff10 && c <= 0xff19));
+      b.push(kind, i, i + 1, c < 0x80 || (c >= 0xff10 && c <= 0xff19));
       i++;
       continue;
     }
     if (kind === LETTER) {
       let j = i + 1;
-      while (j < text.length && isAsciiLetter(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j).toLowerCase();
-      const spoken = EN_DIGITS[word];
-      if (word === 'x' && digits.length === 17) {
-        digits += 'X';
-        spans.push([i, j]);
+      while (j < n && CLASS[text.charCodeAt(j)] === LETTER) j++;
+      const code = wordCode(text, i, j);
+      if (code === WORD_X && b.digits.length === 17) {
+        b.digits += 'X';
+        b.spans.push([i, j]);
         i = j;
-        flush();
+        b.flush();
         continue;
       }
-      if (spoken !== undefined && !(ZERO_ONLY_INSIDE.has(word) && digits.length === 0)) {
-        push(spoken, i, j, false);
-        i = j;
-        continue;
-      }
-      const times = REPEAT[word];
-      if (times !== undefined) {
-        repeat = times;
+      if (code >= 0 && code <= 9) {
+        b.push(code, i, j, false);
         i = j;
         continue;
       }
-      if (digits.length > 0) flush();
-      pendingPlus = false;
+      if (code === WORD_ZERO_INSIDE && b.digits.length > 0) {
+        b.push(0, i, j, false);
+        i = j;
+        continue;
+      }
+      if (code === WORD_DOUBLE || code === WORD_TRIPLE) {
+        b.repeat = code === WORD_DOUBLE ? 2 : 3;
+        i = j;
+        continue;
+      }
+      if (b.digits.length > 0) b.flush();
+      b.pendingPlus = false;
       i = j;
       continue;
     }
     if (kind === SEP) {
-      if (digits.length > 0) sawSeparator = true;
+      if (b.digits.length > 0) b.sawSeparator = true;
       i++;
       continue;
     }
-    if (digits.length > 0) flush();
-    pendingPlus = kind === PLUS;
-    repeat = 1;
+    if (b.digits.length > 0) b.flush();
+    b.pendingPlus = kind === PLUS;
+    b.repeat = 1;
     i++;
   }
-  flush();
-  return runs;
+  b.flush();
+  return b.runs;
 }

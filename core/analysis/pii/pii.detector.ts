@@ -1,6 +1,7 @@
 import type { Segment } from '../transcript.types';
 import { timeAtOffset, roundS } from '../text/segment-text';
-import { extractDigitRuns, type DigitRun } from './digit-runs';
+import { extractDigitRuns, MIN_RUN_DIGITS, type DigitRun } from './digit-runs';
+import type { PreparedTranscript } from '../text/segment-text';
 import { isChineseIdValid, isLuhnValid } from './pii.checksums';
 
 export type PiiKind = 'bank_card' | 'cn_id' | 'phone' | 'email';
@@ -76,18 +77,45 @@ function findInRun(run: DigitRun, segmentIndex: number, segment: Segment, out: P
   }
 }
 
+/** True when the text has "@", "艾特" or the word "at" (any case): only then can it hold an e-mail address. */
+function mayHoldEmail(text: string): boolean {
+  if (text.includes('@') || text.includes('艾特')) return true;
+  for (const form of AT_FORMS) {
+    for (let i = text.indexOf(form); i >= 0; i = text.indexOf(form, i + 1)) {
+      if (isWordEdge(text, i - 1) && isWordEdge(text, i + 2)) return true;
+    }
+  }
+  return false;
+}
+
+const AT_FORMS = ['at', 'At', 'AT', 'aT'];
+
+function isWordEdge(text: string, at: number): boolean {
+  if (at < 0 || at >= text.length) return true;
+  const c = text.charCodeAt(at);
+  return !((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f);
+}
+
 /**
  * Detects bank cards (13-19 digits, Luhn, issuer prefix 2-6), Chinese resident IDs (checksum and
  * birth date), phone numbers (Chinese mobiles, +international, grouped landlines) and e-mail
  * addresses (written or spoken), including digits spoken as words. Ordered by segment and offset;
- * overlapping hits are merged into the first.
+ * overlapping hits are merged into the first. With the transcript's shared normalisation, segments
+ * that cannot hold 7 digits (too few digits, numerals and words) are not scanned for numbers.
  */
-export function detectPii(segments: readonly Segment[]): PiiHit[] {
+export function detectPii(segments: readonly Segment[], prepared?: PreparedTranscript): PiiHit[] {
   const hits: PiiHit[] = [];
-  segments.forEach((segment, index) => {
-    const found: PiiHit[] = [];
-    for (const run of extractDigitRuns(segment.text)) findInRun(run, index, segment, found);
-    if (segment.text.includes('@') || /\bat\b|艾特/iu.test(segment.text)) {
+  const found: PiiHit[] = [];
+  for (let index = 0; index < segments.length; index++) {
+    const segment = segments[index] as Segment;
+    found.length = 0;
+    // A spoken word yields at most 1.5 digits on average ("triple one" is two words, three digits),
+    // so a segment with fewer than 7 digits by that bound cannot hold a run and is not scanned.
+    const mayHoldNumber =
+      prepared === undefined ||
+      2 * (prepared.numeralUnits[index] as number) + 3 * (prepared.letterRuns[index] as number) >= 2 * MIN_RUN_DIGITS;
+    if (mayHoldNumber) for (const run of extractDigitRuns(segment.text)) findInRun(run, index, segment, found);
+    if (mayHoldEmail(segment.text)) {
       for (const re of [EMAIL, SPOKEN_EMAIL]) {
         re.lastIndex = 0;
         for (const m of segment.text.matchAll(re)) {
@@ -97,6 +125,7 @@ export function detectPii(segments: readonly Segment[]): PiiHit[] {
         }
       }
     }
+    if (found.length === 0) continue;
     found.sort((a, b) => a.start - b.start || b.end - a.end);
     let lastEnd = -1;
     for (const hit of found) {
@@ -104,7 +133,7 @@ export function detectPii(segments: readonly Segment[]): PiiHit[] {
       hits.push(hit);
       lastEnd = hit.end;
     }
-  });
+  }
   return hits;
 }
 

@@ -1,7 +1,8 @@
 import { AhoCorasick } from '../text/aho-corasick';
 import { IntHashMap } from '../text/int-hash-map';
 import { normalizeTerm } from '../text/normalize';
-import type { PreparedSegment } from '../text/segment-text';
+import type { PreparedTranscript } from '../text/segment-text';
+import type { Segment } from '../transcript.types';
 import { DEFAULT_SCRIPT_THRESHOLD, type ScriptDefinition } from './script.presets';
 
 /** Outcome for one script: `segment` is where it was found (or null), `score` the best overlap in 0..1. */
@@ -34,6 +35,8 @@ export interface CompiledScripts {
   readonly anchorScript: readonly number[];
   /** 1 for scripts without anchors (always scored). */
   readonly alwaysScored: Uint8Array;
+  /** 1 for code units that start some variant bigram: others skip the bigram lookup. */
+  readonly bigramFirst: Uint8Array;
 }
 
 /** Window slack: a paraphrase may insert a few characters ("将进行录音" for "将录音"). */
@@ -47,6 +50,7 @@ export function compileScripts(scripts: readonly ScriptDefinition[], requiredIds
   const bigramIds = new IntHashMap(256);
   const postingsBuild: number[][] = [];
   const variants: CompiledVariant[] = [];
+  const bigramFirst = new Uint8Array(0x10000);
   scripts.forEach((script, scriptIndex) => {
     for (const raw of script.variants) {
       const text = normalizeTerm(raw);
@@ -56,6 +60,7 @@ export function compileScripts(scripts: readonly ScriptDefinition[], requiredIds
       for (let i = 0; i + 1 < text.length; i++) {
         const a = text.charCodeAt(i);
         const b = text.charCodeAt(i + 1);
+        bigramFirst[a] = 1;
         let id = bigramIds.get(a, b);
         if (id < 0) {
           id = postingsBuild.length;
@@ -84,6 +89,7 @@ export function compileScripts(scripts: readonly ScriptDefinition[], requiredIds
     anchors: AhoCorasick.build(anchorPatterns),
     anchorScript,
     alwaysScored,
+    bigramFirst,
     scripts,
     required: scripts.map((s) => requiredIds.has(s.id)),
     thresholds: scripts.map((s) => s.threshold ?? DEFAULT_SCRIPT_THRESHOLD),
@@ -93,8 +99,7 @@ export function compileScripts(scripts: readonly ScriptDefinition[], requiredIds
   };
 }
 
-function isEligible(script: ScriptDefinition, prepared: PreparedSegment): boolean {
-  const seg = prepared.segment;
+function isEligible(script: ScriptDefinition, seg: Segment): boolean {
   if (script.speaker !== 'any' && script.speaker !== seg.speaker) return false;
   const window = script.withinS;
   if (window?.fromS !== undefined && seg.startS < window.fromS) return false;
@@ -109,7 +114,7 @@ function isEligible(script: ScriptDefinition, prepared: PreparedSegment): boolea
  * paraphrases and ASR slips still match while unrelated mentions do not. Only segments containing
  * one of the script's anchors (if it has any) are scored.
  */
-export function checkScripts(compiled: CompiledScripts, segments: readonly PreparedSegment[]): ScriptResult[] {
+export function checkScripts(compiled: CompiledScripts, prepared: PreparedTranscript): ScriptResult[] {
   const { scripts, variants, postings, bigramIds, thresholds } = compiled;
   const bestScore = new Float64Array(scripts.length);
   const bestSegment = new Int32Array(scripts.length).fill(-1);
@@ -123,19 +128,33 @@ export function checkScripts(compiled: CompiledScripts, segments: readonly Prepa
   const markAnchor = (pattern: number) => {
     anchored[compiled.anchorScript[pattern] as number] = 1;
   };
-  for (const prepared of segments) {
-    const text = prepared.normalized.text;
+  const { codes, segFrom, segments } = prepared;
+  for (let segIndex = 0; segIndex < segments.length; segIndex++) {
+    const seg = segments[segIndex] as Segment;
+    const from = segFrom[segIndex] as number;
+    const to = segFrom[segIndex + 1] as number;
+    // Speaker and time window first: most segments (every customer turn, every agent turn after
+    // the windows) need no anchor search at all.
+    let candidates = false;
+    for (let s = 0; s < scripts.length; s++) {
+      eligible[s] = foundAt[s] === -1 && isEligible(scripts[s] as ScriptDefinition, seg) ? 1 : 0;
+      if (eligible[s] === 1) candidates = true;
+    }
+    if (!candidates) continue;
     anchored.set(compiled.alwaysScored);
-    compiled.anchors.search(text, markAnchor);
+    compiled.anchors.searchCodes(codes, from, to, markAnchor);
     let any = false;
     for (let s = 0; s < scripts.length; s++) {
-      eligible[s] = anchored[s] === 1 && foundAt[s] === -1 && isEligible(scripts[s] as ScriptDefinition, prepared) ? 1 : 0;
+      if (anchored[s] !== 1) eligible[s] = 0;
       if (eligible[s] === 1) any = true;
     }
     if (!any) continue;
     touched.length = 0;
-    for (let i = 0; i + 1 < text.length; i++) {
-      const id = bigramIds.get(text.charCodeAt(i), text.charCodeAt(i + 1));
+    const bigramFirst = compiled.bigramFirst;
+    for (let i = from; i + 1 < to; i++) {
+      const a = codes[i] as number;
+      if (bigramFirst[a] !== 1) continue;
+      const id = bigramIds.get(a, codes[i + 1] as number);
       if (id < 0) continue;
       const list = postings[id] as Int32Array;
       for (let k = 0; k < list.length; k += 2) {
@@ -155,9 +174,9 @@ export function checkScripts(compiled: CompiledScripts, segments: readonly Prepa
       const score = pos.length >= variant.bigramCount * 0.5 ? slidingCoverage(pos, loc, variant) : pos.length / variant.bigramCount;
       if (score > (bestScore[s] as number)) {
         bestScore[s] = score;
-        bestSegment[s] = prepared.index;
+        bestSegment[s] = segIndex;
       }
-      if (score >= (thresholds[s] as number) && foundAt[s] === -1) foundAt[s] = prepared.index;
+      if (score >= (thresholds[s] as number) && foundAt[s] === -1) foundAt[s] = segIndex;
       pos.length = 0;
       loc.length = 0;
     }

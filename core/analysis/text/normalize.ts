@@ -2,11 +2,13 @@ import * as OpenCC from 'opencc-js/t2cn';
 
 /**
  * Text normalised for matching, with a map back to the original string.
- * `text[i]` came from `original.slice(origStart[i], origEnd[i])`; `wordStart[i]` is 1 when the
- * original character before it was not a Latin letter or digit (a word boundary for English terms).
+ * `text[i]` (also `codes[i]`) came from `original.slice(origStart[i], origEnd[i])`; `wordStart[i]`
+ * is 1 when the original character before it was not a Latin letter or digit (a word boundary for
+ * English terms).
  */
 export interface NormalizedText {
   readonly text: string;
+  readonly codes: Uint16Array;
   readonly origStart: Int32Array;
   readonly origEnd: Int32Array;
   readonly wordStart: Uint8Array;
@@ -40,29 +42,31 @@ function getT2sTable(): Map<number, string> {
 
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 const COMBINING_MARK = /\p{M}/gu;
-/** Folded form of each BMP code unit ('' = dropped); filled lazily, deterministic. */
-const foldCache: Array<string | undefined> = new Array(0x10000);
 
 /**
- * Folds one code point for matching: NFKC (full-width -> half-width, compatibility forms),
- * traditional -> simplified Chinese, lower case, Latin diacritics removed. Separators, punctuation,
- * symbols and zero-width characters fold to ''.
+ * Fold table over BMP code units, filled on first sight of each unit (the result never depends on
+ * when). Values: FOLD_UNKNOWN not yet computed; FOLD_JOIN dropped without breaking a word
+ * (zero-width, soft hyphen); FOLD_BREAK dropped and breaks a word (space, punctuation, symbol);
+ * FOLD_MULTI folds to several units or needs the code point (see foldedString); anything else is
+ * the single folded code unit, always a letter or digit (>= 0x30).
  */
-export function foldCodePoint(cp: number): string {
-  if (cp < 0x80) {
-    if (cp >= 0x41 && cp <= 0x5a) return String.fromCharCode(cp + 32);
-    if ((cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39)) return String.fromCharCode(cp);
-    return '';
-  }
-  if (cp < 0x10000) {
-    const cached = foldCache[cp];
-    if (cached !== undefined) return cached;
-    const folded = foldSlow(cp);
-    foldCache[cp] = folded;
-    return folded;
-  }
-  return foldSlow(cp);
-}
+export const FOLD_UNKNOWN = 0;
+export const FOLD_JOIN = 1;
+export const FOLD_BREAK = 2;
+export const FOLD_MULTI = 3;
+const FOLD = new Uint16Array(0x10000);
+const MULTI = new Map<number, string>();
+const ASTRAL = new Map<number, string>();
+
+(() => {
+  for (let c = 0; c < 0x80; c++) FOLD[c] = FOLD_BREAK;
+  for (let c = 0x30; c <= 0x39; c++) FOLD[c] = c;
+  for (let c = 0x61; c <= 0x7a; c++) FOLD[c] = c;
+  for (let c = 0x41; c <= 0x5a; c++) FOLD[c] = c + 32;
+  for (const c of [0x200b, 0x200c, 0x200d, 0x2060, 0xfeff, 0xad]) FOLD[c] = FOLD_JOIN;
+  // Surrogates need the whole code point.
+  for (let c = 0xd800; c <= 0xdfff; c++) FOLD[c] = FOLD_MULTI;
+})();
 
 function foldSlow(cp: number): string {
   let out = '';
@@ -77,10 +81,221 @@ function foldSlow(cp: number): string {
   return out;
 }
 
+/** Fold table entry of a BMP code unit, computing it on first use. */
+export function foldUnit(c: number): number {
+  const v = FOLD[c] as number;
+  if (v !== FOLD_UNKNOWN) return v;
+  const folded = foldSlow(c);
+  let entry: number;
+  if (folded.length === 0) entry = FOLD_BREAK;
+  else if (folded.length === 1 && folded.charCodeAt(0) >= 0x30) entry = folded.charCodeAt(0);
+  else {
+    entry = FOLD_MULTI;
+    MULTI.set(c, folded);
+  }
+  FOLD[c] = entry;
+  return entry;
+}
+
+/** The folded string of a code point whose unit folds to FOLD_MULTI ('' when it is dropped). */
+export function foldedString(cp: number): string {
+  if (cp < 0x10000) return MULTI.get(cp) ?? '';
+  let folded = ASTRAL.get(cp);
+  if (folded === undefined) {
+    folded = foldSlow(cp);
+    ASTRAL.set(cp, folded);
+  }
+  return folded;
+}
+
+/**
+ * Folds one code point for matching: NFKC (full-width -> half-width, compatibility forms),
+ * traditional -> simplified Chinese, lower case, Latin diacritics removed. Separators, punctuation,
+ * symbols and zero-width characters fold to ''.
+ */
+export function foldCodePoint(cp: number): string {
+  if (cp >= 0x10000) return foldedString(cp);
+  const v = foldUnit(cp);
+  if (v === FOLD_JOIN || v === FOLD_BREAK) return '';
+  if (v === FOLD_MULTI) return foldedString(cp);
+  return String.fromCharCode(v);
+}
+
+/** True for a folded code unit that belongs to a Latin word (ASCII lower-case letter or digit). */
+export function isLatinWordCode(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+}
+
 /** True for a character that belongs to a Latin word (ASCII letter or digit after folding). */
 export function isLatinWordChar(ch: string): boolean {
-  const c = ch.charCodeAt(0);
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+  return isLatinWordCode(ch.charCodeAt(0));
+}
+
+/** Per folded code unit: 1 for digits and Chinese numerals (see pii/digit-runs.ts), else 0. */
+const NUMERAL = new Uint8Array(0x10000);
+for (let c = 0x30; c <= 0x39; c++) NUMERAL[c] = 1;
+
+/** Lower-case ASCII letters that can start a spoken digit word (see pii/digit-runs.ts). */
+const DIGIT_INITIAL = new Uint8Array(128);
+
+/** Marks the first letters of spoken digit words, for {@link FoldBuffer.letterRuns}. */
+export function markSpokenDigitInitials(words: Iterable<string>): void {
+  for (const w of words) DIGIT_INITIAL[w.charCodeAt(0) | 0x20] = 1;
+}
+
+/** Marks folded code units that count as numerals for {@link FoldBuffer.numerals}. */
+export function markNumerals(chars: Iterable<string>): void {
+  for (const ch of chars) {
+    const f = foldUnit(ch.charCodeAt(0));
+    if (f >= 0x30) NUMERAL[f] = 1;
+  }
+}
+
+/**
+ * Growable typed buffers the fold writes into: normalised code units with, for each, the offset
+ * in the original text it came from and a word-start flag. One buffer serves a whole transcript
+ * and may be reused across transcripts.
+ */
+export class FoldBuffer {
+  codes: Uint16Array;
+  origStart: Int32Array;
+  wordStart: Uint8Array;
+  length = 0;
+  /**
+   * Set by the last foldInto: runs of ASCII letters in the original (any other character ends a
+   * run) that start with a letter marked by markSpokenDigitInitials: an upper bound on spoken digits.
+   */
+  letterRuns = 0;
+  /** Set by the last foldInto: folded digits and Chinese numerals. */
+  numerals = 0;
+  /** Set by the last foldInto: Han characters and ASCII words of the original (see countTextUnits). */
+  hanUnits = 0;
+  asciiWords = 0;
+
+  constructor(capacity: number) {
+    const size = Math.max(16, capacity);
+    this.codes = new Uint16Array(size);
+    this.origStart = new Int32Array(size);
+    this.wordStart = new Uint8Array(size);
+  }
+
+  /** Makes room for `extra` more units. */
+  reserve(extra: number): void {
+    const need = this.length + extra;
+    if (need <= this.codes.length) return;
+    let size = this.codes.length * 2;
+    while (size < need) size *= 2;
+    const codes = new Uint16Array(size);
+    codes.set(this.codes.subarray(0, this.length));
+    const starts = new Int32Array(size);
+    starts.set(this.origStart.subarray(0, this.length));
+    const words = new Uint8Array(size);
+    words.set(this.wordStart.subarray(0, this.length));
+    this.codes = codes;
+    this.origStart = starts;
+    this.wordStart = words;
+  }
+}
+
+/** End offset (exclusive) in `original` of the character a normalised unit came from. */
+export function originalEnd(original: string, start: number): number {
+  const c = original.charCodeAt(start);
+  return c >= 0xd800 && c <= 0xdbff && start + 1 < original.length ? start + 2 : start + 1;
+}
+
+/**
+ * Appends `original`, folded for matching, to `out`: every character folded (see foldCodePoint),
+ * separators, punctuation and zero-width characters removed, offsets relative to `original`.
+ * One table lookup per code unit; no strings are built. Also counts letter runs and numerals
+ * (see FoldBuffer) for the PII gate, and the text units of countTextUnits (Han characters, ASCII
+ * words with inner apostrophes) so that no other pass over the text is needed for them.
+ */
+export function foldInto(original: string, out: FoldBuffer): void {
+  const n = original.length;
+  out.reserve(n);
+  let codes = out.codes;
+  let starts = out.origStart;
+  let words = out.wordStart;
+  let len = out.length;
+  let prevLatin = false;
+  let prevLetter = false;
+  let letterRuns = 0;
+  let numerals = 0;
+  const fold = FOLD;
+  const numeral = NUMERAL;
+  let hanUnits = 0;
+  let asciiWords = 0;
+  let inAsciiWord = false;
+  for (let i = 0; i < n; i++) {
+    const c = original.charCodeAt(i);
+    let f = fold[c] as number;
+    if (f === FOLD_UNKNOWN) f = foldUnit(c);
+    if (c < 0x80) {
+      if (f >= 0x30) {
+        if (!inAsciiWord) asciiWords++;
+        inAsciiWord = true;
+      } else if (c !== 0x27) inAsciiWord = false;
+    } else {
+      inAsciiWord = false;
+      if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) hanUnits++;
+    }
+    if (f >= 0x30) {
+      const latin = f <= 0x7a && (f >= 0x61 || f <= 0x39);
+      // Only ASCII letters spell spoken digits (the digit scanner reads the original text).
+      const letter = c < 0x80 && f >= 0x61;
+      codes[len] = f;
+      starts[len] = i;
+      words[len] = latin && prevLatin ? 0 : 1;
+      if (letter && !prevLetter && DIGIT_INITIAL[f] === 1) letterRuns++;
+      numerals += numeral[f] as number;
+      prevLatin = latin;
+      prevLetter = letter;
+      len++;
+    } else if (f === FOLD_BREAK) {
+      prevLatin = false;
+      prevLetter = false;
+    } else if (f === FOLD_MULTI) {
+      const cp = original.codePointAt(i) ?? c;
+      const folded = foldedString(cp);
+      if (folded.length === 0) {
+        prevLatin = false;
+        prevLetter = false;
+      } else {
+        out.length = len;
+        out.reserve(folded.length + (n - i));
+        codes = out.codes;
+        starts = out.origStart;
+        words = out.wordStart;
+        for (let k = 0; k < folded.length; k++) {
+          const fc = folded.charCodeAt(k);
+          const latin = isLatinWordCode(fc);
+          codes[len] = fc;
+          starts[len] = i;
+          words[len] = latin && prevLatin ? 0 : 1;
+          numerals += NUMERAL[fc] as number;
+          prevLatin = latin;
+          len++;
+        }
+        prevLetter = false;
+      }
+      if (cp > 0xffff) i++;
+    } else {
+      // Zero-width and format characters never break a word for matching ("ri\u200bsk" is one word).
+      prevLetter = false;
+    }
+  }
+  out.length = len;
+  out.letterRuns = letterRuns;
+  out.numerals = numerals;
+  out.hanUnits = hanUnits;
+  out.asciiWords = asciiWords;
+}
+
+/** Decodes code units to a string without a per-character allocation. */
+export function codesToString(codes: Uint16Array, from: number, to: number): string {
+  let out = '';
+  for (let i = from; i < to; i += 4096) out += String.fromCharCode(...codes.subarray(i, Math.min(to, i + 4096)));
+  return out;
 }
 
 /**
@@ -89,55 +304,27 @@ export function isLatinWordChar(ch: string): boolean {
  * riskfree), with offsets back to the original. Pure and deterministic.
  */
 export function normalizeForMatch(original: string): NormalizedText {
-  const n = original.length;
-  const origStart = new Int32Array(n * 2 + 4);
-  const origEnd = new Int32Array(n * 2 + 4);
-  const wordStart = new Uint8Array(n * 2 + 4);
-  let text = '';
-  let len = 0;
-  let prevLatin = false;
-  let starts: Int32Array = origStart;
-  let ends: Int32Array = origEnd;
-  let words: Uint8Array = wordStart;
-  for (let i = 0; i < n; ) {
-    const cp = original.codePointAt(i) ?? 0;
-    const width = cp > 0xffff ? 2 : 1;
-    const folded = foldCodePoint(cp);
-    if (folded.length === 0) {
-      // Zero-width and format characters never break a word: "ri\u200bsk" is one word.
-      if (!isInvisible(cp)) prevLatin = false;
-    } else {
-      for (let k = 0; k < folded.length; k++) {
-        if (len >= starts.length) {
-          starts = grow(starts);
-          ends = grow(ends);
-          words = growBytes(words);
-        }
-        const ch = folded[k] as string;
-        const latin = isLatinWordChar(ch);
-        starts[len] = i;
-        ends[len] = i + width;
-        words[len] = latin && prevLatin ? 0 : 1;
-        prevLatin = latin;
-        len++;
-      }
-      text += folded;
-    }
-    i += width;
-  }
-  return { text, origStart: starts.subarray(0, len), origEnd: ends.subarray(0, len), wordStart: words.subarray(0, len) };
+  const buf = new FoldBuffer(original.length + 4);
+  foldInto(original, buf);
+  const len = buf.length;
+  const codes = buf.codes.subarray(0, len);
+  const origStart = buf.origStart.subarray(0, len);
+  const origEnd = new Int32Array(len);
+  for (let i = 0; i < len; i++) origEnd[i] = originalEnd(original, origStart[i] as number);
+  return { text: codesToString(codes, 0, len), codes, origStart, origEnd, wordStart: buf.wordStart.subarray(0, len) };
 }
 
 /** Normalises a lexicon term or phrase exactly like transcript text, without offsets. */
 export function normalizeTerm(term: string): string {
-  let out = '';
-  for (const ch of term) out += foldCodePoint(ch.codePointAt(0) ?? 0);
-  return out;
+  const buf = new FoldBuffer(term.length + 4);
+  foldInto(term, buf);
+  return codesToString(buf.codes, 0, buf.length);
 }
 
 /**
- * Folds text but keeps word separation: each run of dropped characters becomes one space.
- * Used for tokenising (emotion features, key phrases), not for locating hits.
+ * Folds text but keeps word separation: each run of dropped characters becomes one space
+ * (apostrophes and zero-width characters drop without a space, so "don't" is "dont").
+ * Used for tokenising (key phrases, data set keys), not for locating hits.
  */
 export function foldKeepingSpaces(original: string): string {
   let out = '';
@@ -146,7 +333,7 @@ export function foldKeepingSpaces(original: string): string {
     const cp = ch.codePointAt(0) ?? 0;
     const folded = foldCodePoint(cp);
     if (folded.length === 0) {
-      if (!isInvisible(cp) && cp !== 0x27 && cp !== 0x2019) pendingSpace = true;
+      if (!(cp < 0x10000 && FOLD[cp] === FOLD_JOIN) && cp !== 0x27 && cp !== 0x2019) pendingSpace = true;
       continue;
     }
     if (pendingSpace && out.length > 0) out += ' ';
@@ -154,20 +341,4 @@ export function foldKeepingSpaces(original: string): string {
     out += folded;
   }
   return out;
-}
-
-function isInvisible(cp: number): boolean {
-  return cp === 0x200b || cp === 0x200c || cp === 0x200d || cp === 0x2060 || cp === 0xfeff || cp === 0xad;
-}
-
-function grow(a: Int32Array): Int32Array {
-  const b = new Int32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
-function growBytes(a: Uint8Array): Uint8Array {
-  const b = new Uint8Array(a.length * 2);
-  b.set(a);
-  return b;
 }

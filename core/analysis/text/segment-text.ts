@@ -1,16 +1,57 @@
 import type { Segment } from '../transcript.types';
-import { normalizeForMatch, type NormalizedText } from './normalize';
+import { FoldBuffer, foldInto, markNumerals, markSpokenDigitInitials } from './normalize';
+import { CJK_DIGITS, SPOKEN_DIGIT_WORDS } from '../pii/digit-runs';
+import type { SegmentUnits } from '../metrics/conversation.metrics';
 
-/** A segment with its normalised text, computed once per analysis and shared by the detectors. */
-export interface PreparedSegment {
-  readonly index: number;
-  readonly segment: Segment;
-  readonly normalized: NormalizedText;
+/**
+ * A transcript normalised once for matching and shared by the detectors (sensitive words,
+ * scripts, topics, the PII gate): all segments folded into one set of typed arrays. Segment `s`
+ * occupies `codes[segFrom[s] .. segFrom[s + 1])`; `origStart` indexes that segment's original
+ * text (see originalEnd for the end); `wordStart` marks Latin word boundaries of the original.
+ */
+export interface PreparedTranscript {
+  readonly segments: readonly Segment[];
+  readonly codes: Uint16Array;
+  readonly origStart: Int32Array;
+  readonly wordStart: Uint8Array;
+  readonly segFrom: Int32Array;
+  /** Per segment: folded digits and Chinese numerals. */
+  readonly numeralUnits: Int32Array;
+  /** Per segment: ASCII letter runs that could be spoken digits ("four", "oh", "double"): an upper bound. */
+  readonly letterRuns: Int32Array;
+  /** Han characters and Latin words per segment, as countTextUnits counts them. */
+  readonly units: SegmentUnits;
 }
 
-/** Normalises every segment once. */
-export function prepareSegments(segments: readonly Segment[]): PreparedSegment[] {
-  return segments.map((segment, index) => ({ index, segment, normalized: normalizeForMatch(segment.text) }));
+markNumerals(Object.keys(CJK_DIGITS));
+markSpokenDigitInitials(SPOKEN_DIGIT_WORDS);
+
+/**
+ * Folds every segment once into shared typed arrays; linear in the text. With `buffer`, its
+ * arrays are reused (the result is then valid until the buffer is used again), so a caller that
+ * analyses many transcripts allocates almost nothing per transcript.
+ */
+export function prepareSegments(segments: readonly Segment[], buffer?: FoldBuffer): PreparedTranscript {
+  let total = 0;
+  for (const s of segments) total += s.text.length;
+  const buf = buffer ?? new FoldBuffer(total + 16);
+  buf.length = 0;
+  buf.reserve(total + 16);
+  const segFrom = new Int32Array(segments.length + 1);
+  const numeralUnits = new Int32Array(segments.length);
+  const letterRuns = new Int32Array(segments.length);
+  const han = new Int32Array(segments.length);
+  const words = new Int32Array(segments.length);
+  for (let s = 0; s < segments.length; s++) {
+    segFrom[s] = buf.length;
+    foldInto((segments[s] as Segment).text, buf);
+    numeralUnits[s] = buf.numerals;
+    letterRuns[s] = buf.letterRuns;
+    han[s] = buf.hanUnits;
+    words[s] = buf.asciiWords;
+  }
+  segFrom[segments.length] = buf.length;
+  return { segments, codes: buf.codes, origStart: buf.origStart, wordStart: buf.wordStart, segFrom, numeralUnits, letterRuns, units: { han, words } };
 }
 
 /** Time (s) of a character offset in a segment, interpolated linearly over the segment's text. */

@@ -13,6 +13,22 @@ const financeCall: Transcript = {
 };
 
 describe('analyzeTranscript', () => {
+  it('gives the same result before and after analysing other transcripts (the shared buffer leaks nothing)', () => {
+    const config = buildAnalysisConfig({ industry: 'finance' });
+    const first = analyzeTranscript(financeCall, config);
+    const long: Transcript = {
+      language: 'en',
+      segments: Array.from({ length: 200 }, (_, i) => ({
+        speaker: i % 2 === 0 ? ('agent' as const) : ('customer' as const),
+        startS: i * 3,
+        endS: i * 3 + 2,
+        text: `segment ${i}: a guaranteed return, my card is 4111 1111 1111 1111`,
+      })),
+    };
+    analyzeTranscript(long, config);
+    expect(analyzeTranscript(financeCall, config)).toEqual(first);
+  });
+
   const config = buildAnalysisConfig({ industry: 'finance' });
   const result = analyzeTranscript(financeCall, config);
 

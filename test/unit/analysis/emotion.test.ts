@@ -24,6 +24,28 @@ describe('emotion model', () => {
     expect(classifyEmotion('the agent was not helpful at all').label).toBe('negative');
   });
 
+  it('drops @mentions, URLs as one cue, numbers, and squashes elongation', () => {
+    const bucketsOf = (text: string) => Array.from(extractEmotionFeatures(text, 1 << 20).buckets).sort((a, b) => a - b);
+    expect(bucketsOf('@united thanks')).toEqual(bucketsOf('thanks'));
+    expect(bucketsOf('thanks 12345')).toEqual(bucketsOf('thanks'));
+    expect(bucketsOf('thanks https://t.co/abc')).toEqual(bucketsOf('thanks www.example.com/x'));
+    expect(bucketsOf('thanks https://t.co/abc')).not.toEqual(bucketsOf('thanks'));
+    const elongated = bucketsOf('sooooo good');
+    expect(elongated).toEqual(expect.arrayContaining(bucketsOf('soo good')));
+    expect(elongated.length).toBe(bucketsOf('soo good').length + 1);
+  });
+
+  it('adds cues for emoticons, emoji, exclamations and shouting', () => {
+    const count = (text: string) => extractEmotionFeatures(text, 1 << 20).buckets.length;
+    const base = count('late again');
+    expect(count('late again :(')).toBe(base + 1);
+    expect(count('late again 😡')).toBe(base + 1);
+    expect(count('late again!')).toBe(base + 1);
+    expect(count('late again!!')).toBe(base + 2);
+    expect(count('LATE again')).toBe(base + 1);
+    expect(extractEmotionFeatures(':)', 1 << 20).buckets).not.toEqual(extractEmotionFeatures(':(', 1 << 20).buckets);
+  });
+
   it('reads traditional Chinese like simplified', () => {
     expect(classifyEmotion('服務太差了').label).toBe(classifyEmotion('服务太差了').label);
     expect(classifyEmotion('服務太差了').score).toBeCloseTo(classifyEmotion('服务太差了').score, 6);

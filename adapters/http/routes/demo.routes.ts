@@ -1,0 +1,193 @@
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, resolve, sep } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Role } from '../../../core/access/access.policy';
+import { describeIssues } from '../../../core/recordings/call-metadata.schema';
+import type { Clock } from '../../../core/shared/clock.port';
+import { CallsightError } from '../../../core/shared/errors';
+import type { HttpPlugin } from '../http.deps';
+import type { IssueTokenInput } from '../token-service';
+
+/** Roles a demo visitor may switch between. */
+export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const satisfies readonly Role[];
+
+export interface DemoAgent {
+  readonly id: string;
+  readonly name: string;
+  readonly team: string;
+}
+
+export interface DemoRoutesDeps {
+  /** The tenant the demo shows; tokens are issued for it only. */
+  readonly tenantId: string;
+  /** The built widget pages (dist/widgets: demo.html and assets/). */
+  readonly widgetsDir: string;
+  /** True while the demo tenant exists on this hub; the routes answer 404 otherwise. */
+  isEnabled(): Promise<boolean>;
+  /** Demo customers that have calls, in a stable order. */
+  listCustomers(): Promise<readonly { phone: string; name: string }[]>;
+  listAgents(): Promise<readonly DemoAgent[]>;
+  issueToken(input: IssueTokenInput): Promise<string>;
+  readonly clock: Clock;
+  /** Lifetime of a demo token, seconds. */
+  readonly tokenTtlS: number;
+  /** The team a demo QA reviewer reviews. */
+  readonly qaTeam: string;
+  /** Base URL the hub is reached at from outside; defaults to the request's own origin. */
+  readonly publicUrl?: string;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+/** Flat asset names only: no separators, no leading dot, so no path can leave the assets folder. */
+const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/;
+/** Vite names built assets `<name>-<hash>.<ext>`; such a file never changes, so it may be cached for good. */
+const HASHED_ASSET = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
+
+/** The demo page may load its own scripts, styles, images and audio, and talk only to this hub. */
+const DEMO_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "media-src 'self'",
+  "connect-src 'self'",
+  "font-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "frame-ancestors 'self'",
+  "form-action 'none'",
+].join('; ');
+
+const tokenRequestSchema = z
+  .object({
+    role: z.enum(DEMO_ROLES),
+    agentId: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+
+/**
+ * The hub's `/demo`: the call-history widget framed as in the Zendesk user sidebar, with a role switcher, on
+ * the demo tenant's data. Routes: `GET /demo`, `/demo/` (the page), `/demo/assets/<file>` (its built assets),
+ * `GET /demo/customers` (`[{phone, name}]`), `POST /demo/token {role, agentId?}` -> `{token, hubUrl, expiresAt}`.
+ *
+ * The demo hands a token for the demo tenant to anyone who asks, so every route answers 404 unless the demo
+ * tenant exists: a hub without demo data has no demo. Tokens are short-lived, audited, and scoped as the real
+ * roles are (an agent hears only their own calls, QA only their team's, masked). When the widget build is
+ * missing the page routes answer 503 `WIDGETS_NOT_BUILT` saying how to build it.
+ */
+export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
+  const widgetsDir = resolve(deps.widgetsDir);
+  const assetsDir = join(widgetsDir, 'assets');
+
+  const requireEnabled = async () => {
+    if (!(await deps.isEnabled())) {
+      throw new CallsightError('NOT_FOUND', 'The demo is off: this hub has no demo tenant (start it with SEED_DEMO=auto or run `callsight seed`)');
+    }
+  };
+
+  const sendFile = async (reply: FastifyReply, file: string, cache: string) => {
+    const info = await stat(file).catch(() => null);
+    if (info === null || !info.isFile()) return null;
+    const type = CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+    return reply
+      .header('Content-Type', type)
+      .header('Content-Length', info.size)
+      .header('Cache-Control', cache)
+      .header('X-Content-Type-Options', 'nosniff')
+      .send(createReadStream(file));
+  };
+
+  const sendPage = async (_request: FastifyRequest, reply: FastifyReply) => {
+    await requireEnabled();
+    void reply.header('Content-Security-Policy', DEMO_CSP).header('Referrer-Policy', 'no-referrer');
+    const sent = await sendFile(reply, join(widgetsDir, 'demo.html'), 'no-cache');
+    if (sent === null) {
+      throw new CallsightError(
+        'WIDGETS_NOT_BUILT',
+        'The demo page is not built: run `npm run build:widgets` (`npm start` does it first), then reload',
+      );
+    }
+    return sent;
+  };
+
+  return (app, helpers) => {
+    app.get('/demo', sendPage);
+    app.get('/demo/', sendPage);
+
+    app.get('/demo/assets/:file', async (request, reply) => {
+      await requireEnabled();
+      const { file } = request.params as { file: string };
+      const path = join(assetsDir, file);
+      if (!ASSET_NAME.test(file) || !path.startsWith(assetsDir + sep)) {
+        throw new CallsightError('NOT_FOUND', 'No such demo asset');
+      }
+      const sent = await sendFile(reply, path, HASHED_ASSET.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      if (sent !== null) return sent;
+      const built = await stat(join(widgetsDir, 'demo.html')).catch(() => null);
+      if (built === null) throw new CallsightError('WIDGETS_NOT_BUILT', 'The demo assets are not built: run `npm run build:widgets`');
+      throw new CallsightError('NOT_FOUND', 'No such demo asset');
+    });
+
+    app.get('/demo/customers', async (_request, reply) => {
+      await requireEnabled();
+      const customers = await deps.listCustomers();
+      void reply.header('Cache-Control', 'no-store');
+      return customers.map(({ phone, name }) => ({ phone, name }));
+    });
+
+    app.post('/demo/token', async (request, reply) => {
+      await requireEnabled();
+      const parsed = tokenRequestSchema.safeParse(request.body ?? {});
+      if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid demo token request: ${describeIssues(parsed.error)}`);
+      const { role } = parsed.data;
+      const agents = await deps.listAgents();
+      let input: IssueTokenInput;
+      if (role === 'agent') {
+        const agent = parsed.data.agentId === undefined ? agents[0] : agents.find((a) => a.id === parsed.data.agentId);
+        if (agent === undefined) throw new CallsightError('VALIDATION_FAILED', 'agentId: not one of the demo agents');
+        input = { tenantId: deps.tenantId, userId: `demo-agent-${agent.id}`, role, agentId: agent.id, ttlS: deps.tokenTtlS };
+      } else if (role === 'qa') {
+        input = { tenantId: deps.tenantId, userId: 'demo-qa', role, teams: [deps.qaTeam], ttlS: deps.tokenTtlS };
+      } else {
+        input = { tenantId: deps.tenantId, userId: 'demo-admin', role, ttlS: deps.tokenTtlS };
+      }
+      const now = deps.clock.now().getTime();
+      const token = await deps.issueToken(input);
+      await helpers.audit({
+        tenantId: deps.tenantId,
+        actor: input.userId,
+        role,
+        action: 'session_exchange',
+        target: null,
+        outcome: 'allowed',
+        reason: 'demo_token',
+      });
+      void reply.header('Cache-Control', 'no-store');
+      return {
+        token,
+        hubUrl: deps.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`,
+        expiresAt: new Date(Math.floor(now / 1000) * 1000 + deps.tokenTtlS * 1000).toISOString(),
+        role,
+        ...(input.agentId === undefined ? {} : { agentId: input.agentId }),
+        ...(input.teams === undefined ? {} : { teams: input.teams }),
+      };
+    });
+  };
+}

@@ -1,0 +1,484 @@
+import pg from 'pg';
+import { CallsightError } from '../../../core/shared/errors';
+import type { Agent, Call, CallStatus, CrmLink, Tenant } from '../../../core/recordings/call';
+import type {
+  CallFilter,
+  CallRepository,
+  CallScope,
+  CallSearch,
+  CallSearchHit,
+  InsertCallOutcome,
+  NewJob,
+  NewOutboxMessage,
+  Page,
+  PageRequest,
+} from '../../../core/recordings/call-repository.port';
+import type { Transcript } from '../../../core/analysis/transcript.types';
+import type { Tokenizer } from '../../../core/search/tokenizer.port';
+import { buildSearchDocument } from '../../../core/search/search-document';
+import { parseSearchQuery } from '../../../core/search/search-query';
+import { findSegmentHits } from '../../../core/search/highlight';
+import { migratePostgres } from './postgres.migrations';
+import { tsConditionOf, tsRankOf, tsvectorLiteral } from './postgres.search';
+import { translatePgError } from './postgres.errors';
+
+interface CallRow {
+  tenant_id: string;
+  id: string;
+  provider: string;
+  provider_call_id: string;
+  channel: Call['channel'];
+  direction: Call['direction'];
+  started_at: string;
+  ended_at: string;
+  duration_s: number;
+  agent_id: string | null;
+  team: string | null;
+  queue: string | null;
+  customer_phone: string | null;
+  inquiry_type: string | null;
+  tags_json: string;
+  csat: number | null;
+  crm_links_json: string;
+  status: CallStatus;
+  rec_format: 'wav' | 'mp3' | null;
+  rec_bytes: string | number | null;
+  rec_sha256: string | null;
+  rec_channels: number | null;
+  rec_duration_s: number | null;
+  rec_key_id: string | null;
+  created_at: string;
+}
+
+function rowToCall(row: CallRow): Call {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    provider: row.provider,
+    providerCallId: row.provider_call_id,
+    channel: row.channel,
+    direction: row.direction,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationS: row.duration_s,
+    agentId: row.agent_id,
+    team: row.team,
+    queue: row.queue,
+    customerPhone: row.customer_phone,
+    inquiryType: row.inquiry_type,
+    tags: JSON.parse(row.tags_json) as string[],
+    csat: row.csat,
+    crmLinks: JSON.parse(row.crm_links_json) as CrmLink[],
+    status: row.status,
+    recording:
+      row.rec_format && row.rec_key_id
+        ? {
+            format: row.rec_format,
+            bytes: Number(row.rec_bytes ?? 0),
+            sha256: row.rec_sha256 ?? '',
+            channels: row.rec_channels ?? 1,
+            durationS: row.rec_duration_s ?? row.duration_s,
+            keyId: row.rec_key_id,
+          }
+        : null,
+    createdAt: row.created_at,
+  };
+}
+
+/** Collects bind parameters and hands out their $n placeholders in order. */
+class Params {
+  readonly values: unknown[] = [];
+  bind = (value: unknown): string => {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  };
+}
+
+function encodeCursor(value: readonly (string | number)[]): string {
+  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string, shape: 'list' | 'time' | 'relevance'): (string | number)[] {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(value)) {
+      if (shape === 'list' && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') return value as string[];
+      if (shape === 'time' && value.length === 3 && value[0] === 't' && typeof value[1] === 'string' && typeof value[2] === 'string') {
+        return value as string[];
+      }
+      if (shape === 'relevance' && value.length === 3 && value[0] === 'r' && Number.isFinite(value[1]) && typeof value[2] === 'string') {
+        return value as (string | number)[];
+      }
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new CallsightError('VALIDATION_FAILED', 'cursor: not a cursor returned by this API');
+}
+
+/** The scope as SQL over calls aliased `alias`, same meaning as core/access matchesScope. */
+export function pgScopeSql(scope: CallScope, alias: string, bind: (v: unknown) => string): string {
+  if (scope.kind === 'all') return 'TRUE';
+  if (scope.kind === 'none') return 'FALSE';
+  const parts: string[] = [];
+  const inList = (column: string, values: readonly string[] | undefined) => {
+    if (!values || values.length === 0) return;
+    parts.push(`${alias}.${column} = ANY(${bind([...values])}::text[])`);
+  };
+  inList('agent_id', scope.agentIds);
+  inList('team', scope.teams);
+  inList('queue', scope.queues);
+  if (scope.reviewerId) {
+    parts.push(
+      `EXISTS (SELECT 1 FROM review_assignments ra WHERE ra.tenant_id = ${alias}.tenant_id AND ra.call_id = ${alias}.id AND ra.reviewer_id = ${bind(scope.reviewerId)})`,
+    );
+  }
+  return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
+}
+
+function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => string): string[] {
+  const where: string[] = [];
+  if (filter.from !== undefined) where.push(`${alias}.started_at >= ${bind(filter.from)}`);
+  if (filter.to !== undefined) where.push(`${alias}.started_at < ${bind(filter.to)}`);
+  if (filter.agentId !== undefined) where.push(`${alias}.agent_id = ${bind(filter.agentId)}`);
+  if (filter.customerPhone !== undefined) where.push(`${alias}.customer_phone = ${bind(filter.customerPhone)}`);
+  if (filter.direction !== undefined) where.push(`${alias}.direction = ${bind(filter.direction)}`);
+  if (filter.channel !== undefined) where.push(`${alias}.channel = ${bind(filter.channel)}`);
+  if (filter.inquiryType !== undefined) where.push(`${alias}.inquiry_type = ${bind(filter.inquiryType)}`);
+  if (filter.status !== undefined) where.push(`${alias}.status = ${bind(filter.status)}`);
+  if (filter.tag !== undefined) {
+    where.push(
+      `EXISTS (SELECT 1 FROM call_tags tg WHERE tg.tenant_id = ${alias}.tenant_id AND tg.tag = ${bind(filter.tag)} AND tg.started_at = ${alias}.started_at AND tg.call_id = ${alias}.id)`,
+    );
+  }
+  if (filter.flag !== undefined) {
+    where.push(
+      `EXISTS (SELECT 1 FROM call_flags fl WHERE fl.tenant_id = ${alias}.tenant_id AND fl.flag = ${bind(filter.flag)} AND fl.started_at = ${alias}.started_at AND fl.call_id = ${alias}.id)`,
+    );
+  }
+  if (filter.scoreMin !== undefined || filter.scoreMax !== undefined) {
+    const bounds: string[] = [];
+    if (filter.scoreMin !== undefined) bounds.push(`sc.score >= ${bind(filter.scoreMin)}`);
+    if (filter.scoreMax !== undefined) bounds.push(`sc.score <= ${bind(filter.scoreMax)}`);
+    where.push(`EXISTS (SELECT 1 FROM call_scores sc WHERE sc.tenant_id = ${alias}.tenant_id AND sc.call_id = ${alias}.id AND ${bounds.join(' AND ')})`);
+  }
+  return where;
+}
+
+export interface PostgresCallRepositoryOptions {
+  /** Needed for keyword search and indexing (bin/ passes the jieba tokenizer). */
+  readonly tokenizer?: Tokenizer;
+  /** Most pooled connections (default 10). */
+  readonly maxConnections?: number;
+}
+
+/**
+ * CallRepository on PostgreSQL (pg): the same behaviour as the SQLite store, checked by the contract suites in
+ * test/contracts/. Ingest is idempotent through ON CONFLICT; the call, its tags, outbox messages and jobs are
+ * written in one transaction; the scope is part of every query.
+ */
+export class PostgresCallRepository implements CallRepository {
+  private tokenizer: Tokenizer | undefined;
+
+  constructor(
+    readonly pool: pg.Pool,
+    options: { tokenizer?: Tokenizer } = {},
+  ) {
+    this.tokenizer = options.tokenizer;
+  }
+
+  useTokenizer(tokenizer: Tokenizer): void {
+    this.tokenizer = tokenizer;
+  }
+
+  private requireTokenizer(): Tokenizer {
+    if (!this.tokenizer) {
+      throw new Error('Keyword search needs a Tokenizer: pass { tokenizer } to openPostgresCallRepository or call useTokenizer().');
+    }
+    return this.tokenizer;
+  }
+
+  private async query<R extends pg.QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(sql, params as unknown[]);
+    } catch (error) {
+      throw translatePgError(error);
+    }
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw translatePgError(error);
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async upsertTenant(tenant: Tenant): Promise<void> {
+    await this.query(
+      `INSERT INTO tenants (id, name, default_region, industry, created_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_region = excluded.default_region, industry = excluded.industry`,
+      [tenant.id, tenant.name, tenant.defaultRegion, tenant.industry, tenant.createdAt],
+    );
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | null> {
+    const { rows } = await this.query<{ id: string; name: string; default_region: string; industry: Tenant['industry']; created_at: string }>(
+      'SELECT * FROM tenants WHERE id = $1',
+      [tenantId],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, name: row.name, defaultRegion: row.default_region, industry: row.industry, createdAt: row.created_at } : null;
+  }
+
+  async listTenants(): Promise<readonly Tenant[]> {
+    const { rows } = await this.query<{ id: string; name: string; default_region: string; industry: Tenant['industry']; created_at: string }>(
+      'SELECT * FROM tenants ORDER BY id',
+    );
+    return rows.map((row) => ({ id: row.id, name: row.name, defaultRegion: row.default_region, industry: row.industry, createdAt: row.created_at }));
+  }
+
+  async upsertAgent(agent: Agent): Promise<void> {
+    await this.query(
+      `INSERT INTO agents (tenant_id, id, name, team, seniority, hired_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, team = excluded.team,
+         seniority = excluded.seniority, hired_at = excluded.hired_at`,
+      [agent.tenantId, agent.id, agent.name, agent.team, agent.seniority, agent.hiredAt],
+    );
+  }
+
+  async listAgents(tenantId: string): Promise<readonly Agent[]> {
+    const { rows } = await this.query<{ tenant_id: string; id: string; name: string; team: string; seniority: Agent['seniority']; hired_at: string }>(
+      'SELECT * FROM agents WHERE tenant_id = $1 ORDER BY id',
+      [tenantId],
+    );
+    return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at }));
+  }
+
+  async findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null> {
+    const { rows } = await this.query<CallRow>('SELECT * FROM calls WHERE tenant_id = $1 AND provider = $2 AND provider_call_id = $3', [
+      tenantId,
+      provider,
+      providerCallId,
+    ]);
+    return rows[0] ? rowToCall(rows[0]) : null;
+  }
+
+  async insertCall(call: Call, effects?: { outbox?: readonly NewOutboxMessage[]; jobs?: readonly NewJob[] }): Promise<InsertCallOutcome> {
+    return this.transaction(async (client) => {
+      const rec = call.recording;
+      const inserted = await client.query<CallRow>(
+        `INSERT INTO calls (tenant_id, id, provider, provider_call_id, channel, direction, started_at, ended_at, duration_s,
+           agent_id, team, queue, customer_phone, inquiry_type, tags_json, csat, crm_links_json, status,
+           rec_format, rec_bytes, rec_sha256, rec_channels, rec_duration_s, rec_key_id, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+           COALESCE($11::text, (SELECT team FROM agents WHERE tenant_id = $1 AND id = $10)),
+           $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+         ON CONFLICT (tenant_id, provider, provider_call_id) DO NOTHING
+         RETURNING *`,
+        [
+          call.tenantId, call.id, call.provider, call.providerCallId, call.channel, call.direction, call.startedAt, call.endedAt,
+          call.durationS, call.agentId, call.team ?? null, call.queue, call.customerPhone, call.inquiryType, JSON.stringify(call.tags),
+          call.csat, JSON.stringify(call.crmLinks), call.status, rec?.format ?? null, rec?.bytes ?? null, rec?.sha256 ?? null,
+          rec?.channels ?? null, rec?.durationS ?? null, rec?.keyId ?? null, call.createdAt,
+        ],
+      );
+      const stored = inserted.rows[0];
+      if (!stored) {
+        const existing = await client.query<CallRow>('SELECT * FROM calls WHERE tenant_id = $1 AND provider = $2 AND provider_call_id = $3', [
+          call.tenantId,
+          call.provider,
+          call.providerCallId,
+        ]);
+        return { inserted: false, call: rowToCall(existing.rows[0] as CallRow) };
+      }
+      for (const tag of new Set(call.tags)) {
+        await client.query('INSERT INTO call_tags (tenant_id, call_id, tag, started_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING', [
+          call.tenantId,
+          call.id,
+          tag,
+          call.startedAt,
+        ]);
+      }
+      const now = call.createdAt;
+      for (const m of effects?.outbox ?? []) {
+        await client.query(
+          'INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)',
+          [m.id, m.tenantId, m.kind, JSON.stringify(m.payload), now],
+        );
+      }
+      for (const j of effects?.jobs ?? []) {
+        await client.query('INSERT INTO jobs (id, tenant_id, kind, payload_json, run_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)', [
+          j.id,
+          j.tenantId,
+          j.kind,
+          JSON.stringify(j.payload),
+          now,
+        ]);
+      }
+      return { inserted: true, call: rowToCall(stored) };
+    });
+  }
+
+  async getCall(tenantId: string, callId: string, scope: CallScope): Promise<Call | null> {
+    const p = new Params();
+    const sql = `SELECT c.* FROM calls c WHERE c.tenant_id = ${p.bind(tenantId)} AND c.id = ${p.bind(callId)} AND ${pgScopeSql(scope, 'c', p.bind)}`;
+    const { rows } = await this.query<CallRow>(sql, p.values);
+    return rows[0] ? rowToCall(rows[0]) : null;
+  }
+
+  async listCalls(tenantId: string, filter: CallFilter, scope: CallScope, page: PageRequest): Promise<Page<Call>> {
+    const p = new Params();
+    const where = [`c.tenant_id = ${p.bind(tenantId)}`, ...filterSql(filter, 'c', p.bind)];
+    if (page.cursor !== undefined) {
+      const [startedAt, id] = decodeCursor(page.cursor, 'list') as [string, string];
+      where.push(`(c.started_at, c.id) < (${p.bind(startedAt)}, ${p.bind(id)})`);
+    }
+    where.push(pgScopeSql(scope, 'c', p.bind));
+    const sql = `SELECT c.* FROM calls c WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT ${p.bind(page.limit + 1)}`;
+    const { rows } = await this.query<CallRow>(sql, p.values);
+    const items = rows.slice(0, page.limit).map(rowToCall);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > page.limit && last ? encodeCursor([last.startedAt, last.id]) : null };
+  }
+
+  async countCalls(tenantId: string): Promise<number> {
+    const { rows } = await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM calls WHERE tenant_id = $1', [tenantId]);
+    return rows[0]?.n ?? 0;
+  }
+
+  async updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void> {
+    await this.query('UPDATE calls SET status = $1 WHERE tenant_id = $2 AND id = $3', [status, tenantId, callId]);
+  }
+
+  async setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void> {
+    await this.query('UPDATE calls SET crm_links_json = $1 WHERE tenant_id = $2 AND id = $3', [JSON.stringify(links), tenantId, callId]);
+  }
+
+  async searchCalls(tenantId: string, search: CallSearch, scope: CallScope, page: PageRequest): Promise<Page<CallSearchHit>> {
+    const sort = search.sort ?? 'time';
+    if (search.q === undefined || search.q.trim() === '') {
+      if (sort === 'relevance') throw new CallsightError('VALIDATION_FAILED', 'Invalid query: sort=relevance needs q');
+      if (search.speaker !== undefined) throw new CallsightError('VALIDATION_FAILED', 'Invalid query: speaker needs q');
+      const listed = await this.listCalls(tenantId, search.filter, scope, page);
+      return { items: listed.items.map((call) => ({ call, hits: [] })), nextCursor: listed.nextCursor };
+    }
+    const tokenizer = this.requireTokenizer();
+    const query = parseSearchQuery(search.q, tokenizer);
+    const cursor = page.cursor !== undefined ? decodeCursor(page.cursor, sort) : undefined;
+    const p = new Params();
+    const tenant = p.bind(tenantId);
+    const where = [`s.tenant_id = ${tenant}`, tsConditionOf(query, search.speaker, p.bind)];
+    const filter = search.filter;
+    // Bounds on s.started_at let the planner walk call_search_time; the same bounds on c are in filterSql.
+    if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
+    if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
+    where.push(...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind));
+    let sql: string;
+    if (sort === 'time') {
+      if (cursor) where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
+      sql = `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
+        WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`;
+    } else {
+      const rank = tsRankOf(query, search.speaker, p.bind);
+      const after = cursor ? `WHERE x.score < ${p.bind(cursor[1])} OR (x.score = ${p.bind(cursor[1])} AND x.id < ${p.bind(cursor[2])})` : '';
+      sql = `SELECT * FROM (SELECT c.*, s.segments, ${rank} AS score FROM call_search s
+          JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id WHERE ${where.join(' AND ')}) x
+        ${after} ORDER BY x.score DESC, x.id DESC LIMIT ${p.bind(page.limit + 1)}`;
+    }
+    const { rows } = await this.query<CallRow & { segments: Transcript['segments']; score?: number }>(sql, p.values);
+    const pageRows = rows.slice(0, page.limit);
+    const items = pageRows.map((row) => ({
+      call: rowToCall(row),
+      hits: findSegmentHits(query, row.segments, tokenizer, {
+        ...(search.speaker ? { speaker: search.speaker } : {}),
+        maxHits: search.maxHitsPerCall ?? 3,
+      }),
+    }));
+    const last = pageRows.at(-1);
+    const nextCursor =
+      rows.length > page.limit && last
+        ? encodeCursor(sort === 'time' ? ['t', last.started_at, last.id] : ['r', last.score ?? 0, last.id])
+        : null;
+    return { items, nextCursor };
+  }
+
+  async indexTranscript(tenantId: string, callId: string, transcript: Transcript): Promise<void> {
+    const document = buildSearchDocument(transcript, this.requireTokenizer());
+    const words = tsvectorLiteral(document.agent, document.customer, 'words');
+    const grams = tsvectorLiteral(document.agent, document.customer, 'grams');
+    const { rowCount } = await this.query(
+      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at)
+       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7 FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
+       ON CONFLICT (tenant_id, call_id) DO UPDATE SET language = excluded.language, segments = excluded.segments,
+         words = excluded.words, grams = excluded.grams, indexed_at = excluded.indexed_at`,
+      [tenantId, callId, transcript.language, JSON.stringify(transcript.segments), words, grams, new Date().toISOString()],
+    );
+    if (rowCount === 0) throw new CallsightError('CALL_NOT_FOUND', 'Cannot index the transcript of a call that is not stored');
+  }
+
+  async removeFromIndex(tenantId: string, callId: string): Promise<void> {
+    await this.query('DELETE FROM call_search WHERE tenant_id = $1 AND call_id = $2', [tenantId, callId]);
+  }
+
+  async recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void> {
+    if (score === null) {
+      await this.query('DELETE FROM call_scores WHERE tenant_id = $1 AND call_id = $2', [tenantId, callId]);
+      return;
+    }
+    if (!Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
+    await this.query(
+      `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
+       WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
+      [tenantId, callId, score, at],
+    );
+  }
+
+  async replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void> {
+    await this.transaction(async (client) => {
+      const call = await client.query<{ started_at: string }>('SELECT started_at FROM calls WHERE tenant_id = $1 AND id = $2', [tenantId, callId]);
+      const startedAt = call.rows[0]?.started_at;
+      if (startedAt === undefined) throw new CallsightError('CALL_NOT_FOUND', 'No call with this id');
+      await client.query('DELETE FROM call_flags WHERE tenant_id = $1 AND call_id = $2', [tenantId, callId]);
+      const unique = [...new Set(flags)];
+      if (unique.length > 0) {
+        await client.query(
+          'INSERT INTO call_flags (tenant_id, flag, started_at, call_id) SELECT $1, f, $3, $4 FROM unnest($2::text[]) AS f ON CONFLICT DO NOTHING',
+          [tenantId, unique, startedAt, callId],
+        );
+      }
+    });
+  }
+}
+
+/**
+ * Opens the PostgreSQL call repository at `url` (postgres://...), migrating the schema first. The caller
+ * closes it with `close()`. Throws CallsightError UPSTREAM_FAILED when the server cannot be reached.
+ */
+export async function openPostgresCallRepository(url: string, options: PostgresCallRepositoryOptions = {}): Promise<PostgresCallRepository> {
+  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  try {
+    const client = await pool.connect();
+    try {
+      await migratePostgres(client);
+    } finally {
+      client.release();
+    }
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw translatePgError(error);
+  }
+  return new PostgresCallRepository(pool, options.tokenizer ? { tokenizer: options.tokenizer } : {});
+}

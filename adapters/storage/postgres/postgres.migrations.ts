@@ -1,0 +1,189 @@
+import type { PoolClient } from 'pg';
+
+/** A PostgreSQL schema migration; once released never edited. */
+export interface PgMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * The PostgreSQL schema of the call repository and search. Text columns that are compared or sorted use the
+ * "C" collation so that ordering and keyset cursors match SQLite's byte order exactly; instants are ISO-8601
+ * UTC text as in SQLite.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    version: 1,
+    name: 'tenants, agents, calls, tags, outbox, jobs, review assignments',
+    sql: `
+      CREATE TABLE tenants (
+        id text COLLATE "C" PRIMARY KEY,
+        name text NOT NULL,
+        default_region text NOT NULL,
+        industry text NOT NULL,
+        created_at text NOT NULL
+      );
+      CREATE TABLE agents (
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants(id),
+        id text COLLATE "C" NOT NULL,
+        name text NOT NULL,
+        team text COLLATE "C" NOT NULL,
+        seniority text NOT NULL CHECK (seniority IN ('new', 'senior')),
+        hired_at text NOT NULL,
+        PRIMARY KEY (tenant_id, id)
+      );
+      CREATE TABLE calls (
+        tenant_id text COLLATE "C" NOT NULL REFERENCES tenants(id),
+        id text COLLATE "C" NOT NULL,
+        provider text COLLATE "C" NOT NULL,
+        provider_call_id text COLLATE "C" NOT NULL,
+        channel text NOT NULL CHECK (channel IN ('human', 'ivr')),
+        direction text NOT NULL CHECK (direction IN ('inbound', 'outbound')),
+        started_at text COLLATE "C" NOT NULL,
+        ended_at text NOT NULL,
+        duration_s double precision NOT NULL,
+        agent_id text COLLATE "C",
+        team text COLLATE "C",
+        queue text COLLATE "C",
+        customer_phone text COLLATE "C",
+        inquiry_type text COLLATE "C",
+        tags_json text NOT NULL DEFAULT '[]',
+        csat integer,
+        crm_links_json text NOT NULL DEFAULT '[]',
+        status text NOT NULL,
+        rec_format text,
+        rec_bytes bigint,
+        rec_sha256 text,
+        rec_channels integer,
+        rec_duration_s double precision,
+        rec_key_id text,
+        created_at text NOT NULL,
+        PRIMARY KEY (tenant_id, id),
+        UNIQUE (tenant_id, provider, provider_call_id)
+      );
+      CREATE INDEX calls_by_time ON calls (tenant_id, started_at DESC, id DESC);
+      CREATE INDEX calls_by_agent ON calls (tenant_id, agent_id, started_at DESC, id DESC);
+      CREATE INDEX calls_by_phone ON calls (tenant_id, customer_phone, started_at DESC, id DESC);
+      CREATE INDEX calls_by_team ON calls (tenant_id, team, started_at DESC, id DESC);
+      CREATE INDEX calls_by_inquiry ON calls (tenant_id, inquiry_type, started_at DESC, id DESC);
+      CREATE TABLE call_tags (
+        tenant_id text COLLATE "C" NOT NULL,
+        call_id text COLLATE "C" NOT NULL,
+        tag text COLLATE "C" NOT NULL,
+        started_at text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, tag, started_at, call_id)
+      );
+      CREATE TABLE outbox (
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        kind text NOT NULL,
+        payload_json text NOT NULL,
+        status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'done', 'dead')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at text NOT NULL,
+        lease_until text,
+        last_error text,
+        created_at text NOT NULL,
+        updated_at text NOT NULL
+      );
+      CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+      CREATE TABLE jobs (
+        id text PRIMARY KEY,
+        tenant_id text NOT NULL,
+        kind text NOT NULL,
+        payload_json text NOT NULL,
+        status text NOT NULL DEFAULT 'queued' CHECK (status IN ('queued', 'running', 'done', 'dead')),
+        attempts integer NOT NULL DEFAULT 0,
+        max_attempts integer NOT NULL DEFAULT 5,
+        run_at text NOT NULL,
+        lease_until text,
+        last_error text,
+        dedupe_key text,
+        created_at text NOT NULL,
+        updated_at text NOT NULL
+      );
+      CREATE INDEX jobs_due ON jobs (status, run_at);
+      CREATE INDEX jobs_dedupe ON jobs (tenant_id, kind, dedupe_key, status);
+      CREATE TABLE review_assignments (
+        tenant_id text COLLATE "C" NOT NULL,
+        call_id text COLLATE "C" NOT NULL,
+        reviewer_id text COLLATE "C" NOT NULL,
+        assigned_at text NOT NULL,
+        PRIMARY KEY (tenant_id, call_id, reviewer_id)
+      );
+      CREATE INDEX review_assignments_by_reviewer ON review_assignments (tenant_id, reviewer_id);
+    `,
+  },
+  {
+    version: 2,
+    name: 'flags, scores, transcript search',
+    sql: `
+      CREATE TABLE call_flags (
+        tenant_id text COLLATE "C" NOT NULL,
+        flag text COLLATE "C" NOT NULL,
+        started_at text COLLATE "C" NOT NULL,
+        call_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant_id, flag, started_at, call_id)
+      );
+      CREATE INDEX call_flags_by_call ON call_flags (tenant_id, call_id);
+      CREATE TABLE call_scores (
+        tenant_id text COLLATE "C" NOT NULL,
+        call_id text COLLATE "C" NOT NULL,
+        score double precision NOT NULL,
+        evaluated_at text NOT NULL,
+        PRIMARY KEY (tenant_id, call_id)
+      );
+      CREATE INDEX call_scores_by_score ON call_scores (tenant_id, score);
+      -- words: jieba words and stemmed English words; grams: Chinese character bigrams. Weight A = agent,
+      -- B = customer; positions are explicit, with a gap between segments so phrases stay inside one utterance.
+      CREATE TABLE call_search (
+        tenant_id text COLLATE "C" NOT NULL,
+        call_id text COLLATE "C" NOT NULL,
+        started_at text COLLATE "C" NOT NULL,
+        language text NOT NULL,
+        segments jsonb NOT NULL,
+        words tsvector NOT NULL,
+        grams tsvector NOT NULL,
+        indexed_at text NOT NULL,
+        PRIMARY KEY (tenant_id, call_id)
+      );
+      CREATE INDEX call_search_time ON call_search (tenant_id, started_at DESC, call_id DESC);
+      CREATE INDEX call_search_words ON call_search USING gin (words);
+      CREATE INDEX call_search_grams ON call_search USING gin (grams);
+    `,
+  },
+];
+
+/**
+ * Brings the database to the newest schema, one transaction per migration, serialised across processes by an
+ * advisory lock. Refuses a database that has migrations this code does not know.
+ */
+export async function migratePostgres(client: PoolClient, migrations: readonly PgMigration[] = PG_MIGRATIONS): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('callsight.migrations'))");
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)`);
+    const applied = new Set((await client.query<{ version: number }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    const known = new Set(migrations.map((m) => m.version));
+    const unknown = [...applied].filter((v) => !known.has(v));
+    if (unknown.length > 0) {
+      throw new Error(`The database has schema migrations ${unknown.join(', ')} that this Callsight does not know: run a newer release.`);
+    }
+    const ordered = [...migrations].sort((a, b) => a.version - b.version);
+    for (const migration of ordered) {
+      if (applied.has(migration.version)) continue;
+      await client.query(migration.sql);
+      await client.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+    }
+    await client.query('COMMIT');
+    return ordered.at(-1)?.version ?? 0;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+}

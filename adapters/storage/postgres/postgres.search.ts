@@ -1,0 +1,72 @@
+import type { Speaker } from '../../../core/analysis/transcript.types';
+import type { SpeakerStreams } from '../../../core/search/search-document';
+import type { QueryAlternative, SearchField, SearchQuery } from '../../../core/search/search-query';
+
+/** PostgreSQL keeps positions 1..16383 and at most 256 positions per lexeme. */
+const MAX_POSITION = 16383;
+const MAX_POSITIONS_PER_LEXEME = 256;
+const WEIGHT: Readonly<Record<Speaker, 'A' | 'B'>> = { agent: 'A', customer: 'B' };
+
+function quoteLexeme(term: string): string {
+  return `'${term.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/**
+ * A tsvector literal of one stream (words or grams) of both speakers: explicit positions, weight A for the
+ * agent and B for the customer, one empty position between segments so that `<->` never joins two utterances.
+ * Past position 16383 PostgreSQL's limit applies (later tokens share the last position: phrases there may
+ * miss, single terms still match).
+ */
+export function tsvectorLiteral(agent: SpeakerStreams, customer: SpeakerStreams, field: SearchField): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  for (const [speaker, streams] of [['agent', agent], ['customer', customer]] as const) {
+    for (const segment of streams[field]) {
+      if (segment.length === 0) continue;
+      position += 1;
+      for (const term of segment) {
+        position = Math.min(position + 1, MAX_POSITION);
+        let list = positions.get(term);
+        if (!list) positions.set(term, (list = []));
+        if (list.length < MAX_POSITIONS_PER_LEXEME) list.push(`${position}${WEIGHT[speaker]}`);
+      }
+    }
+  }
+  return [...positions].map(([term, list]) => `${quoteLexeme(term)}:${list.join(',')}`).join(' ');
+}
+
+function tsqueryAlternative(alt: QueryAlternative, speaker: Speaker | undefined): string {
+  const label = `${alt.prefix ? '*' : ''}${speaker ? WEIGHT[speaker] : ''}`;
+  const parts = alt.terms.map((t) => `${quoteLexeme(t)}${label ? `:${label}` : ''}`);
+  return parts.length === 1 ? (parts[0] as string) : `(${parts.join(' <-> ')})`;
+}
+
+/**
+ * The SQL condition of a parsed query over call_search aliased `s`: clauses ANDed, each the OR of its
+ * alternatives, each alternative one tsquery on its own tsvector column (so a single-term alternative needs no
+ * recheck of the GIN result). Query texts are bound as parameters through `bind`.
+ */
+export function tsConditionOf(query: SearchQuery, speaker: Speaker | undefined, bind: (value: unknown) => string): string {
+  return query.clauses
+    .map((clause) => {
+      const byField = new Map<SearchField, string[]>();
+      for (const alt of clause.alternatives) {
+        const list = byField.get(alt.field) ?? [];
+        list.push(tsqueryAlternative(alt, speaker));
+        byField.set(alt.field, list);
+      }
+      const ors = [...byField].map(([field, alts]) => `s.${field} @@ ${bind(alts.join(' | '))}::tsquery`);
+      return `(${ors.join(' OR ')})`;
+    })
+    .join(' AND ');
+}
+
+/** ts_rank over both columns (bigram matches count a quarter), in double precision so cursors compare exactly. */
+export function tsRankOf(query: SearchQuery, speaker: Speaker | undefined, bind: (value: unknown) => string): string {
+  const parts: string[] = [];
+  for (const [field, factor] of [['words', 1], ['grams', 0.25]] as const) {
+    const alts = query.clauses.flatMap((c) => c.alternatives.filter((a) => a.field === field)).map((a) => tsqueryAlternative(a, speaker));
+    if (alts.length > 0) parts.push(`${factor}::float8 * ts_rank(s.${field}, ${bind(alts.join(' | '))}::tsquery)::float8`);
+  }
+  return parts.length > 0 ? `(${parts.join(' + ')})` : '0::float8';
+}

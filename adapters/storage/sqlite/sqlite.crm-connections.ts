@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3';
+import type { CrmName } from '../../../core/recordings/call';
+
+/** One tenant's connection to a CRM: the account, its credential sealed by the tenant key, and plain settings. */
+export interface CrmConnectionRow {
+  readonly tenantId: string;
+  readonly crm: CrmName;
+  /** The CRM account (Zendesk subdomain, Salesforce org id). */
+  readonly accountId: string;
+  /** The API credential, sealed with `keys.sealSecret(tenantId, purpose, ...)`; never stored or returned in clear. */
+  readonly sealedSecret: Buffer;
+  readonly settings: Record<string, unknown>;
+}
+
+/**
+ * CRM connections on SQLite, one per tenant and CRM. Reads are synchronous so that the hook that queues a
+ * call's CRM sync (run inside the call's transaction) can ask whether a tenant is connected.
+ */
+export class SqliteCrmConnections {
+  constructor(private readonly db: Database.Database) {}
+
+  save(row: CrmConnectionRow, now: Date): void {
+    const at = now.toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO crm_connections (tenant_id, crm, account_id, sealed_secret, settings_json, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (tenant_id, crm) DO UPDATE SET account_id = excluded.account_id, sealed_secret = excluded.sealed_secret,
+           settings_json = excluded.settings_json, updated_at = excluded.updated_at`,
+      )
+      .run(row.tenantId, row.crm, row.accountId, row.sealedSecret, JSON.stringify(row.settings), at, at);
+  }
+
+  get(tenantId: string, crm: CrmName): CrmConnectionRow | null {
+    const row = this.db
+      .prepare('SELECT tenant_id, crm, account_id, sealed_secret, settings_json FROM crm_connections WHERE tenant_id = ? AND crm = ?')
+      .get(tenantId, crm) as
+      | { tenant_id: string; crm: CrmName; account_id: string; sealed_secret: Buffer; settings_json: string }
+      | undefined;
+    return row === undefined
+      ? null
+      : {
+          tenantId: row.tenant_id,
+          crm: row.crm,
+          accountId: row.account_id,
+          sealedSecret: row.sealed_secret,
+          settings: JSON.parse(row.settings_json) as Record<string, unknown>,
+        };
+  }
+
+  has(tenantId: string, crm: CrmName): boolean {
+    return this.db.prepare('SELECT 1 FROM crm_connections WHERE tenant_id = ? AND crm = ?').get(tenantId, crm) !== undefined;
+  }
+
+  /** Removes the connection; returns whether there was one. Messages already queued then dead-letter as not configured. */
+  remove(tenantId: string, crm: CrmName): boolean {
+    return this.db.prepare('DELETE FROM crm_connections WHERE tenant_id = ? AND crm = ?').run(tenantId, crm).changes > 0;
+  }
+}

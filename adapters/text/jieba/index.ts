@@ -1,0 +1,1 @@
+export { JiebaTokenizer, createJiebaTokenizer } from './jieba.tokenizer';

@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { ROLES, type Role } from '../../core/access/access.policy';
+import type { ZendeskIdentitySettings, ZendeskUserGrant } from '../../core/crm/zendesk-identity';
+import { loadConfig } from '../config';
+import { openHub } from '../hub';
+import { readZendeskIdentity, saveZendeskConnection, saveZendeskIdentity } from '../wiring/zendesk.wiring';
+
+function readSecretFile(path: string, what: string): string {
+  const secret = readFileSync(path, 'utf8').trim();
+  if (secret === '') throw new Error(`${what} file ${path} is empty`);
+  return secret;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `NAME=ROLE` (Zendesk role name to Callsight role or `none`). */
+function parseRoleOption(option: string): [string, Role | 'none'] {
+  const at = option.lastIndexOf('=');
+  const name = option.slice(0, at).trim();
+  const role = option.slice(at + 1).trim();
+  if (at <= 0 || name === '' || !([...ROLES, 'none'] as string[]).includes(role)) {
+    throw new Error(`--role "${option}": use NAME=ROLE with ROLE one of ${[...ROLES, 'none'].join(', ')}`);
+  }
+  return [name, role as Role | 'none'];
+}
+
+/** `ID=ROLE[;agent=AGENT][;teams=a,b][;queues=x,y]`. */
+function parseUserOption(option: string): [string, ZendeskUserGrant] {
+  const [head = '', ...parts] = option.split(';');
+  const at = head.indexOf('=');
+  const id = head.slice(0, at).trim();
+  const role = head.slice(at + 1).trim();
+  if (at <= 0 || !(ROLES as readonly string[]).includes(role)) {
+    throw new Error(`--user "${option}": use ID=ROLE[;agent=ID][;teams=a,b][;queues=x,y] with ROLE one of ${ROLES.join(', ')}`);
+  }
+  const grant: { role: Role; agentId?: string; teams?: string[]; queues?: string[] } = { role: role as Role };
+  for (const part of parts) {
+    const [key = '', value = ''] = part.split('=', 2).map((s) => s.trim());
+    const list = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    if (key === 'agent' && value !== '') grant.agentId = value;
+    else if (key === 'teams') grant.teams = list;
+    else if (key === 'queues') grant.queues = list;
+    else throw new Error(`--user "${option}": unknown part "${key}" (agent, teams, queues)`);
+  }
+  return [id, grant];
+}
+
+/**
+ * `callsight tenant zendesk-connect` (the Zendesk API connection used to put calls on customers) and
+ * `callsight tenant zendesk-roles` (who a Zendesk user is in Callsight). Attached to the `tenant` command.
+ */
+export function registerZendeskCommands(program: Command): void {
+  const tenant = program.commands.find((command) => command.name() === 'tenant') ?? program.command('tenant').description('manage tenants');
+
+  tenant
+    .command('zendesk-connect <tenant>')
+    .description("connect a tenant to its Zendesk account's API: each new call is then recorded on the customer in Zendesk")
+    .requiredOption('--subdomain <subdomain>', 'Zendesk subdomain, e.g. acme for acme.zendesk.com')
+    .requiredOption('--email <email>', 'email of the Zendesk user who owns the API token')
+    .requiredOption('--api-token-file <file>', 'file holding the Zendesk API token')
+    .option('--base-url <url>', 'API base URL when not https://<subdomain>.zendesk.com (a proxy)')
+    .option('--custom-object <key>', 'key of the call custom object', 'callsight_call')
+    .addOption(new Option('--notes <on|off>', "post an internal note on the customer's open ticket").choices(['on', 'off']).default('off'))
+    .addOption(new Option('--note-locale <locale>', 'language of the notes and record names').choices(['en', 'zh-CN']).default('en'))
+    .option('--app-link-base <url>', 'https URL the call id is appended to, opening the call in Callsight (default: PUBLIC_URL + /calls)')
+    .action(async (tenantId: string, opts: { subdomain: string; email: string; apiTokenFile: string; baseUrl?: string; customObject: string; notes: 'on' | 'off'; noteLocale: 'en' | 'zh-CN'; appLinkBase?: string }) => {
+      const config = loadConfig();
+      const appLinkBase = opts.appLinkBase ?? (config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/calls` : undefined);
+      if (appLinkBase === undefined) throw new Error('--app-link-base is needed when PUBLIC_URL is not set');
+      const apiToken = readSecretFile(opts.apiTokenFile, 'The API token');
+      const hub = openHub(config);
+      try {
+        await saveZendeskConnection(hub, {
+          tenantId,
+          subdomain: opts.subdomain,
+          email: opts.email,
+          apiToken,
+          ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
+          customObjectKey: opts.customObject,
+          notes: { enabled: opts.notes === 'on', locale: opts.noteLocale },
+          appLinkBase,
+        });
+        await hub.audit({ tenantId, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${tenantId}`, outcome: 'allowed', reason: 'zendesk_connect' });
+        process.stderr.write(`tenant ${tenantId}: new calls will be recorded in Zendesk ${opts.subdomain.toLowerCase()}${opts.notes === 'on' ? ' with ticket notes' : ''}\n`);
+      } finally {
+        hub.close();
+      }
+    });
+
+  tenant
+    .command('zendesk-roles <subdomain>')
+    .description('show or change how Zendesk users and roles map to Callsight roles, agent ids, teams and queues')
+    .option('--from-file <file>', 'replace the whole mapping with a JSON file {"roles": {...}, "users": {...}}')
+    .option('--role <NAME=ROLE>', 'map a Zendesk role name (admin, agent, a custom role) to a Callsight role or none; repeatable', collect, [])
+    .option('--user <ID=ROLE;agent=A;teams=a,b;queues=q>', 'give a Zendesk user id Callsight rights; repeatable', collect, [])
+    .option('--remove-user <id>', 'remove a Zendesk user id from the mapping; repeatable', collect, [])
+    .action(async (subdomain: string, opts: { fromFile?: string; role: string[]; user: string[]; removeUser: string[] }) => {
+      const hub = openHub(loadConfig());
+      try {
+        const { tenantId, identity } = readZendeskIdentity(hub, subdomain);
+        const changing = opts.fromFile !== undefined || opts.role.length + opts.user.length + opts.removeUser.length > 0;
+        let result: ZendeskIdentitySettings = identity;
+        if (changing) {
+          const base = opts.fromFile === undefined ? identity : (JSON.parse(readFileSync(opts.fromFile, 'utf8')) as ZendeskIdentitySettings);
+          const roles: Record<string, Role | 'none'> = { ...(base.roles ?? {}) };
+          const users: Record<string, ZendeskUserGrant> = { ...(base.users ?? {}) };
+          for (const option of opts.role) {
+            const [name, role] = parseRoleOption(option);
+            roles[name] = role;
+          }
+          for (const option of opts.user) {
+            const [id, grant] = parseUserOption(option);
+            users[id] = grant;
+          }
+          for (const id of opts.removeUser) delete users[id];
+          result = saveZendeskIdentity(hub, subdomain, { roles, users });
+          await hub.audit({ tenantId, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${tenantId}`, outcome: 'allowed', reason: 'zendesk_roles' });
+        }
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      } finally {
+        hub.close();
+      }
+    });
+}

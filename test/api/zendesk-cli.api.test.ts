@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SqliteCrmConnections } from '../../adapters/storage/sqlite';
+import { readZendeskIdentity, saveZendeskConnection, saveZendeskIdentity } from '../../bin/wiring/zendesk.wiring';
+import { startTestHub, type TestHub } from '../support/hub';
+
+const run = promisify(execFile);
+const CLI = resolve(__dirname, '../../bin/callsight.mjs');
+const SHARED_SECRET = 'cli-shared-secret-5d1f9a7c3e';
+const API_TOKEN = 'zdCLItoken8c2e4a6b';
+
+let hub: TestHub;
+
+async function callsight(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, DATA_DIR: hub.dataDir, LOG_LEVEL: 'silent' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+async function exchange(sub: string, role: string) {
+  const nowS = Math.floor(Date.now() / 1000);
+  const jwt = await new SignJWT({ iss: 'initech', aud: 'callsight', sub, role })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(nowS)
+    .setExpirationTime(nowS + 60)
+    .sign(new TextEncoder().encode(SHARED_SECRET));
+  const response = await fetch(`${hub.url}/api/v1/session/zendesk`, { method: 'POST', headers: { Authorization: `Bearer ${jwt}` } });
+  return { status: response.status, body: (await response.json()) as Record<string, any> };
+}
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  writeFileSync(join(hub.dataDir, 'shared-secret.txt'), `${SHARED_SECRET}\n`);
+  writeFileSync(join(hub.dataDir, 'api-token.txt'), `${API_TOKEN}\n`);
+  // As `callsight tenant add initech --zendesk initech --secret-file F` stores it.
+  await hub.hub.ensureTenant({ id: 'initech', name: 'Initech', defaultRegion: 'CN', industry: 'general' });
+  hub.hub.accounts.save(
+    { provider: 'zendesk', accountId: 'initech', tenantId: 'initech', sealedSecret: hub.hub.keys.sealSecret('initech', 'zendesk', SHARED_SECRET), settings: {} },
+    new Date(),
+  );
+}, 60_000);
+
+afterAll(async () => {
+  await hub?.close();
+});
+
+describe('callsight tenant zendesk-roles', () => {
+  it('stores the mapping the session exchange then uses', async () => {
+    expect((await exchange('1001', 'agent')).status).toBe(403);
+    const mapped = await callsight(
+      'tenant', 'zendesk-roles', 'initech',
+      '--role', 'QA Team=qa',
+      '--user', '1001=agent;agent=a-1',
+      '--user', '1002=qa;teams=north,south;queues=vip',
+    );
+    expect(mapped.code, mapped.stderr).toBe(0);
+    expect(JSON.parse(mapped.stdout)).toEqual({
+      roles: { 'qa team': 'qa' },
+      users: { '1001': { role: 'agent', agentId: 'a-1' }, '1002': { role: 'qa', teams: ['north', 'south'], queues: ['vip'] } },
+    });
+    expect(await exchange('1001', 'agent')).toMatchObject({ status: 200, body: { principal: { role: 'agent', agentId: 'a-1' } } });
+    expect(await exchange('1002', 'QA Team')).toMatchObject({ status: 200, body: { principal: { role: 'qa', teams: ['north', 'south'], queues: ['vip'] } } });
+
+    const removed = await callsight('tenant', 'zendesk-roles', 'initech', '--remove-user', '1001');
+    expect(removed.code).toBe(0);
+    expect((await exchange('1001', 'agent')).status).toBe(403);
+  }, 30_000);
+
+  it('refuses a grant the hub could not honour, changing nothing', () => {
+    const before = readZendeskIdentity(hub.hub, 'initech').identity;
+    expect(() => saveZendeskIdentity(hub.hub, 'initech', { users: { '1003': { role: 'agent' } } })).toThrow(/agentId/);
+    expect(() => saveZendeskIdentity(hub.hub, 'initech', { roles: { admin: 'root' } })).toThrow(/roles\.admin/);
+    expect(readZendeskIdentity(hub.hub, 'initech').identity).toEqual(before);
+    expect(() => readZendeskIdentity(hub.hub, 'nosuch')).toThrow(/No Zendesk installation/);
+  });
+});
+
+describe('callsight tenant zendesk-connect', () => {
+  it('stores the connection with the API token sealed', async () => {
+    const connected = await callsight(
+      'tenant', 'zendesk-connect', 'initech',
+      '--subdomain', 'initech', '--email', 'sync@initech.example', '--api-token-file', join(hub.dataDir, 'api-token.txt'),
+      '--notes', 'on', '--note-locale', 'zh-CN', '--app-link-base', 'https://callsight.initech.example/calls',
+    );
+    expect(connected.code, connected.stderr).toBe(0);
+    const row = new SqliteCrmConnections(hub.hub.db).get('initech', 'zendesk');
+    expect(row).toMatchObject({
+      accountId: 'initech',
+      settings: { email: 'sync@initech.example', notes: { enabled: true, locale: 'zh-CN' }, appLinkBase: 'https://callsight.initech.example/calls' },
+    });
+    expect(row!.sealedSecret.includes(Buffer.from(API_TOKEN))).toBe(false);
+    expect(hub.hub.keys.openSecret('initech', 'zendesk-api-token', row!.sealedSecret)).toBe(API_TOKEN);
+    expect(`${connected.stdout}${connected.stderr}`).not.toContain(API_TOKEN);
+  }, 30_000);
+
+  it.each([
+    [{ appLinkBase: 'http://callsight.initech.example/calls' }, /https/],
+    [{ appLinkBase: 'https://callsight.initech.example/api/v1/playback' }, /not an audio file or playback URL/],
+    [{ baseUrl: 'http://proxy.initech.example' }, /baseUrl must use https/],
+    [{ email: 'not-an-email' }, /auth\.email/],
+    [{ tenantId: 'nosuch' }, /No tenant/],
+  ])('refuses the connection %j, keeping the stored one', async (override, message) => {
+    const connections = new SqliteCrmConnections(hub.hub.db);
+    const before = connections.get('initech', 'zendesk');
+    const input = {
+      tenantId: 'initech',
+      subdomain: 'initech',
+      email: 'sync@initech.example',
+      apiToken: API_TOKEN,
+      notes: { enabled: false },
+      appLinkBase: 'https://callsight.initech.example/calls',
+      ...override,
+    };
+    await expect(saveZendeskConnection(hub.hub, input)).rejects.toThrow(message);
+    expect(connections.get('initech', 'zendesk')).toEqual(before);
+  });
+});

@@ -1,0 +1,161 @@
+/**
+ * The Zendesk sync through the real hub: calls ingested over HTTP queue `crm.record_call` in their own
+ * transaction (SQLite outbox), and the drain delivers them to a fake Zendesk (msw) through an outage, a rate
+ * limit and a crash between Zendesk's answer and the outbox commit, with nothing lost and nothing doubled.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setupServer } from 'msw/node';
+import { DEFAULT_FIELD_KEYS } from '../../adapters/crm/zendesk';
+import { SqliteOutboxStore } from '../../adapters/storage/sqlite';
+import { createExponentialBackoff } from '../../core/crm/crm-sync';
+import { createCrmSync, saveZendeskConnection, type CrmSync } from '../../bin/wiring/zendesk.wiring';
+import { createZendeskFake, type FakeTicket, type ZendeskFake } from '../fakes/zendesk-api.fake';
+import { synthesizeCallWav } from '../support/audio-fixtures';
+import { startTestHub, type TestHub } from '../support/hub';
+import { ManualClock } from '../unit/crm/crm-test-data';
+
+const EMAIL = 'sync@acme.example';
+const API_TOKEN = 'zdTOKENs3cr3t6b9a1f0e';
+const CUSTOMERS = 5;
+const phoneOf = (i: number) => `+86138000000${String(i).padStart(2, '0')}`;
+
+let hub: TestHub;
+let fake: ZendeskFake;
+let admin: string;
+let outbox: SqliteOutboxStore;
+const tickets: FakeTicket[] = [];
+const server = setupServer();
+server.listen({
+  onUnhandledRequest(request, print) {
+    // The test talks to the hub on loopback; every other request must be one the Zendesk fake knows.
+    if (['127.0.0.1', 'localhost'].includes(new URL(request.url).hostname)) return;
+    fake.onUnhandledRequest(request, print);
+  },
+});
+
+async function ingest(tenantToken: string, n: number, extra: Record<string, unknown> = {}, durationS = 30) {
+  const form = new FormData();
+  const metadata = {
+    providerCallId: `zd-${n}`,
+    direction: 'inbound',
+    startedAt: `2026-11-02T09:${String(n % 60).padStart(2, '0')}:00Z`,
+    agentId: 'a-1',
+    customerPhone: phoneOf(n % CUSTOMERS),
+    inquiryType: '退款',
+    ...extra,
+  };
+  form.set('metadata', JSON.stringify(metadata));
+  form.set('audio', new Blob([Buffer.from(synthesizeCallWav({ durationS, seed: `zd-${n}` }))]), 'call.wav');
+  const response = await fetch(`${hub.url}/api/v1/calls`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${tenantToken}` } });
+  expect(response.status).toBeLessThan(300);
+  return ((await response.json()) as { id: string }).id;
+}
+
+function notesFor(callId: string): number {
+  return tickets.flatMap((ticket) => fake.comments(ticket.id)).filter((comment) => comment.body.includes(`Callsight ref: ${callId}`)).length;
+}
+
+async function drainUntilSettled(sync: CrmSync, clock: ManualClock): Promise<void> {
+  for (let round = 0; round < 20 && outbox.counts().pending > 0; round++) {
+    await sync.drainOnce();
+    clock.advanceMs(61_000);
+  }
+}
+
+const callIds: string[] = [];
+
+beforeAll(async () => {
+  hub = await startTestHub();
+  await hub.hub.ensureTenant({ id: 'acme', name: 'Acme', defaultRegion: 'CN', industry: 'ecommerce' });
+  await hub.hub.ensureTenant({ id: 'plain', name: 'No CRM', defaultRegion: 'CN', industry: 'general' });
+  await hub.hub.calls.upsertAgent({ tenantId: 'acme', id: 'a-1', name: 'Li Na', team: 'north', seniority: 'senior', hiredAt: '2020-01-01' });
+  fake = createZendeskFake({ credentials: { email: EMAIL, apiToken: API_TOKEN }, customObjectFieldKeys: Object.values(DEFAULT_FIELD_KEYS) });
+  server.resetHandlers(...fake.handlers);
+  for (let i = 0; i < CUSTOMERS; i++) {
+    const user = fake.addUser({ name: `客户 ${i}`, phone: phoneOf(i) });
+    tickets.push(fake.addTicket({ requester_id: user.id, status: 'open' }));
+  }
+  await saveZendeskConnection(hub.hub, {
+    tenantId: 'acme',
+    subdomain: 'acme',
+    email: EMAIL,
+    apiToken: API_TOKEN,
+    notes: { enabled: true },
+    appLinkBase: 'https://callsight.example.com/calls',
+  });
+  outbox = new SqliteOutboxStore(hub.hub.db);
+  admin = await hub.token('admin', { tenant: 'acme' });
+}, 60_000);
+
+afterAll(async () => {
+  server.close();
+  await hub?.close();
+});
+
+describe('Zendesk sync through the hub', () => {
+  it('queues one message per stored call of a connected tenant, in the call transaction', async () => {
+    for (let n = 0; n < 10; n++) callIds.push(await ingest(admin, n));
+    callIds.push(await ingest(admin, 10, { customerPhone: null }));
+    await ingest(admin, 11, {}, 2); // a misdial: kept, never put on the customer
+    await ingest(admin, 3); // the same provider call again: no second message
+    await ingest(await hub.token('admin', { tenant: 'plain' }), 20);
+
+    const messages = await outbox.list('acme');
+    expect(messages.map((m) => (m.payload as { call: { hubCallId: string } }).call.hubCallId).sort()).toEqual([...callIds].sort());
+    expect(messages[0]?.payload).toMatchObject({
+      crm: 'zendesk',
+      call: { agentName: 'Li Na', customerPhone: phoneOf(0), appLink: `https://callsight.example.com/calls/${callIds[0]}`, flags: [], risk: 0 },
+    });
+    expect(await outbox.list('plain')).toEqual([]);
+  });
+
+  it('drains through an outage and a rate limit with nothing lost or doubled, and links the calls', async () => {
+    const clock = new ManualClock(new Date());
+    const sync = createCrmSync(hub.hub, { clock, backoff: createExponentialBackoff({ baseMs: 10_000, maxMs: 60_000 }), log: () => {} });
+
+    fake.startOutage({ kind: 'status', status: 503 });
+    expect(await sync.drainOnce()).toMatchObject({ claimed: 11, recorded: 0, retried: 1, released: 10 });
+    clock.advanceMs(11_000);
+    expect(await sync.drainOnce()).toMatchObject({ recorded: 0, retried: 1, released: 10 });
+    expect(fake.records()).toEqual([]);
+
+    fake.endOutage();
+    fake.rateLimitNext(1, 5);
+    clock.advanceMs(21_000);
+    expect(await sync.drainOnce()).toMatchObject({ recorded: 0, deferred: 1, released: 10 });
+    clock.advanceMs(4_000);
+    expect((await sync.drainOnce()).claimed).toBe(0);
+    clock.advanceMs(1_000);
+    await drainUntilSettled(sync, clock);
+
+    expect(outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
+    expect(fake.records().map((r) => r.external_id).sort()).toEqual([...callIds].sort());
+    for (const id of callIds.slice(0, 10)) expect(notesFor(id)).toBe(1);
+    expect(notesFor(callIds[10]!)).toBe(0);
+
+    const view = await fetch(`${hub.url}/api/v1/calls/${callIds[0]}`, { headers: { Authorization: `Bearer ${admin}` } });
+    const { crmLinks } = (await view.json()) as { crmLinks: { crm: string; objectType: string; id: string }[] };
+    const record = fake.record(callIds[0]!)!;
+    expect(crmLinks).toEqual([
+      { crm: 'zendesk', objectType: 'custom_object_record:callsight_call', id: record.id },
+      { crm: 'zendesk', objectType: 'user', id: String(tickets[0]!.requester_id) },
+      { crm: 'zendesk', objectType: 'ticket', id: String(tickets[0]!.id) },
+    ]);
+    expect(record.custom_object_fields).toMatchObject({ agent_name: 'Li Na', app_link: `https://callsight.example.com/calls/${callIds[0]}` });
+  });
+
+  it('redelivers after a crash between the CRM answer and the outbox commit without doubling anything', async () => {
+    const clock = new ManualClock(new Date(Date.now() + 3_600_000));
+    const sync = createCrmSync(hub.hub, { clock, log: () => {} });
+    const [first] = await outbox.list('acme');
+    // The markDone transaction "never committed": the row is as it was when claimed, the lease long gone.
+    hub.hub.db.prepare(`UPDATE outbox SET status = 'pending', result_json = NULL WHERE id = ?`).run(first!.id);
+    const recordsBefore = fake.records().length;
+
+    expect(await sync.drainOnce()).toMatchObject({ claimed: 1, recorded: 1 });
+    expect(fake.records()).toHaveLength(recordsBefore);
+    expect(notesFor(callIds[0]!)).toBe(1);
+    expect(outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
+    expect(fake.unhandledRequests).toEqual([]);
+  });
+});

@@ -1,0 +1,91 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openSqliteDatabase, SqliteCallRepository } from '../../../adapters/storage/sqlite';
+import { openPostgresCallRepository } from '../../../adapters/storage/postgres';
+import { createJiebaTokenizer } from '../../../adapters/text/jieba';
+import type { CallRepository } from '../../../core/recordings/call-repository.port';
+
+/** A repository under contract test plus the raw access the port does not offer (assignments, row counts). */
+export interface StoreUnderTest {
+  readonly name: string;
+  readonly repo: CallRepository;
+  assignReview(tenantId: string, callId: string, reviewerId: string): Promise<void>;
+  countRows(table: 'outbox' | 'jobs' | 'call_tags'): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type OpenStore = () => Promise<StoreUnderTest>;
+
+const tokenizer = createJiebaTokenizer();
+
+/** A fresh SQLite file in a temporary folder, deleted on close. */
+export const openSqliteStore: OpenStore = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callsight-contract-'));
+  const db = openSqliteDatabase(join(dir, 'callsight.db'));
+  return {
+    name: 'sqlite',
+    repo: new SqliteCallRepository(db, { tokenizer }),
+    async assignReview(tenantId, callId, reviewerId) {
+      db.prepare('INSERT INTO review_assignments (tenant_id, call_id, reviewer_id, assigned_at) VALUES (?, ?, ?, ?)').run(
+        tenantId,
+        callId,
+        reviewerId,
+        '2026-01-01T00:00:00Z',
+      );
+    },
+    async countRows(table) {
+      return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    },
+    async close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+
+/** The server the PostgreSQL suites use; CI starts it. Unreachable means the suites fail, never skip. */
+export const PG_ADMIN_URL = process.env.CALLSIGHT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** A fresh PostgreSQL database callsight_test_<random>, dropped on close. */
+export const openPostgresStore: OpenStore = async () => {
+  const name = `callsight_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  const repo = await openPostgresCallRepository(url.toString(), { tokenizer, maxConnections: 4 });
+  return {
+    name: 'postgres',
+    repo,
+    async assignReview(tenantId, callId, reviewerId) {
+      await repo.pool.query('INSERT INTO review_assignments (tenant_id, call_id, reviewer_id, assigned_at) VALUES ($1, $2, $3, $4)', [
+        tenantId,
+        callId,
+        reviewerId,
+        '2026-01-01T00:00:00Z',
+      ]);
+    },
+    async countRows(table) {
+      const { rows } = await repo.pool.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM ${table}`);
+      return rows[0]?.n ?? 0;
+    },
+    async close() {
+      await repo.close();
+      const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await dropper.connect();
+      try {
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await dropper.end();
+      }
+    },
+  };
+};
