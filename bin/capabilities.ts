@@ -8,6 +8,7 @@ import { accessCapability } from './wiring/access.wiring';
 import { zendeskCapability } from './wiring/zendesk.wiring';
 import { demoCapability } from './wiring/demo.wiring';
 import { qualityCapability } from './wiring/quality.wiring';
+import { searchCapability } from './wiring/search.wiring';
 
 /**
  * A capability wires one area of the product into the hub: its HTTP routes, its job handlers (registered on
@@ -33,4 +34,5 @@ export const CAPABILITIES: readonly CapabilityFactory[] = [
   demoCapability,
   retentionCapability,
   qualityCapability,
+  searchCapability,
 ];

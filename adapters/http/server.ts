@@ -29,10 +29,19 @@ const listQuerySchema = z
     inquiryType: z.string().min(1).max(128).optional(),
     tag: z.string().min(1).max(64).optional(),
     status: z.enum(['stored', 'misdial', 'archived', 'deleted']).optional(),
+    flag: z.string().min(1).max(64).optional(),
+    scoreMin: z.coerce.number().finite().optional(),
+    scoreMax: z.coerce.number().finite().optional(),
+    q: z.string().trim().min(1).max(256).optional(),
+    speaker: z.enum(['agent', 'customer']).optional(),
+    sort: z.enum(['time', 'relevance']).default('time'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     cursor: z.string().min(1).max(512).optional(),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.scoreMin === undefined || v.scoreMax === undefined || v.scoreMin <= v.scoreMax, { message: 'scoreMin must not exceed scoreMax', path: ['scoreMin'] })
+  .refine((v) => v.speaker === undefined || v.q !== undefined, { message: 'speaker needs q', path: ['speaker'] })
+  .refine((v) => v.sort === 'time' || v.q !== undefined, { message: 'sort=relevance needs q', path: ['sort'] });
 
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
@@ -164,7 +173,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     const principal = await authenticate(request);
     const parsed = listQuerySchema.safeParse(request.query);
     if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid query: ${describeIssues(parsed.error)}`);
-    const { limit, cursor, customerPhone, ...rest } = parsed.data;
+    const { limit, cursor, customerPhone, q, speaker, sort, ...rest } = parsed.data;
     const decision = authorize(principal, 'list');
     if (!decision.allowed) {
       await deps.audit(auditOf(principal, 'list', null, 'denied', decision.reason));
@@ -177,17 +186,31 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       if (!e164) throw new CallsightError('VALIDATION_FAILED', 'Invalid query: customerPhone: not a valid phone number');
       Object.assign(filter, { customerPhone: e164 });
     }
-    const page = await deps.calls.listCalls(principal.tenantId, filter, scopeFor(principal, 'list'), {
-      limit,
-      ...(cursor ? { cursor } : {}),
-    });
-    const names = await agentNames(principal.tenantId);
-    const screening = deps.screening ? await deps.screening(principal.tenantId, page.items.map((c) => c.id)) : undefined;
-    await deps.audit(
-      auditOf(principal, 'list', null, 'allowed', undefined, { returned: page.items.length, filters: Object.keys(filter) }),
+    const page = await deps.calls.searchCalls(
+      principal.tenantId,
+      { filter, sort, ...(q !== undefined ? { q } : {}), ...(speaker ? { speaker } : {}) },
+      scopeFor(principal, 'list'),
+      { limit, ...(cursor ? { cursor } : {}) },
     );
+    const names = await agentNames(principal.tenantId);
+    const ids = page.items.map((item) => item.call.id);
+    const screening = deps.screening ? await deps.screening(principal.tenantId, ids) : undefined;
+    await deps.audit(
+      auditOf(principal, 'list', null, 'allowed', undefined, {
+        returned: page.items.length,
+        filters: Object.keys(filter),
+        ...(q !== undefined ? { keywordSearch: true, sort } : {}),
+      }),
+    );
+    // Masked roles see snippets only through the transcript route's redaction, so they get timestamps without text.
+    const showSnippets = decision.mask === 'none';
     return {
-      items: page.items.map((call) => toCallView(call, decision.mask, names, screening?.get(call.id))),
+      items: page.items.map(({ call, hits }) => ({
+        ...toCallView(call, decision.mask, names, screening?.get(call.id)),
+        ...(q !== undefined
+          ? { hits: hits.map((h) => ({ segment: h.segment, speaker: h.speaker, startS: h.startS, snippet: showSnippets ? h.snippet : null })) }
+          : {}),
+      })),
       nextCursor: page.nextCursor,
     };
   });

@@ -9,17 +9,6 @@ import { CallsightError } from '../../core/shared/errors';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
 
-type RecordCallScore = (tenantId: string, callId: string, score: number | null, at: string) => Promise<void>;
-
-/**
- * The call-score port method (`recordCallScore`, table call_scores) belongs to the search capability; it is
- * used when the repository offers it, so quality keeps working on a hub without it.
- */
-function callScoreRecorder(hub: Hub): RecordCallScore | undefined {
-  const method = (hub.calls as unknown as { recordCallScore?: unknown }).recordCallScore;
-  return typeof method === 'function' ? (method as RecordCallScore).bind(hub.calls) : undefined;
-}
-
 /** The tenant's duration bands from its analysis settings (the same bands the analysis judged calls by). */
 function durationBandsOf(hub: Hub, tenantId: string): { default: DurationBand; byInquiryType: Record<string, DurationBand> } {
   const stored = hub.transcripts.getSettings(tenantId)?.settings.durationBands;
@@ -36,7 +25,6 @@ function durationBandsOf(hub: Hub, tenantId: string): { default: DurationBand; b
 
 /** The routes' view of the hub. */
 export function createQualityDeps(hub: Hub, store = new SqliteQualityStore(hub.db)): QualityRoutesDeps {
-  const recordCallScore = callScoreRecorder(hub);
   return {
     calls: hub.calls,
     store,
@@ -45,7 +33,7 @@ export function createQualityDeps(hub: Hub, store = new SqliteQualityStore(hub.d
     getAnalysis: (tenantId, callId) => hub.transcripts.getAnalysis(tenantId, callId),
     screening: (tenantId, callIds) => hub.transcripts.screening(tenantId, callIds),
     durationBands: (tenantId) => durationBandsOf(hub, tenantId),
-    ...(recordCallScore ? { recordCallScore } : {}),
+    recordCallScore: (tenantId, callId, score, at) => hub.calls.recordCallScore(tenantId, callId, score, at),
   };
 }
 

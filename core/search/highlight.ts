@@ -1,5 +1,5 @@
 import type { Segment, Speaker } from '../analysis/transcript.types';
-import { foldCodePoint } from '../analysis/text/normalize';
+import { FOLD_BREAK, FOLD_JOIN, FOLD_MULTI, foldCodePoint, foldUnit } from '../analysis/text/normalize';
 import { hanRuns } from './search-document';
 import type { QueryAlternative, SearchQuery } from './search-query';
 import type { TextToken, Tokenizer } from './tokenizer.port';
@@ -56,12 +56,22 @@ function joinGrams(grams: readonly string[]): string {
   return grams.map((g, i) => (i === 0 ? g : Array.from(g).at(-1) ?? '')).join('');
 }
 
+/** The text folded like the tokenizer folds it, separators as spaces; one table lookup per BMP character. */
 function foldText(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const folded = foldCodePoint(ch.codePointAt(0) ?? 0);
-    out += folded === '' ? ' ' : folded;
+  const codes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const v = c >= 0xd800 && c <= 0xdfff ? FOLD_MULTI : foldUnit(c);
+    if (v === FOLD_JOIN || v === FOLD_BREAK) codes.push(0x20);
+    else if (v !== FOLD_MULTI) codes.push(v);
+    else {
+      const cp = text.codePointAt(i) ?? c;
+      if (cp > 0xffff) i++;
+      for (const unit of foldCodePoint(cp) || ' ') codes.push(unit.charCodeAt(0));
+    }
   }
+  let out = '';
+  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.slice(i, i + 4096));
   return out;
 }
 

@@ -3,6 +3,10 @@ import { analyzeTranscript, type CallAnalysis } from '../../core/analysis/analyz
 import { buildAnalysisConfig } from '../../core/analysis/analysis.config';
 import type { Segment, Transcript } from '../../core/analysis/transcript.types';
 import type { Call } from '../../core/recordings/call';
+import { Command } from 'commander';
+import { expect } from 'vitest';
+import { registerSampleCommands } from '../../bin/commands/sample.command';
+import { loadSampleInputFromHub } from '../../bin/wiring/quality.wiring';
 import type { TestHub } from '../support/hub';
 
 // The general pack plus one finance term, so that a sensitive-word hit is easy to place in a fixture.
@@ -105,4 +109,35 @@ export async function inOneTransaction(hub: TestHub, fill: () => Promise<void>):
     hub.hub.db.exec('ROLLBACK');
     throw error;
   }
+}
+
+/** Every plan guarantee the issue names, checked against calls counted independently of the planner. */
+export function checkQuotas(plan: any, callsByAgent: Map<string, Call[]>, seniority: Map<string, 'new' | 'senior'>) {
+  expect(plan.agents.map((a: any) => a.agentId).sort()).toEqual([...callsByAgent.keys()].sort());
+  for (const summary of plan.agents) {
+    const calls = callsByAgent.get(summary.agentId)!;
+    const share = seniority.get(summary.agentId) === 'new' ? 0.5 : 0.1;
+    const items = plan.items.filter((i: any) => i.agentId === summary.agentId);
+    expect(summary.calls).toBe(calls.length);
+    expect(items.length).toBeGreaterThanOrEqual(Math.ceil(share * calls.length - 1e-9));
+    expect(items.length).toBe(Math.min(calls.length, Math.ceil(share * calls.length - 1e-9)));
+    expect(new Set(items.map((i: any) => i.callId)).size).toBe(items.length);
+    for (const item of items) expect(calls.some((c) => c.id === item.callId)).toBe(true);
+  }
+  const strata = new Set(plan.items.map((i: any) => i.stratum));
+  expect(strata.has('risk')).toBe(true);
+  expect(strata.has('control')).toBe(true);
+  expect(plan.items.filter((i: any) => i.stratum === 'control').length).toBe(Math.round(0.2 * plan.items.length));
+  for (const item of plan.items) {
+    expect(item.reviewerIds.length).toBeGreaterThan(0);
+    if (item.stratum === 'risk') expect(item.riskScore).toBeGreaterThan(0);
+  }
+}
+
+export async function runSampleCli(hub: TestHub, args: string[]): Promise<string> {
+  const out: string[] = [];
+  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+  registerSampleCommands(program, { write: (t) => void out.push(t), loadSampleInput: (period, options) => loadSampleInputFromHub(hub.hub, period, options.tenant) });
+  await program.parseAsync(['sample', 'plan', ...args], { from: 'user' });
+  return out.join('');
 }

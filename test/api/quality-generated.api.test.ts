@@ -1,46 +1,12 @@
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerSampleCommands } from '../../bin/commands/sample.command';
-import { loadSampleInputFromHub } from '../../bin/wiring/quality.wiring';
 import { createSeededRandom } from '../../core/shared/clock.port';
 import type { Call } from '../../core/recordings/call';
 import { startTestHub, type TestHub } from '../support/hub';
-import { api, inOneTransaction, insertCall, makeTranscript, storeAnalysis } from './quality-fixtures';
+import { api, checkQuotas, inOneTransaction, insertCall, makeTranscript, runSampleCli, storeAnalysis } from './quality-fixtures';
 
 let hub: TestHub;
 
 const REVIEWERS = [{ id: 'r-1' }, { id: 'r-2' }, { id: 'r-3' }, { id: 'r-4', agentId: 'g-s0' }];
-
-/** Every plan guarantee the issue names, checked against calls counted independently of the planner. */
-function checkQuotas(plan: any, callsByAgent: Map<string, Call[]>, seniority: Map<string, 'new' | 'senior'>) {
-  expect(plan.agents.map((a: any) => a.agentId).sort()).toEqual([...callsByAgent.keys()].sort());
-  for (const summary of plan.agents) {
-    const calls = callsByAgent.get(summary.agentId)!;
-    const share = seniority.get(summary.agentId) === 'new' ? 0.5 : 0.1;
-    const items = plan.items.filter((i: any) => i.agentId === summary.agentId);
-    expect(summary.calls).toBe(calls.length);
-    expect(items.length).toBeGreaterThanOrEqual(Math.ceil(share * calls.length - 1e-9));
-    expect(items.length).toBe(Math.min(calls.length, Math.ceil(share * calls.length - 1e-9)));
-    expect(new Set(items.map((i: any) => i.callId)).size).toBe(items.length);
-    for (const item of items) expect(calls.some((c) => c.id === item.callId)).toBe(true);
-  }
-  const strata = new Set(plan.items.map((i: any) => i.stratum));
-  expect(strata.has('risk')).toBe(true);
-  expect(strata.has('control')).toBe(true);
-  expect(plan.items.filter((i: any) => i.stratum === 'control').length).toBe(Math.round(0.2 * plan.items.length));
-  for (const item of plan.items) {
-    expect(item.reviewerIds.length).toBeGreaterThan(0);
-    if (item.stratum === 'risk') expect(item.riskScore).toBeGreaterThan(0);
-  }
-}
-
-async function runCli(args: string[]): Promise<string> {
-  const out: string[] = [];
-  const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-  registerSampleCommands(program, { write: (t) => void out.push(t), loadSampleInput: (period, options) => loadSampleInputFromHub(hub.hub, period, options.tenant) });
-  await program.parseAsync(['sample', 'plan', ...args], { from: 'user' });
-  return out.join('');
-}
 
 beforeAll(async () => {
   hub = await startTestHub();
@@ -103,7 +69,7 @@ describe('sampling on generated months', () => {
         const skippedRisky = calls.filter((c) => !taken.has(c.id) && (screening.get(c.id)?.risk ?? 0) > 0);
         expect(skippedRisky).toEqual([]);
       }
-      const cli = JSON.parse(await runCli(['--period', period, '--seed', '11', '--json', '--tenant', T]));
+      const cli = JSON.parse(await runSampleCli(hub, ['--period', period, '--seed', '11', '--json', '--tenant', T]));
       expect(cli.agents).toEqual(plan.body.agents);
       expect(cli.fingerprint).toBe(plan.body.fingerprint);
     }

@@ -165,6 +165,8 @@ describe('disputes', () => {
 
     const listed = await api(hub, 'GET', `/api/v1/calls/${call.id}/evaluations`, agent1);
     expect(listed.body.callScore).toBe(resolved.body.revisedEvaluation.score.total);
+    const published = hub.hub.db.prepare('SELECT score FROM call_scores WHERE tenant_id = ? AND call_id = ?').get(T, call.id) as { score: number };
+    expect(published.score).toBe(resolved.body.revisedEvaluation.score.total);
     expect(listed.body.items.map((e: any) => [e.id, e.effective])).toEqual([
       [evaluation.id, false],
       [resolved.body.revisedEvaluation.id, true],

@@ -32,8 +32,8 @@ export interface QualityRoutesDeps {
   screening(tenantId: string, callIds: readonly string[]): ReadonlyMap<string, { readonly flags: readonly string[]; readonly risk: number }>;
   /** The tenant's duration bands (default and per inquiry type), as the analysis uses them. */
   durationBands(tenantId: string): NonNullable<KpiOptions['durationBands']>;
-  /** Publishes a call's QA score (for search and CRM sync); absent when the hub offers no such port. */
-  recordCallScore?(tenantId: string, callId: string, score: number | null, at: string): Promise<void>;
+  /** Publishes a call's QA score (call_scores, read by search filters); null removes it. */
+  recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void>;
 }
 
 /** The scorecard the hub creates on first use, so that a tenant can score before designing its own. */
@@ -171,7 +171,7 @@ export function createQualityHelpers(deps: QualityRoutesDeps, helpers: HttpHelpe
   const publishCallScore = async (tenantId: string, callId: string): Promise<number | null> => {
     const effective = await effectiveFor(tenantId, await deps.store.listEvaluationsForCall(tenantId, callId));
     const score = computeCallScores(effective).get(callId) ?? null;
-    await deps.recordCallScore?.(tenantId, callId, score, now());
+    await deps.recordCallScore(tenantId, callId, score, now());
     return score;
   };
 

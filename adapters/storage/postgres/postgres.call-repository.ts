@@ -165,6 +165,11 @@ function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => stri
   return where;
 }
 
+type SearchRow = CallRow & { segments: Transcript['segments']; score?: number };
+
+/** Below this many keyword matches a time-sorted search sorts them all; above it, it walks the time index. */
+const RARE_MATCHES = 2000;
+
 export interface PostgresCallRepositoryOptions {
   /** Needed for keyword search and indexing (bin/ passes the jieba tokenizer). */
   readonly tokenizer?: Tokenizer;
@@ -386,10 +391,20 @@ export class PostgresCallRepository implements CallRepository {
     if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
     where.push(...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind));
     let sql: string;
+    let rareProbe: { sql: string; values: unknown[] } | null = null;
     if (sort === 'time') {
       if (cursor) where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
       sql = `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
         WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`;
+      const probe = new Params();
+      const probeWhere = [`s.tenant_id = ${probe.bind(tenantId)}`, tsConditionOf(query, search.speaker, probe.bind)];
+      if (filter.from !== undefined) probeWhere.push(`s.started_at >= ${probe.bind(filter.from)}`);
+      if (filter.to !== undefined) probeWhere.push(`s.started_at < ${probe.bind(filter.to)}`);
+      if (cursor) probeWhere.push(`(s.started_at, s.call_id) < (${probe.bind(cursor[1])}, ${probe.bind(cursor[2])})`);
+      rareProbe = {
+        sql: `SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM call_search s WHERE ${probeWhere.join(' AND ')} LIMIT ${RARE_MATCHES}) x`,
+        values: probe.values,
+      };
     } else {
       const rank = tsRankOf(query, search.speaker, p.bind);
       const after = cursor ? `WHERE x.score < ${p.bind(cursor[1])} OR (x.score = ${p.bind(cursor[1])} AND x.id < ${p.bind(cursor[2])})` : '';
@@ -397,7 +412,7 @@ export class PostgresCallRepository implements CallRepository {
           JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id WHERE ${where.join(' AND ')}) x
         ${after} ORDER BY x.score DESC, x.id DESC LIMIT ${p.bind(page.limit + 1)}`;
     }
-    const { rows } = await this.query<CallRow & { segments: Transcript['segments']; score?: number }>(sql, p.values);
+    const rows = rareProbe ? await this.timeSorted(rareProbe, sql, p.values) : (await this.query<SearchRow>(sql, p.values)).rows;
     const pageRows = rows.slice(0, page.limit);
     const items = pageRows.map((row) => ({
       call: rowToCall(row),
@@ -412,6 +427,35 @@ export class PostgresCallRepository implements CallRepository {
         ? encodeCursor(sort === 'time' ? ['t', last.started_at, last.id] : ['r', last.score ?? 0, last.id])
         : null;
     return { items, nextCursor };
+  }
+
+  /**
+   * A time-sorted keyword search. The planner cannot estimate phrase and bigram selectivity, and with ORDER BY
+   * ... LIMIT it may walk the time index testing every row, which takes seconds for a rare word. So the GIN
+   * indexes first count the matches (up to RARE_MATCHES): few matches are fetched by bitmap and sorted; many
+   * are found quickly walking the time index, which the planner then chooses.
+   */
+  private async timeSorted(probe: { sql: string; values: unknown[] }, sql: string, values: unknown[]): Promise<SearchRow[]> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_indexscan = off');
+      const counted = await client.query<{ n: number }>(probe.sql, probe.values);
+      if ((counted.rows[0]?.n ?? 0) >= RARE_MATCHES) {
+        await client.query('SET LOCAL enable_seqscan = on');
+        await client.query('SET LOCAL enable_indexscan = on');
+        await client.query('SET LOCAL enable_bitmapscan = off');
+      }
+      const { rows } = await client.query<SearchRow>(sql, values);
+      await client.query('COMMIT');
+      return rows;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw translatePgError(error);
+    } finally {
+      client.release();
+    }
   }
 
   async indexTranscript(tenantId: string, callId: string, transcript: Transcript): Promise<void> {

@@ -17,7 +17,7 @@ import type { Transcript } from '../../../core/analysis/transcript.types';
 import type { Tokenizer } from '../../../core/search/tokenizer.port';
 import { parseSearchQuery } from '../../../core/search/search-query';
 import { findSegmentHits } from '../../../core/search/highlight';
-import { BM25_SQL, ftsQueryOf, SqliteSearchIndex, timeKeyOf } from './sqlite.search';
+import { BM25_SQL, ftsQueryOf, metaToken, SqliteSearchIndex, timeKeyOf } from './sqlite.search';
 
 interface CallRow {
   tenant_id: string;
@@ -87,15 +87,18 @@ export function encodeCursor(startedAt: string, id: string): string {
   return Buffer.from(JSON.stringify([startedAt, id]), 'utf8').toString('base64url');
 }
 
-/** Opaque keyset cursor of a keyword search: ['k', docId] (time) or ['r', score, docId] (relevance). */
+/** Opaque keyset cursor of a keyword search: ['k', docId] (time), ['c', startedAt, id] (time, driven by calls) or ['r', score, docId] (relevance). */
 function encodeSearchCursor(value: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
-function decodeSearchCursor(cursor: string, sort: 'time' | 'relevance'): { score: number; docId: number } {
+function decodeSearchCursor(cursor: string, sort: 'time' | 'relevance' | 'calls'): { score: number; docId: number; startedAt?: string; id?: string } {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(value)) {
+      if (sort === 'calls' && value.length === 3 && value[0] === 'c' && typeof value[1] === 'string' && typeof value[2] === 'string') {
+        return { score: 0, docId: 0, startedAt: value[1], id: value[2] };
+      }
       if (sort === 'time' && value.length === 2 && value[0] === 'k' && Number.isSafeInteger(value[1])) return { score: 0, docId: value[1] as number };
       if (sort === 'relevance' && value.length === 3 && value[0] === 'r' && Number.isFinite(value[1]) && Number.isSafeInteger(value[2])) {
         return { score: value[1] as number, docId: value[2] as number };
@@ -108,7 +111,7 @@ function decodeSearchCursor(cursor: string, sort: 'time' | 'relevance'): { score
 }
 
 /** WHERE parts of a CallFilter on calls aliased `alias` (tag and flag as EXISTS, so any driving table works). */
-function filterSql(filter: CallFilter, alias: string, params: unknown[], skipTag = false): string[] {
+function filterSql(filter: CallFilter, alias: string, params: unknown[]): string[] {
   const where: string[] = [];
   const add = (sql: string, value: unknown) => {
     where.push(sql);
@@ -122,7 +125,7 @@ function filterSql(filter: CallFilter, alias: string, params: unknown[], skipTag
   if (filter.channel !== undefined) add(`${alias}.channel = ?`, filter.channel);
   if (filter.inquiryType !== undefined) add(`${alias}.inquiry_type = ?`, filter.inquiryType);
   if (filter.status !== undefined) add(`${alias}.status = ?`, filter.status);
-  if (filter.tag !== undefined && !skipTag) {
+  if (filter.tag !== undefined) {
     add(`EXISTS (SELECT 1 FROM call_tags tg WHERE tg.tenant_id = ${alias}.tenant_id AND tg.tag = ? AND tg.started_at = ${alias}.started_at AND tg.call_id = ${alias}.id)`, filter.tag);
   }
   if (filter.flag !== undefined) {
@@ -321,25 +324,34 @@ export class SqliteCallRepository implements CallRepository {
     const params: unknown[] = [];
     const where: string[] = [];
     let from = 'calls c';
-    if (filter.tag !== undefined) {
-      from = 'call_tags t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id';
-      where.push('t.tenant_id = ? AND t.tag = ?');
-      params.push(tenantId, filter.tag);
-    } else if (filter.flag !== undefined) {
+    let rest = filter;
+    // A flag or tag index drives the query when one is asked for (flags first: they are rarer).
+    if (filter.flag !== undefined) {
       from = 'call_flags t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id';
       where.push('t.tenant_id = ? AND t.flag = ?');
       params.push(tenantId, filter.flag);
+      const { flag: _flag, ...others } = filter;
+      rest = others;
+    } else if (filter.tag !== undefined) {
+      from = 'call_tags t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id';
+      where.push('t.tenant_id = ? AND t.tag = ?');
+      params.push(tenantId, filter.tag);
+      const { tag: _tag, ...others } = filter;
+      rest = others;
     }
+    const driven = from !== 'calls c';
     where.push('c.tenant_id = ?');
     params.push(tenantId);
-    where.push(...filterSql(filter, 'c', params, true));
+    where.push(...filterSql(rest, 'c', params));
+    // Order by the driving table's own columns (equal to the call's) so that its index gives the order.
+    const order = driven ? ['t.started_at', 't.call_id'] : ['c.started_at', 'c.id'];
     if (page.cursor !== undefined) {
       const [startedAt, id] = decodeCursor(page.cursor);
-      where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
+      where.push(`(${order[0]} < ? OR (${order[0]} = ? AND ${order[1]} < ?))`);
       params.push(startedAt, startedAt, id);
     }
     where.push(scopeSql(scope, 'c', params));
-    const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT ?`;
+    const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order[0]} DESC, ${order[1]} DESC LIMIT ?`;
     params.push(page.limit + 1);
     const rows = this.db.prepare(sql).all(...params) as CallRow[];
     const items = rows.slice(0, page.limit).map(rowToCall);
@@ -369,35 +381,67 @@ export class SqliteCallRepository implements CallRepository {
     }
     const tokenizer = this.requireTokenizer();
     const query = parseSearchQuery(search.q, tokenizer);
-    const cursor = page.cursor !== undefined ? decodeSearchCursor(page.cursor, sort) : undefined;
-    const params: unknown[] = [ftsQueryOf(query, search.speaker), tenantId];
-    const where = ['call_search_fts MATCH ?', 's.tenant_id = ?', 'c.tenant_id = s.tenant_id'];
     const filter = search.filter;
-    // The rowid bounds let FTS5 skip whole time ranges; the started_at predicates in filterSql are the exact ones.
-    if (filter.from !== undefined) {
-      where.push('call_search_fts.rowid >= ?');
-      params.push(timeKeyOf(filter.from) - TIME_KEY_MARGIN);
+    // One phone has few calls: walking them newest first and probing the index per call beats walking the matches
+    // of a common word. Otherwise FTS5 drives in doc_id (time) order, with the agent, team, queue and inquiry
+    // type intersected inside it through meta tokens, and stops after one page. The exact SQL predicates stay.
+    const callsDrive = sort === 'time' && filter.customerPhone !== undefined;
+    const meta: string[][] = [];
+    if (filter.agentId !== undefined) meta.push([metaToken('ag', filter.agentId)]);
+    if (filter.inquiryType !== undefined) meta.push([metaToken('iq', filter.inquiryType)]);
+    if (scope.kind === 'restricted' && scope.reviewerId === undefined) {
+      const anyOf = [
+        ...(scope.agentIds ?? []).map((v) => metaToken('ag', v)),
+        ...(scope.teams ?? []).map((v) => metaToken('tm', v)),
+        ...(scope.queues ?? []).map((v) => metaToken('qu', v)),
+      ];
+      if (anyOf.length > 0 && anyOf.length <= 64) meta.push(anyOf);
     }
-    if (filter.to !== undefined) {
-      where.push('call_search_fts.rowid < ?');
-      params.push(timeKeyOf(filter.to) + TIME_KEY_MARGIN);
+    const cursor = page.cursor !== undefined ? decodeSearchCursor(page.cursor, callsDrive ? 'calls' : sort) : undefined;
+    const params: unknown[] = [];
+    const where: string[] = [];
+    if (callsDrive) {
+      where.push('c.tenant_id = ?', 's.tenant_id = c.tenant_id', 's.call_id = c.id');
+      params.push(tenantId);
+      where.push('EXISTS (SELECT 1 FROM call_search_fts WHERE call_search_fts MATCH ? AND call_search_fts.rowid = s.doc_id)');
+      params.push(ftsQueryOf(query, search.speaker));
+    } else {
+      where.push('call_search_fts MATCH ?', 's.tenant_id = ?', 'c.tenant_id = s.tenant_id');
+      params.push(ftsQueryOf(query, search.speaker, meta), tenantId);
+      // The rowid bounds let FTS5 skip whole time ranges; the started_at predicates in filterSql are the exact ones.
+      if (filter.from !== undefined) {
+        where.push('call_search_fts.rowid >= ?');
+        params.push(timeKeyOf(filter.from) - TIME_KEY_MARGIN);
+      }
+      if (filter.to !== undefined) {
+        where.push('call_search_fts.rowid < ?');
+        params.push(timeKeyOf(filter.to) + TIME_KEY_MARGIN);
+      }
     }
-    if (cursor && sort === 'time') {
+    if (cursor && callsDrive) {
+      where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
+      params.push(cursor.startedAt, cursor.startedAt, cursor.id);
+    } else if (cursor && sort === 'time') {
       where.push('call_search_fts.rowid < ?');
       params.push(cursor.docId);
     }
     where.push(...filterSql(filter, 'c', params));
     where.push(scopeSql(scope, 'c', params));
-    const base = `SELECT c.*, s.doc_id AS doc_id, s.segments_json AS segments_json, ${sort === 'relevance' ? BM25_SQL : '0'} AS score
-      FROM call_search_fts JOIN call_search s ON s.doc_id = call_search_fts.rowid
-      JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
-      WHERE ${where.join(' AND ')}`;
     let sql: string;
-    if (sort === 'time') {
-      sql = `${base} ORDER BY call_search_fts.rowid DESC LIMIT ?`;
+    if (callsDrive) {
+      sql = `SELECT c.*, s.doc_id AS doc_id, s.segments_json AS segments_json, 0 AS score FROM calls c JOIN call_search s
+        WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT ?`;
     } else {
-      sql = `SELECT * FROM (${base}) ${cursor ? 'WHERE score > ? OR (score = ? AND doc_id < ?)' : ''} ORDER BY score ASC, doc_id DESC LIMIT ?`;
-      if (cursor) params.push(cursor.score, cursor.score, cursor.docId);
+      const base = `SELECT c.*, s.doc_id AS doc_id, s.segments_json AS segments_json, ${sort === 'relevance' ? BM25_SQL : '0'} AS score
+        FROM call_search_fts JOIN call_search s ON s.doc_id = call_search_fts.rowid
+        JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
+        WHERE ${where.join(' AND ')}`;
+      if (sort === 'time') {
+        sql = `${base} ORDER BY call_search_fts.rowid DESC LIMIT ?`;
+      } else {
+        sql = `SELECT * FROM (${base}) ${cursor ? 'WHERE score > ? OR (score = ? AND doc_id < ?)' : ''} ORDER BY score ASC, doc_id DESC LIMIT ?`;
+        if (cursor) params.push(cursor.score, cursor.score, cursor.docId);
+      }
     }
     params.push(page.limit + 1);
     const rows = this.db.prepare(sql).all(...params) as (CallRow & { doc_id: number; segments_json: string; score: number })[];
@@ -412,7 +456,7 @@ export class SqliteCallRepository implements CallRepository {
     const last = pageRows.at(-1);
     const nextCursor =
       rows.length > page.limit && last
-        ? encodeSearchCursor(sort === 'time' ? ['k', last.doc_id] : ['r', last.score, last.doc_id])
+        ? encodeSearchCursor(callsDrive ? ['c', last.started_at, last.id] : sort === 'time' ? ['k', last.doc_id] : ['r', last.score, last.doc_id])
         : null;
     return { items, nextCursor };
   }

@@ -37,13 +37,35 @@ function ftsAlternative(alt: QueryAlternative, speaker: Speaker | undefined): st
   return `{${columns.join(' ')}} : ${phrase}${alt.prefix ? ' *' : ''}`;
 }
 
-/** The FTS5 MATCH expression of a parsed query: clauses ANDed, each the OR of its alternatives. */
-export function ftsQueryOf(query: SearchQuery, speaker?: Speaker): string {
-  return query.clauses.map((c) => `(${c.alternatives.map((a) => ftsAlternative(a, speaker)).join(' OR ')})`).join(' AND ');
+/**
+ * The FTS5 MATCH expression of a parsed query: clauses ANDed, each the OR of its alternatives; `meta` adds
+ * required alternatives of meta tokens (each inner list is ORed).
+ */
+export function ftsQueryOf(query: SearchQuery, speaker?: Speaker, meta: readonly (readonly string[])[] = []): string {
+  const clauses = query.clauses.map((c) => `(${c.alternatives.map((a) => ftsAlternative(a, speaker)).join(' OR ')})`);
+  for (const anyOf of meta) clauses.push(`(${anyOf.map((t) => `meta : ${quoteTerm(t)}`).join(' OR ')})`);
+  return clauses.join(' AND ');
 }
 
-/** bm25 column weights: words count fully, bigram matches (the recall fallback) a quarter. */
-export const BM25_SQL = 'bm25(call_search_fts, 1.0, 1.0, 0.25, 0.25)';
+export type MetaKind = 'ag' | 'tm' | 'qu' | 'iq';
+
+/** One meta token: a kind prefix and the value's UTF-8 bytes in hex, a single unicode61 token whatever the value. */
+export function metaToken(kind: MetaKind, value: string): string {
+  return `${kind}${Buffer.from(value, 'utf8').toString('hex')}`;
+}
+
+/** The meta column text of a call. */
+export function metaText(call: { agent_id: string | null; team: string | null; queue: string | null; inquiry_type: string | null }): string {
+  const tokens: string[] = [];
+  if (call.agent_id !== null) tokens.push(metaToken('ag', call.agent_id));
+  if (call.team !== null) tokens.push(metaToken('tm', call.team));
+  if (call.queue !== null) tokens.push(metaToken('qu', call.queue));
+  if (call.inquiry_type !== null) tokens.push(metaToken('iq', call.inquiry_type));
+  return tokens.join(' ');
+}
+
+/** bm25 column weights: words count fully, bigram matches (the recall fallback) a quarter, meta nothing. */
+export const BM25_SQL = 'bm25(call_search_fts, 1.0, 1.0, 0.25, 0.25, 0.0)';
 
 /** The FTS5 index of transcripts: one row per call, four columns (words and bigrams of agent and customer). */
 export class SqliteSearchIndex {
@@ -58,9 +80,9 @@ export class SqliteSearchIndex {
    */
   index(tenantId: string, callId: string, transcript: Transcript, now: string): void {
     const document = buildSearchDocument(transcript, this.tokenizer());
-    const call = this.db.prepare('SELECT started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
-      | { started_at: string }
-      | undefined;
+    const call = this.db
+      .prepare('SELECT started_at, agent_id, team, queue, inquiry_type FROM calls WHERE tenant_id = ? AND id = ?')
+      .get(tenantId, callId) as { started_at: string; agent_id: string | null; team: string | null; queue: string | null; inquiry_type: string | null } | undefined;
     if (!call) throw new CallsightError('CALL_NOT_FOUND', 'Cannot index the transcript of a call that is not stored');
     this.db.transaction(() => {
       const existing = this.db.prepare('SELECT doc_id FROM call_search WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
@@ -79,14 +101,14 @@ export class SqliteSearchIndex {
           .prepare('INSERT INTO call_search (doc_id, tenant_id, call_id, language, segments_json, indexed_at) VALUES (?, ?, ?, ?, ?, ?)')
           .run(docId, tenantId, callId, transcript.language, JSON.stringify(transcript.segments), now);
       }
-      this.insertFts(docId, document.agent, document.customer);
+      this.insertFts(docId, document.agent, document.customer, metaText(call));
     })();
   }
 
-  insertFts(docId: number, agent: SpeakerStreams, customer: SpeakerStreams): void {
+  insertFts(docId: number, agent: SpeakerStreams, customer: SpeakerStreams, meta: string): void {
     this.db
-      .prepare('INSERT INTO call_search_fts (rowid, agent_words, customer_words, agent_grams, customer_grams) VALUES (?, ?, ?, ?, ?)')
-      .run(docId, ftsText(agent.words), ftsText(customer.words), ftsText(agent.grams), ftsText(customer.grams));
+      .prepare('INSERT INTO call_search_fts (rowid, agent_words, customer_words, agent_grams, customer_grams, meta) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(docId, ftsText(agent.words), ftsText(customer.words), ftsText(agent.grams), ftsText(customer.grams), meta);
   }
 
   /** The first free doc id of a start time; ids of one millisecond follow indexing order. */

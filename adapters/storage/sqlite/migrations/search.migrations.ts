@@ -17,9 +17,11 @@ export const SEARCH_MIGRATIONS: readonly Migration[] = [
         indexed_at TEXT NOT NULL,
         UNIQUE (tenant_id, call_id)
       );
-      -- Space-joined jieba words / stemmed English words, and Chinese character bigrams, per speaker.
+      -- Space-joined jieba words / stemmed English words, and Chinese character bigrams, per speaker; meta holds
+      -- tokens of the call's immutable attributes (agent, team, queue, inquiry type) so that scopes and filters
+      -- intersect inside FTS5 instead of after it.
       CREATE VIRTUAL TABLE call_search_fts USING fts5(
-        agent_words, customer_words, agent_grams, customer_grams,
+        agent_words, customer_words, agent_grams, customer_grams, meta,
         content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0'
       );
       CREATE TABLE call_scores (
