@@ -13,6 +13,27 @@ export type AuditEntry = Omit<AuditEventInput, 'at'>;
 
 export type AuditRecorder = (entry: AuditEntry) => Promise<void>;
 
+/** The audit entry for one access by an authenticated principal; `target` is `kind:id` or null. */
+export function auditEntry(
+  principal: Principal,
+  action: string,
+  target: string | null,
+  outcome: AuditEntry['outcome'],
+  reason?: string,
+  details?: AuditEntry['details'],
+): AuditEntry {
+  return {
+    tenantId: principal.tenantId,
+    actor: principal.userId,
+    role: principal.role,
+    action,
+    target,
+    outcome,
+    ...(reason ? { reason } : {}),
+    ...(details ? { details } : {}),
+  };
+}
+
 export interface HttpConfig {
   /** Largest accepted audio upload, in bytes. */
   readonly maxAudioBytes: number;

@@ -11,23 +11,17 @@ import { normalizePhone } from '../../core/recordings/phone';
 import { describeIssues } from '../../core/recordings/call-metadata.schema';
 import { statusFor } from './error-status';
 import { parseRange } from './range';
+import { callFilterFields } from './call-filter.schema';
 import { toCallView } from './call-view';
 import { TokenRejectedError } from './token-service';
-import type { AuditEntry, HttpDeps, HttpHelpers } from './http.deps';
+import { auditEntry, type AuditEntry, type HttpDeps, type HttpHelpers } from './http.deps';
 import type { JsonValue } from '../../core/audit/canonical-json';
 
 const CONTENT_TYPE = { wav: 'audio/wav', mp3: 'audio/mpeg' } as const;
 
 const listQuerySchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    agentId: z.string().min(1).max(128).optional(),
-    customerPhone: z.string().min(1).max(64).optional(),
-    direction: z.enum(['inbound', 'outbound']).optional(),
-    channel: z.enum(['human', 'ivr']).optional(),
-    inquiryType: z.string().min(1).max(128).optional(),
-    tag: z.string().min(1).max(64).optional(),
+    ...callFilterFields,
     status: z.enum(['stored', 'misdial', 'archived', 'deleted']).optional(),
     flag: z.string().min(1).max(64).optional(),
     scoreMin: z.coerce.number().finite().optional(),
@@ -342,24 +336,16 @@ function callTarget(call: Call) {
   return { kind: 'call' as const, tenantId: call.tenantId, agentId: call.agentId, team: call.team ?? null, queue: call.queue };
 }
 
+/** The audit entry for an access to one call (or to the call list when `callId` is null). */
 function auditOf(
   principal: Principal,
   action: string,
   callId: string | null,
-  outcome: 'allowed' | 'denied' | 'error',
+  outcome: AuditEntry['outcome'],
   reason?: string,
   details?: Record<string, JsonValue>,
 ): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target: callId ? `call:${callId}` : null,
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
+  return auditEntry(principal, action, callId ? `call:${callId}` : null, outcome, reason, details);
 }
 
 function describeError(error: unknown): { status: number; code: string; message: string } {

@@ -9,7 +9,8 @@ import type { Segment, Transcript } from '../../../core/analysis/transcript.type
 import type { Call } from '../../../core/recordings/call';
 import type { CallRepository } from '../../../core/recordings/call-repository.port';
 import { describeIssues } from '../../../core/recordings/call-metadata.schema';
-import type { AuditEntry, HttpHelpers, HttpPlugin } from '../http.deps';
+import { auditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
+import { callFilterFields } from '../call-filter.schema';
 
 export interface TranscriptHighlight {
   readonly segment: number;
@@ -37,10 +38,10 @@ const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 const importSchema = z.object({ format: z.enum(['segments', 'amazon-transcribe']).default('segments'), data: z.unknown() }).strict();
 const demandsQuery = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    inquiryType: z.string().min(1).max(128).optional(),
-    tag: z.string().min(1).max(64).optional(),
+    from: callFilterFields.from,
+    to: callFilterFields.to,
+    inquiryType: callFilterFields.inquiryType,
+    tag: callFilterFields.tag,
     top: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
@@ -54,18 +55,6 @@ function transcriptMask(principal: Principal, call: Call) {
 const MASK_TOKEN = /\[(?:BANK_CARD|CN_ID|PHONE|EMAIL)\]/g;
 const MAX_DEMAND_CALLS = 20_000;
 
-function audit(principal: Principal, action: string, target: string | null, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target,
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
-}
 
 /**
  * Transcript, analysis, transcript import, tenant analysis settings and demand insights (docs/api.md).
@@ -77,7 +66,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
     const loadCall = async (principal: Principal, callId: string): Promise<Call> => {
       const call = await deps.calls.getCall(principal.tenantId, callId, scopeFor(principal, 'view_transcript'));
       if (!call) {
-        await helpers.audit(audit(principal, 'view_transcript', `call:${callId}`, 'denied', 'not_found_or_out_of_scope'));
+        await helpers.audit(auditEntry(principal, 'view_transcript', `call:${callId}`, 'denied', 'not_found_or_out_of_scope'));
         throw new CallsightError('CALL_NOT_FOUND', 'No call with this id is visible to you');
       }
       return call;
@@ -93,7 +82,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
       const call = await loadCall(principal, params(request).id);
       const transcript = deps.getTranscript(principal.tenantId, call.id);
       if (!transcript) {
-        await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_transcript'));
+        await helpers.audit(auditEntry(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_transcript'));
         throw new CallsightError('TRANSCRIPT_NOT_FOUND', 'This call has no transcript yet');
       }
       const mask = transcriptMask(principal, call);
@@ -116,7 +105,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
         highlights.push({ ...hit, kind: 'sensitive' });
       }
       highlights.sort((a, b) => a.segment - b.segment || a.start - b.start);
-      await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'allowed', undefined, { masked: mask === 'pii' }));
+      await helpers.audit(auditEntry(principal, 'view_transcript', `call:${call.id}`, 'allowed', undefined, { masked: mask === 'pii' }));
       return { callId: call.id, language: transcript.language, source: transcript.source, masked: mask === 'pii', segments, highlights };
     });
 
@@ -125,11 +114,11 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
       const call = await loadCall(principal, params(request).id);
       const analysis = deps.getAnalysis(principal.tenantId, call.id);
       if (!analysis) {
-        await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_analysis'));
+        await helpers.audit(auditEntry(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_analysis'));
         throw new CallsightError('ANALYSIS_NOT_FOUND', 'This call has not been analysed yet');
       }
       const mask = transcriptMask(principal, call);
-      await helpers.audit(audit(principal, 'view_transcript', `call:${call.id}`, 'allowed', 'analysis'));
+      await helpers.audit(auditEntry(principal, 'view_transcript', `call:${call.id}`, 'allowed', 'analysis'));
       // The redacted segments are the transcript in another form: served through /transcript only.
       const { redactedSegments: _redacted, ...rest } = analysis;
       return { callId: call.id, masked: mask === 'pii', ...rest };
@@ -138,14 +127,14 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
     app.post('/api/v1/calls/:id/transcript', async (request, reply) => {
       const principal = await helpers.authenticate(request);
       if (principal.role !== 'admin') {
-        await helpers.audit(audit(principal, 'import_transcript', `call:${params(request).id}`, 'denied', 'role_not_permitted'));
+        await helpers.audit(auditEntry(principal, 'import_transcript', `call:${params(request).id}`, 'denied', 'role_not_permitted'));
         throw new CallsightError('FORBIDDEN', 'Only admins and integrations may import transcripts');
       }
       const call = await loadCall(principal, params(request).id);
       const body = importSchema.safeParse(request.body);
       if (!body.success) throw new CallsightError('VALIDATION_FAILED', `Invalid body: ${describeIssues(body.error)}`);
       const result = await deps.importTranscript(call, body.data.format, body.data.data, principal);
-      await helpers.audit(audit(principal, 'import_transcript', `call:${call.id}`, 'allowed', body.data.format, { segments: result.segments }));
+      await helpers.audit(auditEntry(principal, 'import_transcript', `call:${call.id}`, 'allowed', body.data.format, { segments: result.segments }));
       return reply.status(202).send({ callId: call.id, segments: result.segments, analysis: 'queued' });
     });
 
@@ -153,10 +142,10 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
       const principal = await helpers.authenticate(request);
       const decision = authorize(principal, 'change_settings', { kind: 'tenant', tenantId: principal.tenantId });
       if (!decision.allowed) {
-        await helpers.audit(audit(principal, 'view_settings', 'settings:analysis', 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'view_settings', 'settings:analysis', 'denied', decision.reason));
         throw new CallsightError('FORBIDDEN', 'Only admins may read the analysis settings');
       }
-      await helpers.audit(audit(principal, 'view_settings', 'settings:analysis', 'allowed'));
+      await helpers.audit(auditEntry(principal, 'view_settings', 'settings:analysis', 'allowed'));
       return deps.getSettings(principal.tenantId);
     });
 
@@ -164,11 +153,11 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
       const principal = await helpers.authenticate(request);
       const decision = authorize(principal, 'change_settings', { kind: 'tenant', tenantId: principal.tenantId });
       if (!decision.allowed) {
-        await helpers.audit(audit(principal, 'change_settings', 'settings:analysis', 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'change_settings', 'settings:analysis', 'denied', decision.reason));
         throw new CallsightError('FORBIDDEN', 'Only admins may change the analysis settings');
       }
       const saved = await deps.saveSettings(principal.tenantId, request.body, principal);
-      await helpers.audit(audit(principal, 'change_settings', 'settings:analysis', 'allowed'));
+      await helpers.audit(auditEntry(principal, 'change_settings', 'settings:analysis', 'allowed'));
       return saved;
     });
 
@@ -178,7 +167,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
       if (!query.success) throw new CallsightError('VALIDATION_FAILED', `Invalid query: ${describeIssues(query.error)}`);
       const decision = authorize(principal, 'list');
       if (!decision.allowed) {
-        await helpers.audit(audit(principal, 'view_insights', 'insights:demands', 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'view_insights', 'insights:demands', 'denied', decision.reason));
         throw new CallsightError('FORBIDDEN', 'Your role may not read call insights');
       }
       const { top, ...filter } = query.data;
@@ -190,7 +179,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
         cursor = page.nextCursor ?? undefined;
       } while (cursor && calls.length < MAX_DEMAND_CALLS);
       const insights = await deps.mineDemands(principal.tenantId, calls, { top });
-      await helpers.audit(audit(principal, 'view_insights', 'insights:demands', 'allowed', undefined, { calls: calls.length }));
+      await helpers.audit(auditEntry(principal, 'view_insights', 'insights:demands', 'allowed', undefined, { calls: calls.length }));
       return { ...insights, truncated: calls.length >= MAX_DEMAND_CALLS };
     });
   };

@@ -3,7 +3,7 @@ import { CallsightError } from '../../../core/shared/errors';
 import { authorize, type Principal } from '../../../core/access/access.policy';
 import type { AuditEvent, ChainBreakReason, ChainLink } from '../../../core/audit/audit-chain';
 import { describeIssues } from '../../../core/recordings/call-metadata.schema';
-import type { AuditEntry, HttpHelpers, HttpPlugin } from '../http.deps';
+import { auditEntry, type AuditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
 
 /** Filters of the audit listing; instants are ISO-8601 UTC, `afterSeq` is the cursor. */
 export interface AuditListQuery {
@@ -53,18 +53,8 @@ const listQuery = z
   })
   .strict();
 
-function entry(principal: Principal, action: string, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target: 'audit:chain',
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
-}
+const entry = (principal: Principal, action: string, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']) =>
+  auditEntry(principal, action, 'audit:chain', outcome, reason, details);
 
 /**
  * The audit trail API (R-ACC-2, R-ACC-5): `GET /api/v1/audit` lists a tenant's events with filters and a seq

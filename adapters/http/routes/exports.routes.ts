@@ -8,7 +8,8 @@ import type { CallFilter, CallRepository } from '../../../core/recordings/call-r
 import type { Clock } from '../../../core/shared/clock.port';
 import { describeIssues } from '../../../core/recordings/call-metadata.schema';
 import { normalizePhone } from '../../../core/recordings/phone';
-import type { AuditEntry, HttpHelpers, HttpPlugin } from '../http.deps';
+import { auditEntry, type AuditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
+import { callFilterFields } from '../call-filter.schema';
 
 /** An export request as the routes see it (stored by the wiring). */
 export interface ExportRecord {
@@ -59,14 +60,7 @@ export const MAX_EXPORT_AUDIO_BYTES = 3.5 * 1024 ** 3;
 const callId = z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, 'is not a call id');
 const filterSchema = z
   .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    agentId: z.string().min(1).max(128).optional(),
-    customerPhone: z.string().min(1).max(64).optional(),
-    direction: z.enum(['inbound', 'outbound']).optional(),
-    channel: z.enum(['human', 'ivr']).optional(),
-    inquiryType: z.string().min(1).max(128).optional(),
-    tag: z.string().min(1).max(64).optional(),
+    ...callFilterFields,
     status: z.enum(['stored', 'misdial', 'archived']).optional(),
   })
   .strict();
@@ -90,18 +84,6 @@ const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
 type ExportStatus = ExportTarget['status'];
 
-function entry(principal: Principal, action: string, target: string | null, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target,
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
-}
 
 /** The status the policy reads: an approved export past its expiry is `expired`. */
 export function effectiveStatus(record: ExportRecord, now: Date): ExportStatus {
@@ -156,7 +138,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
     const loadExport = async (principal: Principal, action: string, id: string): Promise<ExportRecord> => {
       const record = deps.get(principal.tenantId, id);
       if (!record) {
-        await helpers.audit(entry(principal, action, `export:${id}`, 'denied', 'not_found'));
+        await helpers.audit(auditEntry(principal, action, `export:${id}`, 'denied', 'not_found'));
         throw new CallsightError('NOT_FOUND', 'No export with this id');
       }
       return record;
@@ -176,7 +158,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
           else missing++;
         }
         if (missing > 0) {
-          await helpers.audit(entry(principal, 'request_export', null, 'denied', 'not_found_or_out_of_scope', { missing }));
+          await helpers.audit(auditEntry(principal, 'request_export', null, 'denied', 'not_found_or_out_of_scope', { missing }));
           throw new CallsightError('CALL_NOT_FOUND', `${missing} of the requested calls are not visible to you`);
         }
         return found;
@@ -205,7 +187,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       const principal = await helpers.authenticate(request);
       const decision = authorize(principal, 'request_export', { kind: 'tenant', tenantId: principal.tenantId });
       if (!decision.allowed) {
-        await helpers.audit(entry(principal, 'request_export', null, 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'request_export', null, 'denied', decision.reason));
         throw denial(decision, 'pending', 'request exports');
       }
       const parsed = requestSchema.safeParse(request.body);
@@ -226,7 +208,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
         audioBytes,
         createdAt: deps.clock.now().toISOString(),
       });
-      await helpers.audit(entry(principal, 'request_export', `export:${record.id}`, 'allowed', undefined, { calls: record.callIds.length, audioBytes }));
+      await helpers.audit(auditEntry(principal, 'request_export', `export:${record.id}`, 'allowed', undefined, { calls: record.callIds.length, audioBytes }));
       return reply.status(201).send(view(record, deps.clock.now()));
     });
 
@@ -234,7 +216,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       const principal = await helpers.authenticate(request);
       const decision = authorize(principal, 'request_export', { kind: 'tenant', tenantId: principal.tenantId });
       if (!decision.allowed) {
-        await helpers.audit(entry(principal, 'view_exports', null, 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'view_exports', null, 'denied', decision.reason));
         throw denial(decision, 'pending', 'see exports');
       }
       const parsed = listSchema.safeParse(request.query);
@@ -242,7 +224,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       const { status, limit, cursor } = parsed.data;
       const [createdAt, id] = cursor ? cursor.split('|') : [];
       const items = deps.list(principal.tenantId, { ...(status ? { status } : {}), limit, ...(createdAt && id ? { before: { createdAt, id } } : {}) });
-      await helpers.audit(entry(principal, 'view_exports', null, 'allowed', undefined, { returned: items.length }));
+      await helpers.audit(auditEntry(principal, 'view_exports', null, 'allowed', undefined, { returned: items.length }));
       const now = deps.clock.now();
       const last = items.at(-1);
       return { items: items.map((r) => view(r, now)), nextCursor: items.length === limit && last ? `${last.createdAt}|${last.id}` : null };
@@ -253,11 +235,11 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       const { id } = params(request);
       const decision = authorize(principal, 'request_export', { kind: 'tenant', tenantId: principal.tenantId });
       if (!decision.allowed) {
-        await helpers.audit(entry(principal, 'view_export', `export:${id}`, 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'view_export', `export:${id}`, 'denied', decision.reason));
         throw denial(decision, 'pending', 'see exports');
       }
       const record = await loadExport(principal, 'view_export', id);
-      await helpers.audit(entry(principal, 'view_export', `export:${id}`, 'allowed'));
+      await helpers.audit(auditEntry(principal, 'view_export', `export:${id}`, 'allowed'));
       return view(record, deps.clock.now());
     });
 
@@ -271,7 +253,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       // Rejecting is the approver's other answer: the same row of the policy governs both.
       const decision = authorize(principal, 'approve_export', { kind: 'export', tenantId: record.tenantId, requestedBy: record.requestedBy, status: current });
       if (!decision.allowed) {
-        await helpers.audit(entry(principal, action, `export:${id}`, 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, action, `export:${id}`, 'denied', decision.reason));
         throw denial(decision, current, 'approve or reject exports');
       }
       const body = decisionSchema.safeParse(request.body ?? {});
@@ -285,10 +267,10 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
         expiresAt: status === 'approved' ? new Date(now.getTime() + ttlMs).toISOString() : null,
       });
       if (!decided) {
-        await helpers.audit(entry(principal, action, `export:${id}`, 'denied', 'export_not_pending'));
+        await helpers.audit(auditEntry(principal, action, `export:${id}`, 'denied', 'export_not_pending'));
         throw new CallsightError('CONFLICT', 'This export was decided meanwhile');
       }
-      await helpers.audit(entry(principal, action, `export:${id}`, 'allowed', undefined, { calls: decided.callIds.length, ...(decided.expiresAt ? { expiresAt: decided.expiresAt } : {}) }));
+      await helpers.audit(auditEntry(principal, action, `export:${id}`, 'allowed', undefined, { calls: decided.callIds.length, ...(decided.expiresAt ? { expiresAt: decided.expiresAt } : {}) }));
       return view(decided, now);
     };
     app.post('/api/v1/exports/:id/approve', decide('approved'));
@@ -302,7 +284,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       const current = effectiveStatus(record, now);
       const decision = authorize(principal, 'download', { kind: 'export', tenantId: record.tenantId, requestedBy: record.requestedBy, status: current });
       if (!decision.allowed) {
-        await helpers.audit(entry(principal, 'download', `export:${id}`, 'denied', current === 'expired' && decision.reason === 'export_not_approved' ? 'export_expired' : decision.reason));
+        await helpers.audit(auditEntry(principal, 'download', `export:${id}`, 'denied', current === 'expired' && decision.reason === 'export_not_approved' ? 'export_expired' : decision.reason));
         throw denial(decision, current, 'download exports');
       }
       // Calls deleted since the approval leave with their metadata only; the scope is re-checked at download.
@@ -312,7 +294,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
         const call = await deps.calls.getCall(principal.tenantId, callId, scope);
         if (call) calls.push(call);
       }
-      await helpers.audit(entry(principal, 'download', `export:${id}`, 'allowed', undefined, { calls: calls.length, withAudio: calls.filter((c) => c.recording && c.status !== 'deleted').length }));
+      await helpers.audit(auditEntry(principal, 'download', `export:${id}`, 'allowed', undefined, { calls: calls.length, withAudio: calls.filter((c) => c.recording && c.status !== 'deleted').length }));
       deps.recordDownload(principal.tenantId, id, now.toISOString());
       const body = Readable.from(deps.streamBundle(record, calls));
       body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'export stream aborted'));

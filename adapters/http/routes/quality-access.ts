@@ -2,7 +2,7 @@ import type { CallScope } from '../../../core/recordings/call-repository.port';
 import type { Agent } from '../../../core/recordings/call';
 import { CallsightError } from '../../../core/shared/errors';
 import type { Principal, Role } from '../../../core/access/access.policy';
-import type { AuditEntry, HttpHelpers } from '../http.deps';
+import { auditEntry, type HttpHelpers } from '../http.deps';
 
 /**
  * Quality-management actions beyond the ten of core/access (issue 7). The core policy table stays as it is;
@@ -94,25 +94,7 @@ export function qualityAgentIds(principal: Principal, action: QualityAction, age
   }
 }
 
-export function auditEntry(
-  principal: Principal,
-  action: string,
-  target: string | null,
-  outcome: AuditEntry['outcome'],
-  reason?: string,
-  details?: AuditEntry['details'],
-): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target,
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
-}
+export { auditEntry };
 
 /**
  * Authenticates, then checks that the role may perform `action` at all (a condition other than `none`);

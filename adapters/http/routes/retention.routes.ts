@@ -7,7 +7,7 @@ import type { CallRepository } from '../../../core/recordings/call-repository.po
 import type { Clock } from '../../../core/shared/clock.port';
 import type { LegalHold, RetentionPlan, RetentionPolicy } from '../../../core/retention';
 import { describeIssues } from '../../../core/recordings/call-metadata.schema';
-import type { AuditEntry, HttpHelpers, HttpPlugin } from '../http.deps';
+import { auditEntry, type AuditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
 
 /** Who acts, as the retention service records it. */
 export interface RetentionRouteActor {
@@ -57,18 +57,6 @@ const holdsQuery = z
   .strict();
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
-function entry(principal: Principal, action: string, target: string | null, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target,
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
-}
 
 /** Selectors as shown to a reader: phone numbers masked for everyone but admins. */
 function holdView(hold: LegalHold, principal: Principal, now: Date): Record<string, unknown> {
@@ -98,7 +86,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
     const require = async (principal: Principal, auditAction: string, target: string | null, actions: readonly Action[]) => {
       const allowed = actions.some((a) => authorize(principal, a, { kind: 'tenant', tenantId: principal.tenantId }).allowed);
       if (!allowed) {
-        await helpers.audit(entry(principal, auditAction, target, 'denied', 'role_not_permitted'));
+        await helpers.audit(auditEntry(principal, auditAction, target, 'denied', 'role_not_permitted'));
         throw new CallsightError('FORBIDDEN', 'Your role may not do this');
       }
     };
@@ -109,7 +97,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
         return await run();
       } catch (error) {
         const code = isCallsightError(error) ? error.code.toLowerCase() : 'internal';
-        await helpers.audit(entry(principal, auditAction, target, isCallsightError(error) ? 'denied' : 'error', code));
+        await helpers.audit(auditEntry(principal, auditAction, target, isCallsightError(error) ? 'denied' : 'error', code));
         throw error;
       }
     };
@@ -118,7 +106,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
       const principal = await helpers.authenticate(request);
       await require(principal, 'view_settings', 'settings:retention', ['change_settings', 'view_audit']);
       const view = await deps.policyView(principal.tenantId);
-      await helpers.audit(entry(principal, 'view_settings', 'settings:retention', 'allowed'));
+      await helpers.audit(auditEntry(principal, 'view_settings', 'settings:retention', 'allowed'));
       return view;
     });
 
@@ -129,7 +117,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
         deps.savePolicy(principal.tenantId, request.body, actor(principal)),
       );
       await helpers.audit(
-        entry(principal, 'change_settings', 'settings:retention', 'allowed', 'retention_policy', {
+        auditEntry(principal, 'change_settings', 'settings:retention', 'allowed', 'retention_policy', {
           source: view.source, name: view.policy.name, rules: view.policy.rules.length, version: view.version, previousVersion,
         }),
       );
@@ -142,7 +130,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
       const parsed = planQuery.safeParse(request.query);
       if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid query: ${describeIssues(parsed.error)}`);
       const plan = await deps.plan(principal.tenantId, { sampleLimit: parsed.data.sample });
-      await helpers.audit(entry(principal, 'view_retention_plan', 'settings:retention', 'allowed', undefined, { total: plan.total, ...plan.counts }));
+      await helpers.audit(auditEntry(principal, 'view_retention_plan', 'settings:retention', 'allowed', undefined, { total: plan.total, ...plan.counts }));
       return plan;
     });
 
@@ -157,7 +145,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
         ...(parsed.data.active === 'true' ? { activeAt: now.toISOString() } : {}),
         ...(parsed.data.cursor ? { cursor: parsed.data.cursor } : {}),
       });
-      await helpers.audit(entry(principal, 'list_legal_holds', null, 'allowed', undefined, { returned: page.items.length }));
+      await helpers.audit(auditEntry(principal, 'list_legal_holds', null, 'allowed', undefined, { returned: page.items.length }));
       return { items: page.items.map((h) => holdView(h, principal, now)), nextCursor: page.nextCursor };
     });
 
@@ -165,7 +153,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
       const principal = await helpers.authenticate(request);
       await require(principal, 'place_legal_hold', null, ['change_settings']);
       const hold = await attempt(principal, 'place_legal_hold', null, () => deps.placeHold(principal.tenantId, request.body, actor(principal)));
-      await helpers.audit(entry(principal, 'place_legal_hold', `legal_hold:${hold.id}`, 'allowed', undefined, holdFacts(hold)));
+      await helpers.audit(auditEntry(principal, 'place_legal_hold', `legal_hold:${hold.id}`, 'allowed', undefined, holdFacts(hold)));
       return reply.status(201).send(holdView(hold, principal, deps.clock.now()));
     });
 
@@ -176,7 +164,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
       const target = `legal_hold:${parsed.data.id}`;
       await require(principal, 'release_legal_hold', target, ['change_settings']);
       const hold = await attempt(principal, 'release_legal_hold', target, () => deps.releaseHold(principal.tenantId, parsed.data.id, actor(principal)));
-      await helpers.audit(entry(principal, 'release_legal_hold', target, 'allowed', undefined, holdFacts(hold)));
+      await helpers.audit(auditEntry(principal, 'release_legal_hold', target, 'allowed', undefined, holdFacts(hold)));
       return holdView(hold, principal, deps.clock.now());
     });
 
@@ -186,17 +174,17 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
       if (!parsed.success) throw new CallsightError('CALL_NOT_FOUND', 'No call with this id is visible to you');
       const target = `call:${parsed.data.id}`;
       if (conditionFor(principal.role, 'delete') === 'none') {
-        await helpers.audit(entry(principal, 'delete', target, 'denied', 'role_not_permitted'));
+        await helpers.audit(auditEntry(principal, 'delete', target, 'denied', 'role_not_permitted'));
         throw new CallsightError('FORBIDDEN', 'Only admins may delete calls');
       }
       const call = await deps.calls.getCall(principal.tenantId, parsed.data.id, scopeFor(principal, 'delete'));
       if (!call) {
-        await helpers.audit(entry(principal, 'delete', target, 'denied', 'not_found_or_out_of_scope'));
+        await helpers.audit(auditEntry(principal, 'delete', target, 'denied', 'not_found_or_out_of_scope'));
         throw new CallsightError('CALL_NOT_FOUND', 'No call with this id is visible to you');
       }
       const decision = authorize(principal, 'delete', { kind: 'call', tenantId: call.tenantId, agentId: call.agentId, team: call.team ?? null, queue: call.queue });
       if (!decision.allowed) {
-        await helpers.audit(entry(principal, 'delete', target, 'denied', decision.reason));
+        await helpers.audit(auditEntry(principal, 'delete', target, 'denied', decision.reason));
         throw new CallsightError(decision.conceal ? 'CALL_NOT_FOUND' : 'FORBIDDEN', 'You may not delete this call');
       }
       let tombstone: DeletionTombstone;
@@ -205,7 +193,7 @@ export function retentionRoutes(deps: RetentionRoutesDeps): HttpPlugin {
       } catch (error) {
         const code = isCallsightError(error) ? error.code : null;
         const reason = code === 'LEGAL_HOLD' ? 'legal_hold' : code === 'RECORDING_GONE' ? 'already_deleted' : (code?.toLowerCase() ?? 'internal');
-        await helpers.audit(entry(principal, 'delete', target, code ? 'denied' : 'error', reason));
+        await helpers.audit(auditEntry(principal, 'delete', target, code ? 'denied' : 'error', reason));
         throw error;
       }
       return {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CallsightError } from '../../../core/shared/errors';
 import { authorize, type Principal } from '../../../core/access/access.policy';
 import type { JsonValue } from '../../../core/audit/canonical-json';
-import type { AuditEntry, HttpHelpers, HttpPlugin } from '../http.deps';
+import { auditEntry, type AuditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
 
 /** One tenant setting the generic settings API serves: how to validate it and what it is before anyone sets it. */
 export interface SettingDefinition {
@@ -21,18 +21,8 @@ export interface SettingsRoutesDeps {
 
 const keyParams = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/) });
 
-function entry(principal: Principal, action: string, key: string, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']): AuditEntry {
-  return {
-    tenantId: principal.tenantId,
-    actor: principal.userId,
-    role: principal.role,
-    action,
-    target: `settings:${key}`,
-    outcome,
-    ...(reason ? { reason } : {}),
-    ...(details ? { details } : {}),
-  };
-}
+const entry = (principal: Principal, action: string, key: string, outcome: AuditEntry['outcome'], reason?: string, details?: AuditEntry['details']) =>
+  auditEntry(principal, action, `settings:${key}`, outcome, reason, details);
 
 /**
  * Tenant settings by key (`GET`/`PUT /api/v1/settings/:key`) for the keys in `definitions`; admins only
