@@ -3,12 +3,13 @@
  * a fixed mix of query shapes through CallRepository.searchCalls (the real path: parsing, scope, filters,
  * snippets) and a LIKE full-scan baseline over the same transcripts in the same run.
  *
- *   npm run bench:search -- --calls 1000000 [--db sqlite|postgres] [--runs 40] [--max-minutes 30] [--keep]
+ *   npm run bench:search -- --calls 1000000 [--db sqlite|postgres] [--runs 40] [--max-minutes 30] [--keep] [--reuse]
  *
  * Chinese transcripts are the customer-service sessions of ../shared/data/dialogues/zh-jddc-chat-sample.tsv
  * (read here, never copied into the repository); English ones are synthetic. Each distinct sentence is tokenized
  * once and its tokens reused, so loading measures the stores, not jieba. Data lives in .bench-data/ (gitignored)
- * and is deleted afterwards unless --keep. Loading stops at --max-minutes and the queries run on what was loaded.
+ * and is deleted afterwards unless --keep; --reuse measures a kept data set again without reloading it (it must
+ * have been loaded by the same code version with the same --calls). Loading stops at --max-minutes and the queries run on what was loaded.
  * Goals at 1M calls: p95 <= 50 ms (SQLite) / <= 100 ms (PostgreSQL), >= 20x faster than the scan.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -36,7 +37,8 @@ const DB = arg('db', 'sqlite');
 const RUNS = Number(arg('runs', '40'));
 const SCAN_RUNS = Number(arg('scan-runs', '3'));
 const MAX_MINUTES = Number(arg('max-minutes', '30'));
-const KEEP = process.argv.includes('--keep');
+const REUSE = process.argv.includes('--reuse');
+const KEEP = REUSE || process.argv.includes('--keep');
 const PG_ADMIN_URL = process.env.CALLSIGHT_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DIALOGUES = process.env.CALLSIGHT_DIALOGUES ?? join(root, '..', 'shared', 'data', 'dialogues', 'zh-jddc-chat-sample.tsv');
 if (!Number.isInteger(CALLS) || CALLS < 1000) throw new Error('--calls must be an integer >= 1000');
@@ -199,15 +201,41 @@ function progress(label: string, done: number, total: number, startMs: number) {
 
 async function loadSqlite(calls: Iterable<GeneratedCall>, total: number, deadlineMs: number): Promise<{ store: Store; loaded: number }> {
   const dir = join(root, '.bench-data', 'search-sqlite');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
   const file = join(dir, 'callsight.db');
+  const reuse = REUSE && existsSync(file);
+  if (!reuse) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   const db = openSqliteDatabase(file);
   db.pragma('synchronous = OFF');
   db.pragma('cache_size = -1000000');
   db.pragma('temp_store = MEMORY');
   db.pragma('mmap_size = 8000000000');
   const repo = new SqliteCallRepository(db, { tokenizer });
+  const scanStmtCache = new Map<string, ReturnType<typeof db.prepare>>();
+  const store: Store = {
+    repo,
+    async scan(like) {
+      const sql = 'SELECT COUNT(*) AS n FROM call_search WHERE tenant_id = ? AND segments_json LIKE ?';
+      const stmt = scanStmtCache.get(sql) ?? db.prepare(sql);
+      scanStmtCache.set(sql, stmt);
+      return (stmt.get(TENANT, like) as { n: number }).n;
+    },
+    async indexBytes() {
+      const rows = db.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat WHERE name LIKE 'call_search_fts%' GROUP BY name").all() as { bytes: number }[];
+      return { index: rows.reduce((s, r) => s + r.bytes, 0), total: statSync(file).size };
+    },
+    async close() {
+      db.close();
+      if (!KEEP) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  if (reuse) {
+    const loaded = (db.prepare('SELECT COUNT(*) AS n FROM calls WHERE tenant_id = ?').get(TENANT) as { n: number }).n;
+    console.log(`  sqlite: reusing ${loaded.toLocaleString('en')} calls in ${file}`);
+    return { store, loaded };
+  }
   await repo.upsertTenant({ id: TENANT, name: 'Bench', defaultRegion: 'CN', industry: 'ecommerce', createdAt: '2025-01-01T00:00:00Z' });
   for (let a = 0; a < AGENTS; a++) {
     await repo.upsertAgent({ tenantId: TENANT, id: agentOf(a), name: `Agent ${a}`, team: `team-${a % TEAMS}`, seniority: a % 3 ? 'senior' : 'new', hiredAt: '2020-01-01T00:00:00Z' });
@@ -261,40 +289,52 @@ async function loadSqlite(calls: Iterable<GeneratedCall>, total: number, deadlin
   db.exec('ANALYZE');
   console.log(`  sqlite: loaded ${loaded.toLocaleString('en')} calls in ${loadS.toFixed(0)} s, indexes + FTS optimize ${((performance.now() - t1) / 1000).toFixed(0)} s`);
   db.pragma('synchronous = FULL');
-  const scanStmtCache = new Map<string, ReturnType<typeof db.prepare>>();
-  return {
-    loaded,
-    store: {
-      repo,
-      async scan(like) {
-        const sql = 'SELECT COUNT(*) AS n FROM call_search WHERE tenant_id = ? AND segments_json LIKE ?';
-        const stmt = scanStmtCache.get(sql) ?? db.prepare(sql);
-        scanStmtCache.set(sql, stmt);
-        return (stmt.get(TENANT, like) as { n: number }).n;
-      },
-      async indexBytes() {
-        const rows = db.prepare("SELECT name, SUM(pgsize) AS bytes FROM dbstat WHERE name LIKE 'call_search_fts%' GROUP BY name").all() as { bytes: number }[];
-        return { index: rows.reduce((s, r) => s + r.bytes, 0), total: statSync(file).size };
-      },
-      async close() {
-        db.close();
-        if (!KEEP) rmSync(dir, { recursive: true, force: true });
-      },
-    },
-  };
+  return { loaded, store };
 }
 
 async function loadPostgres(calls: Iterable<GeneratedCall>, total: number, deadlineMs: number): Promise<{ store: Store; loaded: number }> {
   const name = 'callsight_bench_search';
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
+  const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
+  const reuse = REUSE && exists;
+  if (!reuse) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${name}`);
+  }
   await admin.end();
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
   const repo = await openPostgresCallRepository(url.toString(), { tokenizer, maxConnections: 4 });
   const pool = repo.pool;
+  const store: Store = {
+    repo,
+    async scan(like) {
+      const { rows } = await pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM call_search WHERE tenant_id = $1 AND segments::text LIKE $2', [TENANT, like]);
+      return rows[0]?.n ?? 0;
+    },
+    async indexBytes() {
+      const { rows } = await pool.query<{ index: string; total: string }>(
+        `SELECT (pg_relation_size('call_search_words') + pg_relation_size('call_search_grams'))::text AS index, pg_database_size(current_database())::text AS total`,
+      );
+      return { index: Number(rows[0]?.index), total: Number(rows[0]?.total) };
+    },
+    async close() {
+      await repo.close();
+      if (!KEEP) {
+        const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
+        await dropper.connect();
+        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await dropper.end();
+      }
+    },
+  };
+  if (reuse) {
+    const { rows } = await pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM calls WHERE tenant_id = $1', [TENANT]);
+    const loaded = rows[0]?.n ?? 0;
+    console.log(`  postgres: reusing ${loaded.toLocaleString('en')} calls in database ${name}`);
+    return { store, loaded };
+  }
   await repo.upsertTenant({ id: TENANT, name: 'Bench', defaultRegion: 'CN', industry: 'ecommerce', createdAt: '2025-01-01T00:00:00Z' });
   for (let a = 0; a < AGENTS; a++) {
     await repo.upsertAgent({ tenantId: TENANT, id: agentOf(a), name: `Agent ${a}`, team: `team-${a % TEAMS}`, seniority: a % 3 ? 'senior' : 'new', hiredAt: '2020-01-01T00:00:00Z' });
@@ -387,31 +427,7 @@ async function loadPostgres(calls: Iterable<GeneratedCall>, total: number, deadl
   );
   await pool.query('VACUUM ANALYZE');
   console.log(`  postgres: loaded ${loaded.toLocaleString('en')} calls in ${loadS.toFixed(0)} s, indexes + analyze ${((performance.now() - t1) / 1000).toFixed(0)} s`);
-  return {
-    loaded,
-    store: {
-      repo,
-      async scan(like) {
-        const { rows } = await pool.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM call_search WHERE tenant_id = $1 AND segments::text LIKE $2', [TENANT, like]);
-        return rows[0]?.n ?? 0;
-      },
-      async indexBytes() {
-        const { rows } = await pool.query<{ index: string; total: string }>(
-          `SELECT (pg_relation_size('call_search_words') + pg_relation_size('call_search_grams'))::text AS index, pg_database_size(current_database())::text AS total`,
-        );
-        return { index: Number(rows[0]?.index), total: Number(rows[0]?.total) };
-      },
-      async close() {
-        await repo.close();
-        if (!KEEP) {
-          const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
-          await dropper.connect();
-          await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-          await dropper.end();
-        }
-      },
-    },
-  };
+  return { loaded, store };
 }
 
 interface Shape {

@@ -425,8 +425,8 @@ export class SqliteCallRepository implements CallRepository {
       where.push('call_search_fts.rowid < ?');
       params.push(cursor.docId);
     }
-    where.push(...filterSql(filter, 'c', params));
-    where.push(scopeSql(scope, 'c', params));
+    const callConditions = [...filterSql(filter, 'c', params), scopeSql(scope, 'c', params)].filter((w) => w !== '1 = 1');
+    where.push(...callConditions);
     let sql: string;
     if (callsDrive) {
       sql = `SELECT c.*, s.doc_id AS doc_id, s.segments_json AS segments_json, 0 AS score FROM calls c JOIN call_search s
@@ -439,7 +439,19 @@ export class SqliteCallRepository implements CallRepository {
       if (sort === 'time') {
         sql = `${base} ORDER BY call_search_fts.rowid DESC LIMIT ?`;
       } else {
-        sql = `SELECT * FROM (${base}) ${cursor ? 'WHERE score > ? OR (score = ? AND doc_id < ?)' : ''} ORDER BY score ASC, doc_id DESC LIMIT ?`;
+        // Rank on (doc_id, score) alone and fetch the page's rows afterwards: the sorter then carries two numbers
+        // per match instead of the call row and its whole transcript. Calls are joined while ranking only when a
+        // filter or the scope needs their columns.
+        const needsCalls = callConditions.length > 0;
+        const ranked = `SELECT s.doc_id AS doc_id, ${BM25_SQL} AS score
+          FROM call_search_fts JOIN call_search s ON s.doc_id = call_search_fts.rowid
+          ${needsCalls ? 'JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id' : ''}
+          WHERE ${(needsCalls ? where : where.filter((w) => w !== 'c.tenant_id = s.tenant_id')).join(' AND ')}`;
+        sql = `WITH top AS (SELECT doc_id, score FROM (${ranked}) ${cursor ? 'WHERE score > ? OR (score = ? AND doc_id < ?)' : ''}
+            ORDER BY score ASC, doc_id DESC LIMIT ?)
+          SELECT c.*, s.doc_id AS doc_id, s.segments_json AS segments_json, top.score AS score
+          FROM top JOIN call_search s ON s.doc_id = top.doc_id JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
+          ORDER BY top.score ASC, top.doc_id DESC`;
         if (cursor) params.push(cursor.score, cursor.score, cursor.docId);
       }
     }
