@@ -1,8 +1,8 @@
-import { compileLexicon, findSensitiveWords, type CompiledLexicon } from '../lexicon/sensitive-words';
 import { foldKeepingSpaces } from '../text/normalize';
 import { prepareSegments, type PreparedTranscript } from '../text/segment-text';
 import type { Transcript } from '../transcript.types';
 import type { DemandCategory } from './demand.categories';
+import { compileDemandPhrases, DemandSpanFinder, EN_STOP, type CompiledDemandPhrases } from './demand-phrase.matcher';
 
 /** A demand category found in one call: `score` = 1 - e^(-hits), so one mention ~0.63, three ~0.95. */
 export interface TopicHit {
@@ -13,39 +13,89 @@ export interface TopicHit {
   readonly segments: readonly number[];
 }
 
-/** Categories compiled into one automaton; immutable. */
+/**
+ * Categories compiled for exact and paraphrase matching. The phrases are immutable; `finder`
+ * holds scratch buffers that matchTopics reuses (it is synchronous, so calls never overlap).
+ */
 export interface CompiledCategories {
   readonly categories: readonly DemandCategory[];
-  readonly lexicon: CompiledLexicon;
+  readonly phrases: CompiledDemandPhrases;
+  readonly finder: DemandSpanFinder;
 }
 
+/** Compiles categories once per tenant configuration; the result serves any number of calls. */
 export function compileCategories(categories: readonly DemandCategory[]): CompiledCategories {
-  const entries = categories.flatMap((c) => c.phrases.map((term) => ({ term, category: c.id })));
-  return { categories, lexicon: compileLexicon(entries) };
+  const phrases = compileDemandPhrases(categories.map((c) => c.phrases));
+  return { categories, phrases, finder: new DemandSpanFinder(phrases) };
 }
 
-/** Demand categories the customer raised in one call, strongest first (ties by id). */
+/**
+ * Demand categories the customer raised in one call, strongest first (ties by id). A category
+ * phrase matches verbatim or as a paraphrase (fillers such as 太/很/的/了 and English stop words
+ * ignored, English inflections stemmed; see DemandSpanFinder.findInSegment). `hits` counts the
+ * separate places per segment: overlapping matches of one category count once.
+ */
 export function matchTopics(compiled: CompiledCategories, prepared: PreparedTranscript): TopicHit[] {
-  const byId = new Map<string, { hits: number; segments: Set<number> }>();
-  for (const hit of findSensitiveWords(compiled.lexicon, prepared, 'customer')) {
-    const id = hit.category as string;
-    const entry = byId.get(id) ?? { hits: 0, segments: new Set<number>() };
-    entry.hits++;
-    entry.segments.add(hit.segment);
-    byId.set(id, entry);
+  const categoryCount = compiled.categories.length;
+  const hits = new Int32Array(categoryCount);
+  const segmentsOf: Array<number[] | undefined> = [];
+  const finder = compiled.finder;
+  // (category, start, end) triples of every segment, appended; `order` sorts one segment's.
+  const spans: number[] = [];
+  let order = new Int32Array(16);
+  const { segments } = prepared;
+  for (let s = 0; s < segments.length; s++) {
+    if (segments[s]?.speaker !== 'customer') continue;
+    const base = spans.length;
+    finder.findInSegment(prepared, s, spans);
+    const count = (spans.length - base) / 3;
+    if (count === 0) continue;
+    if (order.length < count) order = new Int32Array(2 * count);
+    // Insertion sort by (category, start): a segment holds a handful of matches.
+    for (let i = 0; i < count; i++) {
+      const k = base + 3 * i;
+      let j = i;
+      while (j > 0) {
+        const prev = order[j - 1] as number;
+        const before = (spans[prev] as number) - (spans[k] as number) || (spans[prev + 1] as number) - (spans[k + 1] as number);
+        if (before <= 0) break;
+        order[j] = prev;
+        j--;
+      }
+      order[j] = k;
+    }
+    let category = -1;
+    let coveredTo = -1;
+    for (let i = 0; i < count; i++) {
+      const k = order[i] as number;
+      const c = spans[k] as number;
+      const start = spans[k + 1] as number;
+      if (c === category && start < coveredTo) {
+        coveredTo = Math.max(coveredTo, spans[k + 2] as number);
+        continue;
+      }
+      if (c !== category) {
+        const list = segmentsOf[c] ?? [];
+        list.push(s);
+        segmentsOf[c] = list;
+      }
+      category = c;
+      coveredTo = spans[k + 2] as number;
+      hits[c] = (hits[c] as number) + 1;
+    }
   }
   const out: TopicHit[] = [];
-  for (const c of compiled.categories) {
-    const e = byId.get(c.id);
-    if (!e) continue;
+  compiled.categories.forEach((c, index) => {
+    const n = hits[index] as number;
+    if (n === 0) return;
     out.push({
       id: c.id,
       label: c.label,
-      score: Math.round((1 - Math.exp(-e.hits)) * 1000) / 1000,
-      hits: e.hits,
-      segments: [...e.segments].sort((a, b) => a - b),
+      score: Math.round((1 - Math.exp(-n)) * 1000) / 1000,
+      hits: n,
+      segments: segmentsOf[index] as number[],
     });
-  }
+  });
   return out.sort((a, b) => b.hits - a.hits || a.id.localeCompare(b.id));
 }
 
@@ -81,14 +131,6 @@ export interface DemandInsights {
   readonly phrases: readonly MinedPhrase[];
 }
 
-const EN_STOP = new Set(
-  `a an the and or but if then so to of in on at for from by with about as is are was were be been being am do does did
-  done have has had having i me my mine we our you your yours he him his she her it its they them their this that these those
-  there here what which who whom whose when where why how not no yes yeah ok okay oh uh um hmm please thanks thank hello hi
-  hey can could would should will shall may might must just also very really too more most some any all each every much many
-  than like get got go going gone want wanted need needed know think said say tell told one two three well sure right now
-  still already again im ive id youre thats dont doesnt didnt cant wont isnt wasnt arent let lets x s t`.split(/\s+/u),
-);
 const ZH_STOP_PHRASES = new Set([
   '你好', '您好', '谢谢', '好的', '那个', '就是', '一下', '这个', '可以', '什么', '怎么', '没有', '知道', '现在', '已经', '然后',
   '因为', '所以', '但是', '如果', '还是', '我们', '你们', '他们', '时候', '问题', '请问', '麻烦', '客服', '人工', '一个', '不是',
@@ -171,7 +213,7 @@ export function mineDemands(
   categories: readonly DemandCategory[] | CompiledCategories,
   options: MineDemandsOptions = {},
 ): DemandInsights {
-  const compiled = 'lexicon' in categories ? categories : compileCategories(categories);
+  const compiled = 'phrases' in categories ? categories : compileCategories(categories);
   const topPhrases = options.topPhrases ?? 20;
   const minCalls = options.minCalls ?? 2;
   const maxCallIds = options.maxCallIds ?? 50;
