@@ -1,3 +1,3 @@
-export { PostgresCallRepository, openPostgresCallRepository, pgScopeSql, type PostgresCallRepositoryOptions } from './postgres.call-repository';
+export { PostgresCallRepository, openPostgresCallRepository, pgScopeSql, type PostgresCallRepositoryOptions, type SearchWindow } from './postgres.call-repository';
 export { migratePostgres, PG_MIGRATIONS, type PgMigration } from './postgres.migrations';
 export { tsvectorLiteral, tsConditionOf, tsRankOf } from './postgres.search';

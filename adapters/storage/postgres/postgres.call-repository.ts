@@ -19,7 +19,7 @@ import { buildSearchDocument } from '../../../core/search/search-document';
 import { parseSearchQuery } from '../../../core/search/search-query';
 import { findSegmentHits } from '../../../core/search/highlight';
 import { migratePostgres } from './postgres.migrations';
-import { tsConditionOf, tsRankOf, tsvectorLiteral } from './postgres.search';
+import { monthConditionOf, monthsBetween, tsConditionOf, tsRankOf, tsvectorLiteral } from './postgres.search';
 import { translatePgError } from './postgres.errors';
 
 interface CallRow {
@@ -167,14 +167,40 @@ function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => stri
 
 type SearchRow = CallRow & { segments: Transcript['segments']; score?: number };
 
-/** Below this many keyword matches a time-sorted search sorts them all; above it, it walks the time index. */
-const RARE_MATCHES = 2000;
+/** Calls in the first time window of a time-sorted keyword search, and the sample that estimates its span. */
+const DEFAULT_SEARCH_WINDOW: SearchWindow = { calls: 20_000, sample: 2_000 };
+
+/** Sizes of the time windows of a time-sorted keyword search (see searchWindows). */
+export interface SearchWindow {
+  /** Calls in the first window (the second holds ten times as many). */
+  readonly calls: number;
+  /** Newest calls whose time span estimates the windows' spans; fewer calls than this: no windows. */
+  readonly sample: number;
+}
+
+/**
+ * Narrowing columns of call_search (copies of the call's immutable attributes) for the filter and scope: each
+ * entry is ANDed as column = ANY(values). A restricted scope narrows only when it is one kind of list (agents,
+ * teams or queues) and has no reviewer part; the exact predicates on calls always stay.
+ */
+function prefilterOf(filter: CallFilter, scope: CallScope): [string, string[]][] {
+  const out: [string, string[]][] = [];
+  if (filter.agentId !== undefined) out.push(['agent_id', [filter.agentId]]);
+  if (filter.inquiryType !== undefined) out.push(['inquiry_type', [filter.inquiryType]]);
+  if (scope.kind === 'restricted' && scope.reviewerId === undefined) {
+    const lists = ([['agent_id', scope.agentIds], ['team', scope.teams], ['queue', scope.queues]] as const).filter(([, v]) => v && v.length > 0);
+    if (lists.length === 1) out.push([lists[0]![0], [...lists[0]![1]!]]);
+  }
+  return out;
+}
 
 export interface PostgresCallRepositoryOptions {
   /** Needed for keyword search and indexing (bin/ passes the jieba tokenizer). */
   readonly tokenizer?: Tokenizer;
   /** Most pooled connections (default 10). */
   readonly maxConnections?: number;
+  /** Time windows of time-sorted keyword search (default 20,000 calls estimated from the newest 2,000). */
+  readonly searchWindow?: SearchWindow;
 }
 
 /**
@@ -184,12 +210,14 @@ export interface PostgresCallRepositoryOptions {
  */
 export class PostgresCallRepository implements CallRepository {
   private tokenizer: Tokenizer | undefined;
+  private readonly window: SearchWindow;
 
   constructor(
     readonly pool: pg.Pool,
-    options: { tokenizer?: Tokenizer } = {},
+    options: { tokenizer?: Tokenizer; searchWindow?: SearchWindow } = {},
   ) {
     this.tokenizer = options.tokenizer;
+    this.window = options.searchWindow ?? DEFAULT_SEARCH_WINDOW;
   }
 
   useTokenizer(tokenizer: Tokenizer): void {
@@ -345,13 +373,21 @@ export class PostgresCallRepository implements CallRepository {
 
   async listCalls(tenantId: string, filter: CallFilter, scope: CallScope, page: PageRequest): Promise<Page<Call>> {
     const p = new Params();
-    const where = [`c.tenant_id = ${p.bind(tenantId)}`, ...filterSql(filter, 'c', p.bind)];
+    // A flag or tag index drives the query when one is asked for (flags first: they are rarer), walked in its own
+    // (started_at, call_id) order so that the page ends the walk; the planner cannot see that these columns equal
+    // the call's and would otherwise join every tagged call and sort.
+    const driver = filter.flag !== undefined ? { table: 'call_flags', column: 'flag', value: filter.flag } : filter.tag !== undefined ? { table: 'call_tags', column: 'tag', value: filter.tag } : null;
+    const rest: CallFilter = driver ? { ...filter, [driver.column]: undefined } : filter;
+    const where = [`c.tenant_id = ${p.bind(tenantId)}`, ...filterSql(rest, 'c', p.bind)];
+    const order = driver ? ['t.started_at', 't.call_id'] : ['c.started_at', 'c.id'];
+    if (driver) where.push(`t.tenant_id = c.tenant_id`, `t.${driver.column} = ${p.bind(driver.value)}`);
     if (page.cursor !== undefined) {
       const [startedAt, id] = decodeCursor(page.cursor, 'list') as [string, string];
-      where.push(`(c.started_at, c.id) < (${p.bind(startedAt)}, ${p.bind(id)})`);
+      where.push(`(${order[0]}, ${order[1]}) < (${p.bind(startedAt)}, ${p.bind(id)})`);
     }
     where.push(pgScopeSql(scope, 'c', p.bind));
-    const sql = `SELECT c.* FROM calls c WHERE ${where.join(' AND ')} ORDER BY c.started_at DESC, c.id DESC LIMIT ${p.bind(page.limit + 1)}`;
+    const from = driver ? `${driver.table} t JOIN calls c ON c.tenant_id = t.tenant_id AND c.id = t.call_id` : 'calls c';
+    const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order[0]} DESC, ${order[1]} DESC LIMIT ${p.bind(page.limit + 1)}`;
     const { rows } = await this.query<CallRow>(sql, p.values);
     const items = rows.slice(0, page.limit).map(rowToCall);
     const last = items.at(-1);
@@ -382,37 +418,70 @@ export class PostgresCallRepository implements CallRepository {
     const tokenizer = this.requireTokenizer();
     const query = parseSearchQuery(search.q, tokenizer);
     const cursor = page.cursor !== undefined ? decodeCursor(page.cursor, sort) : undefined;
-    const p = new Params();
-    const tenant = p.bind(tenantId);
-    const where = [`s.tenant_id = ${tenant}`, tsConditionOf(query, search.speaker, p.bind)];
     const filter = search.filter;
-    // Bounds on s.started_at let the planner walk call_search_time; the same bounds on c are in filterSql.
-    if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
-    if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
-    where.push(...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind));
-    let sql: string;
-    let rareProbe: { sql: string; values: unknown[] } | null = null;
-    if (sort === 'time') {
-      if (cursor) where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
-      sql = `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
-        WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`;
-      const probe = new Params();
-      const probeWhere = [`s.tenant_id = ${probe.bind(tenantId)}`, tsConditionOf(query, search.speaker, probe.bind)];
-      if (filter.from !== undefined) probeWhere.push(`s.started_at >= ${probe.bind(filter.from)}`);
-      if (filter.to !== undefined) probeWhere.push(`s.started_at < ${probe.bind(filter.to)}`);
-      if (cursor) probeWhere.push(`(s.started_at, s.call_id) < (${probe.bind(cursor[1])}, ${probe.bind(cursor[2])})`);
-      rareProbe = {
-        sql: `SELECT COUNT(*)::int AS n FROM (SELECT 1 FROM call_search s WHERE ${probeWhere.join(' AND ')} LIMIT ${RARE_MATCHES}) x`,
-        values: probe.values,
+    const prefilter = prefilterOf(filter, scope);
+    /**
+     * The WHERE of one search: matches, prefilters, exact filters and scope, an optional time window and cursor.
+     * A window finds its matches through the month term index; where that is not exact (phrases, a speaker) the
+     * exact condition is added as a filter that no index takes ("IS TRUE"), tested on the window's matches only.
+     */
+    const conditions = (p: Params, window?: { from: string; to: string }) => {
+      const where = [`s.tenant_id = ${p.bind(tenantId)}`];
+      if (window) {
+        const byMonth = monthConditionOf(query, search.speaker, monthsBetween(window.from, window.to), p.bind);
+        where.push(byMonth.sql);
+        if (!byMonth.exact) where.push(`(${tsConditionOf(query, search.speaker, p.bind)}) IS TRUE`);
+      } else {
+        where.push(tsConditionOf(query, search.speaker, p.bind));
+      }
+      for (const [column, values] of prefilter) where.push(`s.${column} = ANY(${p.bind(values)}::text[])`);
+      if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
+      if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
+      if (window) where.push(`s.started_at >= ${p.bind(window.from)}`);
+      if (cursor && sort === 'time') where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
+      where.push(...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind));
+      return where.filter((w) => w !== 'TRUE');
+    };
+    const rows = await this.readOnly(async (client) => {
+      // Matches are found through the GIN indexes as exact bitmaps (never by testing transcripts row by row, which
+      // means reading each one's TOASTed tsvector), intersected with the prefilter and time-range bitmaps.
+      await client.query("SET LOCAL work_mem = '64MB'");
+      if (filter.customerPhone === undefined) {
+        await client.query('SET LOCAL enable_seqscan = off');
+        await client.query('SET LOCAL enable_indexscan = off');
+      }
+      if (sort === 'relevance') {
+        const p = new Params();
+        const rank = tsRankOf(query, search.speaker, p.bind);
+        const where = conditions(p);
+        const after = cursor ? `WHERE x.score < ${p.bind(cursor[1])} OR (x.score = ${p.bind(cursor[1])} AND x.id < ${p.bind(cursor[2])})` : '';
+        // Ranks on (id, score) alone; the page's rows and transcripts are read afterwards.
+        const sql = `WITH top AS (SELECT x.id, x.score FROM (SELECT s.call_id AS id, ${rank} AS score FROM call_search s
+            JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id WHERE ${where.join(' AND ')}) x
+            ${after} ORDER BY x.score DESC, x.id DESC LIMIT ${p.bind(page.limit + 1)})
+          SELECT c.*, s.segments, top.score FROM top JOIN call_search s ON s.tenant_id = ${p.bind(tenantId)} AND s.call_id = top.id
+          JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id ORDER BY top.score DESC, top.id DESC`;
+        return (await client.query<SearchRow>(sql, p.values)).rows;
+      }
+      const timeSorted = (window?: { from: string; to: string }) => {
+        const p = new Params();
+        const where = conditions(p, window);
+        return client.query<SearchRow>(
+          `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
+           WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`,
+          p.values,
+        );
       };
-    } else {
-      const rank = tsRankOf(query, search.speaker, p.bind);
-      const after = cursor ? `WHERE x.score < ${p.bind(cursor[1])} OR (x.score = ${p.bind(cursor[1])} AND x.id < ${p.bind(cursor[2])})` : '';
-      sql = `SELECT * FROM (SELECT c.*, s.segments, ${rank} AS score FROM call_search s
-          JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id WHERE ${where.join(' AND ')}) x
-        ${after} ORDER BY x.score DESC, x.id DESC LIMIT ${p.bind(page.limit + 1)}`;
-    }
-    const rows = rareProbe ? await this.timeSorted(rareProbe, sql, p.values) : (await this.query<SearchRow>(sql, p.values)).rows;
+      // Without a narrowing prefilter, a common word matches a large share of all calls, and sorting all of them
+      // by time costs a heap read per match. So the newest calls are searched first, in a window of about
+      // window.calls, then ten times that, then all: the first window that fills the page holds its answer.
+      const windows = prefilter.length > 0 || filter.customerPhone !== undefined ? [] : await this.searchWindows(client, tenantId, filter, cursor);
+      for (const window of windows) {
+        const { rows } = await timeSorted(window);
+        if (rows.length > page.limit) return rows;
+      }
+      return (await timeSorted()).rows;
+    });
     const pageRows = rows.slice(0, page.limit);
     const items = pageRows.map((row) => ({
       call: rowToCall(row),
@@ -430,26 +499,51 @@ export class PostgresCallRepository implements CallRepository {
   }
 
   /**
-   * A time-sorted keyword search. The planner cannot estimate phrase and bigram selectivity, and with ORDER BY
-   * ... LIMIT it may walk the time index testing every row, which takes seconds for a rare word. So the GIN
-   * indexes first count the matches (up to RARE_MATCHES): few matches are fetched by bitmap and sorted; many
-   * are found quickly walking the time index, which the planner then chooses.
+   * Lower time bounds of the search windows below the page's upper bound (the cursor or `to`): the time that
+   * window.calls and 10 x window.calls calls span, estimated from the span of the newest window.sample calls (an
+   * index-only walk). Empty when the tenant has too few calls for windows to pay off; bounds older than `from`
+   * are dropped (`from` itself bounds the last search).
    */
-  private async timeSorted(probe: { sql: string; values: unknown[] }, sql: string, values: unknown[]): Promise<SearchRow[]> {
+  private async searchWindows(
+    client: pg.PoolClient,
+    tenantId: string,
+    filter: CallFilter,
+    cursor: (string | number)[] | undefined,
+  ): Promise<{ from: string; to: string }[]> {
+    const p = new Params();
+    const where = [`tenant_id = ${p.bind(tenantId)}`];
+    if (filter.to !== undefined) where.push(`started_at < ${p.bind(filter.to)}`);
+    if (cursor) where.push(`(started_at, call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
+    await client.query('SET LOCAL enable_indexscan = on');
+    const { rows } = await client.query<{ started_at: string }>(
+      `(SELECT started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC LIMIT 1)
+       UNION ALL
+       (SELECT started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC OFFSET ${p.bind(this.window.sample)} LIMIT 1)`,
+      p.values,
+    );
+    await client.query('SET LOCAL enable_indexscan = off');
+    if (rows.length < 2) return [];
+    const newest = Date.parse((rows[0] as { started_at: string }).started_at);
+    const span = Math.max(1, newest - Date.parse((rows[1] as { started_at: string }).started_at));
+    const from = filter.from !== undefined ? Date.parse(filter.from) : -Infinity;
+    const to = (rows[0] as { started_at: string }).started_at;
+    const windows: { from: string; to: string }[] = [];
+    for (const factor of [this.window.calls / this.window.sample, (10 * this.window.calls) / this.window.sample]) {
+      const lower = newest - span * factor;
+      if (!(lower > from) || lower < -8.64e15) break;
+      windows.push({ from: new Date(lower).toISOString(), to });
+    }
+    return windows;
+  }
+
+  /** Runs `work` in a read-only transaction on one connection (one snapshot for every statement in it). */
+  private async readOnly<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN READ ONLY');
-      await client.query('SET LOCAL enable_seqscan = off');
-      await client.query('SET LOCAL enable_indexscan = off');
-      const counted = await client.query<{ n: number }>(probe.sql, probe.values);
-      if ((counted.rows[0]?.n ?? 0) >= RARE_MATCHES) {
-        await client.query('SET LOCAL enable_seqscan = on');
-        await client.query('SET LOCAL enable_indexscan = on');
-        await client.query('SET LOCAL enable_bitmapscan = off');
-      }
-      const { rows } = await client.query<SearchRow>(sql, values);
+      const result = await work(client);
       await client.query('COMMIT');
-      return rows;
+      return result;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw translatePgError(error);
@@ -463,10 +557,12 @@ export class PostgresCallRepository implements CallRepository {
     const words = tsvectorLiteral(document.agent, document.customer, 'words');
     const grams = tsvectorLiteral(document.agent, document.customer, 'grams');
     const { rowCount } = await this.query(
-      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at)
-       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7 FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
+      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue, inquiry_type)
+       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7, c.agent_id, c.team, c.queue, c.inquiry_type
+       FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
        ON CONFLICT (tenant_id, call_id) DO UPDATE SET language = excluded.language, segments = excluded.segments,
-         words = excluded.words, grams = excluded.grams, indexed_at = excluded.indexed_at`,
+         words = excluded.words, grams = excluded.grams, indexed_at = excluded.indexed_at, agent_id = excluded.agent_id,
+         team = excluded.team, queue = excluded.queue, inquiry_type = excluded.inquiry_type`,
       [tenantId, callId, transcript.language, JSON.stringify(transcript.segments), words, grams, new Date().toISOString()],
     );
     if (rowCount === 0) throw new CallsightError('CALL_NOT_FOUND', 'Cannot index the transcript of a call that is not stored');
@@ -524,5 +620,8 @@ export async function openPostgresCallRepository(url: string, options: PostgresC
     await pool.end().catch(() => undefined);
     throw translatePgError(error);
   }
-  return new PostgresCallRepository(pool, options.tokenizer ? { tokenizer: options.tokenizer } : {});
+  return new PostgresCallRepository(pool, {
+    ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
+    ...(options.searchWindow ? { searchWindow: options.searchWindow } : {}),
+  });
 }

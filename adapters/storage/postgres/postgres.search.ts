@@ -70,3 +70,43 @@ export function tsRankOf(query: SearchQuery, speaker: Speaker | undefined, bind:
   }
   return parts.length > 0 ? `(${parts.join(' + ')})` : '0::float8';
 }
+
+/** The months ('YYYY-MM') from the month of `from` to the month of `to`, both ISO-8601 instants, oldest first. */
+export function monthsBetween(from: string, to: string): string[] {
+  const start = new Date(from);
+  const end = new Date(to);
+  const months: string[] = [];
+  for (let y = start.getUTCFullYear(), m = start.getUTCMonth(); y < end.getUTCFullYear() || (y === end.getUTCFullYear() && m <= end.getUTCMonth()); ) {
+    months.push(`${String(y).padStart(4, '0')}-${String(m + 1).padStart(2, '0')}`);
+    if (++m === 12) {
+      m = 0;
+      y++;
+    }
+  }
+  return months;
+}
+
+/**
+ * The condition of a parsed query on the month term index (callsight_month_terms, migration 3) for calls started
+ * in `months`: each term becomes the OR of its month-prefixed forms. `exact` tells whether it means the same as
+ * tsConditionOf; it does not for phrases (their terms are only ANDed) or a speaker (the index has no weights),
+ * and then the caller adds the exact condition as a filter.
+ */
+export function monthConditionOf(
+  query: SearchQuery,
+  speaker: Speaker | undefined,
+  months: readonly string[],
+  bind: (value: unknown) => string,
+): { sql: string; exact: boolean } {
+  let exact = speaker === undefined;
+  const clauses = query.clauses.map((clause) => {
+    const alternatives = clause.alternatives.map((alt) => {
+      if (alt.terms.length > 1) exact = false;
+      const field = alt.field === 'words' ? 'w' : 'g';
+      const terms = alt.terms.map((t) => `(${months.map((m) => `${quoteLexeme(`${field}${m}:${t}`)}${alt.prefix ? ':*' : ''}`).join(' | ')})`);
+      return terms.length === 1 ? (terms[0] as string) : `(${terms.join(' & ')})`;
+    });
+    return `(${alternatives.join(' | ')})`;
+  });
+  return { sql: `callsight_month_terms(s.words, s.grams, s.started_at) @@ ${bind(clauses.join(' & '))}::tsquery`, exact };
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openSqliteDatabase, SqliteCallRepository } from '../../../adapters/storage/sqlite';
-import { openPostgresCallRepository } from '../../../adapters/storage/postgres';
+import { openPostgresCallRepository, type SearchWindow } from '../../../adapters/storage/postgres';
 import { createJiebaTokenizer } from '../../../adapters/text/jieba';
 import type { CallRepository } from '../../../core/recordings/call-repository.port';
 
@@ -49,8 +49,11 @@ export const openSqliteStore: OpenStore = async () => {
 /** The server the PostgreSQL suites use; CI starts it. Unreachable means the suites fail, never skip. */
 export const PG_ADMIN_URL = process.env.CALLSIGHT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** A fresh PostgreSQL database callsight_test_<random>, dropped on close. */
-export const openPostgresStore: OpenStore = async () => {
+/**
+ * A fresh PostgreSQL database callsight_test_<random>, dropped on close. `searchWindow` shrinks the time windows
+ * of keyword search so that a small fixture goes through them (the default needs 2,000 calls).
+ */
+export const openPostgresStore = async (options: { searchWindow?: SearchWindow } = {}): Promise<StoreUnderTest> => {
   const name = `callsight_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
@@ -61,7 +64,7 @@ export const openPostgresStore: OpenStore = async () => {
   }
   const url = new URL(PG_ADMIN_URL);
   url.pathname = `/${name}`;
-  const repo = await openPostgresCallRepository(url.toString(), { tokenizer, maxConnections: 4 });
+  const repo = await openPostgresCallRepository(url.toString(), { tokenizer, maxConnections: 4, ...options });
   return {
     name: 'postgres',
     repo,
