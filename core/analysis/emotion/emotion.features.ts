@@ -1,4 +1,5 @@
 import { FOLD_BREAK, FOLD_JOIN, FOLD_MULTI, foldedString, foldUnit } from '../text/normalize';
+import { VADER_WORD_VALENCE } from './emotion.lexicon';
 
 /** Language whose model scores a text: decided by which script dominates it. */
 export type EmotionLanguage = 'zh' | 'en';
@@ -18,6 +19,7 @@ const SEED_NEG = 0x510e527f;
 const SEED_CHAR = 0x9b05688c;
 const SEED_CUE = 0x1f83d9ab;
 const SEED_EMOJI = 0x5be0cd19;
+const SEED_LEX = 0x428a2f98;
 
 /** Words after a negator that are marked negated ("not good" -> NOT_good), unless punctuation ends the clause first. */
 const NEGATION_SCOPE = 3;
@@ -41,6 +43,37 @@ const NEGATORS = new Set(
     'neither', 'without', 'aint', 'hardly',
   ].map((w) => hashString(SEED_WORD, w)),
 );
+
+/**
+ * English valence prior (VADER lexicon, see emotion.lexicon.ts and MODEL.md), keyed by the same
+ * word hash as the word features, so a lookup costs one Map.get per word. Words are stored as
+ * letters are folded here: lower case, a letter repeated 3+ times kept twice.
+ */
+const VALENCE = new Map<number, number>();
+for (const entry of VADER_WORD_VALENCE.split(' ')) {
+  const m = /^([a-z]+)(-?\d+)$/u.exec(entry);
+  if (m) VALENCE.set(hashString(SEED_WORD, (m[1] as string).replace(/(.)\1\1+/gu, '$1$1')), Number(m[2]) / 10);
+}
+
+/** VADER's intensity scalars (Hutto & Gilbert 2014): degree adverbs, ALL-CAPS emphasis, negation. */
+const BOOST_UP = 0.293;
+const BOOST_CAPS = 0.733;
+const NEGATED_SCALE = -0.74;
+const BOOSTERS = new Map<number, number>([
+  ...[
+    'absolutely', 'amazingly', 'awfully', 'completely', 'considerably', 'decidedly', 'deeply', 'effing', 'enormously',
+    'entirely', 'especially', 'exceptionally', 'extremely', 'fabulously', 'flipping', 'flippin', 'fricking', 'frickin',
+    'frigging', 'friggin', 'fully', 'fucking', 'greatly', 'hella', 'highly', 'hugely', 'incredibly', 'intensely',
+    'majorly', 'more', 'most', 'particularly', 'purely', 'quite', 'really', 'remarkably', 'so', 'substantially',
+    'thoroughly', 'totally', 'tremendously', 'uber', 'unbelievably', 'unusually', 'utterly', 'very',
+  ].map((w): [number, number] => [hashString(SEED_WORD, w), BOOST_UP]),
+  ...[
+    'almost', 'barely', 'hardly', 'kinda', 'kindof', 'less', 'little', 'marginally', 'occasionally', 'partly',
+    'scarcely', 'slightly', 'somewhat', 'sorta', 'sortof',
+  ].map((w): [number, number] => [hashString(SEED_WORD, w), -BOOST_UP]),
+]);
+/** "but" halves the valence before it and weighs what follows by 1.5 (VADER's contrast rule). */
+const WORD_BUT = hashString(SEED_WORD, 'but');
 
 /** Cue features: clause-level signals that are not words. */
 const CUE_EXCLAIM = hashString(SEED_CUE, '!');
@@ -103,6 +136,10 @@ class FeatureWriter {
   private questions = 0;
   private anyElongated = false;
   private shouting = 0;
+  private valencePos = 0;
+  private valenceNeg = 0;
+  private afterBut = false;
+  private boost = 0;
 
   reset(): void {
     this.length = 0;
@@ -118,6 +155,10 @@ class FeatureWriter {
     this.questions = 0;
     this.anyElongated = false;
     this.shouting = 0;
+    this.valencePos = 0;
+    this.valenceNeg = 0;
+    this.afterBut = false;
+    this.boost = 0;
   }
 
   private resetWord(): void {
@@ -178,15 +219,19 @@ class FeatureWriter {
     const w = this.word;
     let h = SEED_WORD;
     for (let i = 0; i < n; i++) h = mix(h, w[i] as number);
-    if (NEGATORS.has(h)) {
+    const negator = NEGATORS.has(h);
+    const negated = !negator && this.negationLeft > 0;
+    if (negator) {
       this.emit(h);
       this.negationLeft = NEGATION_SCOPE;
-    } else if (this.negationLeft > 0) {
+    } else if (negated) {
       let hn = SEED_NEG;
       for (let i = 0; i < n; i++) hn = mix(hn, w[i] as number);
       this.emit(hn);
       this.negationLeft--;
     } else this.emit(h);
+    const shouted = this.wordLetters >= 3 && this.wordUpper === this.wordLetters;
+    if (!negator) this.valence(h, negated, shouted);
     if (this.prevWord >= 0) this.emit(mix(mix(SEED_BIGRAM, this.prevWord), h));
     this.prevWord = h;
     // Character 3- to 5-grams of "^word$": spelling variants and unseen inflections share them.
@@ -199,8 +244,35 @@ class FeatureWriter {
       }
     }
     if (this.elongated) this.anyElongated = true;
-    if (this.wordLetters >= 3 && this.wordUpper === this.wordLetters) this.shouting++;
+    if (shouted) this.shouting++;
     this.resetWord();
+  }
+
+  /**
+   * Lexicon prior of one word, VADER-style: a degree adverb before it scales it, ALL CAPS
+   * emphasises it, negation scope flips and damps it. Emits the signed strength (weak / medium /
+   * strong) as a feature, so words never seen in training still carry their polarity.
+   */
+  private valence(h: number, negated: boolean, shouted: boolean): void {
+    const booster = BOOSTERS.get(h);
+    const lexical = booster === undefined ? VALENCE.get(h) : undefined;
+    if (lexical !== undefined) {
+      let v = lexical;
+      const sign = v > 0 ? 1 : v < 0 ? -1 : 0;
+      v += sign * this.boost;
+      if (shouted) v += sign * BOOST_CAPS;
+      if (negated) v *= NEGATED_SCALE;
+      const a = Math.abs(v);
+      this.emit(mix(SEED_LEX, (v > 0 ? 0x10 : 0x20) + (a < 1.25 ? 1 : a < 2.25 ? 2 : 3)));
+      if (this.afterBut) v *= 1.5;
+      if (v > 0) this.valencePos += v;
+      else this.valenceNeg -= v;
+    } else if (h === WORD_BUT) {
+      this.valencePos *= 0.5;
+      this.valenceNeg *= 0.5;
+      this.afterBut = true;
+    }
+    this.boost = booster ?? 0;
   }
 
   /** A dropped character: ends the word; clause punctuation also ends negation and Chinese n-grams. */
@@ -208,6 +280,7 @@ class FeatureWriter {
     this.endWord();
     if (isClauseEnd(c)) {
       this.negationLeft = 0;
+      this.boost = 0;
       this.han1 = -1;
       this.han2 = -1;
       if (c === 0x21 || c === 0xff01) this.exclaims++;
@@ -222,6 +295,15 @@ class FeatureWriter {
     if (this.questions > 0) this.emit(CUE_QUESTION);
     if (this.anyElongated) this.emit(CUE_ELONGATED);
     if (this.shouting > 0) this.emit(CUE_SHOUTING);
+    if (this.wordCount > 0) {
+      // Text-level summary of the lexicon prior: VADER's normalised compound score in 9 steps and
+      // the positive and negative sums in 5 steps each (0 included: "no sentiment words" is a cue).
+      const sum = this.valencePos - this.valenceNeg;
+      const compound = sum / Math.sqrt(sum * sum + 15);
+      this.emit(mix(SEED_LEX, 0x100 + Math.round(compound * 4) + 4));
+      this.emit(mix(SEED_LEX, 0x200 + Math.min(4, Math.round(this.valencePos))));
+      this.emit(mix(SEED_LEX, 0x300 + Math.min(4, Math.round(this.valenceNeg))));
+    }
   }
 }
 
@@ -267,8 +349,8 @@ function skippable(text: string, i: number, c: number): number {
  * Chinese character 1-, 2- and 3-grams (spaces between Han characters ignored, since ASR output
  * spaces them at random; clause punctuation ends them); word 1- and 2-grams with negation scope
  * ("not good" -> NOT_good); character 3- to 5-grams within words; cues for "!", "!!", "?",
- * elongation ("soooo"), shouting (ALL CAPS), emoticons and emoji. URLs become one cue, @mentions
- * and numbers are dropped. Deterministic; the same function serves training and inference.
+ * elongation ("soooo"), shouting (ALL CAPS), emoticons and emoji; English lexicon valence per
+ * word and per text (VADER). URLs become one cue, @mentions and numbers are dropped. Deterministic; the same function serves training and inference.
  */
 function writeFeatures(text: string): EmotionLanguage {
   const w = writer;

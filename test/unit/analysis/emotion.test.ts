@@ -46,6 +46,18 @@ describe('emotion model', () => {
     expect(extractEmotionFeatures(':)', 1 << 20).buckets).not.toEqual(extractEmotionFeatures(':(', 1 << 20).buckets);
   });
 
+  it('gives lexicon words their polarity strength as shared features, flipped under negation', () => {
+    const bucketsOf = (text: string) => new Set(extractEmotionFeatures(text, 1 << 20).buckets);
+    const shared = (a: string, b: string) => [...bucketsOf(a)].filter((x) => bucketsOf(b).has(x)).length;
+    // "abhorrent" and "nasty" (no character n-gram in common) are both strongly negative in the
+    // lexicon; "splendid" is positive.
+    expect(shared('abhorrent', 'nasty')).toBeGreaterThanOrEqual(3);
+    expect(shared('abhorrent', 'splendid')).toBe(0);
+    expect(shared('not happy', 'sad')).toBeGreaterThanOrEqual(3);
+    expect(shared('happy', 'sad')).toBe(0);
+    expect(classifyEmotion('I am not happy with this').label).toBe('negative');
+  });
+
   it('reads traditional Chinese like simplified', () => {
     expect(classifyEmotion('服務太差了').label).toBe(classifyEmotion('服务太差了').label);
     expect(classifyEmotion('服務太差了').score).toBeCloseTo(classifyEmotion('服务太差了').score, 6);
