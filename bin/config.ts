@@ -38,6 +38,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}. See the configuration table in README.md.`);
   }
+  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') {
+    // Refused rather than ignored: an operator who sets it must not believe the hub writes to PostgreSQL.
+    throw new Error(
+      'Invalid configuration: DATABASE_URL: the hub keeps its data in SQLite under DATA_DIR. The PostgreSQL adapter ' +
+        'covers the call repository and search (docs/decisions/search-index.md) but not yet the audit, jobs, quality, ' +
+        'retention and export stores, so serving from PostgreSQL is not available. Unset DATABASE_URL.',
+    );
+  }
   const e = parsed.data;
   return {
     port: e.PORT,

@@ -181,18 +181,24 @@ export interface SearchWindow {
 /**
  * Narrowing columns of call_search (copies of the call's immutable attributes) for the filter and scope: each
  * entry is ANDed as column = ANY(values). A restricted scope narrows only when it is one kind of list (agents,
- * teams or queues) and has no reviewer part; the exact predicates on calls always stay.
+ * teams or queues) and has no reviewer part; the exact predicates on calls always stay. `selective` when it
+ * names agents only: a few agents' calls are few enough to rank or sort whole, without time windows.
  */
-function prefilterOf(filter: CallFilter, scope: CallScope): [string, string[]][] {
-  const out: [string, string[]][] = [];
-  if (filter.agentId !== undefined) out.push(['agent_id', [filter.agentId]]);
-  if (filter.inquiryType !== undefined) out.push(['inquiry_type', [filter.inquiryType]]);
+function prefilterOf(filter: CallFilter, scope: CallScope): { columns: [string, string[]][]; selective: boolean } {
+  const columns: [string, string[]][] = [];
+  if (filter.agentId !== undefined) columns.push(['agent_id', [filter.agentId]]);
   if (scope.kind === 'restricted' && scope.reviewerId === undefined) {
     const lists = ([['agent_id', scope.agentIds], ['team', scope.teams], ['queue', scope.queues]] as const).filter(([, v]) => v && v.length > 0);
-    if (lists.length === 1) out.push([lists[0]![0], [...lists[0]![1]!]]);
+    if (lists.length === 1) columns.push([lists[0]![0], [...lists[0]![1]!]]);
   }
-  return out;
+  const selective = columns.some(([column, values]) => column === 'agent_id' && values.length <= SELECTIVE_AGENTS);
+  return { columns, selective };
 }
+
+/** Up to this many agents, an agent prefilter is selective enough to skip time windows. */
+const SELECTIVE_AGENTS = 3;
+/** A from-to range of at most this many months is searched through the month term index. */
+const MAX_RANGE_MONTHS = 6;
 
 export interface PostgresCallRepositoryOptions {
   /** Needed for keyword search and indexing (bin/ passes the jieba tokenizer). */
@@ -427,14 +433,19 @@ export class PostgresCallRepository implements CallRepository {
      */
     const conditions = (p: Params, window?: { from: string; to: string }) => {
       const where = [`s.tenant_id = ${p.bind(tenantId)}`];
-      if (window) {
-        const byMonth = monthConditionOf(query, search.speaker, monthsBetween(window.from, window.to), p.bind);
+      const months = window
+        ? monthsBetween(window.from, window.to)
+        : filter.from !== undefined && filter.to !== undefined
+          ? monthsBetween(filter.from, filter.to)
+          : [];
+      if (months.length > 0 && months.length <= MAX_RANGE_MONTHS) {
+        const byMonth = monthConditionOf(query, search.speaker, months, p.bind);
         where.push(byMonth.sql);
         if (!byMonth.exact) where.push(`(${tsConditionOf(query, search.speaker, p.bind)}) IS TRUE`);
       } else {
         where.push(tsConditionOf(query, search.speaker, p.bind));
       }
-      for (const [column, values] of prefilter) where.push(`s.${column} = ANY(${p.bind(values)}::text[])`);
+      for (const [column, values] of prefilter.columns) where.push(`s.${column} = ANY(${p.bind(values)}::text[])`);
       if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
       if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
       if (window) where.push(`s.started_at >= ${p.bind(window.from)}`);
@@ -472,10 +483,10 @@ export class PostgresCallRepository implements CallRepository {
           p.values,
         );
       };
-      // Without a narrowing prefilter, a common word matches a large share of all calls, and sorting all of them
-      // by time costs a heap read per match. So the newest calls are searched first, in a window of about
-      // window.calls, then ten times that, then all: the first window that fills the page holds its answer.
-      const windows = prefilter.length > 0 || filter.customerPhone !== undefined ? [] : await this.searchWindows(client, tenantId, filter, cursor);
+      // A common word matches a large share of all calls, and sorting all of them by time costs a heap read per
+      // match. So the newest calls are searched first, in a window of about window.calls, then ten times that,
+      // then all: the first window that fills the page holds its answer. A few agents' calls are sorted whole.
+      const windows = prefilter.selective || filter.customerPhone !== undefined ? [] : await this.searchWindows(client, tenantId, filter, cursor);
       for (const window of windows) {
         const { rows } = await timeSorted(window);
         if (rows.length > page.limit) return rows;
@@ -557,12 +568,12 @@ export class PostgresCallRepository implements CallRepository {
     const words = tsvectorLiteral(document.agent, document.customer, 'words');
     const grams = tsvectorLiteral(document.agent, document.customer, 'grams');
     const { rowCount } = await this.query(
-      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue, inquiry_type)
-       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7, c.agent_id, c.team, c.queue, c.inquiry_type
+      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue)
+       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7, c.agent_id, c.team, c.queue
        FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
        ON CONFLICT (tenant_id, call_id) DO UPDATE SET language = excluded.language, segments = excluded.segments,
          words = excluded.words, grams = excluded.grams, indexed_at = excluded.indexed_at, agent_id = excluded.agent_id,
-         team = excluded.team, queue = excluded.queue, inquiry_type = excluded.inquiry_type`,
+         team = excluded.team, queue = excluded.queue`,
       [tenantId, callId, transcript.language, JSON.stringify(transcript.segments), words, grams, new Date().toISOString()],
     );
     if (rowCount === 0) throw new CallsightError('CALL_NOT_FOUND', 'Cannot index the transcript of a call that is not stored');

@@ -157,17 +157,16 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
     version: 3,
     name: 'search prefilter columns, month term index, lz4 transcripts',
     sql: `
-      -- Copies of the call's immutable attributes that scopes and filters narrow on, so that a scoped keyword
-      -- search intersects bitmaps of these indexes with the GIN match instead of testing every match's call.
+      -- Copies of the call's immutable attributes that scopes narrow on, so that a scoped keyword search
+      -- intersects bitmaps of these indexes with the GIN match instead of testing every match's call.
       -- The exact predicates on calls stay in every query; these only let fewer rows reach them.
       ALTER TABLE call_search ADD COLUMN agent_id text COLLATE "C", ADD COLUMN team text COLLATE "C",
-        ADD COLUMN queue text COLLATE "C", ADD COLUMN inquiry_type text COLLATE "C";
-      UPDATE call_search s SET agent_id = c.agent_id, team = c.team, queue = c.queue, inquiry_type = c.inquiry_type
+        ADD COLUMN queue text COLLATE "C";
+      UPDATE call_search s SET agent_id = c.agent_id, team = c.team, queue = c.queue
         FROM calls c WHERE c.tenant_id = s.tenant_id AND c.id = s.call_id;
       CREATE INDEX call_search_by_agent ON call_search (tenant_id, agent_id);
       CREATE INDEX call_search_by_team ON call_search (tenant_id, team);
       CREATE INDEX call_search_by_queue ON call_search (tenant_id, queue);
-      CREATE INDEX call_search_by_inquiry ON call_search (tenant_id, inquiry_type);
       -- Every term of a call prefixed with its field and start month ('w2026-03:退款', 'g2026-03:退款'): a keyword
       -- search over recent months reads only those months' postings instead of the term's whole posting list.
       CREATE FUNCTION callsight_month_terms(words tsvector, grams tsvector, started_at text) RETURNS tsvector
