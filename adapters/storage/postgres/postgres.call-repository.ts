@@ -136,6 +136,11 @@ export function pgScopeSql(scope: CallScope, alias: string, bind: (v: unknown) =
   return parts.length === 0 ? 'FALSE' : `(${parts.join(' OR ')})`;
 }
 
+/**
+ * The filter as SQL over calls aliased `alias`. Tag, flag and score tests are written `(EXISTS ...) IS TRUE`, which
+ * the planner keeps as a per-row index probe: a bare EXISTS is turned into a semi-join that reads every tagged,
+ * flagged or scored call of the tenant and sorts, where every search here walks a few rows in order.
+ */
 function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => string): string[] {
   const where: string[] = [];
   if (filter.from !== undefined) where.push(`${alias}.started_at >= ${bind(filter.from)}`);
@@ -148,19 +153,19 @@ function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => stri
   if (filter.status !== undefined) where.push(`${alias}.status = ${bind(filter.status)}`);
   if (filter.tag !== undefined) {
     where.push(
-      `EXISTS (SELECT 1 FROM call_tags tg WHERE tg.tenant_id = ${alias}.tenant_id AND tg.tag = ${bind(filter.tag)} AND tg.started_at = ${alias}.started_at AND tg.call_id = ${alias}.id)`,
+      `(EXISTS (SELECT 1 FROM call_tags tg WHERE tg.tenant_id = ${alias}.tenant_id AND tg.tag = ${bind(filter.tag)} AND tg.started_at = ${alias}.started_at AND tg.call_id = ${alias}.id)) IS TRUE`,
     );
   }
   if (filter.flag !== undefined) {
     where.push(
-      `EXISTS (SELECT 1 FROM call_flags fl WHERE fl.tenant_id = ${alias}.tenant_id AND fl.flag = ${bind(filter.flag)} AND fl.started_at = ${alias}.started_at AND fl.call_id = ${alias}.id)`,
+      `(EXISTS (SELECT 1 FROM call_flags fl WHERE fl.tenant_id = ${alias}.tenant_id AND fl.flag = ${bind(filter.flag)} AND fl.started_at = ${alias}.started_at AND fl.call_id = ${alias}.id)) IS TRUE`,
     );
   }
   if (filter.scoreMin !== undefined || filter.scoreMax !== undefined) {
     const bounds: string[] = [];
     if (filter.scoreMin !== undefined) bounds.push(`sc.score >= ${bind(filter.scoreMin)}`);
     if (filter.scoreMax !== undefined) bounds.push(`sc.score <= ${bind(filter.scoreMax)}`);
-    where.push(`EXISTS (SELECT 1 FROM call_scores sc WHERE sc.tenant_id = ${alias}.tenant_id AND sc.call_id = ${alias}.id AND ${bounds.join(' AND ')})`);
+    where.push(`(EXISTS (SELECT 1 FROM call_scores sc WHERE sc.tenant_id = ${alias}.tenant_id AND sc.call_id = ${alias}.id AND ${bounds.join(' AND ')})) IS TRUE`);
   }
   return where;
 }
@@ -426,6 +431,11 @@ export class PostgresCallRepository implements CallRepository {
     const cursor = page.cursor !== undefined ? decodeCursor(page.cursor, sort) : undefined;
     const filter = search.filter;
     const prefilter = prefilterOf(filter, scope);
+    // A phone's or a few agents' calls are few: the planner may walk them newest first through the calls index
+    // (testing each transcript) or intersect bitmaps, from its estimate of how common the words are; it needs the
+    // order written on calls' columns (equal to call_search's) to see that the index gives it.
+    const plannerChooses = sort === 'time' && (prefilter.selective || filter.customerPhone !== undefined);
+    const order = plannerChooses ? ['c.started_at', 'c.id'] : ['s.started_at', 's.call_id'];
     /**
      * The WHERE of one search: matches, prefilters, exact filters and scope, an optional time window and cursor.
      * A window finds its matches through the month term index; where that is not exact (phrases, a speaker) the
@@ -438,10 +448,13 @@ export class PostgresCallRepository implements CallRepository {
         : filter.from !== undefined && filter.to !== undefined
           ? monthsBetween(filter.from, filter.to)
           : [];
+      // Cheap tests first: PostgreSQL keeps the written order of equally costed quals, and the exact text test
+      // decompresses a transcript.
+      let exactFilter: string | null = null;
       if (months.length > 0 && months.length <= MAX_RANGE_MONTHS) {
         const byMonth = monthConditionOf(query, search.speaker, months, p.bind);
         where.push(byMonth.sql);
-        if (!byMonth.exact) where.push(`(${tsConditionOf(query, search.speaker, p.bind)}) IS TRUE`);
+        if (!byMonth.exact) exactFilter = `(${tsConditionOf(query, search.speaker, p.bind)}) IS TRUE`;
       } else {
         where.push(tsConditionOf(query, search.speaker, p.bind));
       }
@@ -449,15 +462,16 @@ export class PostgresCallRepository implements CallRepository {
       if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
       if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
       if (window) where.push(`s.started_at >= ${p.bind(window.from)}`);
-      if (cursor && sort === 'time') where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
+      if (cursor && sort === 'time') where.push(`(${order[0]}, ${order[1]}) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
       where.push(...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind));
+      if (exactFilter) where.push(exactFilter);
       return where.filter((w) => w !== 'TRUE');
     };
     const rows = await this.readOnly(async (client) => {
       // Matches are found through the GIN indexes as exact bitmaps (never by testing transcripts row by row, which
       // means reading each one's TOASTed tsvector), intersected with the prefilter and time-range bitmaps.
       await client.query("SET LOCAL work_mem = '64MB'");
-      if (filter.customerPhone === undefined) {
+      if (!plannerChooses) {
         await client.query('SET LOCAL enable_seqscan = off');
         await client.query('SET LOCAL enable_indexscan = off');
       }
@@ -479,14 +493,14 @@ export class PostgresCallRepository implements CallRepository {
         const where = conditions(p, window);
         return client.query<SearchRow>(
           `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
-           WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`,
+           WHERE ${where.join(' AND ')} ORDER BY ${order[0]} DESC, ${order[1]} DESC LIMIT ${p.bind(page.limit + 1)}`,
           p.values,
         );
       };
       // A common word matches a large share of all calls, and sorting all of them by time costs a heap read per
       // match. So the newest calls are searched first, in a window of about window.calls, then ten times that,
-      // then all: the first window that fills the page holds its answer. A few agents' calls are sorted whole.
-      const windows = prefilter.selective || filter.customerPhone !== undefined ? [] : await this.searchWindows(client, tenantId, filter, cursor);
+      // then all: the first window that fills the page holds its answer.
+      const windows = plannerChooses ? [] : await this.searchWindows(client, tenantId, filter, cursor);
       for (const window of windows) {
         const { rows } = await timeSorted(window);
         if (rows.length > page.limit) return rows;

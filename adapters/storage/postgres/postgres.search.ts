@@ -1,6 +1,6 @@
 import type { Speaker } from '../../../core/analysis/transcript.types';
 import type { SpeakerStreams } from '../../../core/search/search-document';
-import type { QueryAlternative, SearchField, SearchQuery } from '../../../core/search/search-query';
+import type { QueryAlternative, QueryClause, SearchField, SearchQuery } from '../../../core/search/search-query';
 
 /** PostgreSQL keeps positions 1..16383 and at most 256 positions per lexeme. */
 const MAX_POSITION = 16383;
@@ -42,6 +42,21 @@ function tsqueryAlternative(alt: QueryAlternative, speaker: Speaker | undefined)
 }
 
 /**
+ * The alternatives a clause must be matched on. A Chinese run's clause is [its jieba words as a phrase, its
+ * bigrams as a phrase]; when the bigrams cover no more characters than the words do, every words match is also
+ * a bigram match, so the bigrams alone find exactly the same calls with one GIN lookup instead of two (the words
+ * still count in ts_rank). A one-character run keeps both: its bigram prefix misses a character that ends a run.
+ */
+export function matchAlternatives(clause: QueryClause): readonly QueryAlternative[] {
+  const [words, grams, ...rest] = clause.alternatives;
+  if (!words || !grams || rest.length > 0 || words.field !== 'words' || grams.field !== 'grams' || grams.prefix || words.prefix) {
+    return clause.alternatives;
+  }
+  const covered = grams.terms.map((t, i) => (i === 0 ? t : Array.from(t).slice(1).join(''))).join('');
+  return Array.from(covered).length >= 2 && words.terms.join('').startsWith(covered) ? [grams] : clause.alternatives;
+}
+
+/**
  * The SQL condition of a parsed query over call_search aliased `s`: clauses ANDed, each the OR of its
  * alternatives, each alternative one tsquery on its own tsvector column (so a single-term alternative needs no
  * recheck of the GIN result). Query texts are bound as parameters through `bind`.
@@ -50,7 +65,7 @@ export function tsConditionOf(query: SearchQuery, speaker: Speaker | undefined, 
   return query.clauses
     .map((clause) => {
       const byField = new Map<SearchField, string[]>();
-      for (const alt of clause.alternatives) {
+      for (const alt of matchAlternatives(clause)) {
         const list = byField.get(alt.field) ?? [];
         list.push(tsqueryAlternative(alt, speaker));
         byField.set(alt.field, list);
@@ -61,14 +76,18 @@ export function tsConditionOf(query: SearchQuery, speaker: Speaker | undefined, 
     .join(' AND ');
 }
 
-/** ts_rank over both columns (bigram matches count a quarter), in double precision so cursors compare exactly. */
+/**
+ * ts_rank in double precision (so cursors compare exactly) over the word stream, or over the bigrams when the query
+ * has no word alternative. Ranking decompresses the ranked column of every match, which is what relevance costs
+ * here; the bigram stream is the recall fallback and ranking on it too would double that for little change in
+ * order (SQLite's bm25 weighs it a quarter).
+ */
 export function tsRankOf(query: SearchQuery, speaker: Speaker | undefined, bind: (value: unknown) => string): string {
-  const parts: string[] = [];
-  for (const [field, factor] of [['words', 1], ['grams', 0.25]] as const) {
+  for (const field of ['words', 'grams'] as const) {
     const alts = query.clauses.flatMap((c) => c.alternatives.filter((a) => a.field === field)).map((a) => tsqueryAlternative(a, speaker));
-    if (alts.length > 0) parts.push(`${factor}::float8 * ts_rank(s.${field}, ${bind(alts.join(' | '))}::tsquery)::float8`);
+    if (alts.length > 0) return `ts_rank(s.${field}, ${bind(alts.join(' | '))}::tsquery)::float8`;
   }
-  return parts.length > 0 ? `(${parts.join(' + ')})` : '0::float8';
+  return '0::float8';
 }
 
 /** The months ('YYYY-MM') from the month of `from` to the month of `to`, both ISO-8601 instants, oldest first. */
@@ -100,7 +119,7 @@ export function monthConditionOf(
 ): { sql: string; exact: boolean } {
   let exact = speaker === undefined;
   const clauses = query.clauses.map((clause) => {
-    const alternatives = clause.alternatives.map((alt) => {
+    const alternatives = matchAlternatives(clause).map((alt) => {
       if (alt.terms.length > 1) exact = false;
       const field = alt.field === 'words' ? 'w' : 'g';
       const terms = alt.terms.map((t) => `(${months.map((m) => `${quoteLexeme(`${field}${m}:${t}`)}${alt.prefix ? ':*' : ''}`).join(' | ')})`);

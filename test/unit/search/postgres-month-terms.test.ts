@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { monthConditionOf, monthsBetween } from '../../../adapters/storage/postgres/postgres.search';
-import type { SearchQuery } from '../../../core/search/search-query';
+import { matchAlternatives, monthConditionOf, monthsBetween } from '../../../adapters/storage/postgres/postgres.search';
+import { createJiebaTokenizer } from '../../../adapters/text/jieba';
+import { parseSearchQuery, type QueryClause, type SearchQuery } from '../../../core/search/search-query';
 
 /** Binds values the way the repository does, keeping them for inspection. */
 function binder() {
@@ -25,7 +26,7 @@ describe('monthConditionOf', () => {
   it('turns every term into the OR of its month-prefixed forms, field by field, and is exact for single terms', () => {
     const query: SearchQuery = {
       clauses: [
-        { alternatives: [{ field: 'words', terms: ['退款'], prefix: false }, { field: 'grams', terms: ['退款'], prefix: false }] },
+        { alternatives: [{ field: 'words', terms: ['票'], prefix: false }, { field: 'grams', terms: ['票'], prefix: true }] },
         { alternatives: [{ field: 'words', terms: ['refund'], prefix: true }] },
       ],
     } as SearchQuery;
@@ -33,7 +34,7 @@ describe('monthConditionOf', () => {
     const { sql, exact } = monthConditionOf(query, undefined, months, b.bind);
     expect(sql).toBe('callsight_month_terms(s.words, s.grams, s.started_at) @@ $1::tsquery');
     expect(b.values[0]).toBe(
-      "(('w2026-02:退款' | 'w2026-03:退款') | ('g2026-02:退款' | 'g2026-03:退款')) & (('w2026-02:refund':* | 'w2026-03:refund':*))",
+      "(('w2026-02:票' | 'w2026-03:票') | ('g2026-02:票':* | 'g2026-03:票':*)) & (('w2026-02:refund':* | 'w2026-03:refund':*))",
     );
     expect(exact).toBe(true);
   });
@@ -52,5 +53,33 @@ describe('monthConditionOf', () => {
     const b = binder();
     monthConditionOf(query, undefined, ['2026-03'], b.bind);
     expect(b.values[0]).toBe("(('w2026-03:o''neil\\\\x'))");
+  });
+});
+
+describe('matchAlternatives', () => {
+  const tokenizer = createJiebaTokenizer();
+
+  it('matches a Chinese run on its bigrams alone when they cover what its words cover', () => {
+    for (const q of ['退款', '申请退款', '优惠券']) {
+      const [clause] = parseSearchQuery(q, tokenizer).clauses;
+      expect(matchAlternatives(clause!).map((a) => a.field)).toEqual(['grams']);
+    }
+  });
+
+  it('keeps both for a single character and keeps English words as they are', () => {
+    const [single] = parseSearchQuery('票', tokenizer).clauses;
+    expect(matchAlternatives(single!).map((a) => a.field)).toEqual(['words', 'grams']);
+    const [word] = parseSearchQuery('refund', tokenizer).clauses;
+    expect(matchAlternatives(word!)).toEqual(word!.alternatives);
+  });
+
+  it('keeps the words when the bigrams would need more characters than the words cover', () => {
+    const clause = {
+      alternatives: [
+        { field: 'words', terms: ['申请'], prefix: false },
+        { field: 'grams', terms: ['申请', '请退', '退款'], prefix: false },
+      ],
+    } as QueryClause;
+    expect(matchAlternatives(clause)).toHaveLength(2);
   });
 });
