@@ -14,6 +14,8 @@
  *   sensitive words normalisation + one Aho-Corasick pass, hits with times
  *   regex baseline  normalisation to strings + one regex per term with the same word-boundary
  *                   checks (the approach the automaton replaces)
+ *   stage breakdown each part of analyzeTranscript alone, CPU microseconds per transcript (best
+ *                   round); every part but normalisation reads a transcript normalised beforehand
  *
  * Goal (issue 5): >= 5,000 transcripts/s per core and >= 10x the one-regex-per-term baseline.
  */
@@ -25,6 +27,8 @@ import { findSensitiveWords } from '../core/analysis/lexicon/sensitive-words';
 import { checkScripts } from '../core/analysis/scripts/required-scripts';
 import { computeRedactionSpans, detectPii, redactSegments } from '../core/analysis/pii/pii.detector';
 import { matchTopics } from '../core/analysis/demands/demands';
+import { computeConversationMetrics, detectLanguage } from '../core/analysis/metrics/conversation.metrics';
+import { analyzeCustomerEmotion, DEFAULT_MIN_POLAR_PROBABILITY } from '../core/analysis/emotion/emotion.analysis';
 import { FoldBuffer, isLatinWordChar, normalizeForMatch, normalizeTerm, type NormalizedText } from '../core/analysis/text/normalize';
 
 const args = process.argv.slice(2);
@@ -208,6 +212,50 @@ const preparedAll = new Map<Transcript, PreparedTranscript>(transcripts.map((tr)
 const stringsAll = new Map<Transcript, NormalizedText[]>(transcripts.map((tr) => [tr, normaliseToStrings(tr)]));
 const acOnly = measure('matching only: automaton (pre-normalised)', (tr) => findSensitiveWords(config.lexicon, preparedAll.get(tr) as PreparedTranscript));
 const reOnly = measure('matching only: regex per term (pre-normalised)', (tr) => baselineOnNormalised(stringsAll.get(tr) as NormalizedText[]));
+
+/** CPU microseconds per transcript of one stage, best of ROUNDS rounds of SECONDS / 2. */
+function stageMicros(fn: (i: number) => unknown): number {
+  for (let i = 0; i < 50; i++) fn(i);
+  let best = Infinity;
+  for (let round = 0; round < ROUNDS; round++) {
+    let done = 0;
+    const cpu0 = process.cpuUsage();
+    const deadline = performance.now() + (SECONDS * 1000) / 2;
+    while (performance.now() < deadline) {
+      for (let i = 0; i < transcripts.length; i++) fn(i);
+      done += transcripts.length;
+    }
+    const cpu = process.cpuUsage(cpu0);
+    best = Math.min(best, (cpu.user + cpu.system) / done);
+  }
+  return best;
+}
+const preparedList = transcripts.map((tr) => preparedAll.get(tr) as PreparedTranscript);
+const piiList = transcripts.map((tr, i) => detectPii(tr.segments, preparedList[i]));
+const stageBuffer = new FoldBuffer(1 << 14);
+const band = config.durationBands['default'] as NonNullable<(typeof config.durationBands)[string]>;
+const trAt = (i: number) => transcripts[i] as Transcript;
+const prAt = (i: number) => preparedList[i] as PreparedTranscript;
+const stages: Array<[string, (i: number) => unknown]> = [
+  ['normalisation (prepareSegments)', (i) => prepareSegments(trAt(i).segments, stageBuffer)],
+  ['sensitive words', (i) => findSensitiveWords(config.lexicon, prAt(i))],
+  ['required scripts', (i) => checkScripts(config.scripts, prAt(i))],
+  ['PII detection', (i) => detectPii(trAt(i).segments, prAt(i))],
+  ['redaction (text + audio spans)', (i) => [redactSegments(trAt(i).segments, piiList[i] ?? []), computeRedactionSpans(trAt(i).segments, piiList[i] ?? [])]],
+  ['conversation metrics', (i) => computeConversationMetrics(trAt(i).segments, { band, minOverlapS: config.interruptionMinOverlapS, language: detectLanguage(trAt(i).segments, trAt(i).language, prAt(i).units), units: prAt(i).units })],
+  ['customer emotion', (i) => analyzeCustomerEmotion(config.emotionModel, trAt(i).segments, DEFAULT_MIN_POLAR_PROBABILITY, prAt(i).units)],
+  ['demand topics', (i) => matchTopics(config.categories, prAt(i))],
+];
+const fullMicros = stageMicros((i) => analyzeTranscript(trAt(i), config));
+console.log('');
+console.log(`stage breakdown (CPU us per transcript, each stage alone; full analysis ${fullMicros.toFixed(1)} us):`);
+let stageSum = 0;
+for (const [label, fn] of stages) {
+  const us = stageMicros(fn);
+  stageSum += us;
+  console.log(`  ${label.padEnd(34)} ${us.toFixed(1).padStart(6)} us  ${((100 * us) / fullMicros).toFixed(0).padStart(3)}%`);
+}
+console.log(`  ${'rest (flags, risk, glue, GC)'.padEnd(34)} ${(fullMicros - stageSum).toFixed(1).padStart(6)} us  ${((100 * (fullMicros - stageSum)) / fullMicros).toFixed(0).padStart(3)}%`);
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`;
 console.log('');

@@ -67,11 +67,59 @@ export function compileLexicon(entries: readonly LexiconEntry[]): CompiledLexico
   return { automaton: AhoCorasick.build(patterns), terms, termCount, hasExceptions: terms.length > termCount };
 }
 
-/** A raw match in normalised coordinates of one segment. */
-interface Found {
-  term: number;
-  from: number;
-  to: number;
+/**
+ * Raw matches of one segment in normalised coordinates, as parallel arrays (term, from, to) that
+ * grow as needed. Module-level scratch: findSensitiveWords is synchronous, so two calls never
+ * share it at once.
+ */
+let rawTerm = new Int32Array(64);
+let rawFrom = new Int32Array(64);
+let rawTo = new Int32Array(64);
+let rawOrder = new Int32Array(64);
+let rawCount = 0;
+
+function pushRaw(term: number, from: number, to: number): void {
+  if (rawCount === rawTerm.length) {
+    const size = 2 * rawTerm.length;
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    rawTerm = grow(rawTerm);
+    rawFrom = grow(rawFrom);
+    rawTo = grow(rawTo);
+    rawOrder = new Int32Array(size);
+  }
+  rawTerm[rawCount] = term;
+  rawFrom[rawCount] = from;
+  rawTo[rawCount] = to;
+  rawCount++;
+}
+
+/** Order of raw matches: by start, longer first, then by term index (a total order). */
+function compareRaw(a: number, b: number): number {
+  return (rawFrom[a] as number) - (rawFrom[b] as number) || (rawTo[b] as number) - (rawFrom[b] as number) - ((rawTo[a] as number) - (rawFrom[a] as number)) || (rawTerm[a] as number) - (rawTerm[b] as number);
+}
+
+/** Fills rawOrder[0 .. rawCount) with the raw matches in compareRaw order. */
+function sortRaw(): void {
+  for (let k = 0; k < rawCount; k++) rawOrder[k] = k;
+  if (rawCount <= 16) {
+    // Insertion sort: a segment holds a handful of matches.
+    for (let k = 1; k < rawCount; k++) {
+      const item = rawOrder[k] as number;
+      let j = k;
+      while (j > 0 && compareRaw(rawOrder[j - 1] as number, item) > 0) {
+        rawOrder[j] = rawOrder[j - 1] as number;
+        j--;
+      }
+      rawOrder[j] = item;
+    }
+    return;
+  }
+  const sorted = Array.from(rawOrder.subarray(0, rawCount)).sort(compareRaw);
+  rawOrder.set(sorted);
 }
 
 /**
@@ -83,7 +131,6 @@ interface Found {
  */
 export function findSensitiveWords(lexicon: CompiledLexicon, prepared: PreparedTranscript, speaker?: Speaker): SensitiveHit[] {
   const hits: SensitiveHit[] = [];
-  const found: Found[] = [];
   const { codes, wordStart, origStart, segFrom, segments } = prepared;
   const terms = lexicon.terms;
   let segEnd = 0;
@@ -94,7 +141,7 @@ export function findSensitiveWords(lexicon: CompiledLexicon, prepared: PreparedT
       if (term.latinStart && wordStart[from] !== 1) return;
       if (term.latinEnd && end < segEnd && wordStart[end] !== 1) return;
     }
-    found.push({ term: index, from, to: end });
+    pushRaw(index, from, end);
   };
   for (let s = 0; s < segments.length; s++) {
     const seg = segments[s] as Segment;
@@ -102,39 +149,42 @@ export function findSensitiveWords(lexicon: CompiledLexicon, prepared: PreparedT
     const segStart = segFrom[s] as number;
     segEnd = segFrom[s + 1] as number;
     if (segEnd === segStart) continue;
-    found.length = 0;
+    rawCount = 0;
     lexicon.automaton.searchCodes(codes, segStart, segEnd, onMatch);
-    if (found.length === 0) continue;
-    if (found.length > 1) found.sort((a, b) => a.from - b.from || b.to - b.from - (a.to - a.from) || a.term - b.term);
+    if (rawCount === 0) continue;
+    sortRaw();
     let coveredTo = -1;
-    for (const hit of found) {
-      const term = terms[hit.term] as CompiledTerm;
+    for (let k = 0; k < rawCount; k++) {
+      const r = rawOrder[k] as number;
+      const index = rawTerm[r] as number;
+      const term = terms[index] as CompiledTerm;
       if (term.exceptionOf >= 0) continue;
-      if (hit.to <= coveredTo) continue;
-      if (lexicon.hasExceptions && isExcepted(terms, found, hit)) continue;
-      coveredTo = hit.to;
-      const start = origStart[hit.from] as number;
-      const end = originalEnd(seg.text, origStart[hit.to - 1] as number);
-      hits.push({
-        term: term.entry.term,
-        ...(term.entry.category === undefined ? {} : { category: term.entry.category }),
-        severity: term.entry.severity ?? 'medium',
-        segment: s,
-        speaker: seg.speaker,
-        startS: timeAtOffset(seg, start),
-        endS: roundS(Math.max(timeAtOffset(seg, end), timeAtOffset(seg, start))),
-        start,
-        end,
-      });
+      const hitFrom = rawFrom[r] as number;
+      const hitTo = rawTo[r] as number;
+      if (hitTo <= coveredTo) continue;
+      if (lexicon.hasExceptions && isExcepted(terms, index, hitFrom, hitTo)) continue;
+      coveredTo = hitTo;
+      const start = origStart[hitFrom] as number;
+      const end = originalEnd(seg.text, origStart[hitTo - 1] as number);
+      const startS = timeAtOffset(seg, start);
+      const endS = roundS(Math.max(timeAtOffset(seg, end), startS));
+      const entry = term.entry;
+      const severity = entry.severity ?? 'medium';
+      hits.push(
+        entry.category === undefined
+          ? { term: entry.term, severity, segment: s, speaker: seg.speaker, startS, endS, start, end }
+          : { term: entry.term, category: entry.category, severity, segment: s, speaker: seg.speaker, startS, endS, start, end },
+      );
     }
   }
   return hits;
 }
 
-function isExcepted(terms: readonly CompiledTerm[], found: readonly Found[], hit: Found): boolean {
-  for (const other of found) {
-    const t = terms[other.term] as CompiledTerm;
-    if (t.exceptionOf === hit.term && other.from <= hit.from && other.to >= hit.to) return true;
+/** True when a raw match of one of the term's exception phrases covers [from, to). */
+function isExcepted(terms: readonly CompiledTerm[], term: number, from: number, to: number): boolean {
+  for (let k = 0; k < rawCount; k++) {
+    const t = terms[rawTerm[k] as number] as CompiledTerm;
+    if (t.exceptionOf === term && (rawFrom[k] as number) <= from && (rawTo[k] as number) >= to) return true;
   }
   return false;
 }

@@ -52,45 +52,122 @@ type Interval = [number, number];
 
 const byStartThenEnd = (a: Interval, b: Interval) => a[0] - b[0] || a[1] - b[1];
 
-/** True when intervals are already in start order (transcripts usually are): sorting is then skipped. */
-function isSorted(intervals: readonly Interval[]): boolean {
-  for (let i = 1; i < intervals.length; i++) if (byStartThenEnd(intervals[i - 1] as Interval, intervals[i] as Interval) > 0) return false;
+/**
+ * Intervals as flat (start, end) pairs in a growable Float64Array, so that a call's intervals
+ * cost no allocation. Module-level scratch: computeConversationMetrics is synchronous, so two
+ * calls never share them at once.
+ */
+class IntervalList {
+  pairs = new Float64Array(256);
+  length = 0;
+
+  clear(): void {
+    this.length = 0;
+  }
+
+  push(start: number, end: number): void {
+    if (2 * this.length + 2 > this.pairs.length) {
+      const grown = new Float64Array(2 * this.pairs.length);
+      grown.set(this.pairs);
+      this.pairs = grown;
+    }
+    this.pairs[2 * this.length] = start;
+    this.pairs[2 * this.length + 1] = end;
+    this.length++;
+  }
+}
+
+const agentRaw = new IntervalList();
+const customerRaw = new IntervalList();
+const agentMerged = new IntervalList();
+const customerMerged = new IntervalList();
+const turnList = new IntervalList();
+const agentSegments = new IntervalList();
+
+/** Sorts the intervals by start, then end (only needed for out-of-order input). */
+function sortIntervals(list: IntervalList): void {
+  const items: Interval[] = [];
+  for (let k = 0; k < list.length; k++) items.push([list.pairs[2 * k] as number, list.pairs[2 * k + 1] as number]);
+  items.sort(byStartThenEnd);
+  list.clear();
+  for (const [a, b] of items) list.push(a, b);
+}
+
+/** True when the intervals are already in start order (transcripts usually are): sorting is then skipped. */
+function isSorted(list: IntervalList): boolean {
+  const p = list.pairs;
+  for (let k = 1; k < list.length; k++) {
+    if ((p[2 * k - 2]! - p[2 * k]! || p[2 * k - 1]! - p[2 * k + 1]!) > 0) return false;
+  }
   return true;
 }
 
-/** Merges two start-ordered interval lists into one start-ordered list. */
-function mergeSorted(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const out: Interval[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length || j < b.length) {
-    const takeA = j >= b.length || (i < a.length && byStartThenEnd(a[i] as Interval, b[j] as Interval) <= 0);
-    const iv = (takeA ? a[i++] : b[j++]) as Interval;
-    out.push([iv[0], iv[1]]);
-  }
-  return out;
-}
-
-function unionLength(intervals: Interval[]): { length: number; merged: Interval[] } {
-  if (!isSorted(intervals)) intervals.sort(byStartThenEnd);
-  const merged: Interval[] = [];
-  for (const iv of intervals) {
-    const last = merged[merged.length - 1];
-    if (last && iv[0] <= last[1]) last[1] = Math.max(last[1], iv[1]);
-    else merged.push([iv[0], iv[1]]);
+/** Merges overlapping intervals of `raw` (sorted first if needed) into `merged`; returns the union's length. */
+function unionLength(raw: IntervalList, merged: IntervalList): number {
+  if (!isSorted(raw)) sortIntervals(raw);
+  merged.clear();
+  const p = raw.pairs;
+  for (let k = 0; k < raw.length; k++) {
+    const a = p[2 * k] as number;
+    const b = p[2 * k + 1] as number;
+    const last = merged.length - 1;
+    if (last >= 0 && a <= (merged.pairs[2 * last + 1] as number)) merged.pairs[2 * last + 1] = Math.max(merged.pairs[2 * last + 1] as number, b);
+    else merged.push(a, b);
   }
   let length = 0;
-  for (const [a, b] of merged) length += b - a;
-  return { length, merged };
+  for (let k = 0; k < merged.length; k++) length += (merged.pairs[2 * k + 1] as number) - (merged.pairs[2 * k] as number);
+  return length;
 }
 
-function intersectionLength(a: readonly Interval[], b: readonly Interval[]): number {
+/**
+ * Length of the union of two start-ordered, internally disjoint lists: they are merged in
+ * (start, end) order and overlapping intervals joined, the joined lengths summed in order.
+ */
+function unionOfTwoLength(a: IntervalList, b: IntervalList): number {
+  const pa = a.pairs;
+  const pb = b.pairs;
+  let i = 0;
+  let j = 0;
+  let open = false;
+  let curStart = 0;
+  let curEnd = 0;
+  let length = 0;
+  while (i < a.length || j < b.length) {
+    const takeA = j >= b.length || (i < a.length && (pa[2 * i]! - pb[2 * j]! || pa[2 * i + 1]! - pb[2 * j + 1]!) <= 0);
+    let s: number;
+    let e: number;
+    if (takeA) {
+      s = pa[2 * i] as number;
+      e = pa[2 * i + 1] as number;
+      i++;
+    } else {
+      s = pb[2 * j] as number;
+      e = pb[2 * j + 1] as number;
+      j++;
+    }
+    if (open && s <= curEnd) curEnd = Math.max(curEnd, e);
+    else {
+      if (open) length += curEnd - curStart;
+      open = true;
+      curStart = s;
+      curEnd = e;
+    }
+  }
+  if (open) length += curEnd - curStart;
+  return length;
+}
+
+function intersectionLength(a: IntervalList, b: IntervalList): number {
+  const pa = a.pairs;
+  const pb = b.pairs;
   let i = 0;
   let j = 0;
   let total = 0;
   while (i < a.length && j < b.length) {
-    const [a0, a1] = a[i] as Interval;
-    const [b0, b1] = b[j] as Interval;
+    const a0 = pa[2 * i] as number;
+    const a1 = pa[2 * i + 1] as number;
+    const b0 = pb[2 * j] as number;
+    const b1 = pb[2 * j + 1] as number;
     const lo = Math.max(a0, b0);
     const hi = Math.min(a1, b1);
     if (hi > lo) total += hi - lo;
@@ -155,24 +232,33 @@ export function detectLanguage(segments: readonly Segment[], declared: Transcrip
  * Pure; all outputs rounded to milliseconds or 4 decimals.
  */
 export function computeConversationMetrics(segments: readonly Segment[], options: MetricsOptions): ConversationMetrics {
-  const agent: Interval[] = [];
-  const customer: Interval[] = [];
+  agentRaw.clear();
+  customerRaw.clear();
   let lastEnd = 0;
-  const units: Record<Speaker, { han: number; words: number }> = { agent: { han: 0, words: 0 }, customer: { han: 0, words: 0 } };
+  let agentHan = 0;
+  let agentWords = 0;
+  let customerHan = 0;
+  let customerWords = 0;
   const counted = options.units ?? countSegmentUnits(segments);
   for (let i = 0; i < segments.length; i++) {
     const s = segments[i] as Segment;
-    (s.speaker === 'agent' ? agent : customer).push([s.startS, s.endS]);
     lastEnd = Math.max(lastEnd, s.endS);
-    units[s.speaker].han += counted.han[i] as number;
-    units[s.speaker].words += counted.words[i] as number;
+    if (s.speaker === 'agent') {
+      agentRaw.push(s.startS, s.endS);
+      agentHan += counted.han[i] as number;
+      agentWords += counted.words[i] as number;
+    } else {
+      customerRaw.push(s.startS, s.endS);
+      customerHan += counted.han[i] as number;
+      customerWords += counted.words[i] as number;
+    }
   }
   const durationS = Math.max(options.durationS ?? lastEnd, lastEnd);
-  const agentUnion = unionLength(agent);
-  const customerUnion = unionLength(customer);
-  const all = unionLength(mergeSorted(agentUnion.merged, customerUnion.merged));
-  const overlapS = intersectionLength(agentUnion.merged, customerUnion.merged);
-  const talk = agentUnion.length + customerUnion.length;
+  const agentLength = unionLength(agentRaw, agentMerged);
+  const customerLength = unionLength(customerRaw, customerMerged);
+  const allLength = unionOfTwoLength(agentMerged, customerMerged);
+  const overlapS = intersectionLength(agentMerged, customerMerged);
+  const talk = agentLength + customerLength;
 
   let inOrder = true;
   for (let i = 1; i < segments.length && inOrder; i++) {
@@ -186,63 +272,73 @@ export function computeConversationMetrics(segments: readonly Segment[], options
         .map((s, i) => ({ s, i }))
         .sort((a, b) => a.s.startS - b.s.startS || a.s.endS - b.s.endS || a.i - b.i)
         .map((x) => x.s);
-  const turns: Interval[] = [];
-  let current: Interval | null = null;
+  turnList.clear();
+  agentSegments.clear();
+  let open = false;
+  let turnStart = 0;
+  let turnEnd = 0;
   let lastAgentEndS = -Infinity;
-  for (const s of ordered) {
+  for (let k = 0; k < ordered.length; k++) {
+    const s = ordered[k] as Segment;
     if (s.speaker === 'customer') {
       // Consecutive customer segments form one turn unless the agent spoke after the turn ended.
-      if (current && (s.startS < current[1] || lastAgentEndS <= current[1])) current[1] = Math.max(current[1], s.endS);
+      if (open && (s.startS < turnEnd || lastAgentEndS <= turnEnd)) turnEnd = Math.max(turnEnd, s.endS);
       else {
-        if (current) turns.push(current);
-        current = [s.startS, s.endS];
+        if (open) turnList.push(turnStart, turnEnd);
+        open = true;
+        turnStart = s.startS;
+        turnEnd = s.endS;
       }
     } else {
-      if (current && s.startS >= current[1]) {
-        turns.push(current);
-        current = null;
+      if (open && s.startS >= turnEnd) {
+        turnList.push(turnStart, turnEnd);
+        open = false;
       }
       lastAgentEndS = Math.max(lastAgentEndS, s.endS);
+      agentSegments.push(s.startS, s.endS);
     }
   }
-  if (current) turns.push(current);
+  if (open) turnList.push(turnStart, turnEnd);
   // Agent segments are ordered by start, and so are turns: one forward pointer finds the agent
   // starts inside each turn, so this is linear rather than turns x agent segments.
-  const agentStarts = ordered.filter((s) => s.speaker === 'agent');
+  const agent = agentSegments.pairs;
+  const agentCount = agentSegments.length;
+  const turns = turnList.pairs;
   let interrupted = 0;
   let first = 0;
-  for (const [t0, t1] of turns) {
-    while (first < agentStarts.length && (agentStarts[first] as Segment).startS <= t0) first++;
-    for (let k = first; k < agentStarts.length; k++) {
-      const a = agentStarts[k] as Segment;
-      if (a.startS >= t1) break;
-      if (Math.min(a.endS, t1) - a.startS >= options.minOverlapS) {
+  for (let t = 0; t < turnList.length; t++) {
+    const t0 = turns[2 * t] as number;
+    const t1 = turns[2 * t + 1] as number;
+    while (first < agentCount && (agent[2 * first] as number) <= t0) first++;
+    for (let k = first; k < agentCount; k++) {
+      const startS = agent[2 * k] as number;
+      if (startS >= t1) break;
+      if (Math.min(agent[2 * k + 1] as number, t1) - startS >= options.minOverlapS) {
         interrupted++;
         break;
       }
     }
   }
-
-  const rate = (speaker: Speaker, talkS: number): SpeakingRate => {
-    const u = units[speaker];
+  const turnCount = turnList.length;
+  const rate = (han: number, words: number, talkS: number): SpeakingRate => {
     const minutes = talkS / 60;
     return options.language === 'zh'
-      ? { unit: 'chars_per_min', value: minutes > 0 ? round4(u.han / minutes) : 0 }
-      : { unit: 'words_per_min', value: minutes > 0 ? round4(u.words / minutes) : 0 };
+      ? { unit: 'chars_per_min', value: minutes > 0 ? round4(han / minutes) : 0 }
+      : { unit: 'words_per_min', value: minutes > 0 ? round4(words / minutes) : 0 };
   };
   const band = options.band;
   const durationOutsideBandS = durationS < band.minS ? band.minS - durationS : durationS > band.maxS ? durationS - band.maxS : 0;
   return {
     durationS: roundS(durationS),
-    agentTalkS: roundS(agentUnion.length),
-    customerTalkS: roundS(customerUnion.length),
+    agentTalkS: roundS(agentLength),
+    customerTalkS: roundS(customerLength),
     overlapS: roundS(overlapS),
-    silenceS: roundS(Math.max(0, durationS - all.length)),
-    talkRatio: talk > 0 ? round4(agentUnion.length / talk) : 0,
-    customerTurns: turns.length,
+    silenceS: roundS(Math.max(0, durationS - allLength)),
+    talkRatio: talk > 0 ? round4(agentLength / talk) : 0,
+    customerTurns: turnCount,
     customerTurnsInterrupted: interrupted,
-    interruptionRate: turns.length > 0 ? round4(interrupted / turns.length) : 0,
-    speakingRate: { agent: rate('agent', agentUnion.length), customer: rate('customer', customerUnion.length) },
+    interruptionRate: turnCount > 0 ? round4(interrupted / turnCount) : 0,
+    speakingRate: { agent: rate(agentHan, agentWords, agentLength), customer: rate(customerHan, customerWords, customerLength) },
     durationBand: band,
     durationOutsideBandS: roundS(durationOutsideBandS),
   };

@@ -1,11 +1,12 @@
 /**
  * A run of digits found in text, written as digits or spoken as words ("六二二二", "幺三八",
- * "four one one one", "oh" for 0, "double five"). `spans[i]` is the [start, end) of digit i in
- * the original text; `groupStarts` are the digit indices that follow a separator.
+ * "four one one one", "oh" for 0, "double five"). Digit i came from the original text's
+ * [starts[i], ends[i]); `groupStarts` are the digit indices that follow a separator.
  */
 export interface DigitRun {
   readonly digits: string;
-  readonly spans: ReadonlyArray<readonly [number, number]>;
+  readonly starts: readonly number[];
+  readonly ends: readonly number[];
   readonly groupStarts: readonly number[];
   readonly plusPrefix: boolean;
 }
@@ -86,11 +87,12 @@ function wordCode(text: string, from: number, to: number): number {
   return entry.code;
 }
 
-/** Scanner state; reused across runs of one text so that digit-free text allocates nothing. */
+/** Scanner state; reused across texts so that digit-free text allocates nothing but the result. */
 class RunBuilder {
-  readonly runs: DigitRun[] = [];
+  runs: DigitRun[] = [];
   digits = '';
-  spans: Array<readonly [number, number]> = [];
+  starts: number[] = [];
+  ends: number[] = [];
   groupStarts: number[] = [];
   plusPrefix = false;
   pendingPlus = false;
@@ -98,13 +100,29 @@ class RunBuilder {
   repeat = 1;
   lastWritten = false;
 
+  /** Starts a new text; the runs of the previous one stay with its caller. */
+  reset(): void {
+    this.runs = [];
+    this.digits = '';
+    this.starts.length = 0;
+    this.ends.length = 0;
+    this.groupStarts.length = 0;
+    this.plusPrefix = false;
+    this.pendingPlus = false;
+    this.sawSeparator = false;
+    this.repeat = 1;
+    this.lastWritten = false;
+  }
+
   flush(): void {
     if (this.digits.length >= MIN_RUN_DIGITS) {
-      this.runs.push({ digits: this.digits, spans: this.spans, groupStarts: this.groupStarts, plusPrefix: this.plusPrefix });
-      this.spans = [];
+      this.runs.push({ digits: this.digits, starts: this.starts, ends: this.ends, groupStarts: this.groupStarts, plusPrefix: this.plusPrefix });
+      this.starts = [];
+      this.ends = [];
       this.groupStarts = [];
     } else if (this.digits.length > 0) {
-      this.spans.length = 0;
+      this.starts.length = 0;
+      this.ends.length = 0;
       this.groupStarts.length = 0;
     }
     this.digits = '';
@@ -123,11 +141,15 @@ class RunBuilder {
     this.sawSeparator = false;
     for (let r = 0; r < this.repeat; r++) {
       this.digits += String.fromCharCode(0x30 + digit);
-      this.spans.push([start, end]);
+      this.starts.push(start);
+      this.ends.push(end);
     }
     this.repeat = 1;
   }
 }
+
+/** Shared scanner: extractDigitRuns is synchronous, so two calls never use it at once. */
+const builder = new RunBuilder();
 
 /**
  * Extracts runs of at least 7 digits from a segment's text. Digits may be ASCII, full-width,
@@ -136,7 +158,8 @@ class RunBuilder {
  * without digits costs one table lookup per code unit and allocates nothing beyond the result.
  */
 export function extractDigitRuns(text: string): DigitRun[] {
-  const b = new RunBuilder();
+  const b = builder;
+  b.reset();
   const n = text.length;
   for (let i = 0; i < n; ) {
     const c = text.charCodeAt(i);
@@ -152,7 +175,8 @@ export function extractDigitRuns(text: string): DigitRun[] {
       const code = wordCode(text, i, j);
       if (code === WORD_X && b.digits.length === 17) {
         b.digits += 'X';
-        b.spans.push([i, j]);
+        b.starts.push(i);
+        b.ends.push(j);
         i = j;
         b.flush();
         continue;

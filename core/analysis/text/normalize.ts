@@ -135,12 +135,36 @@ export function isLatinWordChar(ch: string): boolean {
 const NUMERAL = new Uint8Array(0x10000);
 for (let c = 0x30; c <= 0x39; c++) NUMERAL[c] = 1;
 
-/** Lower-case ASCII letters that can start a spoken digit word (see pii/digit-runs.ts). */
-const DIGIT_INITIAL = new Uint8Array(128);
+/** Longest spoken digit word that digitWordShape can mark. */
+const MAX_SHAPED_WORD = 7;
 
-/** Marks the first letters of spoken digit words, for {@link FoldBuffer.letterRuns}. */
-export function markSpokenDigitInitials(words: Iterable<string>): void {
-  for (const w of words) DIGIT_INITIAL[w.charCodeAt(0) | 0x20] = 1;
+/**
+ * Shapes of spoken digit words (see pii/digit-runs.ts): 1 at
+ * ((first - 'a') * 26 + (last - 'a')) * 8 + length for each word's lower-case first letter, last
+ * letter and length.
+ */
+const DIGIT_WORD_SHAPE = new Uint8Array(26 * 26 * 8);
+
+function shapeIndex(first: number, last: number, length: number): number {
+  return ((first - 0x61) * 26 + (last - 0x61)) * 8 + length;
+}
+
+/**
+ * Marks the shapes (first letter, last letter, length) of spoken digit words, for
+ * {@link FoldBuffer.letterRuns}. Throws for a word that is not 1-7 ASCII letters.
+ */
+export function markSpokenDigitWords(words: Iterable<string>): void {
+  for (const w of words) {
+    const lower = w.toLowerCase();
+    if (!/^[a-z]{1,7}$/u.test(lower)) throw new Error(`Spoken digit word "${w}" must be 1-${MAX_SHAPED_WORD} ASCII letters; the fold's word gate cannot mark it.`);
+    DIGIT_WORD_SHAPE[shapeIndex(lower.charCodeAt(0), lower.charCodeAt(lower.length - 1), lower.length)] = 1;
+  }
+}
+
+/** 1 when the folded letters codes[from .. to) have the shape of a spoken digit word. */
+function digitWordShape(codes: Uint16Array, from: number, to: number): number {
+  const length = to - from;
+  return length <= MAX_SHAPED_WORD ? (DIGIT_WORD_SHAPE[shapeIndex(codes[from] as number, codes[to - 1] as number, length)] as number) : 0;
 }
 
 /** Marks folded code units that count as numerals for {@link FoldBuffer.numerals}. */
@@ -163,7 +187,8 @@ export class FoldBuffer {
   length = 0;
   /**
    * Set by the last foldInto: runs of ASCII letters in the original (any other character ends a
-   * run) that start with a letter marked by markSpokenDigitInitials: an upper bound on spoken digits.
+   * run) with the first letter, last letter and length of a word marked by markSpokenDigitWords:
+   * an upper bound on the spoken digit words.
    */
   letterRuns = 0;
   /** Set by the last foldInto: folded digits and Chinese numerals. */
@@ -171,12 +196,39 @@ export class FoldBuffer {
   /** Set by the last foldInto: Han characters and ASCII words of the original (see countTextUnits). */
   hanUnits = 0;
   asciiWords = 0;
+  /**
+   * Per-segment arrays for prepareSegments, reused like the unit arrays: at least
+   * `segmentCapacity` entries each, segFrom one more (see reserveSegments).
+   */
+  segFrom = new Int32Array(0);
+  segNumerals = new Int32Array(0);
+  segLetterRuns = new Int32Array(0);
+  segHan = new Int32Array(0);
+  segWords = new Int32Array(0);
+  segmentCapacity = -1;
 
   constructor(capacity: number) {
     const size = Math.max(16, capacity);
     this.codes = new Uint16Array(size);
     this.origStart = new Int32Array(size);
     this.wordStart = new Uint8Array(size);
+  }
+
+  /**
+   * Makes room for the per-segment arrays of `segments` segments (previous contents are dropped).
+   * With `exact`, a buffer used once, the counters get exactly `segments` entries (segFrom one more).
+   */
+  reserveSegments(segments: number, exact = false): void {
+    if (segments <= this.segmentCapacity) return;
+    let capacity = exact ? segments : Math.max(16, this.segmentCapacity);
+    while (capacity < segments) capacity *= 2;
+    const counters = exact ? capacity : capacity + 1;
+    this.segFrom = new Int32Array(capacity + 1);
+    this.segNumerals = new Int32Array(counters);
+    this.segLetterRuns = new Int32Array(counters);
+    this.segHan = new Int32Array(counters);
+    this.segWords = new Int32Array(counters);
+    this.segmentCapacity = capacity;
   }
 
   /** Makes room for `extra` more units. */
@@ -206,8 +258,8 @@ export function originalEnd(original: string, start: number): number {
 /**
  * Appends `original`, folded for matching, to `out`: every character folded (see foldCodePoint),
  * separators, punctuation and zero-width characters removed, offsets relative to `original`.
- * One table lookup per code unit; no strings are built. Also counts letter runs and numerals
- * (see FoldBuffer) for the PII gate, and the text units of countTextUnits (Han characters, ASCII
+ * One table lookup per code unit; no strings are built. Also counts runs of letters shaped like
+ * spoken digit words and numerals (see FoldBuffer) for the PII gate, and the text units of countTextUnits (Han characters, ASCII
  * words with inner apostrophes) so that no other pass over the text is needed for them.
  */
 export function foldInto(original: string, out: FoldBuffer): void {
@@ -217,49 +269,79 @@ export function foldInto(original: string, out: FoldBuffer): void {
   let starts = out.origStart;
   let words = out.wordStart;
   let len = out.length;
-  let prevLatin = false;
-  let prevLetter = false;
+  // 1 when the previous kept unit is Latin and no break came since (a number: the word-start
+  // flag is then arithmetic, not a branch).
+  let prevLatin = 0;
+  // Index in `codes` where the current run of ASCII letters began, or -1 outside a run.
+  let runFrom = -1;
   let letterRuns = 0;
   let numerals = 0;
-  const fold = FOLD;
-  const numeral = NUMERAL;
   let hanUnits = 0;
   let asciiWords = 0;
-  let inAsciiWord = false;
+  let inAsciiWord = 0;
+  const fold = FOLD;
+  const numeral = NUMERAL;
   for (let i = 0; i < n; i++) {
     const c = original.charCodeAt(i);
+    if (c < 0x80) {
+      // ASCII has its own short path: a letter or digit (always Latin) or a break, never unknown.
+      const f = fold[c] as number;
+      if (f >= 0x30) {
+        asciiWords += 1 - inAsciiWord;
+        inAsciiWord = 1;
+        if (f >= 0x61) {
+          if (runFrom < 0) runFrom = len;
+        } else if (runFrom >= 0) {
+          letterRuns += digitWordShape(codes, runFrom, len);
+          runFrom = -1;
+        }
+        codes[len] = f;
+        starts[len] = i;
+        words[len] = 1 - prevLatin;
+        numerals += numeral[f] as number;
+        prevLatin = 1;
+        len++;
+      } else {
+        if (c !== 0x27) inAsciiWord = 0;
+        if (runFrom >= 0) {
+          letterRuns += digitWordShape(codes, runFrom, len);
+          runFrom = -1;
+        }
+        prevLatin = 0;
+      }
+      continue;
+    }
+    inAsciiWord = 0;
+    if (runFrom >= 0) {
+      letterRuns += digitWordShape(codes, runFrom, len);
+      runFrom = -1;
+    }
+    if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) hanUnits++;
     let f = fold[c] as number;
     if (f === FOLD_UNKNOWN) f = foldUnit(c);
-    if (c < 0x80) {
-      if (f >= 0x30) {
-        if (!inAsciiWord) asciiWords++;
-        inAsciiWord = true;
-      } else if (c !== 0x27) inAsciiWord = false;
-    } else {
-      inAsciiWord = false;
-      if ((c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0xf900 && c <= 0xfaff)) hanUnits++;
-    }
-    if (f >= 0x30) {
-      const latin = f <= 0x7a && (f >= 0x61 || f <= 0x39);
-      // Only ASCII letters spell spoken digits (the digit scanner reads the original text).
-      const letter = c < 0x80 && f >= 0x61;
+    if (f > 0x7a) {
+      // Han, kana, Hangul, other scripts: never Latin.
       codes[len] = f;
       starts[len] = i;
-      words[len] = latin && prevLatin ? 0 : 1;
-      if (letter && !prevLetter && DIGIT_INITIAL[f] === 1) letterRuns++;
+      words[len] = 1;
+      numerals += numeral[f] as number;
+      prevLatin = 0;
+      len++;
+    } else if (f >= 0x30) {
+      const latin = isLatinWordCode(f) ? 1 : 0;
+      codes[len] = f;
+      starts[len] = i;
+      words[len] = 1 - (latin & prevLatin);
       numerals += numeral[f] as number;
       prevLatin = latin;
-      prevLetter = letter;
       len++;
     } else if (f === FOLD_BREAK) {
-      prevLatin = false;
-      prevLetter = false;
+      prevLatin = 0;
     } else if (f === FOLD_MULTI) {
       const cp = original.codePointAt(i) ?? c;
       const folded = foldedString(cp);
       if (folded.length === 0) {
-        prevLatin = false;
-        prevLetter = false;
+        prevLatin = 0;
       } else {
         out.length = len;
         out.reserve(folded.length + (n - i));
@@ -268,22 +350,20 @@ export function foldInto(original: string, out: FoldBuffer): void {
         words = out.wordStart;
         for (let k = 0; k < folded.length; k++) {
           const fc = folded.charCodeAt(k);
-          const latin = isLatinWordCode(fc);
+          const latin = isLatinWordCode(fc) ? 1 : 0;
           codes[len] = fc;
           starts[len] = i;
-          words[len] = latin && prevLatin ? 0 : 1;
+          words[len] = 1 - (latin & prevLatin);
           numerals += NUMERAL[fc] as number;
           prevLatin = latin;
           len++;
         }
-        prevLetter = false;
       }
       if (cp > 0xffff) i++;
-    } else {
-      // Zero-width and format characters never break a word for matching ("ri\u200bsk" is one word).
-      prevLetter = false;
     }
+    // Zero-width and format characters (FOLD_JOIN) never break a word for matching ("ri\u200bsk" is one word).
   }
+  if (runFrom >= 0) letterRuns += digitWordShape(codes, runFrom, len);
   out.length = len;
   out.letterRuns = letterRuns;
   out.numerals = numerals;

@@ -1,5 +1,5 @@
 import type { Segment } from '../transcript.types';
-import { FoldBuffer, foldInto, markNumerals, markSpokenDigitInitials } from './normalize';
+import { FoldBuffer, foldInto, markNumerals, markSpokenDigitWords } from './normalize';
 import { CJK_DIGITS, SPOKEN_DIGIT_WORDS } from '../pii/digit-runs';
 import type { SegmentUnits } from '../metrics/conversation.metrics';
 
@@ -17,32 +17,34 @@ export interface PreparedTranscript {
   readonly segFrom: Int32Array;
   /** Per segment: folded digits and Chinese numerals. */
   readonly numeralUnits: Int32Array;
-  /** Per segment: ASCII letter runs that could be spoken digits ("four", "oh", "double"): an upper bound. */
+  /**
+   * Per segment: runs of ASCII letters shaped (first letter, last letter, length) like a spoken
+   * digit word ("four", "oh", "double"): an upper bound on those words.
+   */
   readonly letterRuns: Int32Array;
   /** Han characters and Latin words per segment, as countTextUnits counts them. */
   readonly units: SegmentUnits;
 }
 
 markNumerals(Object.keys(CJK_DIGITS));
-markSpokenDigitInitials(SPOKEN_DIGIT_WORDS);
+markSpokenDigitWords(SPOKEN_DIGIT_WORDS);
 
 /**
  * Folds every segment once into shared typed arrays; linear in the text. With `buffer`, its
- * arrays are reused (the result is then valid until the buffer is used again), so a caller that
- * analyses many transcripts allocates almost nothing per transcript.
+ * arrays are reused (the result is then valid until the buffer is used again, and the per-segment
+ * arrays may be longer than the segment count: read them by segment index only), so a caller
+ * that analyses many transcripts allocates nothing per transcript but the result object.
  */
 export function prepareSegments(segments: readonly Segment[], buffer?: FoldBuffer): PreparedTranscript {
+  const count = segments.length;
   let total = 0;
-  for (const s of segments) total += s.text.length;
+  for (let s = 0; s < count; s++) total += (segments[s] as Segment).text.length;
   const buf = buffer ?? new FoldBuffer(total + 16);
   buf.length = 0;
   buf.reserve(total + 16);
-  const segFrom = new Int32Array(segments.length + 1);
-  const numeralUnits = new Int32Array(segments.length);
-  const letterRuns = new Int32Array(segments.length);
-  const han = new Int32Array(segments.length);
-  const words = new Int32Array(segments.length);
-  for (let s = 0; s < segments.length; s++) {
+  buf.reserveSegments(count, buffer === undefined);
+  const { segFrom, segNumerals: numeralUnits, segLetterRuns: letterRuns, segHan: han, segWords: words } = buf;
+  for (let s = 0; s < count; s++) {
     segFrom[s] = buf.length;
     foldInto((segments[s] as Segment).text, buf);
     numeralUnits[s] = buf.numerals;
@@ -50,7 +52,7 @@ export function prepareSegments(segments: readonly Segment[], buffer?: FoldBuffe
     han[s] = buf.hanUnits;
     words[s] = buf.asciiWords;
   }
-  segFrom[segments.length] = buf.length;
+  segFrom[count] = buf.length;
   return { segments, codes: buf.codes, origStart: buf.origStart, wordStart: buf.wordStart, segFrom, numeralUnits, letterRuns, units: { han, words } };
 }
 
