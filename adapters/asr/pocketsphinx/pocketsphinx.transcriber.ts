@@ -102,7 +102,9 @@ export function createPocketsphinxTranscriber(settings: PocketsphinxSettings = {
 
   async function convert(resolved: ResolvedTools, inputPath: string, outputPath: string, format: string, channel: number | null) {
     const effects = channel === null ? [] : ['remix', String(channel + 1)];
-    const outcome = await run('sox', resolved.sox, [inputPath, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', outputPath, ...effects]);
+    // -R: resampling to 16 kHz dithers, and without it sox seeds the dither at random, so the same recording could
+    // be transcribed differently on each run.
+    const outcome = await run('sox', resolved.sox, ['-R', inputPath, '-r', '16000', '-c', '1', '-b', '16', '-e', 'signed-integer', outputPath, ...effects]);
     if (outcome.exitCode !== 0) throw soxFailure(outcome, format);
   }
 
