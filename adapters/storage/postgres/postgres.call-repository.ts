@@ -480,9 +480,11 @@ export class PostgresCallRepository implements CallRepository {
         const rank = tsRankOf(query, search.speaker, p.bind);
         const where = conditions(p);
         const after = cursor ? `WHERE x.score < ${p.bind(cursor[1])} OR (x.score = ${p.bind(cursor[1])} AND x.id < ${p.bind(cursor[2])})` : '';
-        // Ranks on (id, score) alone; the page's rows and transcripts are read afterwards.
+        // Ranks on (id, score) alone; the page's rows and transcripts are read afterwards. Calls are joined while
+        // ranking only when a filter or the scope needs their columns (one probe per match otherwise wasted).
+        const needsCalls = scope.kind !== 'all' || filterSql(filter, 'c', () => '$0').length > 0;
         const sql = `WITH top AS (SELECT x.id, x.score FROM (SELECT s.call_id AS id, ${rank} AS score FROM call_search s
-            JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id WHERE ${where.join(' AND ')}) x
+            ${needsCalls ? 'JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id' : ''} WHERE ${where.join(' AND ')}) x
             ${after} ORDER BY x.score DESC, x.id DESC LIMIT ${p.bind(page.limit + 1)})
           SELECT c.*, s.segments, top.score FROM top JOIN call_search s ON s.tenant_id = ${p.bind(tenantId)} AND s.call_id = top.id
           JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id ORDER BY top.score DESC, top.id DESC`;
