@@ -16,7 +16,7 @@ import type {
 import type { Transcript } from '../../../core/analysis/transcript.types';
 import type { Tokenizer } from '../../../core/search/tokenizer.port';
 import { buildSearchDocument } from '../../../core/search/search-document';
-import { parseSearchQuery } from '../../../core/search/search-query';
+import { parseSearchQuery, type SearchQuery } from '../../../core/search/search-query';
 import { findSegmentHits } from '../../../core/search/highlight';
 import { migratePostgres } from './postgres.migrations';
 import { monthConditionOf, monthsBetween, tsConditionOf, tsRankOf, tsvectorLiteral } from './postgres.search';
@@ -173,7 +173,7 @@ function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => stri
 type SearchRow = CallRow & { segments: Transcript['segments']; score?: number };
 
 /** Calls in the first time window of a time-sorted keyword search, and the sample that estimates its span. */
-const DEFAULT_SEARCH_WINDOW: SearchWindow = { calls: 20_000, sample: 2_000 };
+const DEFAULT_SEARCH_WINDOW: SearchWindow = { calls: 20_000, sample: 2_000, walk: 500 };
 
 /** Sizes of the time windows of a time-sorted keyword search (see searchWindows). */
 export interface SearchWindow {
@@ -181,6 +181,8 @@ export interface SearchWindow {
   readonly calls: number;
   /** Newest calls whose time span estimates the windows' spans; fewer calls than this: no windows. */
   readonly sample: number;
+  /** Newest calls of a phone or a few agents walked before building bitmaps (default 500). */
+  readonly walk?: number;
 }
 
 /**
@@ -431,11 +433,9 @@ export class PostgresCallRepository implements CallRepository {
     const cursor = page.cursor !== undefined ? decodeCursor(page.cursor, sort) : undefined;
     const filter = search.filter;
     const prefilter = prefilterOf(filter, scope);
-    // A phone's or a few agents' calls are few: the planner may walk them newest first through the calls index
-    // (testing each transcript) or intersect bitmaps, from its estimate of how common the words are; it needs the
-    // order written on calls' columns (equal to call_search's) to see that the index gives it.
-    const plannerChooses = sort === 'time' && (prefilter.selective || filter.customerPhone !== undefined);
-    const order = plannerChooses ? ['c.started_at', 'c.id'] : ['s.started_at', 's.call_id'];
+    // A phone's or a few agents' calls are few: their newest ones are walked first (see walkNewest).
+    const fewCalls = sort === 'time' && (prefilter.selective || filter.customerPhone !== undefined);
+    const order = ['s.started_at', 's.call_id'];
     /**
      * The WHERE of one search: matches, prefilters, exact filters and scope, an optional time window and cursor.
      * A window finds its matches through the month term index; where that is not exact (phrases, a speaker) the
@@ -471,10 +471,12 @@ export class PostgresCallRepository implements CallRepository {
       // Matches are found through the GIN indexes as exact bitmaps (never by testing transcripts row by row, which
       // means reading each one's TOASTed tsvector), intersected with the prefilter and time-range bitmaps.
       await client.query("SET LOCAL work_mem = '64MB'");
-      if (!plannerChooses) {
-        await client.query('SET LOCAL enable_seqscan = off');
-        await client.query('SET LOCAL enable_indexscan = off');
+      if (fewCalls) {
+        const walked = await this.walkNewest(client, tenantId, query, search, scope, cursor, page.limit);
+        if (walked) return walked;
       }
+      await client.query('SET LOCAL enable_seqscan = off');
+      await client.query('SET LOCAL enable_indexscan = off');
       if (sort === 'relevance') {
         const p = new Params();
         const rank = tsRankOf(query, search.speaker, p.bind);
@@ -502,7 +504,7 @@ export class PostgresCallRepository implements CallRepository {
       // A common word matches a large share of all calls, and sorting all of them by time costs a heap read per
       // match. So the newest calls are searched first, in a window of about window.calls, then ten times that,
       // then all: the first window that fills the page holds its answer.
-      const windows = plannerChooses ? [] : await this.searchWindows(client, tenantId, filter, cursor);
+      const windows = fewCalls ? [] : await this.searchWindows(client, tenantId, filter, cursor);
       for (const window of windows) {
         const { rows } = await timeSorted(window);
         if (rows.length > page.limit) return rows;
@@ -561,6 +563,40 @@ export class PostgresCallRepository implements CallRepository {
       windows.push({ from: new Date(lower).toISOString(), to });
     }
     return windows;
+  }
+
+  /**
+   * The page of a time-sorted search over a phone's or a few agents' calls, from walking their newest window.walk
+   * calls (through the calls indexes) and testing each one's transcript; null when that cannot settle it (the page
+   * is not full and older calls remain), and the search goes on through the bitmaps. A common word fills the page
+   * from a few dozen calls, where the bitmap of all its matches would cost far more.
+   */
+  private async walkNewest(
+    client: pg.PoolClient,
+    tenantId: string,
+    query: SearchQuery,
+    search: CallSearch,
+    scope: CallScope,
+    cursor: (string | number)[] | undefined,
+    limit: number,
+  ): Promise<SearchRow[] | null> {
+    const walk = this.window.walk ?? 500;
+    const p = new Params();
+    const inner = [`c0.tenant_id = ${p.bind(tenantId)}`, ...filterSql(search.filter, 'c0', p.bind), pgScopeSql(scope, 'c0', p.bind)];
+    if (cursor) inner.push(`(c0.started_at, c0.id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
+    const recent = `SELECT c0.* FROM calls c0 WHERE ${inner.filter((w) => w !== 'TRUE').join(' AND ')} ORDER BY c0.started_at DESC, c0.id DESC LIMIT ${p.bind(walk)}`;
+    const recentValues = [...p.values];
+    // The ordered subquery keeps its order through the nested loop, so the walk stops at the page's last match.
+    const { rows } = await client.query<SearchRow>(
+      `SELECT c.*, m.segments FROM (${recent}) c
+       JOIN LATERAL (SELECT s.segments FROM call_search s WHERE s.tenant_id = c.tenant_id AND s.call_id = c.id
+         AND ${tsConditionOf(query, search.speaker, p.bind)}) m ON TRUE
+       ORDER BY c.started_at DESC, c.id DESC LIMIT ${p.bind(limit + 1)}`,
+      p.values,
+    );
+    if (rows.length > limit) return rows;
+    const counted = await client.query<{ n: number }>(`SELECT COUNT(*)::int AS n FROM (${recent}) x`, recentValues);
+    return (counted.rows[0]?.n ?? 0) < walk ? rows : null;
   }
 
   /** Runs `work` in a read-only transaction on one connection (one snapshot for every statement in it). */
