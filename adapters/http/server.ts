@@ -39,9 +39,20 @@ const listQuerySchema = z
 
 const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
-/** Replaces secrets carried in URLs (signed playback tokens) before a URL reaches a log line. */
+/** Query parameters whose values never carry personal data or secrets, so they stay readable in logs. */
+const LOGGABLE_QUERY_KEYS = new Set(['limit', 'sort', 'speaker', 'direction', 'channel', 'status', 'from', 'to', 'period', 'format']);
+
+/**
+ * The URL as it may appear in a log line: signed playback tokens removed, and every query value outside
+ * LOGGABLE_QUERY_KEYS replaced, since search text, phone numbers, agent ids and cursors can identify people.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/\/playback\/[^/?#]+/, '/playback/[redacted]');
+  const path = url.replace(/\/playback\/[^/?#]+/, '/playback/[redacted]');
+  const q = path.indexOf('?');
+  if (q < 0) return path;
+  const params = new URLSearchParams(path.slice(q + 1));
+  const kept = [...params].map(([key, value]) => `${encodeURIComponent(key)}=${LOGGABLE_QUERY_KEYS.has(key) ? encodeURIComponent(value) : '[redacted]'}`);
+  return `${path.slice(0, q)}?${kept.join('&')}`;
 }
 
 /**
