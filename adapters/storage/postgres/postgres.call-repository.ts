@@ -435,13 +435,13 @@ export class PostgresCallRepository implements CallRepository {
     const prefilter = prefilterOf(filter, scope);
     // A phone's or a few agents' calls are few: their newest ones are walked first (see walkNewest).
     const fewCalls = sort === 'time' && (prefilter.selective || filter.customerPhone !== undefined);
-    const order = ['s.started_at', 's.call_id'];
     /**
      * The WHERE of one search: matches, prefilters, exact filters and scope, an optional time window and cursor.
      * A window finds its matches through the month term index; where that is not exact (phrases, a speaker) the
      * exact condition is added as a filter that no index takes ("IS TRUE"), tested on the window's matches only.
+     * `onCalls` counts the conditions that need the calls table joined.
      */
-    const conditions = (p: Params, window?: { from: string; to: string }) => {
+    const conditions = (p: Params, window?: { from: string; to: string }): { where: string[]; onCalls: number } => {
       const where = [`s.tenant_id = ${p.bind(tenantId)}`];
       const months = window
         ? monthsBetween(window.from, window.to)
@@ -462,10 +462,11 @@ export class PostgresCallRepository implements CallRepository {
       if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
       if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
       if (window) where.push(`s.started_at >= ${p.bind(window.from)}`);
-      if (cursor && sort === 'time') where.push(`(${order[0]}, ${order[1]}) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
-      where.push(...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind));
+      if (cursor && sort === 'time') where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
+      const onCalls = [...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind)].filter((w) => w !== 'TRUE');
+      where.push(...onCalls);
       if (exactFilter) where.push(exactFilter);
-      return where.filter((w) => w !== 'TRUE');
+      return { where, onCalls: onCalls.length };
     };
     const rows = await this.readOnly(async (client) => {
       // Matches are found through the GIN indexes as exact bitmaps (never by testing transcripts row by row, which
@@ -475,18 +476,21 @@ export class PostgresCallRepository implements CallRepository {
         const walked = await this.walkNewest(client, tenantId, query, search, scope, cursor, page.limit);
         if (walked) return walked;
       }
+      // A common word matches a large share of all calls, and sorting all of them by time costs a heap read per
+      // match. So the newest calls are searched first, in a window of about window.calls, then ten times that,
+      // then all: the first window that fills the page holds its answer. (Estimated before index scans go off.)
+      const windows = sort === 'time' && !fewCalls ? await this.searchWindows(client, tenantId, filter, cursor) : [];
       await client.query('SET LOCAL enable_seqscan = off');
       await client.query('SET LOCAL enable_indexscan = off');
       if (sort === 'relevance') {
         const p = new Params();
         const rank = tsRankOf(query, search.speaker, p.bind);
-        const where = conditions(p);
+        const { where, onCalls } = conditions(p);
         const after = cursor ? `WHERE x.score < ${p.bind(cursor[1])} OR (x.score = ${p.bind(cursor[1])} AND x.id < ${p.bind(cursor[2])})` : '';
         // Ranks on (id, score) alone; the page's rows and transcripts are read afterwards. Calls are joined while
         // ranking only when a filter or the scope needs their columns (one probe per match otherwise wasted).
-        const needsCalls = scope.kind !== 'all' || filterSql(filter, 'c', () => '$0').length > 0;
         const sql = `WITH top AS (SELECT x.id, x.score FROM (SELECT s.call_id AS id, ${rank} AS score FROM call_search s
-            ${needsCalls ? 'JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id' : ''} WHERE ${where.join(' AND ')}) x
+            ${onCalls > 0 ? 'JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id' : ''} WHERE ${where.join(' AND ')}) x
             ${after} ORDER BY x.score DESC, x.id DESC LIMIT ${p.bind(page.limit + 1)})
           SELECT c.*, s.segments, top.score FROM top JOIN call_search s ON s.tenant_id = ${p.bind(tenantId)} AND s.call_id = top.id
           JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id ORDER BY top.score DESC, top.id DESC`;
@@ -494,17 +498,13 @@ export class PostgresCallRepository implements CallRepository {
       }
       const timeSorted = (window?: { from: string; to: string }) => {
         const p = new Params();
-        const where = conditions(p, window);
+        const { where } = conditions(p, window);
         return client.query<SearchRow>(
           `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
-           WHERE ${where.join(' AND ')} ORDER BY ${order[0]} DESC, ${order[1]} DESC LIMIT ${p.bind(page.limit + 1)}`,
+           WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`,
           p.values,
         );
       };
-      // A common word matches a large share of all calls, and sorting all of them by time costs a heap read per
-      // match. So the newest calls are searched first, in a window of about window.calls, then ten times that,
-      // then all: the first window that fills the page holds its answer.
-      const windows = fewCalls ? [] : await this.searchWindows(client, tenantId, filter, cursor);
       for (const window of windows) {
         const { rows } = await timeSorted(window);
         if (rows.length > page.limit) return rows;
@@ -543,14 +543,12 @@ export class PostgresCallRepository implements CallRepository {
     const where = [`tenant_id = ${p.bind(tenantId)}`];
     if (filter.to !== undefined) where.push(`started_at < ${p.bind(filter.to)}`);
     if (cursor) where.push(`(started_at, call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
-    await client.query('SET LOCAL enable_indexscan = on');
     const { rows } = await client.query<{ started_at: string }>(
       `(SELECT started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC LIMIT 1)
        UNION ALL
        (SELECT started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC OFFSET ${p.bind(this.window.sample)} LIMIT 1)`,
       p.values,
     );
-    await client.query('SET LOCAL enable_indexscan = off');
     if (rows.length < 2) return [];
     const newest = Date.parse((rows[0] as { started_at: string }).started_at);
     const span = Math.max(1, newest - Date.parse((rows[1] as { started_at: string }).started_at));
