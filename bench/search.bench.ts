@@ -381,12 +381,15 @@ async function loadPostgres(calls: Iterable<GeneratedCall>, total: number, deadl
           field,
         );
       await client.query(
-        `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue)
-         SELECT $1, id, st, lang, seg::jsonb, w::tsvector, g::tsvector, st, ag, tm, qu
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-           AS u(id, st, lang, seg, w, g, ag, tm, qu)`,
+        `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue,
+           direction, channel, inquiry_type)
+         SELECT $1, id, st, lang, seg::jsonb, w::tsvector, g::tsvector, st, ag, tm, qu, dir, ch, iq
+         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+           $11::text[], $12::text[], $13::text[])
+           AS u(id, st, lang, seg, w, g, ag, tm, qu, dir, ch, iq)`,
         [TENANT, col((c) => c.id), col((c) => c.startedAt), col((c) => c.language), col((c) => JSON.stringify(c.segments)), col((c) => streams(c, 'words')),
-          col((c) => streams(c, 'grams')), col((c) => agentOf(c.agent)), col((c) => `team-${c.agent % TEAMS}`), col((c) => c.queue)],
+          col((c) => streams(c, 'grams')), col((c) => agentOf(c.agent)), col((c) => `team-${c.agent % TEAMS}`), col((c) => c.queue),
+          col((c) => c.direction), col((c) => c.channel), col((c) => c.inquiry)],
       );
       await client.query('COMMIT');
     } catch (error) {

@@ -15,6 +15,11 @@ const envSchema = z.object({
   DEMO_CALLS: z.coerce.number().int().min(13).max(5000).default(220),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
   WORKERS: z.enum(['true', 'false']).default('true'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// or postgresql:// URL'),
 });
 
 export interface HubConfig {
@@ -30,6 +35,8 @@ export interface HubConfig {
   readonly demoCalls: number;
   readonly twilioApiBaseUrl: string;
   readonly workers: boolean;
+  /** When set, every store lives in this PostgreSQL database instead of DATA_DIR/callsight.db. Never logged. */
+  readonly databaseUrl?: string;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
@@ -37,14 +44,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${problems}. See the configuration table in README.md.`);
-  }
-  if (env.DATABASE_URL !== undefined && env.DATABASE_URL !== '') {
-    // Refused rather than ignored: an operator who sets it must not believe the hub writes to PostgreSQL.
-    throw new Error(
-      'Invalid configuration: DATABASE_URL: the hub keeps its data in SQLite under DATA_DIR. The PostgreSQL adapter ' +
-        'covers the call repository and search (docs/decisions/search-index.md) but not yet the audit, jobs, quality, ' +
-        'retention and export stores, so serving from PostgreSQL is not available. Unset DATABASE_URL.',
-    );
   }
   const e = parsed.data;
   return {
@@ -60,6 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoCalls: e.DEMO_CALLS,
     twilioApiBaseUrl: e.TWILIO_API_BASE_URL,
     workers: e.WORKERS === 'true',
+    ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...overrides,
   };
 }

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import type { Clock, IdGenerator } from '../core/shared/clock.port';
+import type { Awaitable } from '../core/shared/awaitable';
 import { ingestCall, type IngestResult } from '../core/recordings/ingest-call';
 import type { Tenant } from '../core/recordings/call';
-import { openSqliteDatabase, SqliteAuditLog, SqliteCallRepository, SqliteJobQueue, SqliteProviderAccounts, SqliteTranscriptStore } from '../adapters/storage/sqlite';
+import { openStorage, type HubStorage } from './storage';
 import { JobRunner } from './workers';
 import type { Call } from '../core/recordings/call';
 import type { Transcript } from '../core/analysis/transcript.types';
@@ -36,23 +36,24 @@ export const randomIds: IdGenerator = {
 /** The hub's parts wired together: storage, keys, audio, tokens and the audit trail. */
 export interface Hub {
   readonly config: HubConfig;
-  readonly db: Database.Database;
-  readonly calls: SqliteCallRepository;
+  /** Every store, on SQLite or PostgreSQL (bin/storage.ts). */
+  readonly storage: HubStorage;
+  readonly calls: HubStorage['calls'];
   readonly keys: FileKeyVault;
   readonly audio: EncryptedFsAudioStore;
-  readonly auditLog: SqliteAuditLog;
-  readonly accounts: SqliteProviderAccounts;
+  readonly auditLog: HubStorage['auditLog'];
+  readonly accounts: HubStorage['accounts'];
   /** Transcripts, analyses and the flag index. */
-  readonly transcripts: SqliteTranscriptStore;
+  readonly transcripts: HubStorage['transcripts'];
   readonly tokens: TokenService;
   readonly playback: PlaybackTokens;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  readonly jobQueue: SqliteJobQueue;
+  readonly jobQueue: HubStorage['jobQueue'];
   /** In-process workers; capabilities register their job kinds here. */
   readonly jobs: JobRunner;
   /** Work queued atomically with every newly stored call (transcription, CRM sync...). */
-  onCallStored(hook: (call: Call) => { jobs?: NewJob[]; outbox?: NewOutboxMessage[] }): void;
+  onCallStored(hook: (call: Call) => Awaitable<{ jobs?: NewJob[]; outbox?: NewOutboxMessage[] }>): void;
   /** Hooks that remove everything derived from a call (transcript, analysis, search entries) when it is deleted. */
   onCallPurge(hook: (tenantId: string, callId: string) => Promise<void>): void;
   purgeDerived(tenantId: string, callId: string): Promise<void>;
@@ -63,32 +64,28 @@ export interface Hub {
   audit(entry: AuditEntry): Promise<void>;
   /** Creates the tenant (and its keys) if needed; idempotent. */
   ensureTenant(tenant: Omit<Tenant, 'createdAt'>): Promise<Tenant>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
-  const db = openSqliteDatabase(join(config.dataDir, 'callsight.db'));
-  const calls = new SqliteCallRepository(db);
+export async function openHub(config: HubConfig, clock: Clock = systemClock): Promise<Hub> {
+  const storage = await openStorage(config);
+  const { calls, auditLog, accounts, transcripts, jobQueue } = storage;
   const keys = new FileKeyVault(join(config.dataDir, 'keys'));
   const audio = new EncryptedFsAudioStore(join(config.dataDir, 'audio'), keys);
   const probe = new MusicMetadataAudioProbe();
-  const auditLog = new SqliteAuditLog(db);
-  const accounts = new SqliteProviderAccounts(db);
-  const transcripts = new SqliteTranscriptStore(db);
   const secretFor = (tenantId: string, purpose: 'jwt' | 'playback-url') =>
     keys.hasTenant(tenantId) ? keys.deriveSecret(tenantId, purpose) : null;
   const tokens = new TokenService(secretFor);
   const playback = new PlaybackTokens(secretFor);
 
-  const jobQueue = new SqliteJobQueue(db);
   const jobs = new JobRunner(jobQueue, clock);
-  const storedHooks: ((call: Call) => { jobs?: NewJob[]; outbox?: NewOutboxMessage[] })[] = [];
+  const storedHooks: ((call: Call) => Awaitable<{ jobs?: NewJob[]; outbox?: NewOutboxMessage[] }>)[] = [];
   const purgeHooks: ((tenantId: string, callId: string) => Promise<void>)[] = [];
   const transcriptHooks: ((tenantId: string, callId: string, transcript: Transcript) => Promise<void>)[] = [];
-  const followUps = (call: Call) => {
+  const followUps = async (call: Call) => {
     const effects = { jobs: [] as NewJob[], outbox: [] as NewOutboxMessage[] };
     for (const hook of storedHooks) {
-      const more = hook(call);
+      const more = await hook(call);
       effects.jobs.push(...(more.jobs ?? []));
       effects.outbox.push(...(more.outbox ?? []));
     }
@@ -97,7 +94,7 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
 
   const hub: Hub = {
     config,
-    db,
+    storage,
     calls,
     keys,
     audio,
@@ -122,7 +119,7 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
     ingest: (tenantId, metadata, bytes) =>
       ingestCall({ calls, audio, probe, clock, ids: randomIds, followUps }, tenantId, metadata, bytes),
     async audit(entry) {
-      auditLog.append({ ...entry, at: clock.now().toISOString() });
+      await auditLog.append({ ...entry, at: clock.now().toISOString() });
     },
     async ensureTenant(tenant) {
       keys.ensureTenant(tenant.id);
@@ -132,8 +129,8 @@ export function openHub(config: HubConfig, clock: Clock = systemClock): Hub {
       await calls.upsertTenant(created);
       return created;
     },
-    close() {
-      db.close();
+    async close() {
+      await storage.close();
       keys.close();
     },
   };
@@ -145,7 +142,7 @@ export function telephonyHandlers(hub: Hub): Map<string, TelephonyWebhookHandler
   const twilio = new TwilioRecordingWebhook({
     apiBaseUrl: hub.config.twilioApiBaseUrl,
     findAccount: async (accountSid) => {
-      const row = hub.accounts.find('twilio', accountSid);
+      const row = await hub.accounts.find('twilio', accountSid);
       if (!row) return null;
       return { tenantId: row.tenantId, accountSid, authToken: hub.keys.openSecret(row.tenantId, 'twilio', row.sealedSecret) };
     },
@@ -177,9 +174,9 @@ export async function buildHubHttp(
     audit: (entry) => hub.audit(entry),
     screening: async (tenantId, callIds) => hub.transcripts.screening(tenantId, callIds),
     redactedAudio: async (call) => {
-      const copy = hub.transcripts.getRedactedAudio(call.tenantId, call.id);
+      const copy = await hub.transcripts.getRedactedAudio(call.tenantId, call.id);
       if (copy) return copy;
-      const analysis = hub.transcripts.getAnalysis(call.tenantId, call.id);
+      const analysis = await hub.transcripts.getAnalysis(call.tenantId, call.id);
       return analysis && analysis.redactionSpans.length > 0 ? 'unavailable' : null;
     },
     plugins,

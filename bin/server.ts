@@ -16,7 +16,7 @@ export interface RunningHub {
  * REST API. Resolves once the server listens.
  */
 export async function startHub(config: HubConfig, options: { quiet?: boolean } = {}): Promise<RunningHub> {
-  const hub = openHub(config);
+  const hub = await openHub(config);
   const capabilities: Capability[] = CAPABILITIES.map((create) => create(hub));
   const say = (line: string) => {
     if (!options.quiet) process.stderr.write(`${line}\n`);
@@ -53,7 +53,7 @@ export async function startHub(config: HubConfig, options: { quiet?: boolean } =
       await app.close();
       for (const capability of capabilities) await capability.stop?.();
       await hub.jobs.stop();
-      hub.close();
+      await hub.close();
     },
   };
 }

@@ -18,7 +18,7 @@ async function tenantsToCheck(hub: Hub, tenant: string | undefined): Promise<str
     if (!(await hub.calls.getTenant(tenant))) throw new Error(`Tenant "${tenant}" does not exist on this hub (DATA_DIR ${hub.config.dataDir})`);
     return [tenant];
   }
-  const known = new Set([...(await hub.calls.listTenants()).map((t) => t.id), ...hub.auditLog.tenants()]);
+  const known = new Set([...(await hub.calls.listTenants()).map((t) => t.id), ...(await hub.auditLog.tenants())]);
   return [...known].sort();
 }
 
@@ -39,7 +39,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--tenant <id>', 'only this tenant')
     .option('--json', 'print JSON')
     .action(async (opts: { tenant?: string; json?: boolean }) => {
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         const services = createAccessServices(hub);
         const results: { tenantId: string; report: AuditVerificationReport }[] = [];
@@ -53,7 +53,7 @@ export function registerAuditCommands(program: Command): void {
         else for (const r of results) process.stdout.write(`${describe(r.tenantId, r.report)}\n`);
         if (!ok) process.exitCode = 1;
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 
@@ -68,7 +68,7 @@ export function registerAuditCommands(program: Command): void {
       const from = isoOption(opts.from, '--from');
       const to = isoOption(opts.to, '--to');
       if (from && to && from >= to) throw new Error('--from must be before --to');
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         await tenantsToCheck(hub, opts.tenant);
         const out = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
@@ -79,7 +79,7 @@ export function registerAuditCommands(program: Command): void {
           process.stderr.write(`Wrote ${result.events} events and a checkpoint of head seq ${result.checkpoint.seq} to ${opts.out}\n`);
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 
@@ -90,7 +90,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--dry-run', 'only report what would be pruned')
     .option('--json', 'print JSON')
     .action(async (opts: { tenant?: string; dryRun?: boolean; json?: boolean }) => {
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         const services = createAccessServices(hub);
         const reports = [];
@@ -102,7 +102,7 @@ export function registerAuditCommands(program: Command): void {
           }
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

@@ -62,18 +62,33 @@ const audioPath = (tenantId: string, recordingId: string) => `${tenantId}/${reco
  * is taken first, so every call in it has its key and audio in the copy, unless it was deleted meanwhile, which
  * the journal records and restore re-applies.
  */
+/**
+ * Backups copy the SQLite file with the rest of DATA_DIR; a PostgreSQL database is backed up with the server's
+ * own tools, which this command cannot coordinate with the key store's crypto-shredding journal.
+ */
+function requireSqlite(config: HubConfig, what: 'backup' | 'restore'): void {
+  if (config.databaseUrl) {
+    throw new CallsightError(
+      'VALIDATION_FAILED',
+      `callsight ${what} covers the SQLite store only: with DATABASE_URL set, ${what} the PostgreSQL database with pg_dump/pg_restore ` +
+        'and DATA_DIR (keys, audio) with your file backups, keys on separate media.',
+    );
+  }
+}
+
 export async function runBackup(config: HubConfig, dir: string, keysDirOption?: string): Promise<BackupSummary> {
+  requireSqlite(config, 'backup');
   const outDir = resolve(dir);
   const keysOut = resolve(keysDirOption ?? join(outDir, 'keys'));
   await prepareEmptyDir(outDir, 'backup');
   if (keysDirOption !== undefined) await prepareEmptyDir(keysOut, 'key backup');
   const layout = hubLayout(config);
-  const { hub, retention, close } = openRetentionHub(config);
+  const { hub, retention, close } = await openRetentionHub(config);
   try {
     const backupId = randomUUID();
     const createdAt = hub.clock.now().toISOString();
     const snapshot = join(outDir, 'db', 'callsight.db');
-    await snapshotSqlite(hub.db, snapshot);
+    await snapshotSqlite(hub.storage.sqlite!, snapshot);
     await retention.journal.snapshotTo(join(outDir, 'journal', 'shred-journal.db'));
     await snapshotSqlite(join(layout.keysDir, 'data-keys.db'), join(keysOut, 'data-keys.db'));
     await copyTree(join(layout.keysDir, 'tenants'), join(keysOut, 'tenants'));
@@ -137,6 +152,7 @@ export interface RestoreSummary {
  * the restored key store, and they are tombstoned again with a certificate, so nothing deleted comes back.
  */
 export async function runRestore(config: HubConfig, dir: string, keysDirOption?: string): Promise<RestoreSummary> {
+  requireSqlite(config, 'restore');
   const inDir = resolve(dir);
   const keysIn = resolve(keysDirOption ?? join(inDir, 'keys'));
   const data = await verifyManifest(inDir, 'data');
@@ -191,7 +207,7 @@ export async function runRestore(config: HubConfig, dir: string, keysDirOption?:
   await replaceTree(layout.archiveDir, join(inDir, 'archive'), skip);
 
   // 3. Re-apply every journalled deletion to the restored data (tombstones, certificates, derived data).
-  const { hub, retention, close } = openRetentionHub(config);
+  const { hub, retention, close } = await openRetentionHub(config);
   try {
     let redeleted = 0;
     for (const entry of entries) if (await retention.completeDeletion(entry, 'restore')) redeleted++;

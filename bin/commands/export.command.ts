@@ -14,7 +14,7 @@ export function registerExportCommands(program: Command): void {
     .option('--tenant <id>', 'tenant whose key signed it (default: the tenant named in the manifest)')
     .option('--json', 'print JSON')
     .action(async (bundle: string, opts: { tenant?: string; json?: boolean }) => {
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         const result = await createAccessServices(hub).verifyBundle(bundle, opts.tenant);
         if (opts.json) {
@@ -27,7 +27,7 @@ export function registerExportCommands(program: Command): void {
         }
         if (!result.ok) process.exitCode = 1;
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

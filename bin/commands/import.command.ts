@@ -59,7 +59,7 @@ export function registerImportCommand(program: Command): void {
     .action(async (dirArg: string, opts: { tenant: string; json?: boolean }) => {
       const dir = resolve(dirArg);
       const rows = readImportManifest(dir);
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       const summary = { total: rows.length, stored: 0, duplicates: 0, refused: [] as { file: string; code: string; message: string }[] };
       const bar = new SingleBar({ format: 'importing {bar} {value}/{total} files', stream: process.stderr }, Presets.shades_classic);
       try {
@@ -86,7 +86,7 @@ export function registerImportCommand(program: Command): void {
         });
       } finally {
         bar.stop();
-        hub.close();
+        await hub.close();
       }
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -11,7 +11,7 @@ export function registerJobsCommand(program: Command): void {
     .action(async (opts: { json?: boolean; limit: string }) => {
       const limit = Number(opts.limit);
       if (!Number.isInteger(limit) || limit < 0 || limit > 10_000) throw new Error('--limit must be an integer 0..10000');
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         const counts = await hub.jobQueue.counts();
         const dead = (await hub.jobQueue.list({ status: 'dead', limit })).map((job) => ({
@@ -37,7 +37,7 @@ export function registerJobsCommand(program: Command): void {
           for (const job of dead) process.stdout.write(`  ${job.id} ${job.kind} tenant=${job.tenantId} attempts=${job.attempts} ${job.lastError ?? ''}\n`);
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

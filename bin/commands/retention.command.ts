@@ -18,18 +18,18 @@ export interface RetentionHub {
  * Opens the hub with every capability created (so purge hooks of transcripts, analyses and search entries are
  * registered) but none started, and hands out the retention service.
  */
-export function openRetentionHub(config: HubConfig = loadConfig(), clock?: Clock): RetentionHub {
-  const hub = clock ? openHub(config, clock) : openHub(config);
+export async function openRetentionHub(config: HubConfig = loadConfig(), clock?: Clock): Promise<RetentionHub> {
+  const hub = clock ? await openHub(config, clock) : await openHub(config);
   let capabilities: Capability[] = [];
   try {
     capabilities = CAPABILITIES.map((create) => create(hub));
   } catch (error) {
-    hub.close();
+    await hub.close();
     throw error;
   }
   const retention = capabilities.find((c) => c.name === 'retention') as RetentionCapability | undefined;
   if (!retention) {
-    hub.close();
+    await hub.close();
     throw new Error('The retention capability is not enabled in bin/capabilities.ts');
   }
   return {
@@ -37,7 +37,7 @@ export function openRetentionHub(config: HubConfig = loadConfig(), clock?: Clock
     retention: retention.service,
     async close() {
       for (const capability of capabilities) await capability.stop?.();
-      hub.close();
+      await hub.close();
     },
   };
 }
@@ -88,7 +88,7 @@ export function registerRetentionCommands(program: Command): void {
     .action(async (opts: { tenant?: string; sample: string; json?: boolean }) => {
       const sample = Number(opts.sample);
       if (!Number.isInteger(sample) || sample < 0 || sample > 100_000) throw new Error('--sample must be an integer 0..100000');
-      const { hub, retention: service, close } = openRetentionHub();
+      const { hub, retention: service, close } = await openRetentionHub();
       try {
         const plans: RetentionPlanView[] = [];
         for (const id of await tenantIds(hub, opts.tenant)) plans.push(await service.plan(id, { sampleLimit: sample }));
@@ -105,7 +105,7 @@ export function registerRetentionCommands(program: Command): void {
     .option('--tenant <id>', 'one tenant (default: every tenant)')
     .option('--json', 'print JSON')
     .action(async (opts: { tenant?: string; json?: boolean }) => {
-      const { hub, retention: service, close } = openRetentionHub();
+      const { hub, retention: service, close } = await openRetentionHub();
       const controller = new AbortController();
       const interrupt = () => controller.abort();
       process.once('SIGINT', interrupt);
@@ -119,7 +119,7 @@ export function registerRetentionCommands(program: Command): void {
       try {
         for (const id of await tenantIds(hub, opts.tenant)) {
           if (controller.signal.aborted) break;
-          bar.start(service.store.countCalls(id), 0, { tenant: id });
+          bar.start(await service.store.countCalls(id), 0, { tenant: id });
           try {
             outcomes.push(await service.sweep(id, { signal: controller.signal, onProgress: (done, total) => bar.update(done, { tenant: id, total }) }));
           } catch (error) {

@@ -135,11 +135,11 @@ export function registerSampleCliCommands(program: Command): Command {
   return registerSampleCommands(program, {
     loadSampleInput: async (period, options) => {
       const [{ loadConfig }, { openHub }, { loadSampleInputFromHub }] = await Promise.all([import('../config'), import('../hub'), import('../wiring/quality.wiring')]);
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         return await loadSampleInputFromHub(hub, period, options.tenant);
       } finally {
-        hub.close();
+        await hub.close();
       }
     },
   });

@@ -12,7 +12,7 @@ export function registerSeedCommand(program: Command): void {
     .action(async (opts: { calls: string }) => {
       const calls = Number(opts.calls);
       if (!Number.isInteger(calls) || calls < 10 || calls > 100_000) throw new Error('--calls must be an integer 10..100000');
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       const bar = new SingleBar({ format: 'seeding demo {bar} {value}/{total} calls', stream: process.stderr }, Presets.shades_classic);
       try {
         bar.start(calls, 0);
@@ -23,7 +23,7 @@ export function registerSeedCommand(program: Command): void {
         );
       } finally {
         bar.stop();
-        hub.close();
+        await hub.close();
       }
     });
 }

@@ -29,7 +29,7 @@ export function registerTenantCommands(program: Command): void {
       if (opts.twilioAccount && !opts.twilioTokenFile) throw new Error('--twilio-account needs --twilio-token-file');
       const zendeskSecret = opts.zendesk && opts.secretFile ? readSecretFile(opts.secretFile, 'The shared secret') : null;
       const twilioToken = opts.twilioAccount && opts.twilioTokenFile ? readSecretFile(opts.twilioTokenFile, 'The auth token') : null;
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         await hub.ensureTenant({ id, name: opts.name ?? id, defaultRegion: opts.region.toUpperCase(), industry: opts.industry });
         const now = hub.clock.now();
@@ -51,7 +51,7 @@ export function registerTenantCommands(program: Command): void {
         await hub.audit({ tenantId: id, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${id}`, outcome: 'allowed', reason: 'tenant_add' });
         process.stderr.write(`tenant ${id} ready${opts.zendesk ? `, Zendesk ${opts.zendesk}` : ''}${opts.twilioAccount ? ', Twilio account linked' : ''}\n`);
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

@@ -20,7 +20,7 @@ export function registerTokenCommand(program: Command): void {
       }
       const ttlS = Number(opts.ttl);
       if (!Number.isInteger(ttlS) || ttlS <= 0 || ttlS > 30 * 86400) throw new Error('--ttl must be 1..2592000 seconds');
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
         if (!(await hub.calls.getTenant(opts.tenant))) {
           throw new Error(`Tenant "${opts.tenant}" does not exist on this hub (DATA_DIR ${hub.config.dataDir}); run "callsight serve" or "callsight tenant add" first`);
@@ -37,7 +37,7 @@ export function registerTokenCommand(program: Command): void {
         });
         process.stdout.write(`${token}\n`);
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

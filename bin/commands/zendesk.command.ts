@@ -71,7 +71,7 @@ export function registerZendeskCommands(program: Command): void {
       const appLinkBase = opts.appLinkBase ?? (config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/calls` : undefined);
       if (appLinkBase === undefined) throw new Error('--app-link-base is needed when PUBLIC_URL is not set');
       const apiToken = readSecretFile(opts.apiTokenFile, 'The API token');
-      const hub = openHub(config);
+      const hub = await openHub(config);
       try {
         await saveZendeskConnection(hub, {
           tenantId,
@@ -86,7 +86,7 @@ export function registerZendeskCommands(program: Command): void {
         await hub.audit({ tenantId, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${tenantId}`, outcome: 'allowed', reason: 'zendesk_connect' });
         process.stderr.write(`tenant ${tenantId}: new calls will be recorded in Zendesk ${opts.subdomain.toLowerCase()}${opts.notes === 'on' ? ' with ticket notes' : ''}\n`);
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 
@@ -98,9 +98,9 @@ export function registerZendeskCommands(program: Command): void {
     .option('--user <ID=ROLE;agent=A;teams=a,b;queues=q>', 'give a Zendesk user id Callsight rights; repeatable', collect, [])
     .option('--remove-user <id>', 'remove a Zendesk user id from the mapping; repeatable', collect, [])
     .action(async (subdomain: string, opts: { fromFile?: string; role: string[]; user: string[]; removeUser: string[] }) => {
-      const hub = openHub(loadConfig());
+      const hub = await openHub(loadConfig());
       try {
-        const { tenantId, identity } = readZendeskIdentity(hub, subdomain);
+        const { tenantId, identity } = await readZendeskIdentity(hub, subdomain);
         const changing = opts.fromFile !== undefined || opts.role.length + opts.user.length + opts.removeUser.length > 0;
         let result: ZendeskIdentitySettings = identity;
         if (changing) {
@@ -116,12 +116,12 @@ export function registerZendeskCommands(program: Command): void {
             users[id] = grant;
           }
           for (const id of opts.removeUser) delete users[id];
-          result = saveZendeskIdentity(hub, subdomain, { roles, users });
+          result = await saveZendeskIdentity(hub, subdomain, { roles, users });
           await hub.audit({ tenantId, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${tenantId}`, outcome: 'allowed', reason: 'zendesk_roles' });
         }
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

@@ -6,7 +6,8 @@ import { signCheckpoint, verifyCheckpoint, type SignedCheckpoint, type SigningKe
 import { auditRetentionCutoff, MIN_AUDIT_KEEP_DAYS, parseAuditRetentionPolicy, preparePrune, type AuditRetentionPolicy } from '../../core/audit/audit-retention';
 import type { JsonValue } from '../../core/audit/canonical-json';
 import type { Call } from '../../core/recordings/call';
-import { SqliteExports, SqliteTenantSettings } from '../../adapters/storage/sqlite';
+import type { ExportStore } from '../../core/access/export-store.port';
+import type { TenantSettingsStore } from '../../core/access/tenant-settings.port';
 import { readBundleManifest, streamExportBundle, verifyExportBundle, type BundleVerification, type ZipEntrySource } from '../../adapters/export/zip';
 import { auditRoutes, type AuditVerificationReport } from '../../adapters/http/routes/audit.routes';
 import { exportsRoutes, type ExportLimits, type ExportRecord } from '../../adapters/http/routes/exports.routes';
@@ -39,9 +40,9 @@ function parseWith<T extends z.ZodType>(schema: T, key: string, input: unknown):
 }
 
 /** Passes events through, letting the event loop run every `every` events so a long verification never stalls the API. */
-async function* yieldingEvery<T>(every: number, items: Iterable<T>): AsyncGenerator<T> {
+async function* yieldingEvery<T>(every: number, items: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
   let n = 0;
-  for (const item of items) {
+  for await (const item of items) {
     yield item;
     if (++n % every === 0) await new Promise((resolve) => setImmediate(resolve));
   }
@@ -59,11 +60,11 @@ export function manifestKey(hub: Hub, tenantId: string): SigningKey {
 
 /** The access capability's services, shared by its HTTP routes and the `audit` / `export` CLI commands. */
 export interface AccessServices {
-  readonly exports: SqliteExports;
-  readonly settings: SqliteTenantSettings;
+  readonly exports: ExportStore;
+  readonly settings: TenantSettingsStore;
   readonly definitions: ReadonlyMap<string, SettingDefinition>;
   auditRetention(tenantId: string): Promise<AuditRetentionPolicy>;
-  exportLimits(tenantId: string): ExportLimits;
+  exportLimits(tenantId: string): Promise<ExportLimits>;
   /** Checks the chain from its start (genesis or prune anchor) against the newest signed checkpoint. */
   verifyAudit(tenantId: string): Promise<AuditVerificationReport>;
   /**
@@ -72,7 +73,7 @@ export interface AccessServices {
    */
   checkpointAudit(tenantId: string): Promise<SignedCheckpoint>;
   /** Events with from <= at < to (ISO-8601 UTC), in chain order, read page by page. */
-  auditEvents(tenantId: string, range: { from?: string; to?: string }): Iterable<AuditEvent>;
+  auditEvents(tenantId: string, range: { from?: string; to?: string }): AsyncIterable<AuditEvent>;
   /** Prunes events older than the tenant's retention, keeping the chain verifiable through an anchor. */
   pruneAudit(tenantId: string, actor: string | null, options?: { dryRun?: boolean }): Promise<AuditPruneReport>;
   /** Streams the zip bundle of an approved export. */
@@ -94,8 +95,7 @@ export interface AuditPruneReport {
 
 /** Builds the services on an open hub (no HTTP); cheap, holds no state beyond prepared statements. */
 export function createAccessServices(hub: Hub): AccessServices {
-  const exports = new SqliteExports(hub.db);
-  const settings = new SqliteTenantSettings(hub.db);
+  const { exports, settings } = hub.storage;
 
   const definitions = new Map<string, SettingDefinition>([
     [
@@ -117,23 +117,27 @@ export function createAccessServices(hub: Hub): AccessServices {
     ],
   ]);
 
-  const storedValue = (tenantId: string, key: string): Record<string, unknown> => (settings.get(tenantId, key)?.value as Record<string, unknown> | undefined) ?? {};
+  const storedValue = async (tenantId: string, key: string): Promise<Record<string, unknown>> =>
+    ((await settings.get(tenantId, key))?.value as Record<string, unknown> | undefined) ?? {};
 
   const auditRetention = async (tenantId: string): Promise<AuditRetentionPolicy> => {
     const defaults = await definitions.get(AUDIT_RETENTION_SETTING)!.defaults(tenantId);
-    return parseAuditRetentionPolicy({ ...defaults, ...storedValue(tenantId, AUDIT_RETENTION_SETTING) });
+    return parseAuditRetentionPolicy({ ...defaults, ...(await storedValue(tenantId, AUDIT_RETENTION_SETTING)) });
   };
 
-  const exportLimits = (tenantId: string): ExportLimits => ({ ...DEFAULT_EXPORT_LIMITS, ...(storedValue(tenantId, EXPORTS_SETTING) as Partial<ExportLimits>) });
+  const exportLimits = async (tenantId: string): Promise<ExportLimits> => ({
+    ...DEFAULT_EXPORT_LIMITS,
+    ...((await storedValue(tenantId, EXPORTS_SETTING)) as Partial<ExportLimits>),
+  });
 
-  const chainStart = (tenantId: string): ChainLink => {
-    const anchor = hub.auditLog.anchor(tenantId);
+  const chainStart = async (tenantId: string): Promise<ChainLink> => {
+    const anchor = await hub.auditLog.anchor(tenantId);
     return anchor ? { seq: anchor.seq, hash: anchor.hash } : GENESIS;
   };
 
   const verifyAudit = async (tenantId: string): Promise<AuditVerificationReport> => {
-    const start = chainStart(tenantId);
-    const stored = hub.auditLog.latestCheckpoint(tenantId);
+    const start = await chainStart(tenantId);
+    const stored = await hub.auditLog.latestCheckpoint(tenantId);
     let checkpoint: AuditVerificationReport['checkpoint'] = null;
     let expectedHead: ChainLink | undefined;
     if (stored) {
@@ -160,14 +164,14 @@ export function createAccessServices(hub: Hub): AccessServices {
       throw new CallsightError('CONFLICT', `The audit chain of tenant ${tenantId} is broken at seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); no checkpoint was signed. Run "callsight audit verify".`);
     }
     const signed = signCheckpoint({ tenantId, seq: report.head.seq, hash: report.head.hash, at: hub.clock.now().toISOString(), count: report.checked }, checkpointKey(hub, tenantId));
-    hub.auditLog.saveCheckpoint(signed);
+    await hub.auditLog.saveCheckpoint(signed);
     return signed;
   };
 
-  function* auditEvents(tenantId: string, range: { from?: string; to?: string }): Iterable<AuditEvent> {
+  async function* auditEvents(tenantId: string, range: { from?: string; to?: string }): AsyncIterable<AuditEvent> {
     let afterSeq = 0;
     for (;;) {
-      const page = hub.auditLog.query(tenantId, { ...range, afterSeq, limit: 1000 });
+      const page = await hub.auditLog.query(tenantId, { ...range, afterSeq, limit: 1000 });
       yield* page;
       if (page.length < 1000) return;
       afterSeq = page.at(-1)!.seq;
@@ -179,18 +183,18 @@ export function createAccessServices(hub: Hub): AccessServices {
     const now = hub.clock.now();
     const cutoff = auditRetentionCutoff(now, policy);
     const base = { tenantId, keepDays: policy.keepDays, cutoff: cutoff.toISOString(), dryRun: options.dryRun === true };
-    const lastPruned = hub.auditLog.lastPrunable(tenantId, cutoff.toISOString());
-    const head = hub.auditLog.head(tenantId);
+    const lastPruned = await hub.auditLog.lastPrunable(tenantId, cutoff.toISOString());
+    const head = await hub.auditLog.head(tenantId);
     if (!lastPruned || !head) return { ...base, pruned: 0, anchor: null };
-    const prunedCount = hub.auditLog.countThrough(tenantId, lastPruned.seq);
+    const prunedCount = await hub.auditLog.countThrough(tenantId, lastPruned.seq);
     if (options.dryRun) return { ...base, pruned: prunedCount, anchor: { seq: lastPruned.seq, hash: lastPruned.hash } };
     // Pruning a tampered chain would destroy the evidence: refuse unless the chain verifies.
     const report = await verifyAudit(tenantId);
     if (!report.ok) {
       throw new CallsightError('CONFLICT', `The audit chain of tenant ${tenantId} is broken at seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); nothing was pruned.`);
     }
-    const plan = preparePrune({ head, lastPruned, prunedCount, previousAnchor: hub.auditLog.anchor(tenantId), cutoff, at: now.toISOString(), actor });
-    const pruned = hub.auditLog.prune(plan);
+    const plan = preparePrune({ head, lastPruned, prunedCount, previousAnchor: await hub.auditLog.anchor(tenantId), cutoff, at: now.toISOString(), actor });
+    const pruned = await hub.auditLog.prune(plan);
     return { ...base, pruned, anchor: { seq: plan.anchor.seq, hash: plan.anchor.hash } };
   };
 
@@ -220,7 +224,7 @@ export function createAccessServices(hub: Hub): AccessServices {
         const withAudio = location !== null && (await hub.audio.exists(location));
         yield { path: `calls/${call.id}/metadata.json`, compress: true, content: json({ ...call, audioIncluded: withAudio }) };
         if (withAudio) yield { path: `calls/${call.id}/audio.${call.recording!.format}`, content: hub.audio.read(location) };
-        const transcript = hub.transcripts.getTranscript(tenantId, call.id);
+        const transcript = await hub.transcripts.getTranscript(tenantId, call.id);
         if (transcript) yield { path: `calls/${call.id}/transcript.json`, compress: true, content: json(transcript) };
       }
     };
@@ -321,7 +325,7 @@ export async function writeAuditExport(
   };
   await write({ type: 'header', format: 'callsight-audit-export', version: 1, tenantId, from: from ?? null, to: to ?? null, exportedAt: checkpoint.at });
   let events = 0;
-  for (const event of services.auditEvents(tenantId, { ...(from ? { from } : {}), ...(to ? { to } : {}) })) {
+  for await (const event of services.auditEvents(tenantId, { ...(from ? { from } : {}), ...(to ? { to } : {}) })) {
     await write({ type: 'event', event });
     events++;
   }

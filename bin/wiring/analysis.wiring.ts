@@ -84,8 +84,8 @@ type AnalysisSettings = z.infer<typeof settingsSchema>;
 export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
   const configs = new Map<string, AnalysisConfig>();
 
-  const settingsOf = (tenantId: string): AnalysisSettings => {
-    const row = hub.transcripts.getSettings(tenantId);
+  const settingsOf = async (tenantId: string): Promise<AnalysisSettings> => {
+    const row = await hub.transcripts.getSettings(tenantId);
     return row ? settingsSchema.parse(row.settings) : {};
   };
 
@@ -93,17 +93,17 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
     const cached = configs.get(tenantId);
     if (cached) return cached;
     const tenant = await hub.calls.getTenant(tenantId);
-    const settings = settingsOf(tenantId);
+    const settings = await settingsOf(tenantId);
     const { transcriber: _t, ...analysisInput } = settings;
     const config = buildAnalysisConfig({ industry: tenant?.industry ?? 'general', ...analysisInput } as AnalysisConfigInput);
     configs.set(tenantId, config);
     return config;
   };
 
-  const transcriberSettings = (tenantId: string): TranscriberSettings | null => {
-    const settings = settingsOf(tenantId).transcriber;
+  const transcriberSettings = async (tenantId: string): Promise<TranscriberSettings | null> => {
+    const settings = (await settingsOf(tenantId)).transcriber;
     if (!settings || settings.kind === 'none') return null;
-    const sealed = hub.transcripts.getSettings(tenantId)?.sealedApiKey ?? null;
+    const sealed = (await hub.transcripts.getSettings(tenantId))?.sealedApiKey ?? null;
     const apiKey = sealed ? hub.keys.openSecret(tenantId, 'asr-api-key', sealed) : undefined;
     return { ...settings, ...(apiKey ? { apiKey } : {}) } as TranscriberSettings;
   };
@@ -120,37 +120,37 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
   const loadCall = async (tenantId: string, callId: string): Promise<Call | null> => hub.calls.getCall(tenantId, callId, { kind: 'all' });
 
   const storeTranscript = async (call: Call, transcript: Transcript, source: string) => {
-    hub.transcripts.saveTranscript(call.tenantId, call.id, transcript, source, hub.clock.now());
+    await hub.transcripts.saveTranscript(call.tenantId, call.id, transcript, source, hub.clock.now());
     await hub.transcriptStored(call.tenantId, call.id, transcript);
     await hub.jobQueue.enqueue({ id: hub.ids.newId('job'), tenantId: call.tenantId, kind: ANALYZE_JOB, payload: { callId: call.id }, dedupeKey: call.id });
   };
 
   const analyzeCall = async (call: Call): Promise<void> => {
-    const transcript = hub.transcripts.getTranscript(call.tenantId, call.id);
+    const transcript = await hub.transcripts.getTranscript(call.tenantId, call.id);
     if (!transcript) throw new CallsightError('TRANSCRIPT_NOT_FOUND', 'The call has no transcript to analyse');
     const config = await configFor(call.tenantId);
     const analysis = analyzeTranscript(transcript, config, {
       ...(call.inquiryType ? { inquiryType: call.inquiryType } : {}),
       durationS: call.durationS,
     });
-    hub.transcripts.saveAnalysis(call.tenantId, call.id, call.startedAt, analysis, hub.clock.now());
+    await hub.transcripts.saveAnalysis(call.tenantId, call.id, call.startedAt, analysis, hub.clock.now());
     await refreshRedactedAudio(call, analysis.redactionSpans);
   };
 
   /** Keeps a redacted copy of WAV audio whenever personal data was spoken; masked roles hear only that copy. */
   const refreshRedactedAudio = async (call: Call, spans: readonly { startS: number; endS: number }[]) => {
-    const previous = hub.transcripts.getRedactedAudio(call.tenantId, call.id);
+    const previous = await hub.transcripts.getRedactedAudio(call.tenantId, call.id);
     if (spans.length === 0 || !call.recording || call.recording.format !== 'wav') {
       if (previous) {
         await hub.audio.discard({ tenantId: call.tenantId, recordingId: previous.recordingId, keyId: previous.keyId, bytes: previous.bytes });
-        hub.transcripts.deleteRedactedAudio(call.tenantId, call.id);
+        await hub.transcripts.deleteRedactedAudio(call.tenantId, call.id);
       }
       return;
     }
     const redacted = redactWav(await readAudio(call), spans);
     const recordingId = `${call.id}-r${Date.now().toString(36)}`;
     const stored = await hub.audio.write(call.tenantId, recordingId, redacted);
-    const replaced = hub.transcripts.saveRedactedAudio(
+    const replaced = await hub.transcripts.saveRedactedAudio(
       call.tenantId,
       call.id,
       { recordingId, keyId: stored.keyId, bytes: stored.bytes, sha256: stored.sha256, format: 'wav', spans: spans.length },
@@ -165,7 +165,7 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
     const { callId } = z.object({ callId: z.string() }).parse(job.payload);
     const call = await loadCall(job.tenantId, callId);
     if (!call || call.status === 'deleted' || !call.recording) return;
-    const settings = transcriberSettings(job.tenantId);
+    const settings = await transcriberSettings(job.tenantId);
     if (!settings) return;
     const transcriber = createTranscriber(settings);
     const transcript = await transcriber.transcribe({
@@ -185,15 +185,15 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
     await analyzeCall(call);
   });
 
-  hub.onCallStored((call) => {
-    if (!call.recording || !transcriberSettings(call.tenantId)) return {};
+  hub.onCallStored(async (call) => {
+    if (!call.recording || !(await transcriberSettings(call.tenantId))) return {};
     return { jobs: [{ id: hub.ids.newId('job'), tenantId: call.tenantId, kind: TRANSCRIBE_JOB, payload: { callId: call.id } }] };
   });
 
   hub.onCallPurge(async (tenantId, callId) => {
-    const redacted = hub.transcripts.getRedactedAudio(tenantId, callId);
+    const redacted = await hub.transcripts.getRedactedAudio(tenantId, callId);
     if (redacted) await hub.audio.discard({ tenantId, recordingId: redacted.recordingId, keyId: redacted.keyId, bytes: redacted.bytes });
-    hub.transcripts.purge(tenantId, callId);
+    await hub.transcripts.purge(tenantId, callId);
   });
 
   return {
@@ -214,9 +214,9 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
           await storeTranscript(call, transcript, `import:${format}`);
           return { segments: transcript.segments.length };
         },
-        getSettings: (tenantId) => {
-          const { transcriber, ...rest } = settingsOf(tenantId);
-          const hasKey = Boolean(hub.transcripts.getSettings(tenantId)?.sealedApiKey);
+        getSettings: async (tenantId) => {
+          const { transcriber, ...rest } = await settingsOf(tenantId);
+          const hasKey = Boolean((await hub.transcripts.getSettings(tenantId))?.sealedApiKey);
           return { ...rest, ...(transcriber ? { transcriber: { ...transcriber, apiKey: undefined, apiKeySet: hasKey } } : {}) };
         },
         async saveSettings(tenantId, input, actor) {
@@ -228,7 +228,7 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
           const { transcriber, ...analysisInput } = parsed.data;
           const tenant = await hub.calls.getTenant(tenantId);
           buildAnalysisConfig({ industry: tenant?.industry ?? 'general', ...analysisInput } as AnalysisConfigInput);
-          const previous = hub.transcripts.getSettings(tenantId);
+          const previous = await hub.transcripts.getSettings(tenantId);
           let sealed = previous?.sealedApiKey ?? null;
           let storedTranscriber = transcriber;
           if (transcriber && transcriber.kind === 'openai-compatible') {
@@ -239,17 +239,18 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
             sealed = null;
           }
           const toStore = { ...analysisInput, ...(storedTranscriber ? { transcriber: storedTranscriber } : {}) };
-          hub.transcripts.saveSettings(tenantId, toStore, sealed, actor.userId, hub.clock.now());
+          await hub.transcripts.saveSettings(tenantId, toStore, sealed, actor.userId, hub.clock.now());
           configs.delete(tenantId);
           return { ...analysisInput, ...(storedTranscriber ? { transcriber: { ...storedTranscriber, apiKeySet: Boolean(sealed) } } : {}) };
         },
         async mineDemands(tenantId, calls, options) {
           const config = await configFor(tenantId);
           // Mine the redacted text: spoken card or phone digits are personal data, never a "demand".
-          const transcripts = hub.transcripts.listTranscriptsForCalls(tenantId, calls.map((c) => c.id)).map(({ callId, transcript }) => {
-            const analysis = hub.transcripts.getAnalysis(tenantId, callId);
-            return { callId, transcript: analysis ? { language: transcript.language, segments: analysis.redactedSegments } : transcript };
-          });
+          const transcripts = [];
+          for (const { callId, transcript } of await hub.transcripts.listTranscriptsForCalls(tenantId, calls.map((c) => c.id))) {
+            const analysis = await hub.transcripts.getAnalysis(tenantId, callId);
+            transcripts.push({ callId, transcript: analysis ? { language: transcript.language, segments: analysis.redactedSegments } : transcript });
+          }
           return mineDemands(transcripts, config.categories, { topPhrases: options.top, stopWords: ['bank_card', 'cn_id', 'phone', 'email'] });
         },
       }),

@@ -1,4 +1,3 @@
-import { SqliteQualityStore } from '../../adapters/storage/sqlite';
 import { coachingRoutes } from '../../adapters/http/routes/coaching.routes';
 import { qualityInsightsRoutes } from '../../adapters/http/routes/quality-insights.routes';
 import { qualityRoutes, type QualityRoutesDeps } from '../../adapters/http/routes/quality.routes';
@@ -10,8 +9,8 @@ import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
 
 /** The tenant's duration bands from its analysis settings (the same bands the analysis judged calls by). */
-function durationBandsOf(hub: Hub, tenantId: string): { default: DurationBand; byInquiryType: Record<string, DurationBand> } {
-  const stored = hub.transcripts.getSettings(tenantId)?.settings.durationBands;
+async function durationBandsOf(hub: Hub, tenantId: string): Promise<{ default: DurationBand; byInquiryType: Record<string, DurationBand> }> {
+  const stored = (await hub.transcripts.getSettings(tenantId))?.settings.durationBands;
   const bands: Record<string, DurationBand> = {};
   if (stored && typeof stored === 'object') {
     for (const [key, band] of Object.entries(stored as Record<string, unknown>)) {
@@ -24,7 +23,7 @@ function durationBandsOf(hub: Hub, tenantId: string): { default: DurationBand; b
 }
 
 /** The routes' view of the hub. */
-export function createQualityDeps(hub: Hub, store = new SqliteQualityStore(hub.db)): QualityRoutesDeps {
+export function createQualityDeps(hub: Hub, store = hub.storage.quality): QualityRoutesDeps {
   return {
     calls: hub.calls,
     store,
@@ -54,9 +53,8 @@ export async function loadSampleInputFromHub(
   } else if (!(await hub.calls.getTenant(tenantId))) {
     throw new CallsightError('NOT_FOUND', `tenant "${tenantId}" does not exist on this hub`);
   }
-  const store = new SqliteQualityStore(hub.db);
   const input = await collectSampleInput({ calls: hub.calls, screening: (t, ids) => hub.transcripts.screening(t, ids) }, tenantId, period);
-  const reviewers = store.listReviewers(tenantId);
+  const reviewers = await hub.storage.quality.listReviewers(tenantId);
   if (reviewers.length === 0) throw new CallsightError('VALIDATION_FAILED', 'no reviewers: set the roster with PUT /api/v1/sampling/reviewers first');
   await hub.audit({ tenantId, actor: 'cli', role: null, action: 'plan_sample', target: `sampling:${period}`, outcome: 'allowed', reason: 'preview', details: { calls: input.calls.length } });
   return { calls: input.calls, agents: input.agents, reviewers };
@@ -67,7 +65,7 @@ export async function loadSampleInputFromHub(
  * calibration, disputes, KPIs, segments and coaching. Deleting a call removes what quality derived from it.
  */
 export const qualityCapability: CapabilityFactory = (hub: Hub): Capability => {
-  const store = new SqliteQualityStore(hub.db);
+  const store = hub.storage.quality;
   hub.onCallPurge(async (tenantId, callId) => store.purgeCall(tenantId, callId));
   const deps = createQualityDeps(hub, store);
   return { name: 'quality', plugins: [qualityRoutes(deps), coachingRoutes(deps), qualityInsightsRoutes(deps)] };

@@ -25,7 +25,8 @@ import {
 import { DAY_MS } from '../../core/retention/keep-days';
 import { EncryptedFsAudioStore } from '../../adapters/blob/encrypted-fs';
 import { ShredJournal, type ShredEntry } from '../../adapters/backup';
-import { SqliteRetentionStore, type Tombstone } from '../../adapters/storage/sqlite';
+import type { RetentionStore, Tombstone } from '../../core/retention/retention-store.port';
+import { andThen } from '../../core/shared/awaitable';
 import { retentionRoutes } from '../../adapters/http/routes/retention.routes';
 import type { AuditEntry } from '../../adapters/http/http.deps';
 import type { Capability, CapabilityFactory } from '../capabilities';
@@ -153,7 +154,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * the archive tier with thaw-on-play, and crypto-shredding deletions journalled outside the database.
  */
 export class RetentionService {
-  readonly store: SqliteRetentionStore;
+  readonly store: RetentionStore;
   /** The archive tier: a second encrypted store over the same KeyVault. */
   readonly archive: EncryptedFsAudioStore;
   readonly journal: ShredJournal;
@@ -165,7 +166,7 @@ export class RetentionService {
     private readonly hub: Hub,
     options: RetentionOptions = {},
   ) {
-    this.store = new SqliteRetentionStore(hub.db);
+    this.store = hub.storage.retention;
     this.archive = new EncryptedFsAudioStore(options.archiveDir ?? join(hub.config.dataDir, 'archive'), hub.keys);
     this.journal = new ShredJournal(options.journalFile ?? join(hub.config.dataDir, 'keys', 'shred-journal.db'));
     this.thawDays = options.thawDays ?? DEFAULT_THAW_DAYS;
@@ -176,7 +177,7 @@ export class RetentionService {
 
   /** The tenant's policy: the saved one, else the preset of its industry (medical: 5 years). */
   async policyView(tenantId: string): Promise<PolicyView> {
-    const stored = this.store.getPolicy(tenantId);
+    const stored = await this.store.getPolicy(tenantId);
     if (stored) {
       const value = storedPolicySchema.parse(stored.policy);
       return {
@@ -200,7 +201,7 @@ export class RetentionService {
    */
   async savePolicy(tenantId: string, input: unknown, actor: RetentionActor): Promise<{ view: PolicyView; previousVersion: number }> {
     await this.tenant(tenantId);
-    const previous = this.store.getPolicy(tenantId)?.version ?? 0;
+    const previous = (await this.store.getPolicy(tenantId))?.version ?? 0;
     let value: z.infer<typeof storedPolicySchema>;
     const preset = presetInputSchema.safeParse(input);
     if (preset.success) {
@@ -215,7 +216,7 @@ export class RetentionService {
       value = { source: 'custom', preset: null, policy: parseRetentionPolicy(input) };
     }
     const updatedAt = this.hub.clock.now().toISOString();
-    this.store.putPolicy(tenantId, value, actor.userId, updatedAt);
+    await this.store.putPolicy(tenantId, value, actor.userId, updatedAt);
     return { view: await this.policyView(tenantId), previousVersion: previous };
   }
 
@@ -226,9 +227,9 @@ export class RetentionService {
     const view = await this.policyView(tenantId);
     const now = this.hub.clock.now();
     const compiled = compileRetentionPolicy(view.policy);
-    const planner = createRetentionPlanner(compiled, this.holdIndex(tenantId, now), now, { sampleLimit: options.sampleLimit ?? 50 });
-    const thawed = this.recentThaws(tenantId, now);
-    for (const call of this.store.iterateCalls(tenantId)) planner.add(this.subjectOf(call, thawed));
+    const planner = createRetentionPlanner(compiled, await this.holdIndex(tenantId, now), now, { sampleLimit: options.sampleLimit ?? 50 });
+    const thawed = await this.recentThaws(tenantId, now);
+    for await (const call of this.store.iterateCalls(tenantId)) planner.add(this.subjectOf(call, thawed));
     return { tenantId, policy: { name: view.policy.name, source: view.source, version: view.version }, ...planner.result() };
   }
 
@@ -260,7 +261,7 @@ export class RetentionService {
     const failures: { tenantId: string; code: string }[] = [];
     for (const tenant of await this.hub.calls.listTenants()) {
       if (control.signal?.aborted) break;
-      control.onTenant?.(tenant.id, this.store.countCalls(tenant.id));
+      control.onTenant?.(tenant.id, await this.store.countCalls(tenant.id));
       try {
         outcomes.push(await this.sweep(tenant.id, control));
       } catch (error) {
@@ -272,28 +273,28 @@ export class RetentionService {
 
   private async runSweep(tenantId: string, control: SweepControl): Promise<SweepOutcome> {
     const completedPending = await this.completePendingDeletions(tenantId);
-    let record = this.store.openSweep(tenantId);
+    let record = await this.store.openSweep(tenantId);
     const resumed = record !== null;
     if (record === null) {
       const startedAt = this.hub.clock.now().toISOString();
-      record = this.store.startSweep(tenantId, this.hub.ids.newId('sweep'), startedAt, startedAt);
+      record = await this.store.startSweep(tenantId, this.hub.ids.newId('sweep'), startedAt, startedAt);
     }
     const now = new Date(record.decidedAt);
     const view = await this.policyView(tenantId);
     const compiled: CompiledPolicy = compileRetentionPolicy(view.policy);
     // Holds are read afresh on every run, so a hold placed while a sweep was interrupted is honoured.
-    const planner = createRetentionPlanner(compiled, this.holdIndex(tenantId, now), now, { sampleLimit: 0 });
-    const thawed = this.recentThaws(tenantId, now);
+    const planner = createRetentionPlanner(compiled, await this.holdIndex(tenantId, now), now, { sampleLimit: 0 });
+    const thawed = await this.recentThaws(tenantId, now);
     const counts = { keep: 0, archive: 0, delete: 0, held: 0, ...record.counts };
     let processed = record.processed;
     let cursor = record.cursorId;
-    const total = this.store.countCalls(tenantId);
+    const total = await this.store.countCalls(tenantId);
     const outcome = (completed: boolean): SweepOutcome => ({
       tenantId, sweepId: record!.id, decidedAt: record!.decidedAt, resumed, completed, processed, counts: { ...counts }, completedPending,
     });
 
     for (;;) {
-      const page = this.store.callsAfter(tenantId, cursor, this.pageSize);
+      const page = await this.store.callsAfter(tenantId, cursor, this.pageSize);
       for (const call of page) {
         // Stop between calls, before the page is checkpointed: exactly what a killed process leaves behind.
         if (control.signal?.aborted) return outcome(false);
@@ -306,11 +307,11 @@ export class RetentionService {
       }
       if (page.length === 0) break;
       cursor = page[page.length - 1]!.id;
-      this.store.checkpointSweep(tenantId, record.id, cursor, processed, counts);
+      await this.store.checkpointSweep(tenantId, record.id, cursor, processed, counts);
       if (page.length < this.pageSize) break;
     }
     const finishedAt = this.hub.clock.now().toISOString();
-    this.store.finishSweep(tenantId, record.id, finishedAt, processed, counts);
+    await this.store.finishSweep(tenantId, record.id, finishedAt, processed, counts);
     await this.hub.audit({
       tenantId, actor: SWEEP_ACTOR, role: null, action: 'retention_sweep', target: `retention_sweep:${record.id}`, outcome: 'allowed',
       details: { decidedAt: record.decidedAt, processed, ...counts, policyVersion: view.version, resumed },
@@ -323,15 +324,15 @@ export class RetentionService {
     return thawed.has(call.id) && call.status !== 'archived' && call.status !== 'deleted' ? { ...call, status: 'archived' } : call;
   }
 
-  private recentThaws(tenantId: string, now: Date): Map<string, string> {
+  private async recentThaws(tenantId: string, now: Date): Promise<ReadonlyMap<string, string>> {
     return this.store.thawedSince(tenantId, iso(now.getTime() - this.thawDays * DAY_MS));
   }
 
   // ---- legal holds ----
 
   /** The holds in force at `now`, indexed. */
-  holdIndex(tenantId: string, now: Date): HoldIndex {
-    return buildHoldIndex(this.store.unreleasedHolds(tenantId), now);
+  async holdIndex(tenantId: string, now: Date): Promise<HoldIndex> {
+    return buildHoldIndex(await this.store.unreleasedHolds(tenantId), now);
   }
 
   /**
@@ -359,18 +360,18 @@ export class RetentionService {
       createdAt: this.hub.clock.now().toISOString(),
       ...(parsed.data.expiresAt != null ? { expiresAt: parsed.data.expiresAt } : {}),
     });
-    this.store.insertHold(hold);
+    await this.store.insertHold(hold);
     return hold;
   }
 
   /** Releases a hold; NOT_FOUND when absent, CONFLICT when already released. The next sweep may act on its calls. */
   async releaseHold(tenantId: string, holdId: string, actor: RetentionActor): Promise<LegalHold> {
-    const hold = this.store.getHold(tenantId, holdId);
+    const hold = await this.store.getHold(tenantId, holdId);
     if (!hold) throw new CallsightError('NOT_FOUND', 'No legal hold with this id');
-    if (!this.store.releaseHold(tenantId, holdId, actor.userId, this.hub.clock.now().toISOString())) {
+    if (!(await this.store.releaseHold(tenantId, holdId, actor.userId, this.hub.clock.now().toISOString()))) {
       throw new CallsightError('CONFLICT', 'This legal hold was already released');
     }
-    return this.store.getHold(tenantId, holdId)!;
+    return (await this.store.getHold(tenantId, holdId))!;
   }
 
   // ---- archive tier ----
@@ -380,12 +381,13 @@ export class RetentionService {
     const location = { tenantId: call.tenantId, recordingId: call.id, keyId: call.recording.keyId, bytes: call.recording.bytes };
     await this.hub.audio.moveTo(location, this.archive);
     const at = this.hub.clock.now().toISOString();
-    this.store.transitionStatus(call.tenantId, call.id, ['stored', 'misdial'], 'archived', () => {
+    // The callbacks run inside the store's transaction: they return the stores' results (synchronous on SQLite).
+    await this.store.transitionStatus(call.tenantId, call.id, ['stored', 'misdial'], 'archived', () =>
       this.hub.auditLog.append({
         tenantId: call.tenantId, actor: SWEEP_ACTOR, role: null, action: 'retention_archive', target: `call:${call.id}`, outcome: 'allowed',
         reason: 'retention_rule', details: { ruleId: decision.ruleId, dueAt: decision.at }, at,
-      });
-    });
+      }),
+    );
   }
 
   /**
@@ -400,12 +402,13 @@ export class RetentionService {
     await this.archive.moveTo(location, this.hub.audio);
     const status = classifyStatus(call.durationS);
     const at = this.hub.clock.now().toISOString();
-    this.store.transitionStatus(call.tenantId, call.id, ['archived', status], status, () => {
-      this.store.recordThaw(call.tenantId, call.id, actor.userId, at);
-      this.hub.auditLog.append({
-        tenantId: call.tenantId, actor: actor.userId, role: actor.role, action: 'retention_thaw', target: `call:${call.id}`, outcome: 'allowed', reason: 'played', at,
-      });
-    });
+    await this.store.transitionStatus(call.tenantId, call.id, ['archived', status], status, () =>
+      andThen(this.store.recordThaw(call.tenantId, call.id, actor.userId, at), () =>
+        this.hub.auditLog.append({
+          tenantId: call.tenantId, actor: actor.userId, role: actor.role, action: 'retention_thaw', target: `call:${call.id}`, outcome: 'allowed', reason: 'played', at,
+        }),
+      ),
+    );
     return { ...call, status };
   }
 
@@ -418,7 +421,7 @@ export class RetentionService {
    */
   async deleteCall(call: Call, actor: RetentionActor): Promise<Tombstone> {
     if (call.status === 'deleted') throw new CallsightError('RECORDING_GONE', 'This call was already deleted');
-    const holds = this.holdIndex(call.tenantId, this.hub.clock.now()).holdsFor(call);
+    const holds = (await this.holdIndex(call.tenantId, this.hub.clock.now())).holdsFor(call);
     if (holds.length > 0) {
       throw new CallsightError('LEGAL_HOLD', 'This call is under a legal hold and cannot be deleted until the hold is released', {
         details: { holdIds: holds.map((h) => h.id) },
@@ -433,7 +436,7 @@ export class RetentionService {
    * Idempotent; a crash at any step is finished by the next sweep (completePendingDeletions).
    */
   private async shred(call: Call, how: { basis: 'policy' | 'admin'; ruleId: string | null; actor: string; role: Role | null }): Promise<Tombstone> {
-    const existing = this.store.getTombstone(call.tenantId, call.id);
+    const existing = await this.store.getTombstone(call.tenantId, call.id);
     if (existing) return existing;
     const entry = this.journal.record({
       tenantId: call.tenantId,
@@ -447,7 +450,7 @@ export class RetentionService {
       requestedAt: this.hub.clock.now().toISOString(),
     });
     await this.completeDeletion(entry, 'live');
-    return this.store.getTombstone(call.tenantId, call.id)!;
+    return (await this.store.getTombstone(call.tenantId, call.id))!;
   }
 
   /** Finishes every journalled deletion of the tenant (or all tenants) that an interruption left half done. */
@@ -473,11 +476,9 @@ export class RetentionService {
     if (call) {
       const deletedAt = entry.requestedAt;
       const at = this.hub.clock.now().toISOString();
-      certified = this.store.finalizeDeletion(
+      certified = await this.store.finalizeDeletion(
         { tenantId: entry.tenantId, callId: entry.callId, deletedAt, ruleId: entry.ruleId, basis: entry.basis, actor: entry.actor, audioSha256: entry.audioSha256 },
-        () => {
-          this.hub.auditLog.append({ ...deletionCertificate(entry, mode), at });
-        },
+        () => this.hub.auditLog.append({ ...deletionCertificate(entry, mode), at }),
       );
     }
     this.journal.complete(entry.tenantId, entry.callId, this.hub.clock.now().toISOString());

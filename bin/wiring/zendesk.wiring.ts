@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import { createZendeskCrmAdapter, resolveZendeskConnection, type ZendeskConnection } from '../../adapters/crm/zendesk';
 import { zendeskSessionRoutes, DEFAULT_ZENDESK_ORIGINS } from '../../adapters/http/routes/zendesk-session.routes';
-import { SqliteCrmConnections, SqliteOutboxStore } from '../../adapters/storage/sqlite';
+import type { HubStorage } from '../storage';
 import type { CrmCallRecord } from '../../core/crm/crm-adapter.port';
 import { createExponentialBackoff, drainOutbox, type BackoffPolicy, type DrainReport } from '../../core/crm/crm-sync';
 import type { Clock } from '../../core/shared/clock.port';
@@ -62,26 +62,25 @@ export async function saveZendeskConnection(hub: Hub, input: ZendeskConnectInput
   const problem = findAppLinkProblem(appLinkFor(settings.appLinkBase, 'c_example'));
   if (problem !== null) throw new CallsightError('VALIDATION_FAILED', `app link base ${problem}`);
   resolveZendeskConnection(toConnection(subdomain, settings, input.apiToken));
-  const connections = new SqliteCrmConnections(hub.db);
-  connections.save(
+  await hub.storage.connections.save(
     { tenantId: input.tenantId, crm: 'zendesk', accountId: subdomain, sealedSecret: hub.keys.sealSecret(input.tenantId, API_TOKEN_PURPOSE, input.apiToken), settings },
     hub.clock.now(),
   );
 }
 
 /** Reads and checks the role mapping of a Zendesk installation (provider account), for the CLI. */
-export function readZendeskIdentity(hub: Hub, subdomain: string): { tenantId: string; identity: ZendeskIdentitySettings } {
-  const account = hub.accounts.find('zendesk', subdomain.toLowerCase());
+export async function readZendeskIdentity(hub: Hub, subdomain: string): Promise<{ tenantId: string; identity: ZendeskIdentitySettings }> {
+  const account = await hub.accounts.find('zendesk', subdomain.toLowerCase());
   if (!account) throw new CallsightError('NOT_FOUND', `No Zendesk installation "${subdomain}": run \`callsight tenant add <id> --zendesk ${subdomain} --secret-file <file>\``);
   return { tenantId: account.tenantId, identity: parseZendeskIdentitySettings(account.settings) };
 }
 
 /** Validates and stores the role mapping of a Zendesk installation, keeping its shared secret and other settings. */
-export function saveZendeskIdentity(hub: Hub, subdomain: string, identity: unknown): ZendeskIdentitySettings {
-  const account = hub.accounts.find('zendesk', subdomain.toLowerCase());
+export async function saveZendeskIdentity(hub: Hub, subdomain: string, identity: unknown): Promise<ZendeskIdentitySettings> {
+  const account = await hub.accounts.find('zendesk', subdomain.toLowerCase());
   if (!account) throw new CallsightError('NOT_FOUND', `No Zendesk installation "${subdomain}"`);
   const parsed = parseZendeskIdentitySettings(identity);
-  hub.accounts.save({ ...account, settings: { ...account.settings, roles: parsed.roles, users: parsed.users } }, hub.clock.now());
+  await hub.accounts.save({ ...account, settings: { ...account.settings, roles: parsed.roles, users: parsed.users } }, hub.clock.now());
   return parsed;
 }
 
@@ -100,7 +99,7 @@ function toConnection(subdomain: string, settings: ZendeskConnectionSettings, ap
 }
 
 export interface CrmSync {
-  readonly outbox: SqliteOutboxStore;
+  readonly outbox: HubStorage['outbox'];
   /** One drain pass over due messages; concurrent calls share the pass under way. */
   drainOnce(): Promise<DrainReport>;
   start(intervalMs?: number): void;
@@ -118,12 +117,12 @@ export function createCrmSync(
 ): CrmSync {
   const clock = options.clock ?? hub.clock;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const outbox = new SqliteOutboxStore(hub.db);
-  const connections = new SqliteCrmConnections(hub.db);
+  const outbox = hub.storage.outbox;
+  const connections = hub.storage.connections;
   const zendesk = createZendeskCrmAdapter({
     clock,
-    resolveConnection: (tenantId) => {
-      const row = connections.get(tenantId, 'zendesk');
+    resolveConnection: async (tenantId) => {
+      const row = await connections.get(tenantId, 'zendesk');
       if (row === null) return null;
       const settings = connectionSettingsSchema.safeParse(row.settings);
       if (!settings.success) {
@@ -199,19 +198,18 @@ export function buildRecordCallPayload(call: Call, agentName: string | null, app
  */
 export const zendeskCapability: CapabilityFactory = (hub: Hub): Capability => {
   const sync = createCrmSync(hub);
-  const connections = new SqliteCrmConnections(hub.db);
-  const agentName = hub.db.prepare('SELECT name FROM agents WHERE tenant_id = ? AND id = ?');
+  const connections = hub.storage.connections;
   const configuredOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
   const allowedOrigins = configuredOrigins.length > 0 ? configuredOrigins : DEFAULT_ZENDESK_ORIGINS;
 
-  hub.onCallStored((call) => {
-    const connection = connections.get(call.tenantId, 'zendesk');
+  hub.onCallStored(async (call) => {
+    const connection = await connections.get(call.tenantId, 'zendesk');
     if (connection === null) return {};
     const settings = connectionSettingsSchema.safeParse(connection.settings);
     // A connection stored by saveZendeskConnection always parses; a damaged one must not block the call's ingest
     // (its messages dead-letter at delivery, visible for an operator to requeue once the connection is fixed).
     const appLinkBase = settings.success ? settings.data.appLinkBase : (hub.config.publicUrl ?? 'http://localhost');
-    const name = call.agentId === null ? null : ((agentName.get(call.tenantId, call.agentId) as { name: string } | undefined)?.name ?? null);
+    const name = call.agentId === null ? null : ((await hub.calls.getAgent(call.tenantId, call.agentId))?.name ?? null);
     const payload = buildRecordCallPayload(call, name, appLinkBase);
     if (payload === null) return {};
     return { outbox: [{ id: hub.ids.newId('obx'), tenantId: call.tenantId, kind: RECORD_CALL_KIND, payload }] };
@@ -226,7 +224,7 @@ export const zendeskCapability: CapabilityFactory = (hub: Hub): Capability => {
         allowedOrigins,
         issueToken: (input) => hub.tokens.issue(input),
         async findInstallation(subdomain) {
-          const account = hub.accounts.find('zendesk', subdomain);
+          const account = await hub.accounts.find('zendesk', subdomain);
           if (!account) return null;
           return {
             tenantId: account.tenantId,

@@ -95,6 +95,7 @@ export interface CallRepository {
 
   upsertAgent(agent: Agent): Promise<void>;
   listAgents(tenantId: string): Promise<readonly Agent[]>;
+  getAgent(tenantId: string, agentId: string): Promise<Agent | null>;
 
   findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null>;
   /**

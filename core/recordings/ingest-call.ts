@@ -1,4 +1,5 @@
 import { CallsightError } from '../shared/errors';
+import type { Awaitable } from '../shared/awaitable';
 import type { Clock, IdGenerator } from '../shared/clock.port';
 import { classifyStatus, type Call } from './call';
 import { callMetadataSchema, describeIssues, type CallMetadata } from './call-metadata.schema';
@@ -13,7 +14,8 @@ export interface IngestDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   /** Follow-up work queued atomically with the call (transcription, CRM sync). */
-  readonly followUps?: (call: Call) => { outbox?: NewOutboxMessage[]; jobs?: NewJob[] };
+  /** Work queued in the call's own transaction; computed before it begins (a store may need to be read for it). */
+  readonly followUps?: (call: Call) => Awaitable<{ outbox?: NewOutboxMessage[]; jobs?: NewJob[] }>;
 }
 
 export interface IngestResult {
@@ -96,7 +98,7 @@ export async function ingestCall(
   const location = { tenantId, recordingId: callId, keyId: stored.keyId, bytes: stored.bytes };
   let outcome;
   try {
-    outcome = await deps.calls.insertCall(call, deps.followUps?.(call));
+    outcome = await deps.calls.insertCall(call, await deps.followUps?.(call));
   } catch (error) {
     // Metadata did not commit: leave no unreachable ciphertext or key behind.
     await deps.audio.discard(location);

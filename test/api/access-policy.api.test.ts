@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { startTestHub, type TestHub } from '../support/hub';
+import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { ACTIONS, POLICY, ROLES, type Action, type Principal, type Role } from '../../core/access/access.policy';
 import { SqliteExports } from '../../adapters/storage/sqlite';
@@ -141,7 +141,7 @@ const probes: Record<Exclude<Action, 'delete'>, Probe> = {
     const tenant = s.ownTenant ? OWN : OTHER;
     const maxCalls = 100 + ++fixtureCounter;
     const r = await call('PUT', '/api/v1/settings/exports', tokens.get(role)!, { maxCalls });
-    const stored = hub.hub.db.prepare('SELECT value_json FROM tenant_settings WHERE tenant_id = ? AND key = ?').get(tenant, 'exports') as { value_json: string } | undefined;
+    const stored = sqliteOf(hub.hub).prepare('SELECT value_json FROM tenant_settings WHERE tenant_id = ? AND key = ?').get(tenant, 'exports') as { value_json: string } | undefined;
     return { status: r.status, reached: stored !== undefined && JSON.parse(stored.value_json).maxCalls === maxCalls };
   },
   async view_audit(role, s) {
@@ -182,7 +182,7 @@ function expectedStatus(role: Role, action: Action, s: Situation, allowed: boole
 
 beforeAll(async () => {
   hub = await startTestHub({ config: { rateLimitPerMinute: 100_000 } });
-  exportsStore = new SqliteExports(hub.hub.db);
+  exportsStore = new SqliteExports(sqliteOf(hub.hub));
   for (const tenantId of [OWN, OTHER]) await hub.hub.ensureTenant({ id: tenantId, name: tenantId, defaultRegion: 'CN', industry: 'general' });
   for (const s of situations) callOf.set(key(s), await makeCall(s));
   for (const role of ROLES) {
@@ -201,7 +201,7 @@ describe('access policy through the HTTP API', () => {
   });
 
   it.each(cases)('%s %s (%s) follows the table and leaves exactly one audit event', async (role, action, _label, s) => {
-    const before = { own: hub.hub.auditLog.head(OWN)!.seq, other: hub.hub.auditLog.head(OTHER)!.seq };
+    const before = { own: (await hub.hub.auditLog.head(OWN))!.seq, other: (await hub.hub.auditLog.head(OTHER))!.seq };
     const result = await probes[action](role, s);
     const allowed = expectedAllowed(role, action, s);
     expect(result.reached).toBe(allowed);
@@ -209,10 +209,10 @@ describe('access policy through the HTTP API', () => {
     expect(result.status).toBe(expectedStatus(role, action, s, allowed) ?? result.status);
     if (!allowed && CALL_READS.includes(action)) expect([403, 404]).toContain(result.status);
 
-    const events = hub.hub.auditLog.query(OWN, { afterSeq: before.own, limit: 10 });
+    const events = await hub.hub.auditLog.query(OWN, { afterSeq: before.own, limit: 10 });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor: principals[role].userId, role, action, outcome: ok(result.status) ? 'allowed' : 'denied' });
-    expect(hub.hub.auditLog.head(OTHER)!.seq).toBe(before.other);
+    expect((await hub.hub.auditLog.head(OTHER))!.seq).toBe(before.other);
   });
 
   const deleteRoute = () => hub.app.hasRoute({ method: 'DELETE', url: '/api/v1/calls/:id' });
@@ -220,10 +220,10 @@ describe('access policy through the HTTP API', () => {
     for (const role of ROLES) {
       for (const s of situations) {
         const id = await makeCall(s);
-        const before = hub.hub.auditLog.head(OWN)!.seq;
+        const before = (await hub.hub.auditLog.head(OWN))!.seq;
         const r = await call('DELETE', `/api/v1/calls/${id}`, tokens.get(role)!);
         expect(ok(r.status), `${role} delete (${label(s)})`).toBe(expectedAllowed(role, 'delete', s));
-        const events = hub.hub.auditLog.query(OWN, { afterSeq: before, limit: 10 }).filter((e) => e.actor === principals[role].userId);
+        const events = (await hub.hub.auditLog.query(OWN, { afterSeq: before, limit: 10 })).filter((e) => e.actor === principals[role].userId);
         expect(events).toHaveLength(1);
         expect(events[0]).toMatchObject({ action: 'delete', outcome: ok(r.status) ? 'allowed' : 'denied' });
       }
@@ -254,14 +254,14 @@ describe('rejected bearer tokens: 401 and an audit event in the claimed tenant',
 
   it.each(attacks)('%s', async (_name, makeToken, reason) => {
     const token = await makeToken();
-    const before = { own: hub.hub.auditLog.head(OWN)!.seq, other: hub.hub.auditLog.head(OTHER)!.seq };
+    const before = { own: (await hub.hub.auditLog.head(OWN))!.seq, other: (await hub.hub.auditLog.head(OTHER))!.seq };
     const r = await call('GET', '/api/v1/calls', token);
     expect(r.status).toBe(401);
     expect(r.body.error.code).toBe('UNAUTHENTICATED');
-    const events = hub.hub.auditLog.query(OWN, { afterSeq: before.own, limit: 10 });
+    const events = await hub.hub.auditLog.query(OWN, { afterSeq: before.own, limit: 10 });
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actor: null, role: null, outcome: 'denied', reason });
-    expect(hub.hub.auditLog.head(OTHER)!.seq).toBe(before.other);
+    expect((await hub.hub.auditLog.head(OTHER))!.seq).toBe(before.other);
   });
 });
 
@@ -287,12 +287,12 @@ describe('playback URLs', () => {
   it('plays without headers, audited as play under the user who asked for it', async (context) => {
     const issued = await call('POST', `/api/v1/calls/${agentCall()}/playback-url`, tokens.get('agent')!);
     expect(issued.status).toBe(200);
-    const before = hub.hub.auditLog.head(OWN)!.seq;
+    const before = (await hub.hub.auditLog.head(OWN))!.seq;
     const played = await fetchPlayback(issued.body.url);
     expect(played.status).toBe(200);
     const direct = await call('GET', `/api/v1/calls/${agentCall()}/audio`, tokens.get('agent')!);
     expect(Buffer.from(played.bytes!).equals(Buffer.from(direct.body as ArrayBuffer))).toBe(true);
-    expect(hub.hub.auditLog.query(OWN, { afterSeq: before, limit: 1 })[0]).toMatchObject({ actor: 'u-agent', role: 'agent', action: 'play', target: `call:${agentCall()}`, outcome: 'allowed' });
+    expect((await hub.hub.auditLog.query(OWN, { afterSeq: before, limit: 1 }))[0]).toMatchObject({ actor: 'u-agent', role: 'agent', action: 'play', target: `call:${agentCall()}`, outcome: 'allowed' });
   });
 
   it('refuses an expired URL with 403', async (context) => {

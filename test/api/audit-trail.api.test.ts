@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
-import { startTestHub, type TestHub } from '../support/hub';
+import { collect, sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { registerAuditCommands } from '../../bin/commands/audit.command';
 import { appendEvent, verifyChainSync, type AuditEvent } from '../../core/audit/audit-chain';
 import { verifyCheckpoint } from '../../core/audit/audit-checkpoint';
@@ -31,7 +31,7 @@ async function tenantWithEvents(events: number): Promise<{ tenant: string; audit
 
 /** Tampers as an attacker with write access to the database file would: around the append-only trigger. */
 function tamper(sql: string, ...params: unknown[]) {
-  const db = hub.hub.db;
+  const db = sqliteOf(hub.hub);
   const trigger = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'audit_events_no_update'").get() as { sql: string }).sql;
   db.exec('DROP TRIGGER audit_events_no_update');
   try {
@@ -41,8 +41,8 @@ function tamper(sql: string, ...params: unknown[]) {
   }
 }
 
-function rows(tenant: string): AuditEvent[] {
-  return [...hub.hub.auditLog.iterate(tenant)];
+function rows(tenant: string): Promise<AuditEvent[]> {
+  return collect(hub.hub.auditLog.iterate(tenant));
 }
 
 beforeAll(async () => {
@@ -133,7 +133,7 @@ describe('tamper evidence on the real table', () => {
   it('names the first of two swapped events', async () => {
     const { tenant, auditor } = await tenantWithEvents(6);
     const all = 'at, actor, role, action, target, outcome, reason, details_json, prev_hash, hash';
-    const two = hub.hub.db.prepare(`SELECT seq, ${all} FROM audit_events WHERE tenant_id = ? AND seq IN (2, 5) ORDER BY seq`).all(tenant) as Record<string, unknown>[];
+    const two = sqliteOf(hub.hub).prepare(`SELECT seq, ${all} FROM audit_events WHERE tenant_id = ? AND seq IN (2, 5) ORDER BY seq`).all(tenant) as Record<string, unknown>[];
     const set = all.split(', ').map((c) => `${c} = @${c}`).join(', ');
     tamper(`UPDATE audit_events SET ${set} WHERE tenant_id = @tenant AND seq = 2`, { ...two[1], tenant });
     tamper(`UPDATE audit_events SET ${set} WHERE tenant_id = @tenant AND seq = 5`, { ...two[0], tenant });
@@ -142,7 +142,7 @@ describe('tamper evidence on the real table', () => {
 
   it('names the link after an event forged with a recomputed hash', async () => {
     const { tenant, auditor } = await tenantWithEvents(6);
-    const [e2, e3] = rows(tenant).slice(1, 3);
+    const [e2, e3] = (await rows(tenant)).slice(1, 3);
     const forged = appendEvent(e2!, { ...e3!, actor: 'u-framed' });
     tamper('UPDATE audit_events SET actor = ?, hash = ? WHERE tenant_id = ? AND seq = 3', forged.actor, forged.hash, tenant);
     expect((await get('/api/v1/audit/verify', auditor)).body).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: 'prev_mismatch' } });
@@ -159,18 +159,18 @@ describe('tamper evidence on the real table', () => {
     const other = await tenantWithEvents(4);
     await services.checkpointAudit(other.tenant);
     // Rewrite history from event 2 on, every hash recomputed: every link holds, only the checkpoint disagrees.
-    const original = rows(other.tenant);
+    const original = await rows(other.tenant);
     let prev: AuditEvent = original[0]!;
     const rewritten = original.slice(1).map((e) => (prev = appendEvent(prev, { ...e, actor: 'u-rewritten' })));
     for (const e of rewritten) tamper('UPDATE audit_events SET actor = ?, prev_hash = ?, hash = ? WHERE tenant_id = ? AND seq = ?', e.actor, e.prevHash, e.hash, other.tenant, e.seq);
-    expect(verifyChainSync(rows(other.tenant)).ok).toBe(true);
+    expect(verifyChainSync(await rows(other.tenant)).ok).toBe(true);
     expect((await get('/api/v1/audit/verify', other.auditor)).body).toMatchObject({ ok: false, firstBroken: { seq: 4, reason: 'hash_mismatch' } });
   });
 
   it('reports a checkpoint whose signature was forged', async () => {
     const { tenant, auditor } = await tenantWithEvents(3);
     await createAccessServices(hub.hub).checkpointAudit(tenant);
-    hub.hub.db.prepare('UPDATE audit_checkpoints SET signature = ? WHERE tenant_id = ?').run('0'.repeat(64), tenant);
+    sqliteOf(hub.hub).prepare('UPDATE audit_checkpoints SET signature = ? WHERE tenant_id = ?').run('0'.repeat(64), tenant);
     expect((await get('/api/v1/audit/verify', auditor)).body).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: 'checkpoint_invalid' }, checkpoint: { valid: false } });
   });
 });
@@ -255,17 +255,17 @@ describe('callsight audit', () => {
     expect(hub.hub.auditLog.head(tenant)).toMatchObject({ seq: settingsChange + 1, action: 'audit_pruned', details: { throughSeq: 1, prunedCount: 1 } });
     expect(await services.verifyAudit(tenant)).toMatchObject({ ok: true, start: { seq: 1 } });
 
-    hub.hub.db.prepare('UPDATE tenant_settings SET value_json = ? WHERE tenant_id = ? AND key = ?').run('{"keepDays":365}', tenant, 'audit-retention');
+    sqliteOf(hub.hub).prepare('UPDATE tenant_settings SET value_json = ? WHERE tenant_id = ? AND key = ?').run('{"keepDays":365}', tenant, 'audit-retention');
     const second = await cli('prune', '--tenant', tenant, '--json');
     expect(JSON.parse(second.stdout).tenants[0]).toMatchObject({ pruned: 3, anchor: { seq: 4 } });
-    expect(rows(tenant)[0]!.seq).toBe(5);
+    expect((await rows(tenant))[0]!.seq).toBe(5);
     const auditor = await hub.token('auditor', { tenant });
     expect((await get('/api/v1/audit/verify', auditor)).body).toMatchObject({ ok: true, start: { seq: 4 } });
 
     // A forged anchor that hides more deletions is not attested by any audit_pruned event.
     tamper('DELETE FROM audit_events WHERE tenant_id = ? AND seq = 5', tenant);
     const e5 = { seq: 5, hash: 'c'.repeat(64) };
-    hub.hub.db.prepare('UPDATE audit_anchors SET seq = ?, hash = ? WHERE tenant_id = ?').run(e5.seq, e5.hash, tenant);
+    sqliteOf(hub.hub).prepare('UPDATE audit_anchors SET seq = ?, hash = ? WHERE tenant_id = ?').run(e5.seq, e5.hash, tenant);
     expect((await get('/api/v1/audit/verify', auditor)).body.ok).toBe(false);
   });
 });

@@ -72,13 +72,13 @@ describe('callsight backup and restore', () => {
     const admin = await t.token('admin');
     const after = await t.call('victim');
     expect(after).toMatchObject({ status: 'deleted', recording: null });
-    expect(t.retention.service.store.getTombstone(TENANT, victim.id)).toMatchObject({ basis: 'admin', audioSha256: victim.recording!.sha256 });
+    expect(await t.retention.service.store.getTombstone(TENANT, victim.id)).toMatchObject({ basis: 'admin', audioSha256: victim.recording!.sha256 });
     expect(await t.hub.keys.hasDataKey(TENANT, victim.recording!.keyId)).toBe(false);
     expect(existsSync(t.hub.audio.pathFor(TENANT, victim.id))).toBe(false);
     expect((await t.api('GET', `/api/v1/calls/${victim.id}/audio`, { token: admin })).status).toBe(410);
-    const certificates = t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${victim.id}`, outcome: 'allowed', limit: 10 });
+    const certificates = await t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${victim.id}`, outcome: 'allowed', limit: 10 });
     expect(certificates.map((e) => e.reason)).toEqual(['reapplied_after_restore']);
-    expect(t.hub.auditLog.query(TENANT, { action: 'restore', limit: 10 })).toHaveLength(1);
+    expect(await t.hub.auditLog.query(TENANT, { action: 'restore', limit: 10 })).toHaveLength(1);
     // The backup itself still holds the old wrapped key; restore never brought it back.
     const backupKeys = new Database(join(keysDir, 'data-keys.db'), { readonly: true });
     expect(backupKeys.prepare('SELECT 1 FROM data_keys WHERE key_id = ?').get(victim.recording!.keyId)).toBeDefined();

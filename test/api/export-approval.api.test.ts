@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { unzipSync } from 'fflate';
 import { Command } from 'commander';
-import { startTestHub, type TestHub } from '../support/hub';
+import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { registerExportCommands } from '../../bin/commands/export.command';
 import { openZip } from '../../adapters/export/zip';
 import { createAccessServices } from '../../bin/wiring/access.wiring';
@@ -29,8 +29,8 @@ async function api(method: string, path: string, token: string, body?: unknown) 
   return { status: response.status, body: payload, headers: response.headers };
 }
 
-function auditTail(count: number) {
-  const head = hub.hub.auditLog.head('demo')!;
+async function auditTail(count: number) {
+  const head = (await hub.hub.auditLog.head('demo'))!;
   return hub.hub.auditLog.query('demo', { afterSeq: head.seq - count, limit: count });
 }
 
@@ -66,14 +66,14 @@ describe('two-person export approval', () => {
     const self = await api('POST', `/api/v1/exports/${created.body.id}/approve`, alice);
     expect(self.status).toBe(403);
     expect(self.body.error.code).toBe('FORBIDDEN');
-    expect(auditTail(1)[0]).toMatchObject({ actor: 'u-alice', action: 'approve_export', outcome: 'denied', reason: 'self_approval', target: `export:${created.body.id}` });
+    expect((await auditTail(1))[0]).toMatchObject({ actor: 'u-alice', action: 'approve_export', outcome: 'denied', reason: 'self_approval', target: `export:${created.body.id}` });
 
     const approved = await api('POST', `/api/v1/exports/${created.body.id}/approve`, bob, { note: 'ok' });
     expect(approved.status).toBe(200);
     expect(approved.body).toMatchObject({ status: 'approved', decidedBy: 'u-bob', decisionNote: 'ok' });
     const ttlMs = Date.parse(approved.body.expiresAt) - Date.parse(approved.body.decidedAt);
     expect(ttlMs).toBe(24 * 3600_000);
-    expect(auditTail(1)[0]).toMatchObject({ actor: 'u-bob', action: 'approve_export', outcome: 'allowed' });
+    expect((await auditTail(1))[0]).toMatchObject({ actor: 'u-bob', action: 'approve_export', outcome: 'allowed' });
 
     const again = await api('POST', `/api/v1/exports/${created.body.id}/approve`, await hub.token('admin', { user: 'u-carol' }));
     expect(again.status).toBe(409);
@@ -82,12 +82,12 @@ describe('two-person export approval', () => {
   it('lets only the requester download, and a rejected export never', async () => {
     const id = await approvedExport(callIds.slice(0, 1));
     expect((await api('GET', `/api/v1/exports/${id}/download`, bob)).status).toBe(403);
-    expect(auditTail(1)[0]).toMatchObject({ actor: 'u-bob', action: 'download', outcome: 'denied', reason: 'not_requester' });
+    expect((await auditTail(1))[0]).toMatchObject({ actor: 'u-bob', action: 'download', outcome: 'denied', reason: 'not_requester' });
 
     const created = await api('POST', '/api/v1/exports', alice, { callIds: callIds.slice(0, 1), reason: 'Customer complaint' });
     const rejected = await api('POST', `/api/v1/exports/${created.body.id}/reject`, bob, { note: 'no legal basis' });
     expect(rejected.body.status).toBe('rejected');
-    expect(auditTail(1)[0]).toMatchObject({ actor: 'u-bob', action: 'reject_export', outcome: 'allowed' });
+    expect((await auditTail(1))[0]).toMatchObject({ actor: 'u-bob', action: 'reject_export', outcome: 'allowed' });
     expect((await api('GET', `/api/v1/exports/${created.body.id}/download`, alice)).status).toBe(409);
     expect((await api('POST', `/api/v1/exports/${created.body.id}/approve`, bob)).status).toBe(409);
   });
@@ -98,7 +98,7 @@ describe('two-person export approval', () => {
     const other = await startOtherTenantCall();
     const cross = await api('POST', '/api/v1/exports', alice, { callIds: [callIds[0], other], reason: 'Mixed tenants' });
     expect(cross.status).toBe(404);
-    expect(auditTail(1)[0]).toMatchObject({ action: 'request_export', outcome: 'denied', reason: 'not_found_or_out_of_scope' });
+    expect((await auditTail(1))[0]).toMatchObject({ action: 'request_export', outcome: 'denied', reason: 'not_found_or_out_of_scope' });
   });
 
   it('resolves a filter at request time and validates the body', async () => {
@@ -117,11 +117,11 @@ describe('two-person export approval', () => {
     const id = await approvedExport(callIds.slice(0, 1));
     expect((await api('GET', `/api/v1/exports/${id}/download`, alice)).status).toBe(200);
     // Time passes: the approval is older than the download lifetime.
-    hub.hub.db.prepare('UPDATE exports SET expires_at = ? WHERE tenant_id = ? AND id = ?').run(new Date(Date.now() - 1000).toISOString(), 'demo', id);
+    sqliteOf(hub.hub).prepare('UPDATE exports SET expires_at = ? WHERE tenant_id = ? AND id = ?').run(new Date(Date.now() - 1000).toISOString(), 'demo', id);
     const late = await api('GET', `/api/v1/exports/${id}/download`, alice);
     expect(late.status).toBe(410);
     expect(late.body.error.code).toBe('EXPORT_EXPIRED');
-    expect(auditTail(1)[0]).toMatchObject({ actor: 'u-alice', action: 'download', outcome: 'denied', reason: 'export_expired' });
+    expect((await auditTail(1))[0]).toMatchObject({ actor: 'u-alice', action: 'download', outcome: 'denied', reason: 'export_expired' });
   });
 
   it('applies the exports setting to the download lifetime', async () => {
@@ -167,7 +167,7 @@ describe('export bundle', () => {
     expect(signed.manifest.files.map((f: any) => f.path)).toEqual(names.filter((n) => n !== 'manifest.json'));
     for (const f of signed.manifest.files) expect(createHash('sha256').update(files[f.path]!).digest('hex')).toBe(f.sha256);
     expect(signed.signature).toMatchObject({ alg: 'HMAC-SHA256', keyId: 'demo:export-manifest:v1' });
-    expect(auditTail(1)[0]).toMatchObject({ actor: 'u-alice', action: 'download', outcome: 'allowed', target: `export:${exportId}`, details: { calls: 3, withAudio: 3 } });
+    expect((await auditTail(1))[0]).toMatchObject({ actor: 'u-alice', action: 'download', outcome: 'allowed', target: `export:${exportId}`, details: { calls: 3, withAudio: 3 } });
   });
 
   it('verifies offline, and fails when any one byte of any file in it changes', async () => {

@@ -116,7 +116,7 @@ describe('the coaching loop', () => {
     const individual = problems.body.problems.filter((p: any) => p.criterionId === 'flag:HIGH_INTERRUPTION' && p.scope === 'individual');
     expect(individual.map((p: any) => p.agents[0].agentId)).toEqual(['a-change']);
 
-    const audit = hub.hub.auditLog.query(T, { action: 'coach_assign', limit: 100 });
+    const audit = await hub.hub.auditLog.query(T, { action: 'coach_assign', limit: 100 });
     expect(audit.map((e) => e.outcome)).toEqual(['allowed', 'allowed']);
   });
 });

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import { expect } from 'vitest';
 import { registerSampleCommands } from '../../bin/commands/sample.command';
 import { loadSampleInputFromHub } from '../../bin/wiring/quality.wiring';
-import type { TestHub } from '../support/hub';
+import { sqliteOf, type TestHub } from '../support/hub';
 
 // The general pack plus one finance term, so that a sensitive-word hit is easy to place in a fixture.
 const config = buildAnalysisConfig({ industry: 'general', lexicon: [{ term: '保本', category: 'finance', severity: 'high' }] });
@@ -101,12 +101,12 @@ export function monthOf(date: Date): string {
  * that hundreds of generated calls do not each pay a synchronous commit. Nothing else writes meanwhile.
  */
 export async function inOneTransaction(hub: TestHub, fill: () => Promise<void>): Promise<void> {
-  hub.hub.db.exec('BEGIN');
+  sqliteOf(hub.hub).exec('BEGIN');
   try {
     await fill();
-    hub.hub.db.exec('COMMIT');
+    sqliteOf(hub.hub).exec('COMMIT');
   } catch (error) {
-    hub.hub.db.exec('ROLLBACK');
+    sqliteOf(hub.hub).exec('ROLLBACK');
     throw error;
   }
 }

@@ -61,7 +61,7 @@ describe('sampling on generated months', () => {
       const loads = plan.body.reviewers.map((r: any) => r.assigned);
       expect(Math.max(...loads) - Math.min(...loads)).toBeLessThanOrEqual(1);
       // Risk first: no unsampled call of an agent is riskier than a call that agent's quota stratum took.
-      const screening = hub.hub.transcripts.screening(T, [...byAgent.values()].flat().map((c) => c.id));
+      const screening = await hub.hub.transcripts.screening(T, [...byAgent.values()].flat().map((c) => c.id));
       for (const [agentId, calls] of byAgent) {
         const taken = new Set(plan.body.items.filter((i: any) => i.agentId === agentId).map((i: any) => i.callId));
         const quotaRisk = plan.body.items.filter((i: any) => i.agentId === agentId && i.stratum === 'quota').map((i: any) => i.riskScore);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Call } from '../../core/recordings/call';
-import { startTestHub, type TestHub } from '../support/hub';
+import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { api, checkQuotas, runSampleCli } from './quality-fixtures';
 
 let hub: TestHub;
@@ -52,7 +52,7 @@ describe('sampling on the demo data', () => {
     expect((await api(hub, 'GET', `/api/v1/calls/${mine[0]}`, qaA)).status).toBe(200);
     const notMine = first.body.items.find((i: any) => !i.reviewerIds.includes('qa-a'));
     expect((await api(hub, 'GET', `/api/v1/calls/${notMine.callId}`, qaA)).status).toBe(404);
-    const assignments = hub.hub.db.prepare('SELECT COUNT(*) AS n FROM review_assignments WHERE tenant_id = ?').get('demo') as { n: number };
+    const assignments = sqliteOf(hub.hub).prepare('SELECT COUNT(*) AS n FROM review_assignments WHERE tenant_id = ?').get('demo') as { n: number };
     expect(assignments.n).toBe(first.body.items.reduce((n: number, i: any) => n + i.reviewerIds.length, 0));
     expect((await api(hub, 'GET', `/api/v1/sampling/plans/${period}`, await hub.token('agent', { agentId: 'a-lina' }))).status).toBe(403);
   });

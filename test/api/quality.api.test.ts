@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../support/hub';
+import { collect, sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { api, insertCall, makeTranscript, storeAnalysis } from './quality-fixtures';
 
 const T = 'qa-t';
@@ -126,7 +126,7 @@ describe('scorecards and evaluations', () => {
     const outside = await api(hub, 'POST', `/api/v1/calls/${call.id}/evaluations`, qaBare, { answers: ANSWERS });
     expect(outside.status).toBe(404);
     expect(outside.body.error.code).toBe('CALL_NOT_FOUND');
-    hub.hub.db.prepare('INSERT INTO review_assignments (tenant_id, call_id, reviewer_id, assigned_at) VALUES (?, ?, ?, ?)').run(T, call.id, 'qa-3', '2026-03-05T00:00:00Z');
+    sqliteOf(hub.hub).prepare('INSERT INTO review_assignments (tenant_id, call_id, reviewer_id, assigned_at) VALUES (?, ?, ?, ?)').run(T, call.id, 'qa-3', '2026-03-05T00:00:00Z');
     const assigned = await api(hub, 'POST', `/api/v1/calls/${call.id}/evaluations`, qaBare, { answers: ANSWERS });
     expect(assigned.status).toBe(201);
     expect((await api(hub, 'GET', `/api/v1/calls/${call.id}/evaluations`, agent1)).status).toBe(404);
@@ -135,7 +135,7 @@ describe('scorecards and evaluations', () => {
     const missing = await api(hub, 'POST', `/api/v1/calls/${call.id}/evaluations`, qaBare, { answers: ANSWERS.slice(1) });
     expect(missing.status).toBe(400);
     expect(missing.body.error.message).toMatch(/identity_verified/);
-    const denials = hub.hub.auditLog.query(T, { action: 'evaluate', outcome: 'denied', limit: 1000 });
+    const denials = await hub.hub.auditLog.query(T, { action: 'evaluate', outcome: 'denied', limit: 1000 });
     expect(denials.map((e) => e.reason)).toEqual(expect.arrayContaining(['role_not_permitted', 'not_found_or_out_of_scope']));
   });
 });
@@ -165,7 +165,7 @@ describe('disputes', () => {
 
     const listed = await api(hub, 'GET', `/api/v1/calls/${call.id}/evaluations`, agent1);
     expect(listed.body.callScore).toBe(resolved.body.revisedEvaluation.score.total);
-    const published = hub.hub.db.prepare('SELECT score FROM call_scores WHERE tenant_id = ? AND call_id = ?').get(T, call.id) as { score: number };
+    const published = sqliteOf(hub.hub).prepare('SELECT score FROM call_scores WHERE tenant_id = ? AND call_id = ?').get(T, call.id) as { score: number };
     expect(published.score).toBe(resolved.body.revisedEvaluation.score.total);
     expect(listed.body.items.map((e: any) => [e.id, e.effective])).toEqual([
       [evaluation.id, false],
@@ -176,12 +176,12 @@ describe('disputes', () => {
     expect((await api(hub, 'GET', '/api/v1/disputes', agent2)).body.items).toEqual([]);
     expect((await api(hub, 'GET', '/api/v1/disputes', qaNorth)).status).toBe(403);
 
-    const history = hub.hub.db.prepare('SELECT seq, action, actor FROM qa_dispute_events WHERE tenant_id = ? AND dispute_id = ? ORDER BY seq').all(T, opened.body.id);
+    const history = sqliteOf(hub.hub).prepare('SELECT seq, action, actor FROM qa_dispute_events WHERE tenant_id = ? AND dispute_id = ? ORDER BY seq').all(T, opened.body.id);
     expect(history).toEqual([
       { seq: 1, action: 'opened', actor: 'u-a1' },
       { seq: 2, action: 'resolved', actor: 'm-n' },
     ]);
-    const audit = [...hub.hub.auditLog.iterate(T)].filter((e) => e.target === `dispute:${opened.body.id}` && e.outcome === 'allowed');
+    const audit = (await collect(hub.hub.auditLog.iterate(T))).filter((e) => e.target === `dispute:${opened.body.id}` && e.outcome === 'allowed');
     expect(audit.map((e) => [e.action, e.actor])).toEqual([
       ['open_dispute', 'u-a1'],
       ['resolve_dispute', 'm-n'],

@@ -57,7 +57,7 @@ export async function startRetentionHub(options: {
 } = {}): Promise<RetentionTestHub> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'callsight-retention-'));
   const config = loadConfig({}, { dataDir, port: 0, host: '127.0.0.1', logLevel: 'silent', seedDemo: 'false', workers: false });
-  const hub = options.clock ? openHub(config, options.clock) : openHub(config);
+  const hub = options.clock ? await openHub(config, options.clock) : await openHub(config);
   const factories = CAPABILITIES.map((f) => (f === retentionCapability ? createRetentionCapability({ sweepIntervalMs: 0, ...options.retention }) : f));
   const capabilities: Capability[] = factories.map((create) => create(hub));
   const retention = capabilities.find((c) => c.name === 'retention') as RetentionCapability;
@@ -99,7 +99,7 @@ export async function startRetentionHub(options: {
     async close(o = {}) {
       await app.close();
       for (const capability of capabilities) await capability.stop?.();
-      hub.close();
+      await hub.close();
       if (!o.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };

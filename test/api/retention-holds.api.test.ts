@@ -44,10 +44,10 @@ describe('legal holds over the API', () => {
     expect((await t.api('POST', '/api/v1/legal-holds', { token: admin, body: { by: { kind: 'agent', agentId: 'a' }, reason: ' ' } })).status).toBe(400);
     expect((await t.api('POST', '/api/v1/legal-holds', { token: await t.token('manager'), body: bodies['by-agent'] })).status).toBe(403);
 
-    const placed = t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'allowed', limit: 100 });
+    const placed = await t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'allowed', limit: 100 });
     expect(placed).toHaveLength(6);
     expect(JSON.stringify(placed)).not.toContain('1390000');
-    expect(t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'denied', limit: 100 })).toHaveLength(3);
+    expect(await t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'denied', limit: 100 })).toHaveLength(3);
 
     const listed = await t.api('GET', '/api/v1/legal-holds?active=true', { token: admin });
     expect(listed.body.items).toHaveLength(6);
@@ -75,7 +75,7 @@ describe('legal holds over the API', () => {
     const res = await t.api('DELETE', `/api/v1/calls/${id}`, { token: admin });
     expect(res.status).toBe(423);
     expect(res.body.error.code).toBe('LEGAL_HOLD');
-    const events = t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${id}`, limit: 10 });
+    const events = await t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${id}`, limit: 10 });
     expect(events.map((e) => [e.outcome, e.reason])).toEqual([['denied', 'legal_hold']]);
     expect(await status('by-id')).toBe('stored');
   });
@@ -86,7 +86,7 @@ describe('legal holds over the API', () => {
     expect(released.body).toMatchObject({ active: false, releasedBy: 'u-admin' });
     expect((await t.api('POST', `/api/v1/legal-holds/${holdIds['by-id']}/release`, { token: admin })).status).toBe(409);
     expect((await t.api('POST', '/api/v1/legal-holds/hold_nope/release', { token: admin })).status).toBe(404);
-    expect(t.hub.auditLog.query(TENANT, { action: 'release_legal_hold', outcome: 'allowed', limit: 10 })).toHaveLength(1);
+    expect(await t.hub.auditLog.query(TENANT, { action: 'release_legal_hold', outcome: 'allowed', limit: 10 })).toHaveLength(1);
 
     await t.retention.sweepNow();
     expect(await status('by-id')).toBe('deleted');
@@ -105,7 +105,7 @@ describe('legal holds over the API', () => {
     const res = await t.api('DELETE', `/api/v1/calls/${call.id}`, { token: admin });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ callId: call.id, status: 'deleted', basis: 'admin', ruleId: null, audioSha256: call.recording!.sha256 });
-    const events = t.hub.auditLog.query(TENANT, { target: `call:${call.id}`, limit: 10 });
+    const events = await t.hub.auditLog.query(TENANT, { target: `call:${call.id}`, limit: 10 });
     expect(events.map((e) => [e.action, e.role, e.outcome])).toEqual([
       ['delete', 'manager', 'denied'],
       ['delete', 'admin', 'allowed'],
@@ -115,6 +115,6 @@ describe('legal holds over the API', () => {
     expect((await t.api('GET', `/api/v1/calls/${call.id}/audio`, { token: admin })).status).toBe(410);
     const again = await t.api('DELETE', `/api/v1/calls/${call.id}`, { token: admin });
     expect(again.status).toBe(410);
-    expect(t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${call.id}`, outcome: 'allowed', limit: 10 })).toHaveLength(1);
+    expect(await t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${call.id}`, outcome: 'allowed', limit: 10 })).toHaveLength(1);
   });
 });

@@ -43,7 +43,7 @@ describe('retention policy over the API', () => {
     expect(bad.body.error.message).toContain('rules.0.archiveAfterDays: must be less than keepDays');
     expect((await t.api('GET', '/api/v1/retention/policy', { token: admin })).body.version).toBe(0);
 
-    const denied = t.hub.auditLog.query(TENANT, { action: 'change_settings', target: 'settings:retention', limit: 10 });
+    const denied = await t.hub.auditLog.query(TENANT, { action: 'change_settings', target: 'settings:retention', limit: 10 });
     expect(denied.map((e) => [e.role, e.outcome])).toEqual([
       ['agent', 'denied'],
       ['admin', 'denied'],
@@ -68,7 +68,7 @@ describe('retention policy over the API', () => {
     const saved = await t.api('PUT', '/api/v1/retention/policy', { token: admin, body: shorter });
     expect(saved.status).toBe(200);
     expect(saved.body).toMatchObject({ source: 'custom', version: 1 });
-    const changed = t.hub.auditLog.query(TENANT, { action: 'change_settings', outcome: 'allowed', limit: 10 });
+    const changed = await t.hub.auditLog.query(TENANT, { action: 'change_settings', outcome: 'allowed', limit: 10 });
     expect(changed).toHaveLength(1);
     expect(changed[0]!.details).toMatchObject({ name: 'sixty days', rules: 2, version: 1, previousVersion: 0 });
 
@@ -87,7 +87,7 @@ describe('retention policy over the API', () => {
     expect(deleted.sort()).toEqual((await idsOf(['march', 'december', 'last-year'])).sort());
 
     // Deleted: tombstone with the rule and audio digest, key destroyed, file gone, audio answers 410.
-    const tombstone = t.retention.service.store.getTombstone(TENANT, march);
+    const tombstone = await t.retention.service.store.getTombstone(TENANT, march);
     expect(tombstone).toMatchObject({ ruleId: 'short', basis: 'policy', audioSha256: march0.recording!.sha256 });
     expect(await t.hub.keys.hasDataKey(TENANT, march0.recording!.keyId)).toBe(false);
     expect(existsSync(t.hub.audio.pathFor(TENANT, march))).toBe(false);
@@ -98,7 +98,7 @@ describe('retention policy over the API', () => {
     expect(audio.body.error.code).toBe('RECORDING_GONE');
 
     // One deletion certificate per deleted call.
-    const certificates = t.hub.auditLog.query(TENANT, { action: 'retention_delete', limit: 100 });
+    const certificates = await t.hub.auditLog.query(TENANT, { action: 'retention_delete', limit: 100 });
     expect(certificates.map((e) => e.target).sort()).toEqual(deleted.map((id) => `call:${id}`).sort());
     expect(certificates.every((e) => (e.details as { certificate?: string }).certificate === 'deletion')).toBe(true);
 

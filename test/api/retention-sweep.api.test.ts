@@ -48,19 +48,19 @@ async function stateOf(t: RetentionTestHub) {
   for (const [name] of CALLS) {
     const call = await t.call(name);
     const location = { tenantId: TENANT, recordingId: call.id };
-    const count = (action: string) => t.hub.auditLog.query(TENANT, { action, target: `call:${call.id}`, limit: 10 }).length;
+    const count = async (action: string) => (await t.hub.auditLog.query(TENANT, { action, target: `call:${call.id}`, limit: 10 })).length;
     state[name] = {
       status: call.status,
-      sha256: store.getTombstone(TENANT, call.id)?.audioSha256 ?? call.recording?.sha256,
+      sha256: (await store.getTombstone(TENANT, call.id))?.audioSha256 ?? call.recording?.sha256,
       hot: existsSync(t.hub.audio.pathFor(location.tenantId, location.recordingId)),
       archive: existsSync(t.retention.service.archive.pathFor(location.tenantId, location.recordingId)),
       key: call.recording ? await t.hub.keys.hasDataKey(TENANT, call.recording.keyId) : null,
-      tombstoneRule: store.getTombstone(TENANT, call.id)?.ruleId ?? null,
-      certificates: count('retention_delete'),
-      archiveEvents: count('retention_archive'),
+      tombstoneRule: (await store.getTombstone(TENANT, call.id))?.ruleId ?? null,
+      certificates: await count('retention_delete'),
+      archiveEvents: await count('retention_archive'),
     };
   }
-  return { calls: state, pending: t.retention.service.journal.pending().length, openSweep: store.openSweep(TENANT) !== null };
+  return { calls: state, pending: t.retention.service.journal.pending().length, openSweep: (await store.openSweep(TENANT)) !== null };
 }
 
 let reference: RetentionTestHub;
@@ -105,7 +105,7 @@ describe('the retention sweep', () => {
       },
     });
     expect(first).toMatchObject({ completed: false, processed: 6 });
-    expect(service.store.openSweep(TENANT)).toMatchObject({ processed: 4 });
+    expect(await service.store.openSweep(TENANT)).toMatchObject({ processed: 4 });
 
     // The next run dies after destroying a key but before the tombstone (a purge hook failing once).
     let failures = 1;
@@ -131,7 +131,7 @@ describe('the retention sweep', () => {
     expect(existsSync(t.retention.service.archive.pathFor(TENANT, call.id))).toBe(false);
     const audio = await readAudio(t.hub, played);
     expect(createHash('sha256').update(audio).digest('hex')).toBe(call.recording!.sha256);
-    expect(t.hub.auditLog.query(TENANT, { action: 'retention_thaw', target: `call:${call.id}`, limit: 5 }).map((e) => e.actor)).toEqual(['u-qa']);
+    expect((await t.hub.auditLog.query(TENANT, { action: 'retention_thaw', target: `call:${call.id}`, limit: 5 })).map((e) => e.actor)).toEqual(['u-qa']);
 
     // A stored call passes through unchanged.
     const fresh = await t.call('fresh-1');

@@ -63,7 +63,7 @@ describe('ingest -> transcription -> analysis', () => {
     expect(fake.uploads[0]?.fields['response_format']).toEqual(['verbose_json']);
     expect(fake.uploads[0]?.file?.bytes.length).toBeGreaterThan(1000);
 
-    const transcript = hub.hub.transcripts.getTranscript('demo', id);
+    const transcript = await hub.hub.transcripts.getTranscript('demo', id);
     expect(transcript?.segments.map((s) => s.text.trim())).toEqual([
       'This call may be recorded for quality purposes.',
       'It is a guaranteed return with no risk.',

@@ -4,7 +4,6 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqliteCrmConnections } from '../../adapters/storage/sqlite';
 import { readZendeskIdentity, saveZendeskConnection, saveZendeskIdentity } from '../../bin/wiring/zendesk.wiring';
 import { startTestHub, type TestHub } from '../support/hub';
 
@@ -74,12 +73,12 @@ describe('callsight tenant zendesk-roles', () => {
     expect((await exchange('1001', 'agent')).status).toBe(403);
   }, 30_000);
 
-  it('refuses a grant the hub could not honour, changing nothing', () => {
-    const before = readZendeskIdentity(hub.hub, 'initech').identity;
-    expect(() => saveZendeskIdentity(hub.hub, 'initech', { users: { '1003': { role: 'agent' } } })).toThrow(/agentId/);
-    expect(() => saveZendeskIdentity(hub.hub, 'initech', { roles: { admin: 'root' } })).toThrow(/roles\.admin/);
-    expect(readZendeskIdentity(hub.hub, 'initech').identity).toEqual(before);
-    expect(() => readZendeskIdentity(hub.hub, 'nosuch')).toThrow(/No Zendesk installation/);
+  it('refuses a grant the hub could not honour, changing nothing', async () => {
+    const before = (await readZendeskIdentity(hub.hub, 'initech')).identity;
+    await expect(saveZendeskIdentity(hub.hub, 'initech', { users: { '1003': { role: 'agent' } } })).rejects.toThrow(/agentId/);
+    await expect(saveZendeskIdentity(hub.hub, 'initech', { roles: { admin: 'root' } })).rejects.toThrow(/roles\.admin/);
+    expect((await readZendeskIdentity(hub.hub, 'initech')).identity).toEqual(before);
+    await expect(readZendeskIdentity(hub.hub, 'nosuch')).rejects.toThrow(/No Zendesk installation/);
   });
 });
 
@@ -91,12 +90,12 @@ describe('callsight tenant zendesk-connect', () => {
       '--notes', 'on', '--note-locale', 'zh-CN', '--app-link-base', 'https://callsight.initech.example/calls',
     );
     expect(connected.code, connected.stderr).toBe(0);
-    const row = new SqliteCrmConnections(hub.hub.db).get('initech', 'zendesk');
+    const row = await hub.hub.storage.connections.get('initech', 'zendesk');
     expect(row).toMatchObject({
       accountId: 'initech',
       settings: { email: 'sync@initech.example', notes: { enabled: true, locale: 'zh-CN' }, appLinkBase: 'https://callsight.initech.example/calls' },
     });
-    expect(row!.sealedSecret.includes(Buffer.from(API_TOKEN))).toBe(false);
+    expect(Buffer.from(row!.sealedSecret).includes(Buffer.from(API_TOKEN))).toBe(false);
     expect(hub.hub.keys.openSecret('initech', 'zendesk-api-token', row!.sealedSecret)).toBe(API_TOKEN);
     expect(`${connected.stdout}${connected.stderr}`).not.toContain(API_TOKEN);
   }, 30_000);
@@ -108,8 +107,8 @@ describe('callsight tenant zendesk-connect', () => {
     [{ email: 'not-an-email' }, /auth\.email/],
     [{ tenantId: 'nosuch' }, /No tenant/],
   ])('refuses the connection %j, keeping the stored one', async (override, message) => {
-    const connections = new SqliteCrmConnections(hub.hub.db);
-    const before = connections.get('initech', 'zendesk');
+    const connections = hub.hub.storage.connections;
+    const before = await connections.get('initech', 'zendesk');
     const input = {
       tenantId: 'initech',
       subdomain: 'initech',
@@ -120,6 +119,6 @@ describe('callsight tenant zendesk-connect', () => {
       ...override,
     };
     await expect(saveZendeskConnection(hub.hub, input)).rejects.toThrow(message);
-    expect(connections.get('initech', 'zendesk')).toEqual(before);
+    expect(await connections.get('initech', 'zendesk')).toEqual(before);
   });
 });

@@ -63,7 +63,7 @@ describe('demo routes on a hub with the demo tenant', () => {
     const admin = await demoPost(hub.url, { role: 'admin' });
     expect((await listAgentIds(admin.body.token)).size).toBeGreaterThan(qaAgents.size);
 
-    const audit = hub.hub.auditLog.query('demo', { action: 'session_exchange', limit: 100 });
+    const audit = await hub.hub.auditLog.query('demo', { action: 'session_exchange', limit: 100 });
     expect(audit.map((event) => event.actor)).toEqual(expect.arrayContaining(['demo-agent-a-lina', 'demo-qa', 'demo-admin']));
   });
 

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
 import { DEFAULT_FIELD_KEYS } from '../../adapters/crm/zendesk';
-import { SqliteOutboxStore } from '../../adapters/storage/sqlite';
+import type { HubStorage } from '../../bin/storage';
 import { createExponentialBackoff } from '../../core/crm/crm-sync';
 import { createCrmSync, saveZendeskConnection, type CrmSync } from '../../bin/wiring/zendesk.wiring';
 import { createZendeskFake, type FakeTicket, type ZendeskFake } from '../fakes/zendesk-api.fake';
 import { synthesizeCallWav } from '../support/audio-fixtures';
-import { startTestHub, type TestHub } from '../support/hub';
+import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { ManualClock } from '../unit/crm/crm-test-data';
 
 const EMAIL = 'sync@acme.example';
@@ -22,7 +22,7 @@ const phoneOf = (i: number) => `+86138000000${String(i).padStart(2, '0')}`;
 let hub: TestHub;
 let fake: ZendeskFake;
 let admin: string;
-let outbox: SqliteOutboxStore;
+let outbox: HubStorage['outbox'];
 const tickets: FakeTicket[] = [];
 const server = setupServer();
 server.listen({
@@ -56,7 +56,7 @@ function notesFor(callId: string): number {
 }
 
 async function drainUntilSettled(sync: CrmSync, clock: ManualClock): Promise<void> {
-  for (let round = 0; round < 20 && outbox.counts().pending > 0; round++) {
+  for (let round = 0; round < 20 && (await outbox.counts()).pending > 0; round++) {
     await sync.drainOnce();
     clock.advanceMs(61_000);
   }
@@ -83,7 +83,7 @@ beforeAll(async () => {
     notes: { enabled: true },
     appLinkBase: 'https://callsight.example.com/calls',
   });
-  outbox = new SqliteOutboxStore(hub.hub.db);
+  outbox = hub.hub.storage.outbox;
   admin = await hub.token('admin', { tenant: 'acme' });
 }, 60_000);
 
@@ -128,7 +128,7 @@ describe('Zendesk sync through the hub', () => {
     clock.advanceMs(1_000);
     await drainUntilSettled(sync, clock);
 
-    expect(outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
+    expect(await outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
     expect(fake.records().map((r) => r.external_id).sort()).toEqual([...callIds].sort());
     for (const id of callIds.slice(0, 10)) expect(notesFor(id)).toBe(1);
     expect(notesFor(callIds[10]!)).toBe(0);
@@ -149,13 +149,13 @@ describe('Zendesk sync through the hub', () => {
     const sync = createCrmSync(hub.hub, { clock, log: () => {} });
     const [first] = await outbox.list('acme');
     // The markDone transaction "never committed": the row is as it was when claimed, the lease long gone.
-    hub.hub.db.prepare(`UPDATE outbox SET status = 'pending', result_json = NULL WHERE id = ?`).run(first!.id);
+    sqliteOf(hub.hub).prepare(`UPDATE outbox SET status = 'pending', result_json = NULL WHERE id = ?`).run(first!.id);
     const recordsBefore = fake.records().length;
 
     expect(await sync.drainOnce()).toMatchObject({ claimed: 1, recorded: 1 });
     expect(fake.records()).toHaveLength(recordsBefore);
     expect(notesFor(callIds[0]!)).toBe(1);
-    expect(outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
+    expect(await outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
     expect(fake.unhandledRequests).toEqual([]);
   });
 });

@@ -37,8 +37,8 @@ async function exchange(token: string | null, headers: Record<string, string> = 
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
 }
 
-function lastAudit(tenantId: string) {
-  return hub.hub.auditLog.query(tenantId, { action: 'session_exchange', limit: 1000 }).at(-1);
+async function lastAudit(tenantId: string) {
+  return (await hub.hub.auditLog.query(tenantId, { action: 'session_exchange', limit: 1000 })).at(-1);
 }
 
 beforeAll(async () => {
@@ -86,7 +86,7 @@ describe('POST /api/v1/session/zendesk', () => {
     const items = ((await list.json()) as { items: { agentId: string | null }[] }).items;
     expect(items.length).toBeGreaterThan(0);
     expect(new Set(items.map((call) => call.agentId))).toEqual(new Set(['a-zhangwei']));
-    expect(lastAudit('demo')).toMatchObject({ actor: 'zendesk:1001', role: 'agent', outcome: 'allowed', reason: 'zendesk_jwt' });
+    expect(await lastAudit('demo')).toMatchObject({ actor: 'zendesk:1001', role: 'agent', outcome: 'allowed', reason: 'zendesk_jwt' });
   });
 
   it('maps a custom Zendesk role by name (any case) to the mapped QA scope', async () => {
@@ -108,7 +108,7 @@ describe('POST /api/v1/session/zendesk', () => {
     expect(body.error.code).toBe('UNAUTHENTICATED');
     expect(body.error.message).toMatch(message);
     expect(body.token).toBeUndefined();
-    expect(lastAudit('demo')).toMatchObject({ actor: null, outcome: 'denied', reason });
+    expect(await lastAudit('demo')).toMatchObject({ actor: null, outcome: 'denied', reason });
   });
 
   it('refuses a JWT for a subdomain this hub does not know', async () => {
@@ -118,10 +118,10 @@ describe('POST /api/v1/session/zendesk', () => {
   });
 
   it("refuses a JWT signed with one account's secret but claiming another subdomain", async () => {
-    const before = hub.hub.auditLog.query('other', { action: 'session_exchange', limit: 1000 }).length;
+    const before = (await hub.hub.auditLog.query('other', { action: 'session_exchange', limit: 1000 })).length;
     const { status } = await exchange(await zendeskJwt({ iss: 'globex' }, ACME_SECRET));
     expect(status).toBe(401);
-    const events = hub.hub.auditLog.query('other', { action: 'session_exchange', limit: 1000 });
+    const events = await hub.hub.auditLog.query('other', { action: 'session_exchange', limit: 1000 });
     expect(events).toHaveLength(before + 1);
     expect(events.at(-1)).toMatchObject({ outcome: 'denied', reason: 'zendesk_jwt_signature' });
   });
@@ -151,7 +151,7 @@ describe('POST /api/v1/session/zendesk', () => {
     expect(status).toBe(403);
     expect(body.error.code).toBe('FORBIDDEN');
     expect(body.token).toBeUndefined();
-    expect(lastAudit('demo')).toMatchObject({ actor: `zendesk:${claims.sub}`, outcome: 'denied', reason });
+    expect(await lastAudit('demo')).toMatchObject({ actor: `zendesk:${claims.sub}`, outcome: 'denied', reason });
   });
 });
 

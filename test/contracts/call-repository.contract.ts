@@ -79,6 +79,10 @@ export function describeCallRepositoryContract(open: OpenStore): void {
     expect(await store.repo.getTenant('nope')).toBeNull();
     expect((await store.repo.listTenants()).map((t) => t.id)).toEqual(['t1', 't2']);
     expect((await store.repo.listAgents('t1')).map((a) => a.id)).toEqual(['a1', 'a2', 'a3']);
+    const a2 = (await store.repo.listAgents('t1'))[1];
+    expect(await store.repo.getAgent('t1', 'a2')).toEqual(a2);
+    expect(await store.repo.getAgent('t2', 'a2')).toBeNull();
+    expect(await store.repo.getAgent('t1', 'nobody')).toBeNull();
     await store.repo.upsertTenant({ ...T2, name: 'Renamed' });
     expect((await store.repo.getTenant('t2'))?.name).toBe('Renamed');
   });

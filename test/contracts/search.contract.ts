@@ -2,7 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { matchesScope } from '../../core/access';
 import type { Transcript } from '../../core/analysis/transcript.types';
 import type { Call } from '../../core/recordings/call';
-import type { CallScope, CallSearch, CallSearchHit } from '../../core/recordings/call-repository.port';
+import type { CallFilter, CallScope, CallSearch, CallSearchHit } from '../../core/recordings/call-repository.port';
 import { AGENTS, makeCall, T1, T2 } from './support/fixtures';
 import type { OpenStore, StoreUnderTest } from './support/stores';
 
@@ -34,7 +34,16 @@ function fixture(): Doc[] {
   for (let n = 10; n <= 22; n++) {
     const agentId = ['a1', 'a2', 'a3'][n % 3] as string;
     docs.push({
-      call: makeCall(n, { agentId, queue: n % 2 === 0 ? 'sales' : 'support', tags: n % 4 === 0 ? ['vip'] : [] }),
+      call: makeCall(n, {
+        agentId,
+        queue: n % 2 === 0 ? 'sales' : 'support',
+        tags: n % 4 === 0 ? ['vip'] : [],
+        direction: n % 3 === 0 ? 'outbound' : 'inbound',
+        channel: n % 5 === 0 ? 'ivr' : 'human',
+        inquiryType: n % 2 === 0 ? 'billing' : 'delivery',
+        customerPhone: n % 4 === 1 ? '+8613900000001' : '+8613800000000',
+        status: n === 21 ? 'archived' : 'stored',
+      }),
       transcript: { language: 'zh', segments: [say('customer', 0, `我的订单${n}号什么时候到`), say('agent', 4, n % 5 === 0 ? '订单已发货，订单号已短信发送' : '已经为您查询订单')] },
     });
   }
@@ -169,6 +178,32 @@ export function describeSearchContract(open: OpenStore): void {
     expect(ids(await searchAll({ q: '退款', filter: { scoreMin: 90 } }))).toEqual(['c01']);
     expect(ids(await searchAll({ q: 'refund', filter: { scoreMax: 50, agentId: 'a2' } }))).toEqual(['c02']);
     expect(ids(await searchAll({ q: 'refund', filter: { agentId: 'a1' } }))).toEqual([]);
+  });
+
+  it.each<[string, CallFilter]>([
+    ['direction', { direction: 'outbound' }],
+    ['channel', { channel: 'ivr' }],
+    ['inquiry type', { inquiryType: 'delivery' }],
+    ['phone', { customerPhone: '+8613900000001' }],
+    ['status', { status: 'archived' }],
+    ['inquiry type, direction and date', { inquiryType: 'billing', direction: 'inbound', from: makeCall(12).startedAt, to: makeCall(21).startedAt }],
+  ])('applies the %s filter to keyword hits exactly as to their calls', async (_name, filter) => {
+    const keep = (call: Call) =>
+      (filter.direction === undefined || call.direction === filter.direction) &&
+      (filter.channel === undefined || call.channel === filter.channel) &&
+      (filter.inquiryType === undefined || call.inquiryType === filter.inquiryType) &&
+      (filter.customerPhone === undefined || call.customerPhone === filter.customerPhone) &&
+      (filter.status === undefined || call.status === filter.status) &&
+      (filter.from === undefined || call.startedAt >= filter.from) &&
+      (filter.to === undefined || call.startedAt < filter.to);
+    const expected = orderCalls.filter((d) => keep(d.call)).map((d) => d.call.id).sort().reverse();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(orderCalls.length);
+    expect(ids(await searchAll({ q: '订单', filter }, { kind: 'all' }, 2))).toEqual(expected);
+    expect(ids(await searchAll({ q: '订单', filter }, { kind: 'restricted', teams: ['T1'] }, 2))).toEqual(
+      expected.filter((id) => ['a1', 'a2'].includes(orderCalls.find((d) => d.call.id === id)!.call.agentId ?? '')),
+    );
+    expect(sorted(ids(await searchAll({ q: '订单', filter, sort: 'relevance' }, { kind: 'all' }, 2)))).toEqual(sorted(expected));
   });
 
   it('isolates tenants', async () => {

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type HubConfig } from '../../bin/config';
 import { startHub, type RunningHub } from '../../bin/server';
+import type { Hub } from '../../bin/hub';
+import type Database from 'better-sqlite3';
 import type { Role } from '../../core/access/access.policy';
+import { createTestDatabase, dropTestDatabase } from '../contracts/support/databases';
 
 export interface TestHub extends RunningHub {
   readonly dataDir: string;
@@ -15,8 +18,10 @@ export interface TestHub extends RunningHub {
  * Starts a real hub on a free loopback port with its own temporary data folder; with `demoCalls` it seeds
  * the demo tenant first. `close()` stops it and deletes the folder.
  */
-export async function startTestHub(options: { demoCalls?: number; config?: Partial<HubConfig> } = {}): Promise<TestHub> {
+export async function startTestHub(options: { demoCalls?: number; config?: Partial<HubConfig>; store?: 'sqlite' | 'postgres' } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callsight-test-'));
+  // On PostgreSQL the hub gets a database of its own (audio and keys stay in the data folder).
+  const database = options.store === 'postgres' ? await createTestDatabase() : null;
   const config = loadConfig(
     {},
     {
@@ -27,6 +32,7 @@ export async function startTestHub(options: { demoCalls?: number; config?: Parti
       seedDemo: options.demoCalls ? 'true' : 'false',
       demoCalls: options.demoCalls ?? 10,
       workers: false,
+      ...(database ? { databaseUrl: database.url } : {}),
       ...options.config,
     },
   );
@@ -48,6 +54,20 @@ export async function startTestHub(options: { demoCalls?: number; config?: Parti
     async close() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
+      if (database) await dropTestDatabase(database.name);
     },
   };
+}
+
+/** The hub's SQLite database, for tests that read or tamper with rows directly; fails on a PostgreSQL hub. */
+export function sqliteOf(hub: Hub): Database.Database {
+  if (hub.storage.sqlite === null) throw new Error('This test reads the SQLite file directly; the hub runs on PostgreSQL');
+  return hub.storage.sqlite;
+}
+
+/** Every item of a store's iteration, whether the store yields synchronously (SQLite) or not (PostgreSQL). */
+export async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
 }

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../core/shared/awaitable';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CallsightError } from '../../../core/shared/errors';
@@ -23,13 +24,13 @@ export interface TranscriptHighlight {
 /** What the analysis routes need from the hub; wired in bin/wiring/analysis.wiring.ts. */
 export interface AnalysisRoutesDeps {
   readonly calls: CallRepository;
-  getTranscript(tenantId: string, callId: string): (Transcript & { source: string; createdAt: string }) | null;
-  getAnalysis(tenantId: string, callId: string): CallAnalysis | null;
+  getTranscript(tenantId: string, callId: string): Awaitable<(Transcript & { source: string; createdAt: string }) | null>;
+  getAnalysis(tenantId: string, callId: string): Awaitable<CallAnalysis | null>;
   /** Sensitive-word hits on the text actually served (offsets into those segments). */
   findSensitive(tenantId: string, transcript: Transcript): { segment: number; start: number; end: number; term: string }[];
   /** Validates and stores an imported transcript, then queues its analysis. */
   importTranscript(call: Call, format: 'segments' | 'amazon-transcribe', data: unknown, actor: Principal): Promise<{ segments: number }>;
-  getSettings(tenantId: string): Record<string, unknown>;
+  getSettings(tenantId: string): Awaitable<Record<string, unknown>>;
   saveSettings(tenantId: string, input: unknown, actor: Principal): Promise<Record<string, unknown>>;
   mineDemands(tenantId: string, calls: readonly Call[], options: { top: number }): Promise<DemandInsights>;
 }
@@ -80,13 +81,13 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
     app.get('/api/v1/calls/:id/transcript', async (request) => {
       const principal = await helpers.authenticate(request);
       const call = await loadCall(principal, params(request).id);
-      const transcript = deps.getTranscript(principal.tenantId, call.id);
+      const transcript = await deps.getTranscript(principal.tenantId, call.id);
       if (!transcript) {
         await helpers.audit(auditEntry(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_transcript'));
         throw new CallsightError('TRANSCRIPT_NOT_FOUND', 'This call has no transcript yet');
       }
       const mask = transcriptMask(principal, call);
-      const analysis = deps.getAnalysis(principal.tenantId, call.id);
+      const analysis = await deps.getAnalysis(principal.tenantId, call.id);
       let segments: readonly Segment[];
       const highlights: TranscriptHighlight[] = [];
       if (mask === 'pii') {
@@ -112,7 +113,7 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): HttpPlugin {
     app.get('/api/v1/calls/:id/analysis', async (request) => {
       const principal = await helpers.authenticate(request);
       const call = await loadCall(principal, params(request).id);
-      const analysis = deps.getAnalysis(principal.tenantId, call.id);
+      const analysis = await deps.getAnalysis(principal.tenantId, call.id);
       if (!analysis) {
         await helpers.audit(auditEntry(principal, 'view_transcript', `call:${call.id}`, 'denied', 'no_analysis'));
         throw new CallsightError('ANALYSIS_NOT_FOUND', 'This call has not been analysed yet');

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../core/shared/awaitable';
 import { z } from 'zod';
 import { CallsightError } from '../../../core/shared/errors';
 import { authorize, type Principal } from '../../../core/access/access.policy';
@@ -34,7 +35,7 @@ export interface AuditVerificationReport {
 
 /** What the audit routes need; wired in bin/wiring/access.wiring.ts. */
 export interface AuditRoutesDeps {
-  query(tenantId: string, query: AuditListQuery): readonly AuditEvent[];
+  query(tenantId: string, query: AuditListQuery): Awaitable<readonly AuditEvent[]>;
   verify(tenantId: string): Promise<AuditVerificationReport>;
 }
 
@@ -78,7 +79,7 @@ export function auditRoutes(deps: AuditRoutesDeps): HttpPlugin {
       const parsed = listQuery.safeParse(request.query);
       if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid query: ${describeIssues(parsed.error)}`);
       const { cursor, limit, from, to, ...filters } = parsed.data;
-      const items = deps.query(principal.tenantId, {
+      const items = await deps.query(principal.tenantId, {
         ...filters,
         // Stored instants are UTC with milliseconds; normalise offsets so string comparison is time comparison.
         ...(from ? { from: new Date(from).toISOString() } : {}),

@@ -105,7 +105,7 @@ export function coachingRoutes(deps: QualityRoutesDeps): HttpPlugin {
       const criteria = latestCriteria(await deps.store.listAllScorecards(tenantId));
       const automatic: CriterionObservation[] = [];
       for (const call of calls) {
-        const analysis = deps.getAnalysis(tenantId, call.id);
+        const analysis = await deps.getAnalysis(tenantId, call.id);
         if (!analysis || call.agentId === null) continue;
         const summary = summarizeAnalysisForQuality(analysis, { callDurationS: call.durationS });
         const flags = new Set<string>(analysis.flags.map((f) => f.code));
@@ -254,7 +254,7 @@ export function coachingRoutes(deps: QualityRoutesDeps): HttpPlugin {
       const evaluations = await q.effectiveFor(principal.tenantId, await deps.store.listEvaluations(principal.tenantId, { from, to, ...(agents ? { agentIds: agents } : {}) }));
       const calls = (await collectCalls(deps.calls, principal.tenantId, { from, to }, qualityCallScope(principal, 'coach'))).filter((c) => c.agentId !== null);
       const flagObservations: CriterionObservation[] = [];
-      const screening = deps.screening(principal.tenantId, calls.map((c) => c.id));
+      const screening = await deps.screening(principal.tenantId, calls.map((c) => c.id));
       const codes = new Set([...screening.values()].flatMap((s) => s.flags));
       for (const call of calls) {
         const row = screening.get(call.id);

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../core/shared/awaitable';
 import type { FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -43,13 +44,13 @@ export interface ExportsRoutesDeps {
   readonly calls: CallRepository;
   readonly clock: Clock;
   newId(): string;
-  limits(tenantId: string): ExportLimits;
-  create(input: Pick<ExportRecord, 'tenantId' | 'id' | 'requestedBy' | 'reason' | 'filter' | 'callIds' | 'audioBytes' | 'createdAt'>): ExportRecord;
-  get(tenantId: string, id: string): ExportRecord | null;
-  list(tenantId: string, options: { status?: ExportRecord['status']; limit: number; before?: { createdAt: string; id: string } }): readonly ExportRecord[];
+  limits(tenantId: string): Awaitable<ExportLimits>;
+  create(input: Pick<ExportRecord, 'tenantId' | 'id' | 'requestedBy' | 'reason' | 'filter' | 'callIds' | 'audioBytes' | 'createdAt'>): Awaitable<ExportRecord>;
+  get(tenantId: string, id: string): Awaitable<ExportRecord | null>;
+  list(tenantId: string, options: { status?: ExportRecord['status']; limit: number; before?: { createdAt: string; id: string } }): Awaitable<readonly ExportRecord[]>;
   /** Applies a decision to a still-pending export by someone other than its requester; null when it no longer applies. */
-  decide(tenantId: string, id: string, decision: { status: 'approved' | 'rejected'; by: string; at: string; note: string | null; expiresAt: string | null }): ExportRecord | null;
-  recordDownload(tenantId: string, id: string, at: string): void;
+  decide(tenantId: string, id: string, decision: { status: 'approved' | 'rejected'; by: string; at: string; note: string | null; expiresAt: string | null }): Awaitable<ExportRecord | null>;
+  recordDownload(tenantId: string, id: string, at: string): Awaitable<void>;
   /** The zip of an approved export: audio, metadata, transcripts and the signed manifest, streamed. */
   streamBundle(record: ExportRecord, calls: readonly Call[]): AsyncIterable<Uint8Array>;
 }
@@ -136,7 +137,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
 
     /** Loads an export of the principal's tenant or audits the miss and answers 404. */
     const loadExport = async (principal: Principal, action: string, id: string): Promise<ExportRecord> => {
-      const record = deps.get(principal.tenantId, id);
+      const record = await deps.get(principal.tenantId, id);
       if (!record) {
         await helpers.audit(auditEntry(principal, action, `export:${id}`, 'denied', 'not_found'));
         throw new CallsightError('NOT_FOUND', 'No export with this id');
@@ -192,13 +193,13 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       }
       const parsed = requestSchema.safeParse(request.body);
       if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid body: ${describeIssues(parsed.error)}`);
-      const limits = deps.limits(principal.tenantId);
+      const limits = await deps.limits(principal.tenantId);
       const calls = await resolveCalls(principal, parsed.data, limits.maxCalls);
       const audioBytes = calls.reduce((sum, c) => sum + (c.recording?.bytes ?? 0), 0);
       if (audioBytes > MAX_EXPORT_AUDIO_BYTES) {
         throw new CallsightError('VALIDATION_FAILED', 'The export would exceed 3.5 GiB of audio; split it into smaller exports');
       }
-      const record = deps.create({
+      const record = await deps.create({
         tenantId: principal.tenantId,
         id: deps.newId(),
         requestedBy: principal.userId,
@@ -223,7 +224,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid query: ${describeIssues(parsed.error)}`);
       const { status, limit, cursor } = parsed.data;
       const [createdAt, id] = cursor ? cursor.split('|') : [];
-      const items = deps.list(principal.tenantId, { ...(status ? { status } : {}), limit, ...(createdAt && id ? { before: { createdAt, id } } : {}) });
+      const items = await deps.list(principal.tenantId, { ...(status ? { status } : {}), limit, ...(createdAt && id ? { before: { createdAt, id } } : {}) });
       await helpers.audit(auditEntry(principal, 'view_exports', null, 'allowed', undefined, { returned: items.length }));
       const now = deps.clock.now();
       const last = items.at(-1);
@@ -258,8 +259,8 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
       }
       const body = decisionSchema.safeParse(request.body ?? {});
       if (!body.success) throw new CallsightError('VALIDATION_FAILED', `Invalid body: ${describeIssues(body.error)}`);
-      const ttlMs = deps.limits(principal.tenantId).downloadTtlMinutes * 60_000;
-      const decided = deps.decide(principal.tenantId, id, {
+      const ttlMs = (await deps.limits(principal.tenantId)).downloadTtlMinutes * 60_000;
+      const decided = await deps.decide(principal.tenantId, id, {
         status,
         by: principal.userId,
         at: now.toISOString(),
@@ -295,7 +296,7 @@ export function exportsRoutes(deps: ExportsRoutesDeps): HttpPlugin {
         if (call) calls.push(call);
       }
       await helpers.audit(auditEntry(principal, 'download', `export:${id}`, 'allowed', undefined, { calls: calls.length, withAudio: calls.filter((c) => c.recording && c.status !== 'deleted').length }));
-      deps.recordDownload(principal.tenantId, id, now.toISOString());
+      await deps.recordDownload(principal.tenantId, id, now.toISOString());
       const body = Readable.from(deps.streamBundle(record, calls));
       body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'export stream aborted'));
       return reply

@@ -78,11 +78,12 @@ export function qualityInsightsRoutes(deps: QualityRoutesDeps): HttpPlugin {
         qualityCondition(principal, 'view_kpis') === 'all'
           ? undefined
           : new Set((await collectCalls(deps.calls, principal.tenantId, range, qualityCallScope(principal, 'view_kpis'))).map((c) => c.id));
-      const screened = new Set(deps.screening(principal.tenantId, calls.map((c) => c.id)).keys());
+      const screened = new Set((await deps.screening(principal.tenantId, calls.map((c) => c.id))).keys());
       const scores = await scoresOf(principal.tenantId, context);
-      const facts: CallFact[] = calls.map((call) => {
-        const counts = countAnalysis(screened.has(call.id) ? deps.getAnalysis(principal.tenantId, call.id) : null);
-        return {
+      const facts: CallFact[] = [];
+      for (const call of calls) {
+        const counts = countAnalysis(screened.has(call.id) ? await deps.getAnalysis(principal.tenantId, call.id) : null);
+        facts.push({
           callId: call.id,
           agentId: call.agentId,
           team: call.team ?? null,
@@ -98,14 +99,14 @@ export function qualityInsightsRoutes(deps: QualityRoutesDeps): HttpPlugin {
           customerTurns: counts.customerTurns,
           customerTurnsInterrupted: counts.customerTurnsInterrupted,
           qaScore: scores.get(call.id) ?? null,
-        };
-      });
+        });
+      }
       const rows = computeKpis(facts, {
         groupBy: query.groupBy,
         from: range.from,
         to: range.to,
         fcrWindowDays: query.fcrWindowDays,
-        durationBands: deps.durationBands(principal.tenantId),
+        durationBands: await deps.durationBands(principal.tenantId),
         dataEnd: new Date(Math.min(Date.parse(context.to), now.getTime())).toISOString(),
         confidenceLevel: query.confidenceLevel,
         ...(counted ? { countedCallIds: counted } : {}),
@@ -119,12 +120,12 @@ export function qualityInsightsRoutes(deps: QualityRoutesDeps): HttpPlugin {
       const query = parseInput(segmentQuery, request.query, 'query');
       const range = resolveRange(query, deps.clock.now());
       const calls = (await collectCalls(deps.calls, principal.tenantId, range, qualityCallScope(principal, 'view_kpis'))).filter((c) => c.status !== 'misdial');
-      const screened = new Set(deps.screening(principal.tenantId, calls.map((c) => c.id)).keys());
+      const screened = new Set((await deps.screening(principal.tenantId, calls.map((c) => c.id))).keys());
       const scores = await scoresOf(principal.tenantId, range);
       const facts: SegmentFact[] = [];
       for (const call of calls) {
         if (!screened.has(call.id)) continue;
-        const counts = countAnalysis(deps.getAnalysis(principal.tenantId, call.id));
+        const counts = countAnalysis(await deps.getAnalysis(principal.tenantId, call.id));
         facts.push({ callId: call.id, tags: call.tags, demands: counts.demands, flags: counts.flags, qaScore: scores.get(call.id) ?? null });
       }
       const report = compareSegments(facts, { tag: query.tag, alpha: query.alpha, minCalls: query.minCalls });

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../core/shared/awaitable';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CallsightError } from '../../../core/shared/errors';
@@ -27,11 +28,11 @@ export interface QualityRoutesDeps {
   readonly store: QualityStore;
   readonly clock: Clock;
   readonly ids: IdGenerator;
-  getAnalysis(tenantId: string, callId: string): CallAnalysis | null;
+  getAnalysis(tenantId: string, callId: string): Awaitable<CallAnalysis | null>;
   /** Flags and risk per analysed call. */
-  screening(tenantId: string, callIds: readonly string[]): ReadonlyMap<string, { readonly flags: readonly string[]; readonly risk: number }>;
+  screening(tenantId: string, callIds: readonly string[]): Awaitable<ReadonlyMap<string, { readonly flags: readonly string[]; readonly risk: number }>>;
   /** The tenant's duration bands (default and per inquiry type), as the analysis uses them. */
-  durationBands(tenantId: string): NonNullable<KpiOptions['durationBands']>;
+  durationBands(tenantId: string): Awaitable<NonNullable<KpiOptions['durationBands']>>;
   /** Publishes a call's QA score (call_scores, read by search filters); null removes it. */
   recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void>;
 }
@@ -175,8 +176,8 @@ export function createQualityHelpers(deps: QualityRoutesDeps, helpers: HttpHelpe
     return score;
   };
 
-  const summaryOf = (call: Call) => {
-    const analysis = deps.getAnalysis(call.tenantId, call.id);
+  const summaryOf = async (call: Call) => {
+    const analysis = await deps.getAnalysis(call.tenantId, call.id);
     return analysis ? summarizeAnalysisForQuality(analysis, { callDurationS: call.durationS }) : null;
   };
 
@@ -286,7 +287,7 @@ export function qualityRoutes(deps: QualityRoutesDeps): HttpPlugin {
         scorecard: card,
         answers: body.answers as CriterionAnswer[],
         clips: body.clips,
-        analysis: q.summaryOf(call),
+        analysis: await q.summaryOf(call),
         at: q.now(),
       });
       await deps.store.insertEvaluation(principal.tenantId, evaluation);
@@ -528,7 +529,7 @@ export function qualityRoutes(deps: QualityRoutesDeps): HttpPlugin {
           scorecard: card,
           answers: body.answers as CriterionAnswer[],
           clips: body.clips ?? [],
-          analysis: q.summaryOf(call),
+          analysis: await q.summaryOf(call),
           at: q.now(),
         });
       } else if (body.answers || body.clips) {

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../../../core/shared/awaitable';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CallsightError } from '../../../core/shared/errors';
@@ -15,8 +16,8 @@ export interface SettingDefinition {
 /** What the settings routes need; wired in bin/wiring/access.wiring.ts. */
 export interface SettingsRoutesDeps {
   readonly definitions: ReadonlyMap<string, SettingDefinition>;
-  get(tenantId: string, key: string): { value: unknown; updatedBy: string; updatedAt: string } | null;
-  put(tenantId: string, key: string, value: Record<string, JsonValue>, actor: Principal): void;
+  get(tenantId: string, key: string): Awaitable<{ value: unknown; updatedBy: string; updatedAt: string } | null>;
+  put(tenantId: string, key: string, value: Record<string, JsonValue>, actor: Principal): Awaitable<void>;
 }
 
 const keyParams = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/) });
@@ -50,7 +51,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps): HttpPlugin {
     };
 
     const current = async (tenantId: string, key: string, definition: SettingDefinition) => {
-      const stored = deps.get(tenantId, key);
+      const stored = await deps.get(tenantId, key);
       const value = { ...(await definition.defaults(tenantId)), ...((stored?.value as Record<string, JsonValue> | undefined) ?? {}) };
       return { key, value, updatedBy: stored?.updatedBy ?? null, updatedAt: stored?.updatedAt ?? null };
     };
@@ -72,7 +73,7 @@ export function settingsRoutes(deps: SettingsRoutesDeps): HttpPlugin {
         throw error;
       }
       const before = (await current(principal.tenantId, key, definition)).value;
-      deps.put(principal.tenantId, key, value, principal);
+      await deps.put(principal.tenantId, key, value, principal);
       const changed = Object.keys(value).filter((field) => JSON.stringify(before[field]) !== JSON.stringify(value[field])).sort();
       await helpers.audit(entry(principal, 'change_settings', key, 'allowed', undefined, { changed }));
       return current(principal.tenantId, key, definition);

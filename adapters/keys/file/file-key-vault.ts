@@ -96,7 +96,7 @@ export class FileKeyVault implements KeyVault {
     return Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
   }
 
-  openSecret(tenantId: string, purpose: string, sealed: Buffer): string {
+  openSecret(tenantId: string, purpose: string, sealed: Uint8Array): string {
     const decipher = createDecipheriv('aes-256-gcm', this.kek(tenantId), sealed.subarray(0, 12));
     decipher.setAAD(Buffer.from(`${tenantId}\0secret:${purpose}`));
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));

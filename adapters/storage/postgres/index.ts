@@ -1,3 +1,14 @@
 export { PostgresCallRepository, openPostgresCallRepository, pgScopeSql, type PostgresCallRepositoryOptions, type SearchWindow } from './postgres.call-repository';
 export { migratePostgres, PG_MIGRATIONS, type PgMigration } from './postgres.migrations';
 export { tsvectorLiteral, tsConditionOf, tsRankOf } from './postgres.search';
+export { PostgresDatabase, openPostgresDatabase } from './postgres-database';
+export { PostgresJobQueue } from './postgres.job-queue';
+export { PostgresOutboxStore } from './postgres.outbox';
+export { PostgresQualityStore } from './postgres.quality';
+export { PostgresAuditLog } from './postgres.audit-log';
+export { PostgresCrmConnections } from './postgres.crm-connections';
+export { PostgresExports } from './postgres.exports';
+export { PostgresProviderAccounts } from './postgres.provider-accounts';
+export { PostgresTenantSettings } from './postgres.tenant-settings';
+export { PostgresRetentionStore } from './postgres.retention';
+export { PostgresTranscriptStore } from './postgres.transcripts';

@@ -85,6 +85,17 @@ function rowToCall(row: CallRow): Call {
   };
 }
 
+interface AgentRow {
+  tenant_id: string;
+  id: string;
+  name: string;
+  team: string;
+  seniority: Agent['seniority'];
+  hired_at: string;
+}
+
+const rowToAgent = (r: AgentRow): Agent => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at });
+
 /** Collects bind parameters and hands out their $n placeholders in order. */
 class Params {
   readonly values: unknown[] = [];
@@ -123,7 +134,8 @@ export function pgScopeSql(scope: CallScope, alias: string, bind: (v: unknown) =
   const parts: string[] = [];
   const inList = (column: string, values: readonly string[] | undefined) => {
     if (!values || values.length === 0) return;
-    parts.push(`${alias}.${column} = ANY(${bind([...values])}::text[])`);
+    // One value as equality: the planner then walks (tenant, column, started_at) indexes in time order.
+    parts.push(values.length === 1 ? `${alias}.${column} = ${bind(values[0])}` : `${alias}.${column} = ANY(${bind([...values])}::text[])`);
   };
   inList('agent_id', scope.agentIds);
   inList('team', scope.teams);
@@ -170,7 +182,49 @@ function filterSql(filter: CallFilter, alias: string, bind: (v: unknown) => stri
   return where;
 }
 
+/**
+ * The filter as SQL over call_search aliased `s`, for everything its copies of immutable call attributes answer
+ * exactly (time, agent, direction, channel, inquiry type; tags, flags and scores keyed by its call id), and the
+ * rest (phone, status) over calls aliased `c`. A keyword match reads its call_search row anyway; calls is then
+ * read only for the page's rows unless `onCalls` is not empty.
+ */
+function searchFilterSql(filter: CallFilter, bind: (v: unknown) => string): { onSearch: string[]; onCalls: string[] } {
+  const onSearch: string[] = [];
+  const onCalls: string[] = [];
+  if (filter.from !== undefined) onSearch.push(`s.started_at >= ${bind(filter.from)}`);
+  if (filter.to !== undefined) onSearch.push(`s.started_at < ${bind(filter.to)}`);
+  if (filter.direction !== undefined) onSearch.push(`s.direction = ${bind(filter.direction)}`);
+  if (filter.channel !== undefined) onSearch.push(`s.channel = ${bind(filter.channel)}`);
+  if (filter.inquiryType !== undefined) onSearch.push(`s.inquiry_type = ${bind(filter.inquiryType)}`);
+  if (filter.tag !== undefined) {
+    onSearch.push(
+      `(EXISTS (SELECT 1 FROM call_tags tg WHERE tg.tenant_id = s.tenant_id AND tg.tag = ${bind(filter.tag)} AND tg.started_at = s.started_at AND tg.call_id = s.call_id)) IS TRUE`,
+    );
+  }
+  if (filter.flag !== undefined) {
+    onSearch.push(
+      `(EXISTS (SELECT 1 FROM call_flags fl WHERE fl.tenant_id = s.tenant_id AND fl.flag = ${bind(filter.flag)} AND fl.started_at = s.started_at AND fl.call_id = s.call_id)) IS TRUE`,
+    );
+  }
+  if (filter.scoreMin !== undefined || filter.scoreMax !== undefined) {
+    const bounds: string[] = [];
+    if (filter.scoreMin !== undefined) bounds.push(`sc.score >= ${bind(filter.scoreMin)}`);
+    if (filter.scoreMax !== undefined) bounds.push(`sc.score <= ${bind(filter.scoreMax)}`);
+    onSearch.push(`(EXISTS (SELECT 1 FROM call_scores sc WHERE sc.tenant_id = s.tenant_id AND sc.call_id = s.call_id AND ${bounds.join(' AND ')})) IS TRUE`);
+  }
+  if (filter.customerPhone !== undefined) onCalls.push(`c.customer_phone = ${bind(filter.customerPhone)}`);
+  if (filter.status !== undefined) onCalls.push(`c.status = ${bind(filter.status)}`);
+  return { onSearch, onCalls };
+}
+
 type SearchRow = CallRow & { segments: Transcript['segments']; score?: number };
+
+/** Part of a time-sorted search: started_at >= from (when set) and < before (when set); `to` bounds its months. */
+interface TimeSlice {
+  readonly from?: string;
+  readonly to: string;
+  readonly before?: string;
+}
 
 /** Calls in the first time window of a time-sorted keyword search, and the sample that estimates its span. */
 const DEFAULT_SEARCH_WINDOW: SearchWindow = { calls: 20_000, sample: 2_000, walk: 500 };
@@ -186,20 +240,26 @@ export interface SearchWindow {
 }
 
 /**
- * Narrowing columns of call_search (copies of the call's immutable attributes) for the filter and scope: each
- * entry is ANDed as column = ANY(values). A restricted scope narrows only when it is one kind of list (agents,
- * teams or queues) and has no reviewer part; the exact predicates on calls always stay. `selective` when it
- * names agents only: a few agents' calls are few enough to rank or sort whole, without time windows.
+ * Narrowing columns of call_search (copies of the call's immutable attributes, written with the row from the
+ * calls row and never changed since calls never change them) for the filter and scope: each entry is ANDed as
+ * column = ANY(values). A restricted scope is one such entry when it is one kind of list (agents, teams or queues)
+ * with no reviewer part: then the entry is the whole scope (`scopeCovered`) and calls need not be read to apply
+ * it; any other scope is tested on calls. `selective` when it names agents only: a few agents' calls are few
+ * enough to rank or sort whole, without time windows.
  */
-function prefilterOf(filter: CallFilter, scope: CallScope): { columns: [string, string[]][]; selective: boolean } {
+function prefilterOf(filter: CallFilter, scope: CallScope): { columns: [string, string[]][]; selective: boolean; scopeCovered: boolean } {
   const columns: [string, string[]][] = [];
   if (filter.agentId !== undefined) columns.push(['agent_id', [filter.agentId]]);
+  let scopeCovered = scope.kind === 'all';
   if (scope.kind === 'restricted' && scope.reviewerId === undefined) {
     const lists = ([['agent_id', scope.agentIds], ['team', scope.teams], ['queue', scope.queues]] as const).filter(([, v]) => v && v.length > 0);
-    if (lists.length === 1) columns.push([lists[0]![0], [...lists[0]![1]!]]);
+    if (lists.length === 1) {
+      columns.push([lists[0]![0], [...lists[0]![1]!]]);
+      scopeCovered = true;
+    }
   }
   const selective = columns.some(([column, values]) => column === 'agent_id' && values.length <= SELECTIVE_AGENTS);
-  return { columns, selective };
+  return { columns, selective, scopeCovered };
 }
 
 /** Up to this many agents, an agent prefilter is selective enough to skip time windows. */
@@ -305,11 +365,12 @@ export class PostgresCallRepository implements CallRepository {
   }
 
   async listAgents(tenantId: string): Promise<readonly Agent[]> {
-    const { rows } = await this.query<{ tenant_id: string; id: string; name: string; team: string; seniority: Agent['seniority']; hired_at: string }>(
-      'SELECT * FROM agents WHERE tenant_id = $1 ORDER BY id',
-      [tenantId],
-    );
-    return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at }));
+    return (await this.query<AgentRow>('SELECT * FROM agents WHERE tenant_id = $1 ORDER BY id', [tenantId])).rows.map(rowToAgent);
+  }
+
+  async getAgent(tenantId: string, agentId: string): Promise<Agent | null> {
+    const row = (await this.query<AgentRow>('SELECT * FROM agents WHERE tenant_id = $1 AND id = $2', [tenantId, agentId])).rows[0];
+    return row ? rowToAgent(row) : null;
   }
 
   async findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null> {
@@ -441,10 +502,10 @@ export class PostgresCallRepository implements CallRepository {
      * exact condition is added as a filter that no index takes ("IS TRUE"), tested on the window's matches only.
      * `onCalls` counts the conditions that need the calls table joined.
      */
-    const conditions = (p: Params, window?: { from: string; to: string }): { where: string[]; onCalls: number } => {
+    const conditions = (p: Params, window?: TimeSlice): { where: string[]; onCalls: number } => {
       const where = [`s.tenant_id = ${p.bind(tenantId)}`];
-      const months = window
-        ? monthsBetween(window.from, window.to)
+      const months = window?.from !== undefined
+        ? monthsBetween(window.from, window.before ?? window.to)
         : filter.from !== undefined && filter.to !== undefined
           ? monthsBetween(filter.from, filter.to)
           : [];
@@ -458,12 +519,15 @@ export class PostgresCallRepository implements CallRepository {
       } else {
         where.push(tsConditionOf(query, search.speaker, p.bind));
       }
-      for (const [column, values] of prefilter.columns) where.push(`s.${column} = ANY(${p.bind(values)}::text[])`);
-      if (filter.from !== undefined) where.push(`s.started_at >= ${p.bind(filter.from)}`);
-      if (filter.to !== undefined) where.push(`s.started_at < ${p.bind(filter.to)}`);
-      if (window) where.push(`s.started_at >= ${p.bind(window.from)}`);
+      for (const [column, values] of prefilter.columns) {
+        where.push(values.length === 1 ? `s.${column} = ${p.bind(values[0])}` : `s.${column} = ANY(${p.bind(values)}::text[])`);
+      }
+      if (window?.from !== undefined) where.push(`s.started_at >= ${p.bind(window.from)}`);
+      if (window?.before !== undefined) where.push(`s.started_at < ${p.bind(window.before)}`);
       if (cursor && sort === 'time') where.push(`(s.started_at, s.call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
-      const onCalls = [...filterSql(filter, 'c', p.bind), pgScopeSql(scope, 'c', p.bind)].filter((w) => w !== 'TRUE');
+      const filters = searchFilterSql(filter, p.bind);
+      where.push(...filters.onSearch);
+      const onCalls = prefilter.scopeCovered ? filters.onCalls : [...filters.onCalls, pgScopeSql(scope, 'c', p.bind)];
       where.push(...onCalls);
       if (exactFilter) where.push(exactFilter);
       return { where, onCalls: onCalls.length };
@@ -477,8 +541,10 @@ export class PostgresCallRepository implements CallRepository {
         if (walked) return walked;
       }
       // A common word matches a large share of all calls, and sorting all of them by time costs a heap read per
-      // match. So the newest calls are searched first, in a window of about window.calls, then ten times that,
-      // then all: the first window that fills the page holds its answer. (Estimated before index scans go off.)
+      // match. So the calls are searched newest first in consecutive time slices of about window.calls, then
+      // nine times that, then growing further, then the rest: the page is filled from the first slices that hold
+      // enough matches, and a rare match costs one more slice, not a pass over everything. (Estimated before index
+      // scans go off.)
       const windows = sort === 'time' && !fewCalls ? await this.searchWindows(client, tenantId, filter, cursor) : [];
       await client.query('SET LOCAL enable_seqscan = off');
       await client.query('SET LOCAL enable_indexscan = off');
@@ -496,20 +562,30 @@ export class PostgresCallRepository implements CallRepository {
           JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id ORDER BY top.score DESC, top.id DESC`;
         return (await client.query<SearchRow>(sql, p.values)).rows;
       }
-      const timeSorted = (window?: { from: string; to: string }) => {
+      const timeSorted = (window: TimeSlice | undefined, limit: number) => {
         const p = new Params();
-        const { where } = conditions(p, window);
-        return client.query<SearchRow>(
-          `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
-           WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(page.limit + 1)}`,
-          p.values,
-        );
+        const { where, onCalls } = conditions(p, window);
+        // Without conditions on calls, the page is picked from call_search alone and only its rows join calls.
+        const sql =
+          onCalls > 0
+            ? `SELECT c.*, s.segments FROM call_search s JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id
+               WHERE ${where.join(' AND ')} ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(limit)}`
+            : `WITH top AS (SELECT s.call_id FROM call_search s WHERE ${where.join(' AND ')}
+                 ORDER BY s.started_at DESC, s.call_id DESC LIMIT ${p.bind(limit)})
+               SELECT c.*, s.segments FROM top JOIN call_search s ON s.tenant_id = ${p.bind(tenantId)} AND s.call_id = top.call_id
+               JOIN calls c ON c.tenant_id = s.tenant_id AND c.id = s.call_id ORDER BY s.started_at DESC, s.call_id DESC`;
+        return client.query<SearchRow>(sql, p.values);
       };
+      // Slices are disjoint and each is newer than the next, so their rows concatenate in page order.
+      const found: SearchRow[] = [];
+      let before: string | undefined;
       for (const window of windows) {
-        const { rows } = await timeSorted(window);
-        if (rows.length > page.limit) return rows;
+        found.push(...(await timeSorted({ ...window, ...(before !== undefined ? { before } : {}) }, page.limit + 1 - found.length)).rows);
+        if (found.length > page.limit) return found;
+        before = window.from;
       }
-      return (await timeSorted()).rows;
+      found.push(...(await timeSorted(before !== undefined ? { to: before, before } : undefined, page.limit + 1 - found.length)).rows);
+      return found;
     });
     const pageRows = rows.slice(0, page.limit);
     const items = pageRows.map((row) => ({
@@ -528,10 +604,10 @@ export class PostgresCallRepository implements CallRepository {
   }
 
   /**
-   * Lower time bounds of the search windows below the page's upper bound (the cursor or `to`): the time that
-   * window.calls and 10 x window.calls calls span, estimated from the span of the newest window.sample calls (an
-   * index-only walk). Empty when the tenant has too few calls for windows to pay off; bounds older than `from`
-   * are dropped (`from` itself bounds the last search).
+   * Lower time bounds of the search slices below the page's upper bound (the cursor or `to`): the times that
+   * 1, 10, 20, 40, 80 and 160 x window.calls calls span, estimated from the span of the newest window.sample calls
+   * (an index-only walk). Empty when the tenant has too few calls for slices to pay off; bounds older than `from`
+   * or than the oldest call are dropped (the last slice is everything older than the last bound).
    */
   private async searchWindows(
     client: pg.PoolClient,
@@ -543,22 +619,26 @@ export class PostgresCallRepository implements CallRepository {
     const where = [`tenant_id = ${p.bind(tenantId)}`];
     if (filter.to !== undefined) where.push(`started_at < ${p.bind(filter.to)}`);
     if (cursor) where.push(`(started_at, call_id) < (${p.bind(cursor[1])}, ${p.bind(cursor[2])})`);
-    const { rows } = await client.query<{ started_at: string }>(
-      `(SELECT started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC LIMIT 1)
+    const { rows } = await client.query<{ k: 'newest' | 'sample' | 'oldest'; started_at: string }>(
+      `(SELECT 'newest' AS k, started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC LIMIT 1)
        UNION ALL
-       (SELECT started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC OFFSET ${p.bind(this.window.sample)} LIMIT 1)`,
+       (SELECT 'sample', started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at DESC, call_id DESC OFFSET ${p.bind(this.window.sample)} LIMIT 1)
+       UNION ALL
+       (SELECT 'oldest', started_at FROM call_search WHERE ${where.join(' AND ')} ORDER BY started_at, call_id LIMIT 1)`,
       p.values,
     );
-    if (rows.length < 2) return [];
-    const newest = Date.parse((rows[0] as { started_at: string }).started_at);
-    const span = Math.max(1, newest - Date.parse((rows[1] as { started_at: string }).started_at));
-    const from = filter.from !== undefined ? Date.parse(filter.from) : -Infinity;
-    const to = (rows[0] as { started_at: string }).started_at;
+    const at = (k: string) => rows.find((r) => r.k === k)?.started_at;
+    const [newestAt, sampleAt, oldestAt] = [at('newest'), at('sample'), at('oldest')];
+    if (newestAt === undefined || sampleAt === undefined || oldestAt === undefined) return [];
+    const newest = Date.parse(newestAt);
+    const span = Math.max(1, newest - Date.parse(sampleAt));
+    // Lower bounds past `from` or the oldest call would only add empty slices.
+    const floor = Math.max(filter.from !== undefined ? Date.parse(filter.from) : -Infinity, Date.parse(oldestAt));
     const windows: { from: string; to: string }[] = [];
-    for (const factor of [this.window.calls / this.window.sample, (10 * this.window.calls) / this.window.sample]) {
-      const lower = newest - span * factor;
-      if (!(lower > from) || lower < -8.64e15) break;
-      windows.push({ from: new Date(lower).toISOString(), to });
+    for (const calls of [1, 10, 20, 40, 80, 160].map((n) => n * this.window.calls)) {
+      const lower = newest - (span * calls) / this.window.sample;
+      if (!(lower > floor) || lower < -8.64e15) break;
+      windows.push({ from: new Date(lower).toISOString(), to: newestAt });
     }
     return windows;
   }
@@ -618,12 +698,15 @@ export class PostgresCallRepository implements CallRepository {
     const words = tsvectorLiteral(document.agent, document.customer, 'words');
     const grams = tsvectorLiteral(document.agent, document.customer, 'grams');
     const { rowCount } = await this.query(
-      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue)
-       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7, c.agent_id, c.team, c.queue
+      `INSERT INTO call_search (tenant_id, call_id, started_at, language, segments, words, grams, indexed_at, agent_id, team, queue,
+         direction, channel, inquiry_type)
+       SELECT c.tenant_id, c.id, c.started_at, $3, $4::jsonb, $5::tsvector, $6::tsvector, $7, c.agent_id, c.team, c.queue,
+         c.direction, c.channel, c.inquiry_type
        FROM calls c WHERE c.tenant_id = $1 AND c.id = $2
        ON CONFLICT (tenant_id, call_id) DO UPDATE SET language = excluded.language, segments = excluded.segments,
          words = excluded.words, grams = excluded.grams, indexed_at = excluded.indexed_at, agent_id = excluded.agent_id,
-         team = excluded.team, queue = excluded.queue`,
+         team = excluded.team, queue = excluded.queue, direction = excluded.direction, channel = excluded.channel,
+         inquiry_type = excluded.inquiry_type`,
       [tenantId, callId, transcript.language, JSON.stringify(transcript.segments), words, grams, new Date().toISOString()],
     );
     if (rowCount === 0) throw new CallsightError('CALL_NOT_FOUND', 'Cannot index the transcript of a call that is not stored');
@@ -670,6 +753,7 @@ export class PostgresCallRepository implements CallRepository {
  */
 export async function openPostgresCallRepository(url: string, options: PostgresCallRepositoryOptions = {}): Promise<PostgresCallRepository> {
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
+  pool.on('error', () => undefined); // an idle connection closed by the server: the pool replaces it
   try {
     const client = await pool.connect();
     try {

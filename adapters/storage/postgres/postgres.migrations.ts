@@ -1,18 +1,18 @@
 import type { PoolClient } from 'pg';
+import type { PgMigration } from './migrations/pg-migration';
+import { ACCESS_MIGRATIONS } from './migrations/access.migrations';
+import { QUALITY_MIGRATIONS } from './migrations/quality.migrations';
+import { RETENTION_MIGRATIONS } from './migrations/retention.migrations';
+import { QUEUE_MIGRATIONS } from './migrations/queue.migrations';
 
-/** A PostgreSQL schema migration; once released never edited. */
-export interface PgMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type { PgMigration } from './migrations/pg-migration';
 
 /**
  * The PostgreSQL schema of the call repository and search. Text columns that are compared or sorted use the
  * "C" collation so that ordering and keyset cursors match SQLite's byte order exactly; instants are ISO-8601
  * UTC text as in SQLite.
  */
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+const CALL_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
     name: 'tenants, agents, calls, tags, outbox, jobs, review assignments',
@@ -185,6 +185,32 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       END $$;
     `,
   },
+  {
+    version: 8,
+    name: 'search: direction, channel and inquiry type on call_search; score probes from the index alone',
+    sql: `
+      -- More copies of immutable call attributes: with them every filter but phone and status is tested on the
+      -- call_search row a keyword match already reads, and calls is read only for the page's rows.
+      ALTER TABLE call_search ADD COLUMN direction text COLLATE "C", ADD COLUMN channel text COLLATE "C",
+        ADD COLUMN inquiry_type text COLLATE "C";
+      UPDATE call_search s SET direction = c.direction, channel = c.channel, inquiry_type = c.inquiry_type
+        FROM calls c WHERE c.tenant_id = s.tenant_id AND c.id = s.call_id;
+      -- Inquiry type is the selective one (a handful of types): its bitmap narrows keyword matches before their
+      -- rows are read.
+      CREATE INDEX call_search_by_inquiry ON call_search (tenant_id, inquiry_type);
+      -- A score filter probes one call at a time: (tenant, call) with the score included answers from the index.
+      CREATE INDEX call_scores_probe ON call_scores (tenant_id, call_id) INCLUDE (score);
+    `,
+  },
+];
+
+/** Every migration of the hub's schema: the call repository and search above, then the other stores' own files. */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  ...CALL_MIGRATIONS,
+  ...ACCESS_MIGRATIONS,
+  ...QUALITY_MIGRATIONS,
+  ...RETENTION_MIGRATIONS,
+  ...QUEUE_MIGRATIONS,
 ];
 
 /**

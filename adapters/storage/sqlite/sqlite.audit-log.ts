@@ -3,6 +3,7 @@ import { appendEvent, type AuditEvent, type AuditEventInput } from '../../../cor
 import type { SignedCheckpoint } from '../../../core/audit/audit-checkpoint';
 import type { AuditAnchor, PrunePlan } from '../../../core/audit/audit-retention';
 import type { JsonValue } from '../../../core/audit/canonical-json';
+import type { AuditLogStore, AuditQuery } from '../../../core/audit/audit-log.port';
 import { CallsightError } from '../../../core/shared/errors';
 
 interface AuditRow {
@@ -37,22 +38,13 @@ function rowToEvent(row: AuditRow): AuditEvent {
   };
 }
 
-export interface AuditQuery {
-  readonly from?: string;
-  readonly to?: string;
-  readonly actor?: string;
-  readonly action?: string;
-  readonly target?: string;
-  readonly outcome?: string;
-  readonly afterSeq?: number;
-  readonly limit: number;
-}
+export type { AuditQuery };
 
 /**
  * The audit trail on SQLite: append-only (an UPDATE trigger refuses changes), one hash chain per tenant, the
  * head read and the new event inserted in one IMMEDIATE transaction so concurrent writers cannot fork it.
  */
-export class SqliteAuditLog {
+export class SqliteAuditLog implements AuditLogStore {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
 

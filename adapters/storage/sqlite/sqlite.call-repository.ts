@@ -184,6 +184,17 @@ export function scopeSql(scope: CallScope, alias: string, params: unknown[]): st
 }
 
 /** CallRepository on SQLite (better-sqlite3): synchronous statements behind the async port. */
+interface AgentRow {
+  tenant_id: string;
+  id: string;
+  name: string;
+  team: string;
+  seniority: Agent['seniority'];
+  hired_at: string;
+}
+
+const rowToAgent = (r: AgentRow): Agent => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at });
+
 export class SqliteCallRepository implements CallRepository {
   private tokenizer: Tokenizer | undefined;
   private readonly searchIndex: SqliteSearchIndex;
@@ -248,15 +259,12 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async listAgents(tenantId: string): Promise<readonly Agent[]> {
-    const rows = this.db.prepare('SELECT * FROM agents WHERE tenant_id = ? ORDER BY id').all(tenantId) as {
-      tenant_id: string;
-      id: string;
-      name: string;
-      team: string;
-      seniority: Agent['seniority'];
-      hired_at: string;
-    }[];
-    return rows.map((r) => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at }));
+    return (this.db.prepare('SELECT * FROM agents WHERE tenant_id = ? ORDER BY id').all(tenantId) as AgentRow[]).map(rowToAgent);
+  }
+
+  async getAgent(tenantId: string, agentId: string): Promise<Agent | null> {
+    const row = this.db.prepare('SELECT * FROM agents WHERE tenant_id = ? AND id = ?').get(tenantId, agentId) as AgentRow | undefined;
+    return row ? rowToAgent(row) : null;
   }
 
   async findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null> {

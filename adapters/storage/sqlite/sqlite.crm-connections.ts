@@ -1,34 +1,34 @@
 import type Database from 'better-sqlite3';
 import type { CrmName } from '../../../core/recordings/call';
+import type { CrmConnectionRow, CrmConnectionStore } from '../../../core/crm/crm-connections.port';
+import { CallsightError } from '../../../core/shared/errors';
 
-/** One tenant's connection to a CRM: the account, its credential sealed by the tenant key, and plain settings. */
-export interface CrmConnectionRow {
-  readonly tenantId: string;
-  readonly crm: CrmName;
-  /** The CRM account (Zendesk subdomain, Salesforce org id). */
-  readonly accountId: string;
-  /** The API credential, sealed with `keys.sealSecret(tenantId, purpose, ...)`; never stored or returned in clear. */
-  readonly sealedSecret: Buffer;
-  readonly settings: Record<string, unknown>;
-}
+export type { CrmConnectionRow };
 
 /**
  * CRM connections on SQLite, one per tenant and CRM. Reads are synchronous so that the hook that queues a
  * call's CRM sync (run inside the call's transaction) can ask whether a tenant is connected.
  */
-export class SqliteCrmConnections {
+export class SqliteCrmConnections implements CrmConnectionStore {
   constructor(private readonly db: Database.Database) {}
 
   save(row: CrmConnectionRow, now: Date): void {
     const at = now.toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO crm_connections (tenant_id, crm, account_id, sealed_secret, settings_json, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (tenant_id, crm) DO UPDATE SET account_id = excluded.account_id, sealed_secret = excluded.sealed_secret,
-           settings_json = excluded.settings_json, updated_at = excluded.updated_at`,
-      )
-      .run(row.tenantId, row.crm, row.accountId, row.sealedSecret, JSON.stringify(row.settings), at, at);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO crm_connections (tenant_id, crm, account_id, sealed_secret, settings_json, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (tenant_id, crm) DO UPDATE SET account_id = excluded.account_id, sealed_secret = excluded.sealed_secret,
+             settings_json = excluded.settings_json, updated_at = excluded.updated_at`,
+        )
+        .run(row.tenantId, row.crm, row.accountId, row.sealedSecret, JSON.stringify(row.settings), at, at);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new CallsightError('NOT_FOUND', `No tenant "${row.tenantId}": add the tenant before connecting a CRM.`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   get(tenantId: string, crm: CrmName): CrmConnectionRow | null {

@@ -1,37 +1,8 @@
 import type Database from 'better-sqlite3';
+import type { ExportDecision, ExportListOptions, ExportStore, NewExport, StoredExport } from '../../../core/access/export-store.port';
+import { CallsightError } from '../../../core/shared/errors';
 
-/** An export request as stored (R-ACC-3). `status` is the stored state; expiry is read from `expiresAt`. */
-export interface StoredExport {
-  readonly tenantId: string;
-  readonly id: string;
-  readonly status: 'pending' | 'approved' | 'rejected';
-  readonly requestedBy: string;
-  /** The requester's justification, shown to the approver; never copied into the audit trail. */
-  readonly reason: string;
-  /** The filter the call ids were resolved from, or null when the requester listed call ids. */
-  readonly filter: Readonly<Record<string, unknown>> | null;
-  /** Frozen at request time, so the approver approves exactly what will leave. */
-  readonly callIds: readonly string[];
-  readonly audioBytes: number;
-  readonly createdAt: string;
-  readonly decidedBy: string | null;
-  readonly decidedAt: string | null;
-  readonly decisionNote: string | null;
-  /** When the download stops working (set on approval). */
-  readonly expiresAt: string | null;
-  readonly downloads: number;
-  readonly lastDownloadAt: string | null;
-}
-
-export type NewExport = Pick<StoredExport, 'tenantId' | 'id' | 'requestedBy' | 'reason' | 'filter' | 'callIds' | 'audioBytes' | 'createdAt'>;
-
-export interface ExportDecision {
-  readonly status: 'approved' | 'rejected';
-  readonly by: string;
-  readonly at: string;
-  readonly note: string | null;
-  readonly expiresAt: string | null;
-}
+export type { ExportDecision, ExportListOptions, NewExport, StoredExport };
 
 interface ExportRow {
   tenant_id: string;
@@ -76,19 +47,26 @@ function toExport(row: ExportRow): StoredExport {
  * other than its requester (CHECK), and a decision only applies to a still-pending export (conditional UPDATE),
  * so two approvers racing cannot both decide.
  */
-export class SqliteExports {
+export class SqliteExports implements ExportStore {
   constructor(private readonly db: Database.Database) {}
 
   create(input: NewExport): StoredExport {
-    this.db
-      .prepare(
-        `INSERT INTO exports (tenant_id, id, status, requested_by, reason, filter_json, call_ids_json, call_count, audio_bytes, created_at)
-         VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        input.tenantId, input.id, input.requestedBy, input.reason, input.filter === null ? null : JSON.stringify(input.filter),
-        JSON.stringify(input.callIds), input.callIds.length, input.audioBytes, input.createdAt,
-      );
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO exports (tenant_id, id, status, requested_by, reason, filter_json, call_ids_json, call_count, audio_bytes, created_at)
+           VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          input.tenantId, input.id, input.requestedBy, input.reason, input.filter === null ? null : JSON.stringify(input.filter),
+          JSON.stringify(input.callIds), input.callIds.length, input.audioBytes, input.createdAt,
+        );
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new CallsightError('CONFLICT', `Export ${input.id} already exists; request it again under a new id.`, { cause: error });
+      }
+      throw error;
+    }
     return this.get(input.tenantId, input.id)!;
   }
 
@@ -98,7 +76,7 @@ export class SqliteExports {
   }
 
   /** Newest first; `before` is the createdAt/id cursor of the last item of the previous page. */
-  list(tenantId: string, options: { status?: StoredExport['status']; limit: number; before?: { createdAt: string; id: string } }): StoredExport[] {
+  list(tenantId: string, options: ExportListOptions): StoredExport[] {
     const where = ['tenant_id = ?'];
     const params: unknown[] = [tenantId];
     if (options.status) {

@@ -1,5 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { EnqueueJob, Job, JobCounts, JobQueue, JobStatus } from '../../../core/jobs/job-queue.port';
+import {
+  assertJobLimit,
+  JOB_ERROR_MAX_CHARS,
+  resolveEnqueue,
+  type EnqueueJob,
+  type Job,
+  type JobCounts,
+  type JobQueue,
+  type JobStatus,
+} from '../../../core/jobs/job-queue.port';
+import { CallsightError } from '../../../core/shared/errors';
 
 interface JobRow {
   id: string;
@@ -39,27 +49,36 @@ export class SqliteJobQueue implements JobQueue {
 
   async enqueue(job: EnqueueJob): Promise<boolean> {
     const now = new Date().toISOString();
+    const { runAt, maxAttempts, dedupeKey } = resolveEnqueue(job, new Date(now));
     return this.db
       .transaction(() => {
-        if (job.dedupeKey) {
+        if (dedupeKey !== null) {
           const dup = this.db
             .prepare(`SELECT 1 FROM jobs WHERE tenant_id = ? AND kind = ? AND dedupe_key = ? AND status IN ('queued', 'running')`)
-            .get(job.tenantId, job.kind, job.dedupeKey);
+            .get(job.tenantId, job.kind, dedupeKey);
           if (dup) return false;
         }
-        this.db
-          .prepare(
-            `INSERT INTO jobs (id, tenant_id, kind, payload_json, max_attempts, run_at, dedupe_key, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(job.id, job.tenantId, job.kind, JSON.stringify(job.payload), job.maxAttempts ?? 5, job.runAt ?? now, job.dedupeKey ?? null, now, now);
+        try {
+          this.db
+            .prepare(
+              `INSERT INTO jobs (id, tenant_id, kind, payload_json, max_attempts, run_at, dedupe_key, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(job.id, job.tenantId, job.kind, JSON.stringify(job.payload), maxAttempts, runAt, dedupeKey, now, now);
+        } catch (error) {
+          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+            throw new CallsightError('CONFLICT', 'A job with this id already exists', { cause: error });
+          }
+          throw error;
+        }
         return true;
       })
       .immediate();
   }
 
   async claim(options: { now: Date; limit: number; leaseMs: number; kinds: readonly string[] }): Promise<Job[]> {
-    if (options.kinds.length === 0) return [];
+    assertJobLimit(options.limit);
+    if (options.kinds.length === 0 || options.limit === 0) return [];
     const now = options.now.toISOString();
     const leaseUntil = new Date(options.now.getTime() + options.leaseMs).toISOString();
     return this.db
@@ -74,7 +93,7 @@ export class SqliteJobQueue implements JobQueue {
           .all(...options.kinds, now, now, options.limit) as JobRow[];
         const update = this.db.prepare(`UPDATE jobs SET status = 'running', lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`);
         for (const row of rows) update.run(leaseUntil, now, row.id);
-        return rows.map((row) => rowToJob({ ...row, status: 'running', lease_until: leaseUntil, attempts: row.attempts + 1 }));
+        return rows.map((row) => rowToJob({ ...row, status: 'running', lease_until: leaseUntil, attempts: row.attempts + 1, updated_at: now }));
       })
       .immediate();
   }
@@ -93,7 +112,7 @@ export class SqliteJobQueue implements JobQueue {
         const status: JobStatus = row.attempts >= row.max_attempts ? 'dead' : 'queued';
         this.db
           .prepare('UPDATE jobs SET status = ?, run_at = ?, lease_until = NULL, last_error = ?, updated_at = ? WHERE id = ?')
-          .run(status, retryAt.toISOString(), error.slice(0, 500), now.toISOString(), id);
+          .run(status, retryAt.toISOString(), error.slice(0, JOB_ERROR_MAX_CHARS), now.toISOString(), id);
         return status;
       })
       .immediate();
@@ -104,6 +123,7 @@ export class SqliteJobQueue implements JobQueue {
   }
 
   async list(options: { status?: JobStatus; kind?: string; limit: number }): Promise<Job[]> {
+    assertJobLimit(options.limit);
     const where: string[] = [];
     const params: unknown[] = [];
     if (options.status) {
@@ -116,7 +136,7 @@ export class SqliteJobQueue implements JobQueue {
     }
     params.push(options.limit);
     const rows = this.db
-      .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC LIMIT ?`)
+      .prepare(`SELECT * FROM jobs ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_at DESC, id DESC LIMIT ?`)
       .all(...params) as JobRow[];
     return rows.map(rowToJob);
   }

@@ -1,8 +1,21 @@
 import type Database from 'better-sqlite3';
 import type { CrmLinkResult } from '../../../core/crm/crm-adapter.port';
-import type { ClaimRequest, OutboxMessage, OutboxStatus, OutboxStore } from '../../../core/crm/outbox.port';
+import {
+  hubCallIdOf,
+  linksAfterDelivery,
+  type ClaimRequest,
+  type EnqueueOutboxMessage,
+  type OutboxAdmin,
+  type OutboxCounts,
+  type OutboxMessage,
+  type OutboxStatus,
+  type OutboxStore,
+  type StoredOutboxMessage,
+} from '../../../core/crm/outbox.port';
 import type { CrmLink } from '../../../core/recordings/call';
 import { CallsightError } from '../../../core/shared/errors';
+
+export type { OutboxCounts, StoredOutboxMessage } from '../../../core/crm/outbox.port';
 
 interface OutboxRow {
   id: string;
@@ -19,16 +32,6 @@ interface OutboxRow {
   created_at: string;
 }
 
-/** A stored message with its delivery result, for operators and tests. */
-export type StoredOutboxMessage = OutboxMessage & { readonly result: CrmLinkResult | null };
-
-/** Counts of outbox rows by status, for one tenant or all. */
-export interface OutboxCounts {
-  readonly pending: number;
-  readonly done: number;
-  readonly dead: number;
-}
-
 const COLUMNS =
   'id, tenant_id, kind, payload_json, status, attempts, deferrals, next_attempt_at, lease_until, last_error_code, result_json, created_at';
 
@@ -42,15 +45,22 @@ const COLUMNS =
  * transaction, replacing that CRM's earlier links and keeping other CRMs' links, so that a call never shows
  * a sync the outbox does not record, nor the reverse.
  */
-export class SqliteOutboxStore implements OutboxStore {
+export class SqliteOutboxStore implements OutboxStore, OutboxAdmin {
   constructor(private readonly db: Database.Database) {}
 
   /** Adds a message outside a call's transaction (re-records, tests); `next_attempt_at` = `now`. */
-  async enqueue(message: { id: string; tenantId: string; kind: string; payload: unknown; now: Date }): Promise<void> {
+  async enqueue(message: EnqueueOutboxMessage): Promise<void> {
     const now = message.now.toISOString();
-    this.db
-      .prepare(`INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(message.id, message.tenantId, message.kind, JSON.stringify(message.payload), now, now, now);
+    try {
+      this.db
+        .prepare(`INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`)
+        .run(message.id, message.tenantId, message.kind, JSON.stringify(message.payload), now, now, now);
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new CallsightError('CONFLICT', 'An outbox message with this id already exists', { cause: error });
+      }
+      throw error;
+    }
   }
 
   async read(id: string): Promise<StoredOutboxMessage | null> {
@@ -136,16 +146,14 @@ export class SqliteOutboxStore implements OutboxStore {
         )
         .get(JSON.stringify(outcome.result), now, id) as { tenant_id: string; payload_json: string } | undefined;
       if (row === undefined) throw missing(id);
-      const callId = readCallId(row.payload_json);
+      const callId = hubCallIdOf(parsePayload(row.payload_json));
       if (callId === null) return;
       const call = this.db.prepare('SELECT crm_links_json FROM calls WHERE tenant_id = ? AND id = ?').get(row.tenant_id, callId) as
         | { crm_links_json: string }
         | undefined;
       if (call === undefined) return;
-      const kept = (JSON.parse(call.crm_links_json) as CrmLink[]).filter((link) => link.crm !== outcome.result.crm);
-      this.db
-        .prepare('UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?')
-        .run(JSON.stringify([...kept, ...outcome.result.links]), row.tenant_id, callId);
+      const links = linksAfterDelivery(JSON.parse(call.crm_links_json) as CrmLink[], outcome.result);
+      this.db.prepare('UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(links), row.tenant_id, callId);
     });
     done.immediate();
   }
@@ -197,29 +205,21 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The hub call id of a `crm.record_call` payload; null for other payload shapes. */
-function readCallId(payloadJson: string): string | null {
+/** The stored payload, or null when it is not JSON (the consumer validates payloads and dead-letters what it cannot read). */
+function parsePayload(payloadJson: string): unknown {
   try {
-    const payload = JSON.parse(payloadJson) as { call?: { hubCallId?: unknown } };
-    return typeof payload.call?.hubCallId === 'string' ? payload.call.hubCallId : null;
+    return JSON.parse(payloadJson) as unknown;
   } catch {
     return null;
   }
 }
 
 function toMessage(row: OutboxRow): OutboxMessage {
-  let payload: unknown;
-  try {
-    payload = JSON.parse(row.payload_json) as unknown;
-  } catch {
-    // The consumer validates payloads and dead-letters what it cannot read.
-    payload = null;
-  }
   return {
     id: row.id,
     tenantId: row.tenant_id,
     kind: row.kind,
-    payload,
+    payload: parsePayload(row.payload_json),
     status: row.status,
     attempts: row.attempts,
     deferrals: row.deferrals,

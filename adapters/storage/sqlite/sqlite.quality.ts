@@ -4,28 +4,22 @@ import type { Scorecard } from '../../../core/quality/scorecard';
 import type { Evaluation } from '../../../core/quality/evaluation';
 import type { Dispute } from '../../../core/quality/dispute';
 import type { CoachingTask } from '../../../core/coaching/coaching-task';
-import type { SampleItem, SamplePlan, SampleReviewerInput } from '../../../core/sampling/sample-plan';
-import type { QualityStore } from '../../../core/quality/quality-store.port';
+import type { SamplePlan, SampleReviewerInput } from '../../../core/sampling/sample-plan';
+import type { EvaluationQuery, QualityStore, SampledCall, StoredSamplePlan } from '../../../core/quality/quality-store.port';
 
-/** A stored sampling plan with who made it and when. */
-export interface StoredSamplePlan {
-  readonly plan: SamplePlan;
-  readonly createdAt: string;
-  readonly createdBy: string;
+export type { EvaluationQuery, StoredSamplePlan } from '../../../core/quality/quality-store.port';
+
+function sqliteCode(error: unknown): string {
+  return typeof error === 'object' && error !== null ? String((error as { code?: unknown }).code ?? '') : '';
 }
 
-export interface EvaluationQuery {
-  /** Inclusive lower bound on the call start (ISO-8601). */
-  readonly from?: string;
-  /** Exclusive upper bound on the call start. */
-  readonly to?: string;
-  readonly agentIds?: readonly string[];
-}
+/** A duplicate key on insert becomes CONFLICT with `message`; anything else is rethrown as it is. */
+/** The message of a second open dispute on one evaluation (index qa_disputes_one_open). */
+const OPEN_DISPUTE_EXISTS = 'this evaluation already has an open dispute';
 
-const BATCH = 500;
-
-function isConstraint(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_CONSTRAINT');
+function rethrowDuplicate(error: unknown, message: string): never {
+  if (sqliteCode(error) === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new CallsightError('CONFLICT', message, { cause: error });
+  throw error;
 }
 
 /**
@@ -43,10 +37,7 @@ export class SqliteQualityStore implements QualityStore {
         .prepare('INSERT INTO qa_scorecards (tenant_id, id, version, card_json, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?)')
         .run(tenantId, card.id, card.version, JSON.stringify(card), card.createdAt, card.createdBy);
     } catch (error) {
-      if (isConstraint(error)) {
-        throw new CallsightError('CONFLICT', `scorecard ${card.id} version ${card.version} already exists`, { cause: error });
-      }
-      throw error;
+      rethrowDuplicate(error, `scorecard ${card.id} version ${card.version} already exists`);
     }
   }
 
@@ -72,21 +63,25 @@ export class SqliteQualityStore implements QualityStore {
     return rows.map((r) => JSON.parse(r.card_json) as Scorecard);
   }
 
-  /** Stores an evaluation and its clips atomically (with `also` run in the same transaction). */
-  insertEvaluation(tenantId: string, evaluation: Evaluation, also?: () => void): void {
-    this.db.transaction(() => {
-      this.writeEvaluation(tenantId, evaluation);
-      also?.();
-    })();
+  /** Stores an evaluation and its clips atomically; CONFLICT on a known id, NOT_FOUND on an unknown scorecard version. */
+  insertEvaluation(tenantId: string, evaluation: Evaluation): void {
+    this.db.transaction(() => this.writeEvaluation(tenantId, evaluation))();
   }
 
   private writeEvaluation(tenantId: string, e: Evaluation): void {
-    this.db
-      .prepare(
-        `INSERT INTO qa_evaluations (tenant_id, id, call_id, agent_id, reviewer_id, call_started_at, scorecard_id, scorecard_version,
-           total, critical_failed, evaluation_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(tenantId, e.id, e.callId, e.agentId, e.reviewerId, e.callStartedAt, e.scorecard.scorecardId, e.scorecard.version, e.score.total, e.score.criticalFailed ? 1 : 0, JSON.stringify(e), e.createdAt);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO qa_evaluations (tenant_id, id, call_id, agent_id, reviewer_id, call_started_at, scorecard_id, scorecard_version,
+             total, critical_failed, evaluation_json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(tenantId, e.id, e.callId, e.agentId, e.reviewerId, e.callStartedAt, e.scorecard.scorecardId, e.scorecard.version, e.score.total, e.score.criticalFailed ? 1 : 0, JSON.stringify(e), e.createdAt);
+    } catch (error) {
+      if (sqliteCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new CallsightError('NOT_FOUND', `scorecard ${e.scorecard.scorecardId} version ${e.scorecard.version} does not exist`, { cause: error });
+      }
+      rethrowDuplicate(error, `evaluation ${e.id} already exists`);
+    }
     const clip = this.db.prepare(
       `INSERT INTO qa_clips (tenant_id, evaluation_id, seq, call_id, agent_id, start_s, end_s, label, note, criterion_id, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -197,12 +192,14 @@ export class SqliteQualityStore implements QualityStore {
     return row ? { plan: JSON.parse(row.plan_json) as SamplePlan, createdAt: row.created_at, createdBy: row.created_by } : null;
   }
 
-  /** The sample items that cover a call (normally at most one: a call belongs to one month). */
-  sampleItemsForCall(tenantId: string, callId: string): Pick<SampleItem, 'callId' | 'agentId' | 'stratum' | 'reviewerIds' | 'blind'>[] {
-    const rows = this.db.prepare('SELECT call_id, agent_id, stratum, reviewer_ids_json, blind FROM qa_sample_items WHERE tenant_id = ? AND call_id = ?').all(tenantId, callId) as {
+  /** The sample items that cover a call (normally at most one: a call belongs to one month), by period. */
+  sampleItemsForCall(tenantId: string, callId: string): SampledCall[] {
+    const rows = this.db
+      .prepare('SELECT call_id, agent_id, stratum, reviewer_ids_json, blind FROM qa_sample_items WHERE tenant_id = ? AND call_id = ? ORDER BY period')
+      .all(tenantId, callId) as {
       call_id: string;
       agent_id: string;
-      stratum: SampleItem['stratum'];
+      stratum: SampledCall['stratum'];
       reviewer_ids_json: string;
       blind: number;
     }[];
@@ -223,12 +220,17 @@ export class SqliteQualityStore implements QualityStore {
     })();
   }
 
-  /** Stores a new dispute with its first history event. */
+  /** Stores a new dispute with its first history event; CONFLICT when the id exists or the evaluation has an open one. */
   insertDispute(tenantId: string, dispute: Dispute, agentId: string): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO qa_disputes (tenant_id, id, evaluation_id, call_id, agent_id, status, dispute_json, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(tenantId, dispute.id, dispute.evaluationId, dispute.callId, agentId, dispute.status, JSON.stringify(dispute), dispute.openedAt, dispute.openedAt);
+      try {
+        this.db
+          .prepare('INSERT INTO qa_disputes (tenant_id, id, evaluation_id, call_id, agent_id, status, dispute_json, opened_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+          .run(tenantId, dispute.id, dispute.evaluationId, dispute.callId, agentId, dispute.status, JSON.stringify(dispute), dispute.openedAt, dispute.openedAt);
+      } catch (error) {
+        if (sqliteCode(error) === 'SQLITE_CONSTRAINT_UNIQUE') throw new CallsightError('CONFLICT', OPEN_DISPUTE_EXISTS, { cause: error });
+        rethrowDuplicate(error, `dispute ${dispute.id} already exists`);
+      }
       this.appendDisputeEvents(tenantId, dispute, 0);
     })();
   }
@@ -259,17 +261,13 @@ export class SqliteQualityStore implements QualityStore {
     return row ? (JSON.parse(row.dispute_json) as Dispute) : null;
   }
 
-  /** Disputes of the given calls. */
+  /** Disputes of the given calls, oldest first. The ids travel as one JSON array, so any number fits one query. */
   listDisputesForCalls(tenantId: string, callIds: readonly string[]): Dispute[] {
-    const out: Dispute[] = [];
-    for (let i = 0; i < callIds.length; i += BATCH) {
-      const batch = callIds.slice(i, i + BATCH);
-      const rows = this.db
-        .prepare(`SELECT dispute_json FROM qa_disputes WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
-        .all(tenantId, ...batch) as { dispute_json: string }[];
-      for (const r of rows) out.push(JSON.parse(r.dispute_json) as Dispute);
-    }
-    return out;
+    if (callIds.length === 0) return [];
+    const rows = this.db
+      .prepare('SELECT dispute_json FROM qa_disputes WHERE tenant_id = ? AND call_id IN (SELECT value FROM json_each(?)) ORDER BY opened_at, id')
+      .all(tenantId, JSON.stringify(callIds)) as { dispute_json: string }[];
+    return rows.map((r) => JSON.parse(r.dispute_json) as Dispute);
   }
 
   /** Disputes by status (all when omitted), of some agents when given, oldest first. */
@@ -289,12 +287,16 @@ export class SqliteQualityStore implements QualityStore {
     return rows.map((r) => JSON.parse(r.dispute_json) as Dispute);
   }
 
-  /** Stores a new coaching task with its first history event. */
+  /** Stores a new coaching task with its first history event; CONFLICT when the id exists. */
   insertCoachingTask(tenantId: string, task: CoachingTask): void {
     this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO qa_coaching_tasks (tenant_id, id, agent_id, status, task_json, assigned_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(tenantId, task.id, task.agentId, task.status, JSON.stringify(task), task.assignedAt, task.assignedAt);
+      try {
+        this.db
+          .prepare('INSERT INTO qa_coaching_tasks (tenant_id, id, agent_id, status, task_json, assigned_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+          .run(tenantId, task.id, task.agentId, task.status, JSON.stringify(task), task.assignedAt, task.assignedAt);
+      } catch (error) {
+        rethrowDuplicate(error, `coaching task ${task.id} already exists`);
+      }
       this.appendCoachingEvents(tenantId, task, 0);
     })();
   }

@@ -2,49 +2,17 @@ import type Database from 'better-sqlite3';
 import { CallsightError } from '../../../core/shared/errors';
 import type { Call, CallStatus } from '../../../core/recordings/call';
 import type { HoldSelector, LegalHold } from '../../../core/retention/legal-hold';
+import type {
+  Awaitable,
+  HoldListQuery,
+  RetentionStore,
+  StoredRetentionPolicy,
+  SweepRecord,
+  Tombstone,
+} from '../../../core/retention/retention-store.port';
 import { decodeCursor, encodeCursor, rowToCall } from './sqlite.call-repository';
 
-/** A tenant's own retention policy as stored (validated by its owner before saving). */
-export interface StoredRetentionPolicy {
-  readonly tenantId: string;
-  readonly policy: unknown;
-  /** 1 for the first saved policy, +1 on every change. */
-  readonly version: number;
-  readonly updatedBy: string;
-  readonly updatedAt: string;
-}
-
-/** What is left of a deleted call: when, why, by whom, and the digest of the audio that was destroyed. */
-export interface Tombstone {
-  readonly tenantId: string;
-  readonly callId: string;
-  readonly deletedAt: string;
-  /** The retention rule that decided, or null for an admin deletion. */
-  readonly ruleId: string | null;
-  readonly basis: 'policy' | 'admin';
-  readonly actor: string;
-  readonly audioSha256: string | null;
-}
-
-/** A sweep's checkpoint: it decides every call as of `decidedAt` and has finished every call with id <= cursorId. */
-export interface SweepRecord {
-  readonly tenantId: string;
-  readonly id: string;
-  readonly status: 'running' | 'done';
-  readonly decidedAt: string;
-  readonly startedAt: string;
-  readonly finishedAt: string | null;
-  readonly cursorId: string | null;
-  readonly processed: number;
-  readonly counts: Record<string, number>;
-}
-
-export interface HoldListQuery {
-  /** Only holds neither released nor expired at `now`. */
-  readonly activeAt?: string;
-  readonly limit: number;
-  readonly cursor?: string;
-}
+export type { HoldListQuery, StoredRetentionPolicy, SweepRecord, Tombstone };
 
 interface HoldRow {
   tenant_id: string;
@@ -99,11 +67,30 @@ function rowToSweep(row: SweepRow): SweepRecord {
 }
 
 /**
+ * Runs a callback of finalizeDeletion or transitionStatus inside the open SQLite transaction. better-sqlite3
+ * commits when the transaction function returns, so work left for after an await would run outside it: a promise
+ * is refused, and the throw rolls the transaction back.
+ */
+function runInTransaction(callback: () => Awaitable<unknown>, method: string): void {
+  const result = callback();
+  if (typeof (result as { then?: unknown } | null)?.then === 'function') {
+    throw new Error(
+      `SqliteRetentionStore.${method}: the callback returned a promise, but a SQLite transaction cannot span an await, so nothing was written. ` +
+        'Pass a callback that finishes synchronously (the SQLite stores return their results directly).',
+    );
+  }
+}
+
+function isConstraint(error: unknown, code: 'SQLITE_CONSTRAINT_UNIQUE' | 'SQLITE_CONSTRAINT_PRIMARYKEY'): boolean {
+  return (error as { code?: string }).code === code;
+}
+
+/**
  * Retention state on SQLite: policies, legal holds, tombstones, sweep checkpoints and thaws (versions 30-39).
  * Reads calls straight from the calls table in id order, so a sweep can page through millions of calls with a
- * keyset cursor and resume after the last id it finished.
+ * keyset cursor and resume after the last id it finished. Synchronous: callers of the port await its results.
  */
-export class SqliteRetentionStore {
+export class SqliteRetentionStore implements RetentionStore {
   constructor(private readonly db: Database.Database) {}
 
   // ---- policies ----
@@ -132,12 +119,18 @@ export class SqliteRetentionStore {
 
   // ---- legal holds ----
 
+  /** Stores a new, unreleased hold; CONFLICT when the tenant already has a hold with this id. */
   insertHold(hold: LegalHold): void {
-    this.db
-      .prepare(
-        `INSERT INTO legal_holds (tenant_id, id, selector_json, reason, author, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(hold.tenantId, hold.id, JSON.stringify(hold.by), hold.reason, hold.author, hold.createdAt, hold.expiresAt ?? null);
+    try {
+      this.db
+        .prepare(
+          `INSERT INTO legal_holds (tenant_id, id, selector_json, reason, author, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(hold.tenantId, hold.id, JSON.stringify(hold.by), hold.reason, hold.author, hold.createdAt, hold.expiresAt ?? null);
+    } catch (cause) {
+      if (isConstraint(cause, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw new CallsightError('CONFLICT', 'A legal hold with this id already exists', { cause });
+      throw cause;
+    }
   }
 
   getHold(tenantId: string, holdId: string): LegalHold | null {
@@ -145,7 +138,7 @@ export class SqliteRetentionStore {
     return row ? rowToHold(row) : null;
   }
 
-  /** Marks the hold released; false when it was already released (nothing changes then). */
+  /** Marks the hold released; false when it is absent or was already released (nothing changes then). */
   releaseHold(tenantId: string, holdId: string, releasedBy: string, releasedAt: string): boolean {
     const result = this.db
       .prepare('UPDATE legal_holds SET released_at = ?, released_by = ? WHERE tenant_id = ? AND id = ? AND released_at IS NULL')
@@ -153,9 +146,11 @@ export class SqliteRetentionStore {
     return result.changes === 1;
   }
 
-  /** Every hold of the tenant not yet released (expiry is checked by the caller at its own instant). */
+  /** Every hold of the tenant not yet released, oldest first (expiry is checked by the caller at its own instant). */
   unreleasedHolds(tenantId: string): LegalHold[] {
-    const rows = this.db.prepare('SELECT * FROM legal_holds WHERE tenant_id = ? AND released_at IS NULL').all(tenantId) as HoldRow[];
+    const rows = this.db
+      .prepare('SELECT * FROM legal_holds WHERE tenant_id = ? AND released_at IS NULL ORDER BY created_at, id')
+      .all(tenantId) as HoldRow[];
     return rows.map(rowToHold);
   }
 
@@ -193,7 +188,7 @@ export class SqliteRetentionStore {
   }
 
   /** Every call of the tenant, streamed in id order in pages of `pageSize`. */
-  *iterateCalls(tenantId: string, pageSize = 1000): IterableIterator<Call> {
+  async *iterateCalls(tenantId: string, pageSize = 1000): AsyncGenerator<Call> {
     let after: string | null = null;
     for (;;) {
       const page = this.callsAfter(tenantId, after, pageSize);
@@ -220,11 +215,11 @@ export class SqliteRetentionStore {
 
   /**
    * In one transaction: writes the tombstone, turns the call row into a tombstone row (status `deleted`, recording
-   * metadata cleared except its SHA-256) and runs `certify` (the deletion certificate in the audit chain, on the
-   * same database). Idempotent: when the tombstone exists nothing is written and `certify` does not run.
-   * Returns true when this call wrote it.
+   * metadata cleared except its SHA-256), forgets the call's thaw and runs `certify` (the deletion certificate in
+   * the audit chain, on the same database). Idempotent: when the tombstone exists nothing is written and `certify`
+   * does not run. Returns true when this call wrote it. `certify` must finish synchronously (see runInTransaction).
    */
-  finalizeDeletion(tombstone: Tombstone, certify: () => void): boolean {
+  finalizeDeletion(tombstone: Tombstone, certify: () => Awaitable<unknown>): boolean {
     return this.db
       .transaction(() => {
         const inserted = this.db
@@ -241,7 +236,7 @@ export class SqliteRetentionStore {
           )
           .run(tombstone.tenantId, tombstone.callId);
         this.db.prepare('DELETE FROM retention_thaws WHERE tenant_id = ? AND call_id = ?').run(tombstone.tenantId, tombstone.callId);
-        certify();
+        runInTransaction(certify, 'finalizeDeletion');
         return true;
       })
       .immediate();
@@ -249,16 +244,17 @@ export class SqliteRetentionStore {
 
   /**
    * Moves a call from one of `from` to `to` and runs `after` (its audit event) in one transaction. Idempotent:
-   * when the call is not in one of `from` nothing is written, `after` does not run, and it returns false.
+   * when the call is not in one of `from` nothing is written, `after` does not run, and it returns false. `after`
+   * must finish synchronously (see runInTransaction).
    */
-  transitionStatus(tenantId: string, callId: string, from: readonly CallStatus[], to: CallStatus, after: () => void): boolean {
+  transitionStatus(tenantId: string, callId: string, from: readonly CallStatus[], to: CallStatus, after: () => Awaitable<unknown>): boolean {
     return this.db
       .transaction(() => {
         const changed = this.db
           .prepare(`UPDATE calls SET status = ? WHERE tenant_id = ? AND id = ? AND status IN (${from.map(() => '?').join(', ')})`)
           .run(to, tenantId, callId, ...from).changes;
         if (changed === 0) return false;
-        after();
+        runInTransaction(after, 'transitionStatus');
         return true;
       })
       .immediate();
@@ -271,23 +267,17 @@ export class SqliteRetentionStore {
     return row ? rowToSweep(row) : null;
   }
 
-  lastSweep(tenantId: string): SweepRecord | null {
-    const row = this.db
-      .prepare('SELECT * FROM retention_sweeps WHERE tenant_id = ? ORDER BY started_at DESC, id DESC LIMIT 1')
-      .get(tenantId) as SweepRow | undefined;
-    return row ? rowToSweep(row) : null;
-  }
-
-  /** Starts a sweep; fails with CONFLICT when one is already running for the tenant. */
+  /** Starts a sweep; fails with CONFLICT when one is already running for the tenant or the id is taken. */
   startSweep(tenantId: string, id: string, decidedAt: string, startedAt: string): SweepRecord {
     try {
       this.db
         .prepare(`INSERT INTO retention_sweeps (tenant_id, id, status, decided_at, started_at) VALUES (?, ?, 'running', ?, ?)`)
         .run(tenantId, id, decidedAt, startedAt);
     } catch (cause) {
-      if ((cause as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      if (isConstraint(cause, 'SQLITE_CONSTRAINT_UNIQUE')) {
         throw new CallsightError('CONFLICT', 'A retention sweep is already running for this tenant', { cause });
       }
+      if (isConstraint(cause, 'SQLITE_CONSTRAINT_PRIMARYKEY')) throw new CallsightError('CONFLICT', 'A retention sweep with this id already exists', { cause });
       throw cause;
     }
     return this.openSweep(tenantId)!;

@@ -1,16 +1,10 @@
 import type Database from 'better-sqlite3';
+import type { StoredSetting, TenantSettingsStore } from '../../../core/access/tenant-settings.port';
 
-/** One tenant setting as stored: a JSON value validated by its owner before saving. */
-export interface StoredSetting {
-  readonly tenantId: string;
-  readonly key: string;
-  readonly value: unknown;
-  readonly updatedBy: string;
-  readonly updatedAt: string;
-}
+export type { StoredSetting };
 
 /** Tenant settings (key -> JSON) on SQLite; the table lives in the export migrations (versions 20-29). */
-export class SqliteTenantSettings {
+export class SqliteTenantSettings implements TenantSettingsStore {
   constructor(private readonly db: Database.Database) {}
 
   get(tenantId: string, key: string): StoredSetting | null {

@@ -1,35 +1,23 @@
 import type Database from 'better-sqlite3';
 import type { Transcript } from '../../../core/analysis/transcript.types';
 import type { CallAnalysis } from '../../../core/analysis/analyze-transcript';
+import type {
+  AnalysisSettingsRow,
+  CallScreeningRow,
+  RedactedAudioRow,
+  StoredTranscript,
+  TranscriptStore,
+} from '../../../core/transcription/transcript-store.port';
 
-export interface StoredTranscript extends Transcript {
-  readonly source: string;
-  readonly createdAt: string;
+export type { AnalysisSettingsRow, CallScreeningRow, RedactedAudioRow, StoredTranscript };
+
+/** better-sqlite3 binds a Buffer as a BLOB; a sealed key may arrive as any Uint8Array. */
+function toBlob(bytes: Uint8Array | null): Buffer | null {
+  return bytes === null ? null : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-export interface RedactedAudioRow {
-  readonly recordingId: string;
-  readonly keyId: string;
-  readonly bytes: number;
-  readonly sha256: string;
-  readonly format: 'wav' | 'mp3';
-  readonly spans: number;
-}
-
-export interface AnalysisSettingsRow {
-  readonly settings: Record<string, unknown>;
-  readonly sealedApiKey: Buffer | null;
-  readonly updatedAt: string;
-  readonly updatedBy: string;
-}
-
-export interface CallScreeningRow {
-  readonly flags: readonly string[];
-  readonly risk: number;
-}
-
-/** Transcripts and analyses of calls, plus the per-flag index used by list filters. */
-export class SqliteTranscriptStore {
+/** Transcripts and analyses of calls, plus the per-flag index used by list filters. Synchronous: callers of the port await its results. */
+export class SqliteTranscriptStore implements TranscriptStore {
   constructor(private readonly db: Database.Database) {}
 
   saveTranscript(tenantId: string, callId: string, transcript: Transcript, source: string, now: Date): void {
@@ -97,14 +85,14 @@ export class SqliteTranscriptStore {
       : null;
   }
 
-  saveSettings(tenantId: string, settings: Record<string, unknown>, sealedApiKey: Buffer | null, by: string, now: Date): void {
+  saveSettings(tenantId: string, settings: Record<string, unknown>, sealedApiKey: Uint8Array | null, by: string, now: Date): void {
     this.db
       .prepare(
         `INSERT INTO analysis_settings (tenant_id, settings_json, sealed_api_key, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id) DO UPDATE SET settings_json = excluded.settings_json, sealed_api_key = excluded.sealed_api_key,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
       )
-      .run(tenantId, JSON.stringify(settings), sealedApiKey, now.toISOString(), by);
+      .run(tenantId, JSON.stringify(settings), toBlob(sealedApiKey), now.toISOString(), by);
   }
 
   getRedactedAudio(tenantId: string, callId: string): RedactedAudioRow | null {
@@ -116,37 +104,47 @@ export class SqliteTranscriptStore {
       : null;
   }
 
+  /** Records the call's redacted copy and returns the one it replaced, in one transaction. */
   saveRedactedAudio(tenantId: string, callId: string, row: RedactedAudioRow, now: Date): RedactedAudioRow | null {
-    const previous = this.getRedactedAudio(tenantId, callId);
-    this.db
-      .prepare(
+    return this.db.transaction(() => {
+      const previous = this.getRedactedAudio(tenantId, callId);
+      this.db
+        .prepare(
         `INSERT INTO redacted_audio (tenant_id, call_id, recording_id, key_id, bytes, sha256, format, spans, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, call_id) DO UPDATE SET recording_id = excluded.recording_id, key_id = excluded.key_id,
            bytes = excluded.bytes, sha256 = excluded.sha256, format = excluded.format, spans = excluded.spans, created_at = excluded.created_at`,
       )
-      .run(tenantId, callId, row.recordingId, row.keyId, row.bytes, row.sha256, row.format, row.spans, now.toISOString());
-    return previous;
+        .run(tenantId, callId, row.recordingId, row.keyId, row.bytes, row.sha256, row.format, row.spans, now.toISOString());
+      return previous;
+    })();
   }
 
   deleteRedactedAudio(tenantId: string, callId: string): void {
     this.db.prepare('DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
   }
 
-  /** Analyses of calls started in [from, to), for demand mining; the caller applies the access scope to call ids. */
+  /**
+   * The transcripts of the given calls, for demand mining (the caller applies the access scope to the ids): one
+   * entry per distinct id that has a transcript, in the order the ids are given.
+   */
   listTranscriptsForCalls(tenantId: string, callIds: readonly string[]): { callId: string; transcript: Transcript }[] {
-    const out: { callId: string; transcript: Transcript }[] = [];
-    for (let i = 0; i < callIds.length; i += 500) {
-      const batch = callIds.slice(i, i + 500);
+    const ids = [...new Set(callIds)];
+    const found = new Map<string, Transcript>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = ids.slice(i, i + 500);
       const rows = this.db
         .prepare(`SELECT call_id, language, segments_json FROM transcripts WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
         .all(tenantId, ...batch) as { call_id: string; language: Transcript['language']; segments_json: string }[];
-      for (const row of rows) out.push({ callId: row.call_id, transcript: { language: row.language, segments: JSON.parse(row.segments_json) } });
+      for (const row of rows) found.set(row.call_id, { language: row.language, segments: JSON.parse(row.segments_json) as Transcript['segments'] });
     }
-    return out;
+    return ids.flatMap((callId) => {
+      const transcript = found.get(callId);
+      return transcript ? [{ callId, transcript }] : [];
+    });
   }
 
-  /** Removes the transcript, analysis and flag index of a call (retention deletion). */
+  /** Removes the transcript, analysis, flag index rows and redacted-copy record of a call (retention deletion). */
   purge(tenantId: string, callId: string): void {
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);

@@ -14,8 +14,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/Invalid configuration: PORT: .*README\.md/);
   });
 
-  it('refuses DATABASE_URL instead of silently keeping the data in SQLite', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'postgres://callsight@db.example/callsight' })).toThrow(/DATABASE_URL: .*Unset DATABASE_URL/);
-    expect(loadConfig({ DATABASE_URL: '' }).port).toBe(8787);
+  it('takes a PostgreSQL DATABASE_URL and refuses anything else without echoing it', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://callsight:s3cret@db.example:5432/callsight' }).databaseUrl).toBe('postgres://callsight:s3cret@db.example:5432/callsight');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.example/callsight' }).databaseUrl).toBe('postgresql://db.example/callsight');
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+    expect(loadConfig({}).databaseUrl).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db.example/callsight' })).toThrow(/DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db.example/callsight' })).not.toThrow(/hunter2/);
   });
 });

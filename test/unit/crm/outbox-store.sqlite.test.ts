@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { openSqliteDatabase, SqliteCallRepository, SqliteOutboxStore } from '../../../adapters/storage/sqlite';
 import type { Call } from '../../../core/recordings/call';
-import { describeOutboxStoreContract } from './outbox-store.contract';
+import { describeOutboxAdminContract, describeOutboxStoreContract } from './outbox-store.contract';
 
 describeOutboxStoreContract('sqlite', async () => {
   const db = openSqliteDatabase(':memory:');
@@ -10,6 +10,16 @@ describeOutboxStoreContract('sqlite', async () => {
     store,
     enqueue: (message) => store.enqueue(message),
     read: (id) => store.read(id),
+    close: async () => {
+      db.close();
+    },
+  };
+});
+
+describeOutboxAdminContract('sqlite', async () => {
+  const db = openSqliteDatabase(':memory:');
+  return {
+    store: new SqliteOutboxStore(db),
     close: async () => {
       db.close();
     },

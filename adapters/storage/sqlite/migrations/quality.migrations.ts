@@ -142,4 +142,12 @@ export const QUALITY_MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'coaching history is append-only'); END;
     `,
   },
+  {
+    version: 41,
+    name: 'one open dispute per evaluation',
+    sql: `
+      -- The API checks for an open dispute before opening one; two requests at once could both pass that check.
+      CREATE UNIQUE INDEX qa_disputes_one_open ON qa_disputes (tenant_id, evaluation_id) WHERE status = 'open';
+    `,
+  },
 ];
