@@ -22,7 +22,8 @@ import { migratePostgres } from './postgres.migrations';
 import { monthConditionOf, monthsBetween, tsConditionOf, tsRankOf, tsvectorLiteral } from './postgres.search';
 import { translatePgError } from './postgres.errors';
 
-interface CallRow {
+/** A row of the calls table; rec_bytes is bigint, which pg returns as a string. */
+export interface CallRow {
   tenant_id: string;
   id: string;
   provider: string;
@@ -50,7 +51,7 @@ interface CallRow {
   created_at: string;
 }
 
-function rowToCall(row: CallRow): Call {
+export function rowToCall(row: CallRow): Call {
   return {
     id: row.id,
     tenantId: row.tenant_id,

@@ -1,5 +1,5 @@
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
-import type { Call, CallStatus, CrmLink } from '../../../core/recordings/call';
+import type { Call, CallStatus } from '../../../core/recordings/call';
 import type { HoldSelector, LegalHold } from '../../../core/retention/legal-hold';
 import type {
   Awaitable,
@@ -9,6 +9,7 @@ import type {
   SweepRecord,
   Tombstone,
 } from '../../../core/retention/retention-store.port';
+import { rowToCall, type CallRow } from './postgres.call-repository';
 import type { PostgresDatabase } from './postgres-database';
 
 interface HoldRow {
@@ -60,71 +61,6 @@ function rowToSweep(row: SweepRow): SweepRecord {
     cursorId: row.cursor_id,
     processed: row.processed,
     counts: JSON.parse(row.counts_json) as Record<string, number>,
-  };
-}
-
-/** A row of the call repository's calls table; rec_bytes is bigint, which pg returns as a string. */
-interface CallRow {
-  tenant_id: string;
-  id: string;
-  provider: string;
-  provider_call_id: string;
-  channel: Call['channel'];
-  direction: Call['direction'];
-  started_at: string;
-  ended_at: string;
-  duration_s: number;
-  agent_id: string | null;
-  team: string | null;
-  queue: string | null;
-  customer_phone: string | null;
-  inquiry_type: string | null;
-  tags_json: string;
-  csat: number | null;
-  crm_links_json: string;
-  status: CallStatus;
-  rec_format: 'wav' | 'mp3' | null;
-  rec_bytes: string | null;
-  rec_sha256: string | null;
-  rec_channels: number | null;
-  rec_duration_s: number | null;
-  rec_key_id: string | null;
-  created_at: string;
-}
-
-/** The same mapping as PostgresCallRepository's (a deleted call keeps no recording: its format and key are cleared). */
-function rowToCall(row: CallRow): Call {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    provider: row.provider,
-    providerCallId: row.provider_call_id,
-    channel: row.channel,
-    direction: row.direction,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    durationS: row.duration_s,
-    agentId: row.agent_id,
-    team: row.team,
-    queue: row.queue,
-    customerPhone: row.customer_phone,
-    inquiryType: row.inquiry_type,
-    tags: JSON.parse(row.tags_json) as string[],
-    csat: row.csat,
-    crmLinks: JSON.parse(row.crm_links_json) as CrmLink[],
-    status: row.status,
-    recording:
-      row.rec_format && row.rec_key_id
-        ? {
-            format: row.rec_format,
-            bytes: Number(row.rec_bytes ?? 0),
-            sha256: row.rec_sha256 ?? '',
-            channels: row.rec_channels ?? 1,
-            durationS: row.rec_duration_s ?? row.duration_s,
-            keyId: row.rec_key_id,
-          }
-        : null,
-    createdAt: row.created_at,
   };
 }
 
