@@ -3,43 +3,10 @@ import { appendEvent, type AuditEvent, type AuditEventInput } from '../../../cor
 import type { AuditLogStore, AuditQuery } from '../../../core/audit/audit-log.port';
 import type { SignedCheckpoint } from '../../../core/audit/audit-checkpoint';
 import type { AuditAnchor, PrunePlan } from '../../../core/audit/audit-retention';
-import type { JsonValue } from '../../../core/audit/canonical-json';
 import { CallsightError } from '../../../core/shared/errors';
 import type { PostgresDatabase } from './postgres-database';
 import { translatePgError } from './postgres.errors';
-
-/** bigint columns arrive as strings from pg; every one of them here is a safe integer. */
-interface AuditRow {
-  tenant_id: string;
-  seq: string;
-  at: string;
-  actor: string | null;
-  role: AuditEvent['role'];
-  action: string;
-  target: string | null;
-  outcome: AuditEvent['outcome'];
-  reason: string | null;
-  details_json: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-function rowToEvent(row: AuditRow): AuditEvent {
-  return {
-    seq: Number(row.seq),
-    at: row.at,
-    tenantId: row.tenant_id,
-    actor: row.actor,
-    role: row.role,
-    action: row.action,
-    target: row.target,
-    outcome: row.outcome,
-    ...(row.reason !== null ? { reason: row.reason } : {}),
-    ...(row.details_json !== null ? { details: JSON.parse(row.details_json) as Record<string, JsonValue> } : {}),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
+import { rowToAuditEvent, type AuditRow } from '../rows';
 
 const HEAD_SQL = 'SELECT * FROM audit_events WHERE tenant_id = $1 ORDER BY seq DESC LIMIT 1';
 const INSERT_SQL = `INSERT INTO audit_events (tenant_id, seq, at, actor, role, action, target, outcome, reason, details_json, prev_hash, hash)
@@ -116,17 +83,17 @@ export class PostgresAuditLog implements AuditLogStore {
     if (q.afterSeq !== undefined) add('seq', '>', q.afterSeq);
     params.push(q.limit);
     const { rows } = await this.db.query<AuditRow>(`SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT $${params.length}`, params);
-    return rows.map(rowToEvent);
+    return rows.map(rowToAuditEvent);
   }
 
   async head(tenantId: string): Promise<AuditEvent | null> {
     const { rows } = await this.db.query<AuditRow>(HEAD_SQL, [tenantId]);
-    return rows[0] ? rowToEvent(rows[0]) : null;
+    return rows[0] ? rowToAuditEvent(rows[0]) : null;
   }
 
   async get(tenantId: string, seq: number): Promise<AuditEvent | null> {
     const { rows } = await this.db.query<AuditRow>('SELECT * FROM audit_events WHERE tenant_id = $1 AND seq = $2', [tenantId, seq]);
-    return rows[0] ? rowToEvent(rows[0]) : null;
+    return rows[0] ? rowToAuditEvent(rows[0]) : null;
   }
 
   async tenants(): Promise<string[]> {
@@ -171,7 +138,7 @@ export class PostgresAuditLog implements AuditLogStore {
        ORDER BY seq DESC LIMIT 1`,
       [tenantId, cutoffIso],
     );
-    return rows[0] ? rowToEvent(rows[0]) : null;
+    return rows[0] ? rowToAuditEvent(rows[0]) : null;
   }
 
   async countThrough(tenantId: string, throughSeq: number): Promise<number> {
@@ -219,7 +186,7 @@ export class PostgresAuditLog implements AuditLogStore {
     let next = fromSeq;
     for (;;) {
       const { rows } = await run('SELECT * FROM audit_events WHERE tenant_id = $1 AND seq >= $2 ORDER BY seq LIMIT $3', [tenantId, next, ITERATE_PAGE]);
-      for (const row of rows) yield rowToEvent(row);
+      for (const row of rows) yield rowToAuditEvent(row);
       if (rows.length < ITERATE_PAGE) return;
       next = Number(rows.at(-1)!.seq) + 1;
     }

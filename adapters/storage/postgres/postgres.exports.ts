@@ -1,46 +1,9 @@
 import type { ExportDecision, ExportListOptions, ExportStore, NewExport, StoredExport } from '../../../core/access/export-store.port';
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
 import type { PostgresDatabase } from './postgres-database';
+import { rowToExport, type ExportRow } from '../rows';
 
 /** audio_bytes is bigint, which pg returns as a string. */
-interface ExportRow {
-  tenant_id: string;
-  id: string;
-  status: StoredExport['status'];
-  requested_by: string;
-  reason: string;
-  filter_json: string | null;
-  call_ids_json: string;
-  audio_bytes: string;
-  created_at: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  decision_note: string | null;
-  expires_at: string | null;
-  downloads: number;
-  last_download_at: string | null;
-}
-
-function toExport(row: ExportRow): StoredExport {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    status: row.status,
-    requestedBy: row.requested_by,
-    reason: row.reason,
-    filter: row.filter_json === null ? null : (JSON.parse(row.filter_json) as Record<string, unknown>),
-    callIds: JSON.parse(row.call_ids_json) as string[],
-    audioBytes: Number(row.audio_bytes),
-    createdAt: row.created_at,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at,
-    decisionNote: row.decision_note,
-    expiresAt: row.expires_at,
-    downloads: row.downloads,
-    lastDownloadAt: row.last_download_at,
-  };
-}
-
 /**
  * Export requests on PostgreSQL, with the SQLite store's behaviour (test/contracts/access-stores.contract.ts).
  * A decision is one conditional UPDATE on a still-pending export: when two approvers race, the second waits for
@@ -60,7 +23,7 @@ export class PostgresExports implements ExportStore {
           JSON.stringify(input.callIds), input.callIds.length, input.audioBytes, input.createdAt,
         ],
       );
-      return toExport(rows[0]!);
+      return rowToExport(rows[0]!);
     } catch (error) {
       if (isCallsightError(error) && error.code === 'CONFLICT') {
         throw new CallsightError('CONFLICT', `Export ${input.id} already exists; request it again under a new id.`, { cause: error.cause });
@@ -71,7 +34,7 @@ export class PostgresExports implements ExportStore {
 
   async get(tenantId: string, id: string): Promise<StoredExport | null> {
     const { rows } = await this.db.query<ExportRow>('SELECT * FROM exports WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
-    return rows[0] ? toExport(rows[0]) : null;
+    return rows[0] ? rowToExport(rows[0]) : null;
   }
 
   async list(tenantId: string, options: ExportListOptions): Promise<StoredExport[]> {
@@ -90,7 +53,7 @@ export class PostgresExports implements ExportStore {
       `SELECT * FROM exports WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
-    return rows.map(toExport);
+    return rows.map(rowToExport);
   }
 
   async decide(tenantId: string, id: string, decision: ExportDecision): Promise<StoredExport | null> {
@@ -100,7 +63,7 @@ export class PostgresExports implements ExportStore {
        RETURNING *`,
       [decision.status, decision.by, decision.at, decision.note, decision.expiresAt, tenantId, id],
     );
-    return rows[0] ? toExport(rows[0]) : null;
+    return rows[0] ? rowToExport(rows[0]) : null;
   }
 
   async recordDownload(tenantId: string, id: string, at: string): Promise<void> {

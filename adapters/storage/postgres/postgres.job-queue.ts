@@ -10,40 +10,9 @@ import {
 } from '../../../core/jobs/job-queue.port';
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
 import type { PostgresDatabase } from './postgres-database';
-
-interface JobRow {
-  id: string;
-  tenant_id: string;
-  kind: string;
-  payload_json: string;
-  status: JobStatus;
-  attempts: number;
-  max_attempts: number;
-  run_at: string;
-  lease_until: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
+import { rowToJob, type JobRow } from '../rows';
 
 const COLUMNS = 'id, tenant_id, kind, payload_json, status, attempts, max_attempts, run_at, lease_until, last_error, created_at, updated_at';
-
-function rowToJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.kind,
-    payload: JSON.parse(row.payload_json) as unknown,
-    status: row.status,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    runAt: row.run_at,
-    leaseUntil: row.lease_until,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
 
 /**
  * JobQueue on the `jobs` table that CallRepository.insertCall also writes in the call's transaction; the same

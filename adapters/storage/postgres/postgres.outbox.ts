@@ -14,21 +14,7 @@ import {
 import type { CrmLink } from '../../../core/recordings/call';
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
 import type { PostgresDatabase } from './postgres-database';
-
-interface OutboxRow {
-  id: string;
-  tenant_id: string;
-  kind: string;
-  payload_json: string;
-  status: OutboxStatus;
-  attempts: number;
-  deferrals: number;
-  next_attempt_at: string;
-  lease_until: string | null;
-  last_error_code: string | null;
-  result_json: string | null;
-  created_at: string;
-}
+import { parsePayload, rowToOutboxMessage, rowToStoredOutboxMessage, type OutboxRow } from '../rows';
 
 const COLUMNS =
   'id, tenant_id, kind, payload_json, status, attempts, deferrals, next_attempt_at, lease_until, last_error_code, result_json, created_at';
@@ -64,7 +50,7 @@ export class PostgresOutboxStore implements OutboxStore, OutboxAdmin {
 
   async read(id: string): Promise<StoredOutboxMessage | null> {
     const { rows } = await this.db.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
-    return rows[0] === undefined ? null : toStored(rows[0]);
+    return rows[0] === undefined ? null : rowToStoredOutboxMessage(rows[0]);
   }
 
   async list(tenantId: string, kind?: string): Promise<StoredOutboxMessage[]> {
@@ -72,7 +58,7 @@ export class PostgresOutboxStore implements OutboxStore, OutboxAdmin {
       kind === undefined
         ? await this.db.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE tenant_id = $1 ORDER BY created_at, id`, [tenantId])
         : await this.db.query<OutboxRow>(`SELECT ${COLUMNS} FROM outbox WHERE tenant_id = $1 AND kind = $2 ORDER BY created_at, id`, [tenantId, kind]);
-    return rows.map(toStored);
+    return rows.map(rowToStoredOutboxMessage);
   }
 
   async counts(kind?: string): Promise<OutboxCounts> {
@@ -123,7 +109,7 @@ export class PostgresOutboxStore implements OutboxStore, OutboxAdmin {
        SELECT ${COLUMNS} FROM claimed ORDER BY next_attempt_at, created_at, id`,
       [[...request.kinds], now, request.limit, leaseUntil],
     );
-    return rows.map(toMessage);
+    return rows.map(rowToOutboxMessage);
   }
 
   async markDone(id: string, outcome: { readonly now: Date; readonly result: CrmLinkResult }): Promise<void> {
@@ -195,31 +181,3 @@ function missing(id: string): Error {
   return new Error(`outbox message ${id} does not exist; only ids returned by claimDue may be updated`);
 }
 
-/** The stored payload, or null when it is not JSON (the consumer validates payloads and dead-letters what it cannot read). */
-function parsePayload(payloadJson: string): unknown {
-  try {
-    return JSON.parse(payloadJson) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function toMessage(row: OutboxRow): OutboxMessage {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.kind,
-    payload: parsePayload(row.payload_json),
-    status: row.status,
-    attempts: row.attempts,
-    deferrals: row.deferrals,
-    nextAttemptAt: new Date(row.next_attempt_at),
-    leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
-    lastErrorCode: row.last_error_code,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-function toStored(row: OutboxRow): StoredOutboxMessage {
-  return { ...toMessage(row), result: row.result_json === null ? null : (JSON.parse(row.result_json) as CrmLinkResult) };
-}

@@ -1,6 +1,6 @@
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
 import type { Call, CallStatus } from '../../../core/recordings/call';
-import type { HoldSelector, LegalHold } from '../../../core/retention/legal-hold';
+import type { LegalHold } from '../../../core/retention/legal-hold';
 import type {
   Awaitable,
   HoldListQuery,
@@ -9,60 +9,8 @@ import type {
   SweepRecord,
   Tombstone,
 } from '../../../core/retention/retention-store.port';
-import { rowToCall, type CallRow } from './postgres.call-repository';
 import type { PostgresDatabase } from './postgres-database';
-
-interface HoldRow {
-  tenant_id: string;
-  id: string;
-  selector_json: string;
-  reason: string;
-  author: string;
-  created_at: string;
-  expires_at: string | null;
-  released_at: string | null;
-  released_by: string | null;
-}
-
-function rowToHold(row: HoldRow): LegalHold {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    by: JSON.parse(row.selector_json) as HoldSelector,
-    reason: row.reason,
-    author: row.author,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-    releasedAt: row.released_at,
-    releasedBy: row.released_by,
-  };
-}
-
-interface SweepRow {
-  tenant_id: string;
-  id: string;
-  status: 'running' | 'done';
-  decided_at: string;
-  started_at: string;
-  finished_at: string | null;
-  cursor_id: string | null;
-  processed: number;
-  counts_json: string;
-}
-
-function rowToSweep(row: SweepRow): SweepRecord {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    status: row.status,
-    decidedAt: row.decided_at,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    cursorId: row.cursor_id,
-    processed: row.processed,
-    counts: JSON.parse(row.counts_json) as Record<string, number>,
-  };
-}
+import { rowToCall, rowToHold, rowToSweep, type CallRow, type HoldRow, type SweepRow } from '../rows';
 
 /** Opaque keyset cursor over (created_at DESC, id DESC), in the SQLite store's format. */
 function encodeHoldCursor(createdAt: string, id: string): string {

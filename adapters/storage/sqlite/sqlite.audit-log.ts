@@ -2,41 +2,9 @@ import type Database from 'better-sqlite3';
 import { appendEvent, type AuditEvent, type AuditEventInput } from '../../../core/audit/audit-chain';
 import type { SignedCheckpoint } from '../../../core/audit/audit-checkpoint';
 import type { AuditAnchor, PrunePlan } from '../../../core/audit/audit-retention';
-import type { JsonValue } from '../../../core/audit/canonical-json';
 import type { AuditLogStore, AuditQuery } from '../../../core/audit/audit-log.port';
 import { CallsightError } from '../../../core/shared/errors';
-
-interface AuditRow {
-  tenant_id: string;
-  seq: number;
-  at: string;
-  actor: string | null;
-  role: AuditEvent['role'];
-  action: string;
-  target: string | null;
-  outcome: AuditEvent['outcome'];
-  reason: string | null;
-  details_json: string | null;
-  prev_hash: string;
-  hash: string;
-}
-
-function rowToEvent(row: AuditRow): AuditEvent {
-  return {
-    seq: row.seq,
-    at: row.at,
-    tenantId: row.tenant_id,
-    actor: row.actor,
-    role: row.role,
-    action: row.action,
-    target: row.target,
-    outcome: row.outcome,
-    ...(row.reason !== null ? { reason: row.reason } : {}),
-    ...(row.details_json !== null ? { details: JSON.parse(row.details_json) as Record<string, JsonValue> } : {}),
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-}
+import { rowToAuditEvent, type AuditRow } from '../rows';
 
 export type { AuditQuery };
 
@@ -60,7 +28,7 @@ export class SqliteAuditLog implements AuditLogStore {
     return this.db
       .transaction(() => {
         const head = this.headStmt.get(input.tenantId) as AuditRow | undefined;
-        const event = appendEvent(head ? rowToEvent(head) : null, input);
+        const event = appendEvent(head ? rowToAuditEvent(head) : null, input);
         this.insertStmt.run(
           event.tenantId, event.seq, event.at, event.actor, event.role, event.action, event.target, event.outcome,
           event.reason ?? null, event.details ? JSON.stringify(event.details) : null, event.prevHash, event.hash,
@@ -73,7 +41,7 @@ export class SqliteAuditLog implements AuditLogStore {
   /** Every event of a tenant in chain order, streamed so verification runs in constant memory. */
   *iterate(tenantId: string, fromSeq = 1): IterableIterator<AuditEvent> {
     const stmt = this.db.prepare('SELECT * FROM audit_events WHERE tenant_id = ? AND seq >= ? ORDER BY seq');
-    for (const row of stmt.iterate(tenantId, fromSeq) as IterableIterator<AuditRow>) yield rowToEvent(row);
+    for (const row of stmt.iterate(tenantId, fromSeq) as IterableIterator<AuditRow>) yield rowToAuditEvent(row);
   }
 
   query(tenantId: string, q: AuditQuery): AuditEvent[] {
@@ -92,18 +60,18 @@ export class SqliteAuditLog implements AuditLogStore {
     if (q.afterSeq !== undefined) add('seq > ?', q.afterSeq);
     params.push(q.limit);
     const rows = this.db.prepare(`SELECT * FROM audit_events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`).all(...params) as AuditRow[];
-    return rows.map(rowToEvent);
+    return rows.map(rowToAuditEvent);
   }
 
   head(tenantId: string): AuditEvent | null {
     const row = this.headStmt.get(tenantId) as AuditRow | undefined;
-    return row ? rowToEvent(row) : null;
+    return row ? rowToAuditEvent(row) : null;
   }
 
   /** One stored event, or null. */
   get(tenantId: string, seq: number): AuditEvent | null {
     const row = this.db.prepare('SELECT * FROM audit_events WHERE tenant_id = ? AND seq = ?').get(tenantId, seq) as AuditRow | undefined;
-    return row ? rowToEvent(row) : null;
+    return row ? rowToAuditEvent(row) : null;
   }
 
   /** Tenants that have an audit chain. */
@@ -148,7 +116,7 @@ export class SqliteAuditLog implements AuditLogStore {
     const firstKept = this.db.prepare('SELECT MIN(seq) AS seq FROM audit_events WHERE tenant_id = ? AND at >= ?').get(tenantId, cutoffIso) as { seq: number | null };
     const last = Math.min(firstKept.seq ?? head.seq, head.seq) - 1;
     const row = this.db.prepare('SELECT * FROM audit_events WHERE tenant_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1').get(tenantId, last) as AuditRow | undefined;
-    return row ? rowToEvent(row) : null;
+    return row ? rowToAuditEvent(row) : null;
   }
 
   /** Events stored with seq <= `throughSeq`. */
@@ -165,7 +133,7 @@ export class SqliteAuditLog implements AuditLogStore {
     return this.db
       .transaction(() => {
         const head = this.headStmt.get(plan.event.tenantId) as AuditRow | undefined;
-        if (!head || head.seq + 1 !== plan.event.seq || head.hash !== plan.event.prevHash) {
+        if (!head || Number(head.seq) + 1 !== plan.event.seq || head.hash !== plan.event.prevHash) {
           throw new CallsightError('CONFLICT', 'The audit chain moved while the prune was prepared; prepare it again.');
         }
         const e = plan.event;

@@ -18,69 +18,7 @@ import type { Tokenizer } from '../../../core/search/tokenizer.port';
 import { parseSearchQuery } from '../../../core/search/search-query';
 import { findSegmentHits } from '../../../core/search/highlight';
 import { BM25_SQL, ftsQueryOf, metaToken, SqliteSearchIndex, timeKeyOf } from './sqlite.search';
-
-interface CallRow {
-  tenant_id: string;
-  id: string;
-  provider: string;
-  provider_call_id: string;
-  channel: Call['channel'];
-  direction: Call['direction'];
-  started_at: string;
-  ended_at: string;
-  duration_s: number;
-  agent_id: string | null;
-  team: string | null;
-  queue: string | null;
-  customer_phone: string | null;
-  inquiry_type: string | null;
-  tags_json: string;
-  csat: number | null;
-  crm_links_json: string;
-  status: CallStatus;
-  rec_format: 'wav' | 'mp3' | null;
-  rec_bytes: number | null;
-  rec_sha256: string | null;
-  rec_channels: number | null;
-  rec_duration_s: number | null;
-  rec_key_id: string | null;
-  created_at: string;
-}
-
-export function rowToCall(row: CallRow): Call {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    provider: row.provider,
-    providerCallId: row.provider_call_id,
-    channel: row.channel,
-    direction: row.direction,
-    startedAt: row.started_at,
-    endedAt: row.ended_at,
-    durationS: row.duration_s,
-    agentId: row.agent_id,
-    team: row.team,
-    queue: row.queue,
-    customerPhone: row.customer_phone,
-    inquiryType: row.inquiry_type,
-    tags: JSON.parse(row.tags_json) as string[],
-    csat: row.csat,
-    crmLinks: JSON.parse(row.crm_links_json) as CrmLink[],
-    status: row.status,
-    recording:
-      row.rec_format && row.rec_key_id
-        ? {
-            format: row.rec_format,
-            bytes: row.rec_bytes ?? 0,
-            sha256: row.rec_sha256 ?? '',
-            channels: row.rec_channels ?? 1,
-            durationS: row.rec_duration_s ?? row.duration_s,
-            keyId: row.rec_key_id,
-          }
-        : null,
-    createdAt: row.created_at,
-  };
-}
+import { rowToAgent, rowToCall, type AgentRow, type CallRow } from '../rows';
 
 /** Opaque keyset cursor over (started_at DESC, id DESC). */
 export function encodeCursor(startedAt: string, id: string): string {
@@ -184,17 +122,6 @@ export function scopeSql(scope: CallScope, alias: string, params: unknown[]): st
 }
 
 /** CallRepository on SQLite (better-sqlite3): synchronous statements behind the async port. */
-interface AgentRow {
-  tenant_id: string;
-  id: string;
-  name: string;
-  team: string;
-  seniority: Agent['seniority'];
-  hired_at: string;
-}
-
-const rowToAgent = (r: AgentRow): Agent => ({ tenantId: r.tenant_id, id: r.id, name: r.name, team: r.team, seniority: r.seniority, hiredAt: r.hired_at });
-
 export class SqliteCallRepository implements CallRepository {
   private tokenizer: Tokenizer | undefined;
   private readonly searchIndex: SqliteSearchIndex;

@@ -1,46 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { ExportDecision, ExportListOptions, ExportStore, NewExport, StoredExport } from '../../../core/access/export-store.port';
 import { CallsightError } from '../../../core/shared/errors';
+import { rowToExport, type ExportRow } from '../rows';
 
 export type { ExportDecision, ExportListOptions, NewExport, StoredExport };
-
-interface ExportRow {
-  tenant_id: string;
-  id: string;
-  status: StoredExport['status'];
-  requested_by: string;
-  reason: string;
-  filter_json: string | null;
-  call_ids_json: string;
-  audio_bytes: number;
-  created_at: string;
-  decided_by: string | null;
-  decided_at: string | null;
-  decision_note: string | null;
-  expires_at: string | null;
-  downloads: number;
-  last_download_at: string | null;
-}
-
-function toExport(row: ExportRow): StoredExport {
-  return {
-    tenantId: row.tenant_id,
-    id: row.id,
-    status: row.status,
-    requestedBy: row.requested_by,
-    reason: row.reason,
-    filter: row.filter_json === null ? null : (JSON.parse(row.filter_json) as Record<string, unknown>),
-    callIds: JSON.parse(row.call_ids_json) as string[],
-    audioBytes: row.audio_bytes,
-    createdAt: row.created_at,
-    decidedBy: row.decided_by,
-    decidedAt: row.decided_at,
-    decisionNote: row.decision_note,
-    expiresAt: row.expires_at,
-    downloads: row.downloads,
-    lastDownloadAt: row.last_download_at,
-  };
-}
 
 /**
  * Export requests on SQLite. The two-person rule holds in the schema too: a decided export must name a decider
@@ -72,7 +35,7 @@ export class SqliteExports implements ExportStore {
 
   get(tenantId: string, id: string): StoredExport | null {
     const row = this.db.prepare('SELECT * FROM exports WHERE tenant_id = ? AND id = ?').get(tenantId, id) as ExportRow | undefined;
-    return row ? toExport(row) : null;
+    return row ? rowToExport(row) : null;
   }
 
   /** Newest first; `before` is the createdAt/id cursor of the last item of the previous page. */
@@ -89,7 +52,7 @@ export class SqliteExports implements ExportStore {
     }
     params.push(options.limit);
     const rows = this.db.prepare(`SELECT * FROM exports WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`).all(...params) as ExportRow[];
-    return rows.map(toExport);
+    return rows.map(rowToExport);
   }
 
   /**

@@ -10,38 +10,7 @@ import {
   type JobStatus,
 } from '../../../core/jobs/job-queue.port';
 import { CallsightError } from '../../../core/shared/errors';
-
-interface JobRow {
-  id: string;
-  tenant_id: string;
-  kind: string;
-  payload_json: string;
-  status: JobStatus;
-  attempts: number;
-  max_attempts: number;
-  run_at: string;
-  lease_until: string | null;
-  last_error: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-function rowToJob(row: JobRow): Job {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.kind,
-    payload: JSON.parse(row.payload_json) as unknown,
-    status: row.status,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    runAt: row.run_at,
-    leaseUntil: row.lease_until,
-    lastError: row.last_error,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
+import { rowToJob, type JobRow } from '../rows';
 
 /** JobQueue on the hub's SQLite database; claims run in IMMEDIATE transactions so two workers never share a job. */
 export class SqliteJobQueue implements JobQueue {

@@ -14,23 +14,9 @@ import {
 } from '../../../core/crm/outbox.port';
 import type { CrmLink } from '../../../core/recordings/call';
 import { CallsightError } from '../../../core/shared/errors';
+import { parsePayload, rowToOutboxMessage, rowToStoredOutboxMessage, type OutboxRow } from '../rows';
 
 export type { OutboxCounts, StoredOutboxMessage } from '../../../core/crm/outbox.port';
-
-interface OutboxRow {
-  id: string;
-  tenant_id: string;
-  kind: string;
-  payload_json: string;
-  status: OutboxStatus;
-  attempts: number;
-  deferrals: number;
-  next_attempt_at: string;
-  lease_until: string | null;
-  last_error_code: string | null;
-  result_json: string | null;
-  created_at: string;
-}
 
 const COLUMNS =
   'id, tenant_id, kind, payload_json, status, attempts, deferrals, next_attempt_at, lease_until, last_error_code, result_json, created_at';
@@ -65,7 +51,7 @@ export class SqliteOutboxStore implements OutboxStore, OutboxAdmin {
 
   async read(id: string): Promise<StoredOutboxMessage | null> {
     const row = this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE id = ?`).get(id) as OutboxRow | undefined;
-    return row === undefined ? null : toStored(row);
+    return row === undefined ? null : rowToStoredOutboxMessage(row);
   }
 
   /** Messages of one tenant (optionally of one kind), oldest first. */
@@ -75,7 +61,7 @@ export class SqliteOutboxStore implements OutboxStore, OutboxAdmin {
         ? this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE tenant_id = ? ORDER BY created_at, id`).all(tenantId)
         : this.db.prepare(`SELECT ${COLUMNS} FROM outbox WHERE tenant_id = ? AND kind = ? ORDER BY created_at, id`).all(tenantId, kind)
     ) as OutboxRow[];
-    return rows.map(toStored);
+    return rows.map(rowToStoredOutboxMessage);
   }
 
   /** How many messages are pending, done and dead (of `kind` when given). */
@@ -133,7 +119,7 @@ export class SqliteOutboxStore implements OutboxStore, OutboxAdmin {
         (a, b) => compare(a.next_attempt_at, b.next_attempt_at) || compare(a.created_at, b.created_at) || compare(a.id, b.id),
       );
     });
-    return claim.immediate().map(toMessage);
+    return claim.immediate().map(rowToOutboxMessage);
   }
 
   async markDone(id: string, outcome: { readonly now: Date; readonly result: CrmLinkResult }): Promise<void> {
@@ -205,31 +191,3 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The stored payload, or null when it is not JSON (the consumer validates payloads and dead-letters what it cannot read). */
-function parsePayload(payloadJson: string): unknown {
-  try {
-    return JSON.parse(payloadJson) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function toMessage(row: OutboxRow): OutboxMessage {
-  return {
-    id: row.id,
-    tenantId: row.tenant_id,
-    kind: row.kind,
-    payload: parsePayload(row.payload_json),
-    status: row.status,
-    attempts: row.attempts,
-    deferrals: row.deferrals,
-    nextAttemptAt: new Date(row.next_attempt_at),
-    leaseUntil: row.lease_until === null ? null : new Date(row.lease_until),
-    lastErrorCode: row.last_error_code,
-    createdAt: new Date(row.created_at),
-  };
-}
-
-function toStored(row: OutboxRow): StoredOutboxMessage {
-  return { ...toMessage(row), result: row.result_json === null ? null : (JSON.parse(row.result_json) as CrmLinkResult) };
-}
