@@ -70,7 +70,7 @@ export async function openStorage(config: Pick<HubConfig, 'dataDir' | 'databaseU
     const db = await openPostgresDatabase(config.databaseUrl);
     return {
       kind: 'postgres',
-      calls: new PostgresCallRepository(db.pool),
+      calls: new PostgresCallRepository(db),
       auditLog: new PostgresAuditLog(db),
       accounts: new PostgresProviderAccounts(db),
       transcripts: new PostgresTranscriptStore(db),

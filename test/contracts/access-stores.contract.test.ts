@@ -25,7 +25,7 @@ const openSqliteAccessStores: OpenAccessStores = async () => {
 const openPostgresAccessStores: OpenAccessStores = async () => {
   const postgres = await openTestPostgres();
   return {
-    calls: new PostgresCallRepository(postgres.db.pool),
+    calls: new PostgresCallRepository(postgres.db),
     exports: new PostgresExports(postgres.db),
     settings: new PostgresTenantSettings(postgres.db),
     accounts: new PostgresProviderAccounts(postgres.db),

@@ -25,7 +25,7 @@ describe('JobQueue contract: PostgreSQL', () =>
     const pg = await openTestPostgres();
     return {
       queue: new PostgresJobQueue(pg.db),
-      calls: new PostgresCallRepository(pg.db.pool),
+      calls: new PostgresCallRepository(pg.db),
       async reset() {
         await pg.db.query('DELETE FROM jobs');
       },

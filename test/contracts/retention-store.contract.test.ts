@@ -25,7 +25,7 @@ describe('RetentionStore contract: PostgreSQL', () =>
     const pg = await openTestPostgres();
     return {
       store: new PostgresRetentionStore(pg.db),
-      calls: new PostgresCallRepository(pg.db.pool),
+      calls: new PostgresCallRepository(pg.db),
       audit: new PostgresAuditLog(pg.db),
       awaitsCallbacks: true,
       close: () => pg.close(),

@@ -22,7 +22,7 @@ describe('TranscriptStore contract: PostgreSQL', () =>
     const pg = await openTestPostgres();
     return {
       store: new PostgresTranscriptStore(pg.db),
-      calls: new PostgresCallRepository(pg.db.pool),
+      calls: new PostgresCallRepository(pg.db),
       close: () => pg.close(),
     };
   }));

@@ -31,17 +31,19 @@ export class PostgresDatabase {
 
   /**
    * Runs `work` in one transaction and returns its result; rolls back when it throws. A transaction begun inside
-   * another joins the outer one (there is one commit, the outermost). `serializable` asks for SERIALIZABLE
-   * isolation, for read-then-write decisions that must not interleave.
+   * another joins the outer one (there is one commit, the outermost). `work` also gets the connection, for
+   * statements that must share it explicitly (SET LOCAL). `serializable` asks for SERIALIZABLE isolation, for
+   * read-then-write decisions that must not interleave; `readOnly` for one snapshot across several reads.
    */
-  async transaction<T>(work: () => Promise<T>, options: { serializable?: boolean } = {}): Promise<T> {
-    if (this.current.getStore()) return work();
+  async transaction<T>(work: (client: pg.PoolClient) => Promise<T>, options: { serializable?: boolean; readOnly?: boolean } = {}): Promise<T> {
+    const outer = this.current.getStore();
+    if (outer) return work(outer);
     const client = await this.pool.connect().catch((error: unknown) => {
       throw translatePgError(error);
     });
     try {
-      await client.query(options.serializable ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN');
-      const result = await this.current.run(client, work);
+      await client.query(options.serializable ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : options.readOnly ? 'BEGIN READ ONLY' : 'BEGIN');
+      const result = await this.current.run(client, () => work(client));
       await client.query('COMMIT');
       return result;
     } catch (error) {

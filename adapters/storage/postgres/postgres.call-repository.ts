@@ -18,9 +18,8 @@ import type { Tokenizer } from '../../../core/search/tokenizer.port';
 import { buildSearchDocument } from '../../../core/search/search-document';
 import { parseSearchQuery, type SearchQuery } from '../../../core/search/search-query';
 import { findSegmentHits } from '../../../core/search/highlight';
-import { migratePostgres } from './postgres.migrations';
+import { openPostgresDatabase, type PostgresDatabase } from './postgres-database';
 import { monthConditionOf, monthsBetween, tsConditionOf, tsRankOf, tsvectorLiteral } from './postgres.search';
-import { translatePgError } from './postgres.errors';
 import { rowToAgent, rowToCall, type AgentRow, type CallRow } from '../rows';
 
 /** Collects bind parameters and hands out their $n placeholders in order. */
@@ -213,11 +212,16 @@ export class PostgresCallRepository implements CallRepository {
   private readonly window: SearchWindow;
 
   constructor(
-    readonly pool: pg.Pool,
+    private readonly db: PostgresDatabase,
     options: { tokenizer?: Tokenizer; searchWindow?: SearchWindow } = {},
   ) {
     this.tokenizer = options.tokenizer;
     this.window = options.searchWindow ?? DEFAULT_SEARCH_WINDOW;
+  }
+
+  /** The database's pool, for tools that run their own SQL beside the repository (benchmarks, tests). */
+  get pool(): pg.Pool {
+    return this.db.pool;
   }
 
   useTokenizer(tokenizer: Tokenizer): void {
@@ -231,31 +235,17 @@ export class PostgresCallRepository implements CallRepository {
     return this.tokenizer;
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
-    try {
-      return await this.pool.query<R>(sql, params as unknown[]);
-    } catch (error) {
-      throw translatePgError(error);
-    }
+  private query<R extends pg.QueryResultRow>(sql: string, params: readonly unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.db.query<R>(sql, params);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw translatePgError(error);
-    } finally {
-      client.release();
-    }
+  /** One transaction, joined by the other stores' queries made meanwhile (see PostgresDatabase). */
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
   }
 
-  async close(): Promise<void> {
-    await this.pool.end();
+  close(): Promise<void> {
+    return this.db.close();
   }
 
   async upsertTenant(tenant: Tenant): Promise<void> {
@@ -605,19 +595,8 @@ export class PostgresCallRepository implements CallRepository {
   }
 
   /** Runs `work` in a read-only transaction on one connection (one snapshot for every statement in it). */
-  private async readOnly<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN READ ONLY');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw translatePgError(error);
-    } finally {
-      client.release();
-    }
+  private readOnly<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.db.transaction(work, { readOnly: true });
   }
 
   async indexTranscript(tenantId: string, callId: string, transcript: Transcript): Promise<void> {
@@ -679,20 +658,8 @@ export class PostgresCallRepository implements CallRepository {
  * closes it with `close()`. Throws CallsightError UPSTREAM_FAILED when the server cannot be reached.
  */
 export async function openPostgresCallRepository(url: string, options: PostgresCallRepositoryOptions = {}): Promise<PostgresCallRepository> {
-  const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10 });
-  pool.on('error', () => undefined); // an idle connection closed by the server: the pool replaces it
-  try {
-    const client = await pool.connect();
-    try {
-      await migratePostgres(client);
-    } finally {
-      client.release();
-    }
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw translatePgError(error);
-  }
-  return new PostgresCallRepository(pool, {
+  const db = await openPostgresDatabase(url, options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {});
+  return new PostgresCallRepository(db, {
     ...(options.tokenizer ? { tokenizer: options.tokenizer } : {}),
     ...(options.searchWindow ? { searchWindow: options.searchWindow } : {}),
   });

@@ -67,7 +67,7 @@ describe('PostgresOutboxStore with the call catalogue', () => {
 
   beforeAll(async () => {
     const pg = await shared();
-    calls = new PostgresCallRepository(pg.db.pool);
+    calls = new PostgresCallRepository(pg.db);
     store = new PostgresOutboxStore(pg.db);
     await calls.upsertTenant({ id: 't1', name: 'T1', defaultRegion: 'CN', industry: 'general', createdAt: T0.toISOString() });
   });
