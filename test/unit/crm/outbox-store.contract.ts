@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CrmLinkResult } from '../../../core/crm/crm-adapter.port';
 import type { EnqueueOutboxMessage, OutboxAdmin, OutboxStore, StoredOutboxMessage } from '../../../core/crm/outbox.port';
+import type { Call } from '../../../core/recordings/call';
+import type { CallRepository } from '../../../core/recordings/call-repository.port';
 
 /** What the contract needs besides the port: a way to add rows (the hub does it in the call's transaction) and to read them. */
 export interface OutboxStoreHarness {
@@ -247,6 +249,89 @@ export function describeOutboxAdminContract(name: string, open: () => Promise<Ou
       }
       expect(seen.length).toBe(total);
       expect(new Set(seen).size).toBe(total);
+    }));
+  });
+}
+
+/** A store on the hub's database with its call repository, the tenant `t1` created, the outbox empty. */
+export interface OutboxWithCallsHarness {
+  readonly store: OutboxStore & OutboxAdmin;
+  readonly calls: CallRepository;
+  close?(): Promise<void>;
+}
+
+/** A stored call of tenant t1 that already has a Salesforce link. */
+export function sampleCall(id: string): Call {
+  return {
+    id,
+    tenantId: 't1',
+    provider: 'demo',
+    providerCallId: `p-${id}`,
+    channel: 'human',
+    direction: 'inbound',
+    startedAt: '2026-01-05T07:50:00.000Z',
+    endedAt: '2026-01-05T07:55:00.000Z',
+    durationS: 300,
+    agentId: 'a-1',
+    team: 'north',
+    queue: null,
+    customerPhone: '+8613812345678',
+    inquiryType: null,
+    tags: [],
+    csat: null,
+    crmLinks: [{ crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a01' }],
+    status: 'stored',
+    recording: null,
+    createdAt: T0.toISOString(),
+  };
+}
+
+/**
+ * The outbox on the hub's database, where CallRepository.insertCall writes the messages and markDone copies
+ * the delivered links onto the call: `describeOutboxWithCallsContract('sqlite', async () => ({ store, calls }))`.
+ */
+export function describeOutboxWithCallsContract(name: string, open: () => Promise<OutboxWithCallsHarness>): void {
+  describe(`outbox with the call catalogue: ${name}`, () => {
+    const withHarness = (test: (h: OutboxWithCallsHarness) => Promise<void>) => async () => {
+      const harness = await open();
+      try {
+        await test(harness);
+      } finally {
+        await harness.close?.();
+      }
+    };
+    const record = (callId: string, messageId: string) => ({ id: messageId, tenantId: 't1', kind: KIND, payload: { crm: 'zendesk', call: { hubCallId: callId } } });
+    const claimAll = (store: OutboxStore) => store.claimDue({ now: T0, limit: 10, leaseMs: 1000, kinds: [KIND] });
+
+    it('delivers the message insertCall wrote in the call transaction', withHarness(async ({ store, calls }) => {
+      const message = record('c1', 'm1');
+      await calls.insertCall(sampleCall('c1'), { outbox: [message] });
+      const claimed = await claimAll(store);
+      expect(claimed).toMatchObject([{ id: 'm1', tenantId: 't1', payload: message.payload, attempts: 0, deferrals: 0, lastErrorCode: null }]);
+      expect(claimed[0]?.nextAttemptAt.toISOString()).toBe(T0.toISOString());
+    }));
+
+    it("copies the delivered links onto the call, replacing only that CRM's links", withHarness(async ({ store, calls }) => {
+      await calls.insertCall(sampleCall('c2'), { outbox: [record('c2', 'm2')] });
+      await calls.setCrmLinks('t1', 'c2', [
+        { crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a01' },
+        { crm: 'zendesk', objectType: 'user', id: 'stale' },
+      ]);
+      await claimAll(store);
+      const links = [
+        { crm: 'zendesk' as const, objectType: 'custom_object_record:callsight_call', id: 'r1' },
+        { crm: 'zendesk' as const, objectType: 'user', id: '42' },
+      ];
+      await store.markDone('m2', { now: T0, result: { crm: 'zendesk', customer: null, links } });
+      const call = await calls.getCall('t1', 'c2', { kind: 'all' });
+      expect(call?.crmLinks).toEqual([{ crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a01' }, ...links]);
+    }));
+
+    it('marks a message done without touching calls when its call does not exist', withHarness(async ({ store }) => {
+      await store.enqueue({ ...record('missing-call', 'm4'), now: T0 });
+      await claimAll(store);
+      await store.markDone('m4', { now: T0, result: { crm: 'zendesk', customer: null, links: [] } });
+      expect(await store.read('m4')).toMatchObject({ status: 'done' });
     }));
   });
 }

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresCallRepository } from '../../../adapters/storage/postgres/postgres.call-repository';
 import { PostgresOutboxStore } from '../../../adapters/storage/postgres/postgres.outbox';
-import type { Call, CrmLink } from '../../../core/recordings/call';
+import type { CrmLink } from '../../../core/recordings/call';
 import { openTestPostgres } from '../../contracts/support/databases';
-import { describeOutboxAdminContract, describeOutboxStoreContract } from './outbox-store.contract';
+import { describeOutboxAdminContract, describeOutboxStoreContract, describeOutboxWithCallsContract, sampleCall } from './outbox-store.contract';
 
 type TestPostgres = Awaited<ReturnType<typeof openTestPostgres>>;
 
@@ -20,6 +20,8 @@ afterAll(async () => {
   await (await database)?.close();
 });
 
+const T0 = new Date('2026-01-05T08:00:00.000Z');
+
 describeOutboxStoreContract('postgres', async () => {
   const store = await emptyOutbox();
   return { store, enqueue: (message) => store.enqueue(message), read: (id) => store.read(id) };
@@ -27,34 +29,14 @@ describeOutboxStoreContract('postgres', async () => {
 
 describeOutboxAdminContract('postgres', async () => ({ store: await emptyOutbox() }));
 
-const T0 = new Date('2026-01-05T08:00:00.000Z');
+describeOutboxWithCallsContract('postgres', async () => {
+  const store = await emptyOutbox();
+  const calls = new PostgresCallRepository((await shared()).db);
+  await calls.upsertTenant({ id: 't1', name: 'T1', defaultRegion: 'CN', industry: 'general', createdAt: T0.toISOString() });
+  return { store, calls };
+});
 
-function sampleCall(id: string): Call {
-  return {
-    id,
-    tenantId: 't1',
-    provider: 'demo',
-    providerCallId: `p-${id}`,
-    channel: 'human',
-    direction: 'inbound',
-    startedAt: '2026-01-05T07:50:00.000Z',
-    endedAt: '2026-01-05T07:55:00.000Z',
-    durationS: 300,
-    agentId: 'a-1',
-    team: 'north',
-    queue: null,
-    customerPhone: '+8613812345678',
-    inquiryType: null,
-    tags: [],
-    csat: null,
-    crmLinks: [{ crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a01' }],
-    status: 'stored',
-    recording: null,
-    createdAt: T0.toISOString(),
-  };
-}
-
-describe('PostgresOutboxStore with the call catalogue', () => {
+describe('PostgresOutboxStore with concurrent deliveries', () => {
   let calls: PostgresCallRepository;
   let store: PostgresOutboxStore;
   const record = (callId: string, messageId: string, crm = 'zendesk') => ({
@@ -63,39 +45,12 @@ describe('PostgresOutboxStore with the call catalogue', () => {
     kind: 'crm.record_call',
     payload: { crm, call: { hubCallId: callId } },
   });
-  const claimAll = () => store.claimDue({ now: T0, limit: 10, leaseMs: 1000, kinds: ['crm.record_call'] });
 
   beforeAll(async () => {
     const pg = await shared();
     calls = new PostgresCallRepository(pg.db);
     store = new PostgresOutboxStore(pg.db);
     await calls.upsertTenant({ id: 't1', name: 'T1', defaultRegion: 'CN', industry: 'general', createdAt: T0.toISOString() });
-  });
-
-  it('delivers the message insertCall wrote in the call transaction', async () => {
-    await (await shared()).db.query('TRUNCATE outbox');
-    const message = record('c1', 'm1');
-    await calls.insertCall(sampleCall('c1'), { outbox: [message] });
-    const claimed = await claimAll();
-    expect(claimed).toMatchObject([{ id: 'm1', tenantId: 't1', payload: message.payload, attempts: 0, deferrals: 0, lastErrorCode: null }]);
-    expect(claimed[0]?.nextAttemptAt.toISOString()).toBe(T0.toISOString());
-  });
-
-  it("copies the delivered links onto the call, replacing only that CRM's links", async () => {
-    await (await shared()).db.query('TRUNCATE outbox');
-    await calls.insertCall(sampleCall('c2'), { outbox: [record('c2', 'm2')] });
-    await calls.setCrmLinks('t1', 'c2', [
-      { crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a01' },
-      { crm: 'zendesk', objectType: 'user', id: 'stale' },
-    ]);
-    await claimAll();
-    const links = [
-      { crm: 'zendesk' as const, objectType: 'custom_object_record:callsight_call', id: 'r1' },
-      { crm: 'zendesk' as const, objectType: 'user', id: '42' },
-    ];
-    await store.markDone('m2', { now: T0, result: { crm: 'zendesk', customer: null, links } });
-    const call = await calls.getCall('t1', 'c2', { kind: 'all' });
-    expect(call?.crmLinks).toEqual([{ crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a01' }, ...links]);
   });
 
   it('keeps both links when two CRMs deliver for one call at the same time', async () => {
@@ -118,13 +73,5 @@ describe('PostgresOutboxStore with the call catalogue', () => {
       expect(call?.crmLinks).toHaveLength(2);
       expect(call?.crmLinks).toEqual(expect.arrayContaining([zendesk(id), salesforce(id)]));
     }
-  });
-
-  it('marks a message done without touching calls when its call does not exist', async () => {
-    await (await shared()).db.query('TRUNCATE outbox');
-    await store.enqueue({ ...record('missing-call', 'm4'), now: T0 });
-    await claimAll();
-    await store.markDone('m4', { now: T0, result: { crm: 'zendesk', customer: null, links: [] } });
-    expect(await store.read('m4')).toMatchObject({ status: 'done' });
   });
 });
