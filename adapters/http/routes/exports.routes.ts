@@ -9,27 +9,12 @@ import type { CallFilter, CallRepository } from '../../../core/recordings/call-r
 import type { Clock } from '../../../core/shared/clock.port';
 import { describeIssues } from '../../../core/recordings/call-metadata.schema';
 import { normalizePhone } from '../../../core/recordings/phone';
-import { auditEntry, type AuditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
+import { auditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
 import { callFilterFields } from '../call-filter.schema';
+import type { StoredExport } from '../../../core/access/export-store.port';
 
-/** An export request as the routes see it (stored by the wiring). */
-export interface ExportRecord {
-  readonly tenantId: string;
-  readonly id: string;
-  readonly status: 'pending' | 'approved' | 'rejected';
-  readonly requestedBy: string;
-  readonly reason: string;
-  readonly filter: Readonly<Record<string, unknown>> | null;
-  readonly callIds: readonly string[];
-  readonly audioBytes: number;
-  readonly createdAt: string;
-  readonly decidedBy: string | null;
-  readonly decidedAt: string | null;
-  readonly decisionNote: string | null;
-  readonly expiresAt: string | null;
-  readonly downloads: number;
-  readonly lastDownloadAt: string | null;
-}
+/** An export request as the routes see it: the stored record (core/access/export-store.port.ts). */
+export type ExportRecord = StoredExport;
 
 /** Per-tenant export limits (the `exports` tenant setting). */
 export interface ExportLimits {

@@ -7,7 +7,7 @@ import type { CallRepository } from '../../../core/recordings/call-repository.po
 import type { Clock } from '../../../core/shared/clock.port';
 import type { LegalHold, RetentionPlan, RetentionPolicy } from '../../../core/retention';
 import { describeIssues } from '../../../core/recordings/call-metadata.schema';
-import { auditEntry, type AuditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
+import { auditEntry, type HttpHelpers, type HttpPlugin } from '../http.deps';
 
 /** Who acts, as the retention service records it. */
 export interface RetentionRouteActor {

@@ -6,7 +6,9 @@ import type Database from 'better-sqlite3';
 import pg from 'pg';
 import { openSqliteDatabase } from '../../../adapters/storage/sqlite';
 import { openPostgresDatabase, type PostgresDatabase } from '../../../adapters/storage/postgres/postgres-database';
-import { PG_ADMIN_URL } from './stores';
+
+/** The server the PostgreSQL suites use; CI starts it. Unreachable means the suites fail, never skip. */
+export const PG_ADMIN_URL = process.env.CALLSIGHT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh SQLite file (all migrations applied) in a temporary folder; `close()` deletes it. */
 export function openTestSqlite(): { readonly db: Database.Database; readonly file: string; close(): void } {

@@ -1,12 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openSqliteDatabase, SqliteCallRepository } from '../../../adapters/storage/sqlite';
 import { openPostgresCallRepository, type SearchWindow } from '../../../adapters/storage/postgres';
 import { createJiebaTokenizer } from '../../../adapters/text/jieba';
 import type { CallRepository } from '../../../core/recordings/call-repository.port';
+import { createTestDatabase, dropTestDatabase } from './databases';
 
 /** A repository under contract test plus the raw access the port does not offer (assignments, row counts). */
 export interface StoreUnderTest {
@@ -46,25 +45,15 @@ export const openSqliteStore: OpenStore = async () => {
   };
 };
 
-/** The server the PostgreSQL suites use; CI starts it. Unreachable means the suites fail, never skip. */
-export const PG_ADMIN_URL = process.env.CALLSIGHT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export { PG_ADMIN_URL } from './databases';
 
 /**
  * A fresh PostgreSQL database callsight_test_<random>, dropped on close. `searchWindow` shrinks the time windows
  * of keyword search so that a small fixture goes through them (the default needs 2,000 calls).
  */
 export const openPostgresStore = async (options: { searchWindow?: SearchWindow } = {}): Promise<StoreUnderTest> => {
-  const name = `callsight_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  const repo = await openPostgresCallRepository(url.toString(), { tokenizer, maxConnections: 4, ...options });
+  const { name, url } = await createTestDatabase();
+  const repo = await openPostgresCallRepository(url, { tokenizer, maxConnections: 4, ...options });
   return {
     name: 'postgres',
     repo,
@@ -82,13 +71,7 @@ export const openPostgresStore = async (options: { searchWindow?: SearchWindow }
     },
     async close() {
       await repo.close();
-      const dropper = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await dropper.connect();
-      try {
-        await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await dropper.end();
-      }
+      await dropTestDatabase(name);
     },
   };
 };
