@@ -246,11 +246,12 @@ export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
         async mineDemands(tenantId, calls, options) {
           const config = await configFor(tenantId);
           // Mine the redacted text: spoken card or phone digits are personal data, never a "demand".
-          const transcripts = [];
-          for (const { callId, transcript } of await hub.transcripts.listTranscriptsForCalls(tenantId, calls.map((c) => c.id))) {
-            const analysis = await hub.transcripts.getAnalysis(tenantId, callId);
-            transcripts.push({ callId, transcript: analysis ? { language: transcript.language, segments: analysis.redactedSegments } : transcript });
-          }
+          const ids = calls.map((c) => c.id);
+          const analyses = await hub.transcripts.getAnalyses(tenantId, ids);
+          const transcripts = (await hub.transcripts.listTranscriptsForCalls(tenantId, ids)).map(({ callId, transcript }) => {
+            const analysis = analyses.get(callId);
+            return { callId, transcript: analysis ? { language: transcript.language, segments: analysis.redactedSegments } : transcript };
+          });
           return mineDemands(transcripts, config.categories, { topPhrases: options.top, stopWords: ['bank_card', 'cn_id', 'phone', 'email'] });
         },
       }),

@@ -30,6 +30,7 @@ export function createQualityDeps(hub: Hub, store = hub.storage.quality): Qualit
     clock: hub.clock,
     ids: hub.ids,
     getAnalysis: (tenantId, callId) => hub.transcripts.getAnalysis(tenantId, callId),
+    getAnalyses: (tenantId, callIds) => hub.transcripts.getAnalyses(tenantId, callIds),
     screening: (tenantId, callIds) => hub.transcripts.screening(tenantId, callIds),
     durationBands: (tenantId) => durationBandsOf(hub, tenantId),
     recordCallScore: (tenantId, callId, score, at) => hub.calls.recordCallScore(tenantId, callId, score, at),

@@ -53,6 +53,8 @@ export interface TranscriptStore {
    */
   saveAnalysis(tenantId: string, callId: string, startedAt: string, analysis: CallAnalysis, now: Date): Awaitable<void>;
   getAnalysis(tenantId: string, callId: string): Awaitable<CallAnalysis | null>;
+  /** The analyses of those calls that have one, by call id, in one read (reports over many calls). */
+  getAnalyses(tenantId: string, callIds: readonly string[]): Awaitable<Map<string, CallAnalysis>>;
   /** Flags and risk per call id, for list views; calls without an analysis are absent from the map. */
   screening(tenantId: string, callIds: readonly string[]): Awaitable<Map<string, CallScreeningRow>>;
 

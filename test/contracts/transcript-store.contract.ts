@@ -146,11 +146,15 @@ export function describeTranscriptStoreContract(open: OpenTranscriptStore): void
     expect(await indexedFlags(call)).toEqual([]);
   });
 
-  it('screens any number of calls, leaving out calls without an analysis and calls of other tenants', async () => {
+  it('screens and reads the analyses of any number of calls, leaving out calls without one and calls of other tenants', async () => {
     const calls = [await newCall(), await newCall(), await newCall()];
     for (const [i, call] of calls.entries()) await store.saveAnalysis(T1.id, call.id, call.startedAt, analysisWith(i ? ['SENSITIVE_WORD'] : [], i / 4), NOW);
     await store.saveAnalysis(T2.id, 'other-tenant-call', calls[0]!.startedAt, analysisWith(['PII_PRESENT'], 0.9), NOW);
     const ids = [...Array.from({ length: 700 }, (_, i) => `absent-${i}`), calls[2]!.id, 'other-tenant-call', calls[0]!.id, calls[1]!.id, calls[0]!.id];
+    const analyses = await store.getAnalyses(T1.id, ids);
+    expect([...analyses.keys()].sort()).toEqual(calls.map((c) => c.id).sort());
+    expect(analyses.get(calls[1]!.id)).toEqual(analysisWith(['SENSITIVE_WORD'], 0.25));
+    expect(await store.getAnalyses(T1.id, [])).toEqual(new Map());
     const screened = await store.screening(T1.id, ids);
     expect(Object.fromEntries(screened)).toEqual({
       [calls[0]!.id]: { flags: [], risk: 0 },

@@ -104,8 +104,9 @@ export function coachingRoutes(deps: QualityRoutesDeps): HttpPlugin {
       await q.ensureDefaultScorecard(tenantId);
       const criteria = latestCriteria(await deps.store.listAllScorecards(tenantId));
       const automatic: CriterionObservation[] = [];
+      const analyses = await deps.getAnalyses(tenantId, calls.map((c) => c.id));
       for (const call of calls) {
-        const analysis = await deps.getAnalysis(tenantId, call.id);
+        const analysis = analyses.get(call.id);
         if (!analysis || call.agentId === null) continue;
         const summary = summarizeAnalysisForQuality(analysis, { callDurationS: call.durationS });
         const flags = new Set<string>(analysis.flags.map((f) => f.code));

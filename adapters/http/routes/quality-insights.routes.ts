@@ -78,12 +78,11 @@ export function qualityInsightsRoutes(deps: QualityRoutesDeps): HttpPlugin {
         qualityCondition(principal, 'view_kpis') === 'all'
           ? undefined
           : new Set((await collectCalls(deps.calls, principal.tenantId, range, qualityCallScope(principal, 'view_kpis'))).map((c) => c.id));
-      const screened = new Set((await deps.screening(principal.tenantId, calls.map((c) => c.id))).keys());
       const scores = await scoresOf(principal.tenantId, context);
-      const facts: CallFact[] = [];
-      for (const call of calls) {
-        const counts = countAnalysis(screened.has(call.id) ? await deps.getAnalysis(principal.tenantId, call.id) : null);
-        facts.push({
+      const analyses = await deps.getAnalyses(principal.tenantId, calls.map((c) => c.id));
+      const facts: CallFact[] = calls.map((call) => {
+        const counts = countAnalysis(analyses.get(call.id) ?? null);
+        return {
           callId: call.id,
           agentId: call.agentId,
           team: call.team ?? null,
@@ -99,8 +98,8 @@ export function qualityInsightsRoutes(deps: QualityRoutesDeps): HttpPlugin {
           customerTurns: counts.customerTurns,
           customerTurnsInterrupted: counts.customerTurnsInterrupted,
           qaScore: scores.get(call.id) ?? null,
-        });
-      }
+        };
+      });
       const rows = computeKpis(facts, {
         groupBy: query.groupBy,
         from: range.from,
@@ -120,12 +119,13 @@ export function qualityInsightsRoutes(deps: QualityRoutesDeps): HttpPlugin {
       const query = parseInput(segmentQuery, request.query, 'query');
       const range = resolveRange(query, deps.clock.now());
       const calls = (await collectCalls(deps.calls, principal.tenantId, range, qualityCallScope(principal, 'view_kpis'))).filter((c) => c.status !== 'misdial');
-      const screened = new Set((await deps.screening(principal.tenantId, calls.map((c) => c.id))).keys());
       const scores = await scoresOf(principal.tenantId, range);
+      const analyses = await deps.getAnalyses(principal.tenantId, calls.map((c) => c.id));
       const facts: SegmentFact[] = [];
       for (const call of calls) {
-        if (!screened.has(call.id)) continue;
-        const counts = countAnalysis(await deps.getAnalysis(principal.tenantId, call.id));
+        const analysis = analyses.get(call.id);
+        if (!analysis) continue;
+        const counts = countAnalysis(analysis);
         facts.push({ callId: call.id, tags: call.tags, demands: counts.demands, flags: counts.flags, qaScore: scores.get(call.id) ?? null });
       }
       const report = compareSegments(facts, { tag: query.tag, alpha: query.alpha, minCalls: query.minCalls });

@@ -29,6 +29,8 @@ export interface QualityRoutesDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   getAnalysis(tenantId: string, callId: string): Awaitable<CallAnalysis | null>;
+  /** The analyses of many calls at once, by call id (calls without one are absent). */
+  getAnalyses(tenantId: string, callIds: readonly string[]): Awaitable<ReadonlyMap<string, CallAnalysis>>;
   /** Flags and risk per analysed call. */
   screening(tenantId: string, callIds: readonly string[]): Awaitable<ReadonlyMap<string, { readonly flags: readonly string[]; readonly risk: number }>>;
   /** The tenant's duration bands (default and per inquiry type), as the analysis uses them. */

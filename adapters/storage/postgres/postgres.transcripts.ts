@@ -88,6 +88,15 @@ export class PostgresTranscriptStore implements TranscriptStore {
     return rows[0] ? (JSON.parse(rows[0].analysis_json) as CallAnalysis) : null;
   }
 
+  async getAnalyses(tenantId: string, callIds: readonly string[]): Promise<Map<string, CallAnalysis>> {
+    if (callIds.length === 0) return new Map();
+    const { rows } = await this.db.query<{ call_id: string; analysis_json: string }>(
+      'SELECT call_id, analysis_json FROM analyses WHERE tenant_id = $1 AND call_id = ANY($2::text[])',
+      [tenantId, [...new Set(callIds)]],
+    );
+    return new Map(rows.map((row) => [row.call_id, JSON.parse(row.analysis_json) as CallAnalysis]));
+  }
+
   async screening(tenantId: string, callIds: readonly string[]): Promise<Map<string, CallScreeningRow>> {
     const result = new Map<string, CallScreeningRow>();
     if (callIds.length === 0) return result;

@@ -63,6 +63,19 @@ export class SqliteTranscriptStore implements TranscriptStore {
     return row ? (JSON.parse(row.analysis_json) as CallAnalysis) : null;
   }
 
+  getAnalyses(tenantId: string, callIds: readonly string[]): Map<string, CallAnalysis> {
+    const result = new Map<string, CallAnalysis>();
+    const ids = [...new Set(callIds)];
+    for (let i = 0; i < ids.length; i += 500) {
+      const batch = ids.slice(i, i + 500);
+      const rows = this.db
+        .prepare(`SELECT call_id, analysis_json FROM analyses WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
+        .all(tenantId, ...batch) as { call_id: string; analysis_json: string }[];
+      for (const row of rows) result.set(row.call_id, JSON.parse(row.analysis_json) as CallAnalysis);
+    }
+    return result;
+  }
+
   /** Flags and risk per call id, for list views. */
   screening(tenantId: string, callIds: readonly string[]): Map<string, CallScreeningRow> {
     const result = new Map<string, CallScreeningRow>();
