@@ -3,8 +3,10 @@ import type { AuditEvent } from '../../core/audit/audit-chain';
 import type { JsonValue } from '../../core/audit/canonical-json';
 import type { CrmLinkResult } from '../../core/crm/crm-adapter.port';
 import type { OutboxMessage, OutboxStatus, StoredOutboxMessage } from '../../core/crm/outbox.port';
+import type { CrmConnectionRow } from '../../core/crm/crm-connections.port';
 import type { Job, JobStatus } from '../../core/jobs/job-queue.port';
-import type { Agent, Call, CallStatus, CrmLink } from '../../core/recordings/call';
+import type { Agent, Call, CallStatus, CrmLink, CrmName } from '../../core/recordings/call';
+import type { ProviderAccountRow } from '../../core/recordings/provider-accounts.port';
 import type { HoldSelector, LegalHold } from '../../core/retention/legal-hold';
 import type { SweepRecord } from '../../core/retention/retention-store.port';
 
@@ -286,4 +288,40 @@ export function rowToOutboxMessage(row: OutboxRow): OutboxMessage {
 
 export function rowToStoredOutboxMessage(row: OutboxRow): StoredOutboxMessage {
   return { ...rowToOutboxMessage(row), result: row.result_json === null ? null : (JSON.parse(row.result_json) as CrmLinkResult) };
+}
+
+export interface ProviderAccountDbRow {
+  provider: string;
+  account_id: string;
+  tenant_id: string;
+  sealed_secret: Uint8Array;
+  settings_json: string;
+}
+
+export function rowToProviderAccount(row: ProviderAccountDbRow): ProviderAccountRow {
+  return {
+    provider: row.provider,
+    accountId: row.account_id,
+    tenantId: row.tenant_id,
+    sealedSecret: row.sealed_secret,
+    settings: JSON.parse(row.settings_json) as Record<string, unknown>,
+  };
+}
+
+export interface CrmConnectionDbRow {
+  tenant_id: string;
+  crm: CrmName;
+  account_id: string;
+  sealed_secret: Uint8Array;
+  settings_json: string;
+}
+
+export function rowToCrmConnection(row: CrmConnectionDbRow): CrmConnectionRow {
+  return {
+    tenantId: row.tenant_id,
+    crm: row.crm,
+    accountId: row.account_id,
+    sealedSecret: row.sealed_secret,
+    settings: JSON.parse(row.settings_json) as Record<string, unknown>,
+  };
 }

@@ -1,6 +1,7 @@
 import type { CrmName } from '../../../core/recordings/call';
 import type { CrmConnectionRow, CrmConnectionStore } from '../../../core/crm/crm-connections.port';
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
+import { rowToCrmConnection, type CrmConnectionDbRow } from '../rows';
 import type { PostgresDatabase } from './postgres-database';
 
 /** CRM connections on PostgreSQL, one per tenant and CRM, with the SQLite store's behaviour; credentials stay sealed (bytea). */
@@ -26,20 +27,11 @@ export class PostgresCrmConnections implements CrmConnectionStore {
   }
 
   async get(tenantId: string, crm: CrmName): Promise<CrmConnectionRow | null> {
-    const { rows } = await this.db.query<{ tenant_id: string; crm: CrmName; account_id: string; sealed_secret: Buffer; settings_json: string }>(
+    const { rows } = await this.db.query<CrmConnectionDbRow>(
       'SELECT tenant_id, crm, account_id, sealed_secret, settings_json FROM crm_connections WHERE tenant_id = $1 AND crm = $2',
       [tenantId, crm],
     );
-    const row = rows[0];
-    return row === undefined
-      ? null
-      : {
-          tenantId: row.tenant_id,
-          crm: row.crm,
-          accountId: row.account_id,
-          sealedSecret: row.sealed_secret,
-          settings: JSON.parse(row.settings_json) as Record<string, unknown>,
-        };
+    return rows[0] ? rowToCrmConnection(rows[0]) : null;
   }
 
   async has(tenantId: string, crm: CrmName): Promise<boolean> {

@@ -1,5 +1,6 @@
 import type { ProviderAccountRow, ProviderAccountStore } from '../../../core/recordings/provider-accounts.port';
 import { CallsightError, isCallsightError } from '../../../core/shared/errors';
+import { rowToProviderAccount, type ProviderAccountDbRow } from '../rows';
 import type { PostgresDatabase } from './postgres-database';
 
 /** Telephony and CRM accounts mapped to tenants on PostgreSQL, with the SQLite store's behaviour; secrets stay sealed (bytea). */
@@ -24,19 +25,7 @@ export class PostgresProviderAccounts implements ProviderAccountStore {
   }
 
   async find(provider: string, accountId: string): Promise<ProviderAccountRow | null> {
-    const { rows } = await this.db.query<{ provider: string; account_id: string; tenant_id: string; sealed_secret: Buffer; settings_json: string }>(
-      'SELECT * FROM provider_accounts WHERE provider = $1 AND account_id = $2',
-      [provider, accountId],
-    );
-    const row = rows[0];
-    return row
-      ? {
-          provider: row.provider,
-          accountId: row.account_id,
-          tenantId: row.tenant_id,
-          sealedSecret: row.sealed_secret,
-          settings: JSON.parse(row.settings_json) as Record<string, unknown>,
-        }
-      : null;
+    const { rows } = await this.db.query<ProviderAccountDbRow>('SELECT * FROM provider_accounts WHERE provider = $1 AND account_id = $2', [provider, accountId]);
+    return rows[0] ? rowToProviderAccount(rows[0]) : null;
   }
 }

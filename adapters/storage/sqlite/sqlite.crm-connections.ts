@@ -1,3 +1,4 @@
+import { rowToCrmConnection, type CrmConnectionDbRow } from '../rows';
 import type Database from 'better-sqlite3';
 import type { CrmName } from '../../../core/recordings/call';
 import type { CrmConnectionRow, CrmConnectionStore } from '../../../core/crm/crm-connections.port';
@@ -34,18 +35,8 @@ export class SqliteCrmConnections implements CrmConnectionStore {
   get(tenantId: string, crm: CrmName): CrmConnectionRow | null {
     const row = this.db
       .prepare('SELECT tenant_id, crm, account_id, sealed_secret, settings_json FROM crm_connections WHERE tenant_id = ? AND crm = ?')
-      .get(tenantId, crm) as
-      | { tenant_id: string; crm: CrmName; account_id: string; sealed_secret: Buffer; settings_json: string }
-      | undefined;
-    return row === undefined
-      ? null
-      : {
-          tenantId: row.tenant_id,
-          crm: row.crm,
-          accountId: row.account_id,
-          sealedSecret: row.sealed_secret,
-          settings: JSON.parse(row.settings_json) as Record<string, unknown>,
-        };
+      .get(tenantId, crm) as CrmConnectionDbRow | undefined;
+    return row === undefined ? null : rowToCrmConnection(row);
   }
 
   has(tenantId: string, crm: CrmName): boolean {

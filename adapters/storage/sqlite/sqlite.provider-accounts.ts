@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ProviderAccountRow, ProviderAccountStore } from '../../../core/recordings/provider-accounts.port';
 import { CallsightError } from '../../../core/shared/errors';
+import { rowToProviderAccount, type ProviderAccountDbRow } from '../rows';
 
 export type { ProviderAccountRow };
 
@@ -27,19 +28,9 @@ export class SqliteProviderAccounts implements ProviderAccountStore {
   }
 
   find(provider: string, accountId: string): ProviderAccountRow | null {
-    const row = this.db
-      .prepare('SELECT * FROM provider_accounts WHERE provider = ? AND account_id = ?')
-      .get(provider, accountId) as
-      | { provider: string; account_id: string; tenant_id: string; sealed_secret: Buffer; settings_json: string }
+    const row = this.db.prepare('SELECT * FROM provider_accounts WHERE provider = ? AND account_id = ?').get(provider, accountId) as
+      | ProviderAccountDbRow
       | undefined;
-    return row
-      ? {
-          provider: row.provider,
-          accountId: row.account_id,
-          tenantId: row.tenant_id,
-          sealedSecret: row.sealed_secret,
-          settings: JSON.parse(row.settings_json) as Record<string, unknown>,
-        }
-      : null;
+    return row ? rowToProviderAccount(row) : null;
   }
 }
