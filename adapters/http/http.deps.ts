@@ -1,4 +1,4 @@
-import type { AuditEventInput } from '../../core/audit/audit-chain';
+import type { AuditEntry, AuditRecorder } from '../../core/audit/audit-recorder.port';
 import type { Clock } from '../../core/shared/clock.port';
 import type { Principal } from '../../core/access/access.policy';
 import type { AudioStore } from '../../core/recordings/audio-store.port';
@@ -8,10 +8,7 @@ import type { TelephonyWebhookHandler } from '../../core/recordings/telephony.po
 import type { PlaybackTokens, TokenService } from './token-service';
 import type { CallScreening } from './call-view';
 
-/** One access to record in the audit trail; the recorder stamps the time and chains it. */
-export type AuditEntry = Omit<AuditEventInput, 'at'>;
-
-export type AuditRecorder = (entry: AuditEntry) => Promise<void>;
+export type { AuditEntry, AuditRecorder };
 
 /** The audit entry for one access by an authenticated principal; `target` is `kind:id` or null. */
 export function auditEntry(

@@ -31,7 +31,15 @@ describe('dependency rules', () => {
       'adapters/crm/zendesk/a.ts': "import { b } from '../salesforce/b';",
       'adapters/crm/salesforce/b.ts': '',
     }, 'an adapter never imports another adapter'],
-    ['an adapter importing bin', { 'adapters/http/a.ts': "import { x } from '../../bin/hub';" }, 'adapters import core, their own folder and libraries'],
+    ['an adapter importing bin', { 'adapters/http/a.ts': "import { x } from '../../bin/hub';" }, 'nothing outside bin imports bin'],
+    ['core importing bin', { 'core/a.ts': "import { x } from '../bin/hub';" }, 'nothing outside bin imports bin'],
+    ['a use-case importing an adapter', { 'app/retention/plan-retention.ts': "import { x } from '../../adapters/http/server';", 'adapters/http/server.ts': '' }, 'app imports only app and core'],
+    ['a use-case importing an I/O library', { 'app/retention/plan-retention.ts': "import pg from 'pg';" }, 'app imports only pure allow-listed libraries'],
+    ['a use-case importing a Node built-in', { 'app/retention/plan-retention.ts': "import { join } from 'node:path';" }, 'app imports no Node built-in'],
+    ['an adapter importing a use-case module directly', {
+      'adapters/http/a.ts': "import { planRetention } from '../../app/retention/plan-retention';",
+      'app/retention/plan-retention.ts': '',
+    }, 'adapters reach app only through a capability entry (app/<capability>/index.ts)'],
     ['a widget importing an adapter', { 'widgets/a.tsx': "import { x } from '../adapters/http/server';", 'adapters/http/server.ts': '' }, 'widgets import only core and widgets'],
   ])('catch %s', (_name, files, rule) => {
     const root = tree(files);
@@ -44,6 +52,10 @@ describe('dependency rules', () => {
 
   it('allow an adapter to import core and its own folder, and core to import pure libraries', () => {
     const root = tree({
+      'adapters/http/routes/r.ts': "import type { RetentionUseCases } from '../../../app/retention';\nimport { x } from '../../../app/quality/index';",
+      'app/retention/index.ts': "import { plan } from './plan-retention';\nimport { z } from 'zod';\nimport { y } from '../../core/a';",
+      'app/retention/plan-retention.ts': "import { defineUseCase } from '../shared/use-case';",
+      'app/quality/index.ts': '',
       'core/a.ts': "import { z } from 'zod';\nimport { b } from './b';",
       'core/b.ts': "import { parsePhoneNumberFromString } from 'libphonenumber-js/max';",
       'adapters/storage/sqlite/a.ts': "import { x } from './b';\nimport { c } from '../../../core/a';\nimport Database from 'better-sqlite3';",

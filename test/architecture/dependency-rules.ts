@@ -6,8 +6,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  * The dependency rules of ARCHITECTURE.md, checked on the source tree:
  * 1. core/ imports only core/ and the pure libraries in CORE_ALLOWED_PACKAGES: no adapter, widget, bin,
  *    Node built-in or I/O library.
- * 2. An adapter imports core/, its own folder and libraries, never another adapter.
- * 3. widgets/ import core/ and widgets/ only (they reach the hub through their API client).
+ * 2. app/ (use-cases) imports only app/, core/ and the same pure libraries.
+ * 3. An adapter imports core/, its own folder and libraries, never another adapter; of app/ it reaches only
+ *    the public entry of a capability (`app/<capability>/index.ts`: its use-cases and their types).
+ * 4. widgets/ import core/ and widgets/ only (they reach the hub through their API client).
+ * 5. Nothing but bin/, tests and benchmarks imports bin/ (the composition root).
  */
 export const CORE_ALLOWED_PACKAGES = ['zod', 'libphonenumber-js', '@noble/hashes', 'opencc-js', 'fflate'] as const;
 
@@ -58,27 +61,45 @@ function adapterRoot(root: string, file: string): string | null {
   return hasDirectFiles || rel.length === 2 ? join('adapters', rel[0] ?? '') : join('adapters', rel[0] ?? '', rel[1] ?? '');
 }
 
+/** `app/<capability>` or `app/<capability>/index(.ts)`: the one door of a capability's use-cases. */
+function isCapabilityEntry(root: string, target: string): boolean {
+  const parts = relative(join(root, 'app'), target.replace(/\.(ts|tsx)$/, '')).split(sep);
+  return parts.length === 1 || (parts.length === 2 && parts[1] === 'index');
+}
+
 export function checkDependencyRules(root: string): Violation[] {
   const violations: Violation[] = [];
   const top = (path: string) => relative(root, path).split(sep)[0] ?? '';
-  for (const area of ['core', 'adapters', 'widgets']) {
+  for (const area of ['core', 'app', 'adapters', 'widgets']) {
     for (const file of walk(join(root, area))) {
       const fileRel = relative(root, file);
       for (const specifier of importsOf(readFileSync(file, 'utf8'))) {
         const isRelative = specifier.startsWith('.');
         const target = isRelative ? resolve(dirname(file), specifier) : null;
         const targetTop = target ? top(target) : null;
+        if (targetTop === 'bin') {
+          violations.push({ file: fileRel, specifier, rule: 'nothing outside bin imports bin' });
+          continue;
+        }
         if (area === 'core') {
           if (target && targetTop !== 'core') violations.push({ file: fileRel, specifier, rule: 'core imports only core' });
           else if (!target && NODE_BUILTINS.has(specifier)) violations.push({ file: fileRel, specifier, rule: 'core imports no Node built-in' });
           else if (!target && !(CORE_ALLOWED_PACKAGES as readonly string[]).includes(packageName(specifier))) {
             violations.push({ file: fileRel, specifier, rule: 'core imports only pure allow-listed libraries' });
           }
+        } else if (area === 'app') {
+          if (target && targetTop !== 'core' && targetTop !== 'app') violations.push({ file: fileRel, specifier, rule: 'app imports only app and core' });
+          else if (!target && NODE_BUILTINS.has(specifier)) violations.push({ file: fileRel, specifier, rule: 'app imports no Node built-in' });
+          else if (!target && !(CORE_ALLOWED_PACKAGES as readonly string[]).includes(packageName(specifier))) {
+            violations.push({ file: fileRel, specifier, rule: 'app imports only pure allow-listed libraries' });
+          }
         } else if (area === 'adapters') {
           if (target && targetTop === 'adapters') {
             const from = adapterRoot(root, file);
             const to = adapterRoot(root, target);
             if (from !== to) violations.push({ file: fileRel, specifier, rule: 'an adapter never imports another adapter' });
+          } else if (target && targetTop === 'app') {
+            if (!isCapabilityEntry(root, target)) violations.push({ file: fileRel, specifier, rule: 'adapters reach app only through a capability entry (app/<capability>/index.ts)' });
           } else if (target && targetTop !== 'core') {
             violations.push({ file: fileRel, specifier, rule: 'adapters import core, their own folder and libraries' });
           }
