@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CrmLinkResult } from '../../../core/crm/crm-adapter.port';
-import type { EnqueueOutboxMessage, OutboxAdmin, OutboxStore, StoredOutboxMessage } from '../../../core/crm/outbox.port';
-import type { Call } from '../../../core/recordings/call';
-import type { CallRepository } from '../../../core/recordings/call-repository.port';
+import type { CrmLinkResult } from '../../core/crm/crm-adapter.port';
+import type { EnqueueOutboxMessage, OutboxAdmin, OutboxStore, StoredOutboxMessage } from '../../core/crm/outbox.port';
+import type { Call } from '../../core/recordings/call';
+import type { CallRepository } from '../../core/recordings/call-repository.port';
 
 /** What the contract needs besides the port: a way to add rows (the hub does it in the call's transaction) and to read them. */
 export interface OutboxStoreHarness {

@@ -1,9 +1,48 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PostgresCallRepository } from '../../../adapters/storage/postgres/postgres.call-repository';
-import { PostgresOutboxStore } from '../../../adapters/storage/postgres/postgres.outbox';
-import type { CrmLink } from '../../../core/recordings/call';
-import { openTestPostgres } from '../../contracts/support/databases';
+import { PostgresCallRepository } from '../../adapters/storage/postgres/postgres.call-repository';
+import { PostgresOutboxStore } from '../../adapters/storage/postgres/postgres.outbox';
+import type { CrmLink } from '../../core/recordings/call';
+import { openTestPostgres } from './support/databases';
+import { openSqliteDatabase, SqliteCallRepository, SqliteOutboxStore } from '../../adapters/storage/sqlite';
+import { InMemoryOutboxStore } from '../unit/crm/in-memory-outbox.store';
 import { describeOutboxAdminContract, describeOutboxStoreContract, describeOutboxWithCallsContract, sampleCall } from './outbox-store.contract';
+
+// The CRM outbox port: one contract, run on SQLite, PostgreSQL and the in-memory double used by unit tests.
+describeOutboxStoreContract('sqlite', async () => {
+  const db = openSqliteDatabase(':memory:');
+  const store = new SqliteOutboxStore(db);
+  return {
+    store,
+    enqueue: (message) => store.enqueue(message),
+    read: (id) => store.read(id),
+    close: async () => {
+      db.close();
+    },
+  };
+});
+
+describeOutboxAdminContract('sqlite', async () => {
+  const db = openSqliteDatabase(':memory:');
+  return {
+    store: new SqliteOutboxStore(db),
+    close: async () => {
+      db.close();
+    },
+  };
+});
+
+describeOutboxWithCallsContract('sqlite', async () => {
+  const db = openSqliteDatabase(':memory:');
+  const calls = new SqliteCallRepository(db);
+  await calls.upsertTenant({ id: 't1', name: 'T1', defaultRegion: 'CN', industry: 'general', createdAt: '2026-01-01T00:00:00.000Z' });
+  return {
+    store: new SqliteOutboxStore(db),
+    calls,
+    close: async () => {
+      db.close();
+    },
+  };
+});
 
 type TestPostgres = Awaited<ReturnType<typeof openTestPostgres>>;
 
@@ -74,4 +113,9 @@ describe('PostgresOutboxStore with concurrent deliveries', () => {
       expect(call?.crmLinks).toEqual(expect.arrayContaining([zendesk(id), salesforce(id)]));
     }
   });
+});
+
+describeOutboxStoreContract('in-memory (test double)', async () => {
+  const store = new InMemoryOutboxStore();
+  return { store, enqueue: (m) => store.enqueue(m), read: (id) => store.read(id) };
 });
