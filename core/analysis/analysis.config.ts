@@ -1,6 +1,7 @@
 import { CallsightError } from '../shared/errors';
 import { DEFAULT_LEXICON_PACKS, INDUSTRIES, type Industry, type LexiconEntry } from './lexicon/lexicon.packs';
 import { compileLexicon, type CompiledLexicon } from './lexicon/sensitive-words';
+import type { NegationOptions } from './lexicon/negation.rules';
 import { DEFAULT_SCRIPTS, REQUIRED_SCRIPTS_BY_INDUSTRY, type ScriptDefinition } from './scripts/script.presets';
 import { compileScripts, type CompiledScripts } from './scripts/required-scripts';
 import { DEFAULT_DEMAND_CATEGORIES, type DemandCategory } from './demands/demand.categories';
@@ -30,6 +31,16 @@ export interface AnalysisConfigInput {
   readonly flagThresholds?: Partial<FlagThresholds>;
   /** Emotion model; the shipped one by default. */
   readonly emotionModel?: EmotionModel;
+  /**
+   * Negation clearing of sensitive-word hits ("不保本", "not risk-free"): on by default, and only
+   * for lexicon entries marked `negatable`; `{ enabled: false }` turns it off.
+   */
+  readonly negation?: NegationOptions;
+  /**
+   * Disclaimer texts inside which a sensitive-word hit is not a violation. The variants of this
+   * configuration's required scripts always count as disclaimers too.
+   */
+  readonly disclaimers?: readonly string[];
 }
 
 /** A compiled, immutable configuration: build once per tenant, analyse any number of transcripts. */
@@ -69,8 +80,6 @@ export function buildAnalysisConfig(input: AnalysisConfigInput = {}): AnalysisCo
     if (typeof entry.term !== 'string') throw invalid(`Lexicon entry ${i} has no "term" string.`);
     return entry;
   });
-  const lexicon = compileLexicon([...(input.replaceDefaultLexicon ? [] : DEFAULT_LEXICON_PACKS[industry]), ...tenantTerms]);
-
   const scripts = mergeById(DEFAULT_SCRIPTS, input.scripts);
   for (const s of scripts) {
     if (!Array.isArray(s.variants) || s.variants.length === 0) throw invalid(`Script "${s.id}" needs at least one variant.`);
@@ -85,6 +94,12 @@ export function buildAnalysisConfig(input: AnalysisConfigInput = {}): AnalysisCo
   for (const [key, band] of Object.entries(durationBands)) {
     if (!(band.minS >= 0 && band.maxS > band.minS)) throw invalid(`Duration band "${key}" needs 0 <= minS < maxS (seconds).`);
   }
+  const disclaimers = [...scripts.filter((s) => required.includes(s.id)).flatMap((s) => s.variants), ...(input.disclaimers ?? [])];
+  for (const d of input.disclaimers ?? []) if (typeof d !== 'string') throw invalid('Each disclaimer must be a string.');
+  const lexicon = compileLexicon([...(input.replaceDefaultLexicon ? [] : DEFAULT_LEXICON_PACKS[industry]), ...tenantTerms], {
+    negation: input.negation,
+    disclaimers,
+  });
   const overlap = input.interruptionMinOverlapS ?? 0.3;
   if (!(overlap >= 0)) throw invalid('interruptionMinOverlapS must be >= 0 seconds.');
 

@@ -2,7 +2,7 @@ import type { Segment, Transcript } from './transcript.types';
 import type { AnalysisConfig } from './analysis.config';
 import { prepareSegments } from './text/segment-text';
 import { FoldBuffer } from './text/normalize';
-import { findSensitiveWords, type SensitiveHit } from './lexicon/sensitive-words';
+import { findSensitiveWords, type ClearedHit, type SensitiveHit } from './lexicon/sensitive-words';
 import { checkScripts, type ScriptResult } from './scripts/required-scripts';
 import { computeRedactionSpans, detectPii, redactSegments, type PiiHit, type RedactionSpan } from './pii/pii.detector';
 import { computeConversationMetrics, detectLanguage, type ConversationMetrics } from './metrics/conversation.metrics';
@@ -23,6 +23,8 @@ export interface AnalyzeOptions {
 export interface CallAnalysis {
   readonly language: 'zh' | 'en';
   readonly sensitive: readonly SensitiveHit[];
+  /** Hits that are not violations: negated ("不保本") or inside a disclaimer; never flagged or counted. */
+  readonly clearedSensitive?: readonly ClearedHit[];
   readonly scripts: readonly ScriptResult[];
   readonly pii: readonly PiiHit[];
   readonly redactedSegments: readonly Segment[];
@@ -53,7 +55,8 @@ export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig
   for (const s of segments) textUnits += s.text.length;
   const prepared = prepareSegments(segments, textUnits <= SHARED_BUFFER_MAX_UNITS ? sharedFoldBuffer : undefined);
   const language = detectLanguage(segments, transcript.language, prepared.units);
-  const sensitive = findSensitiveWords(config.lexicon, prepared);
+  const clearedSensitive: ClearedHit[] = [];
+  const sensitive = findSensitiveWords(config.lexicon, prepared, undefined, clearedSensitive);
   const scripts = checkScripts(config.scripts, prepared);
   const pii = detectPii(segments, prepared);
   const band =
@@ -72,6 +75,7 @@ export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig
   return {
     language,
     sensitive,
+    clearedSensitive,
     scripts,
     pii,
     redactedSegments: redactSegments(segments, pii),
