@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import type { Role } from '../access/access.policy';
+
+/**
+ * The demo part of the hub's API contract: `GET /demo/customers` and `POST /demo/token` (docs/api.md), answered
+ * only while the demo tenant exists.
+ */
+
+/** Roles a demo visitor may switch between. */
+export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const satisfies readonly Role[];
+export type DemoRole = (typeof DEMO_ROLES)[number];
+
+/** `POST /demo/token`: a role, and for `agent` optionally which demo agent (the first one otherwise). */
+export const demoTokenRequestSchema = z
+  .object({
+    role: z.enum(DEMO_ROLES),
+    agentId: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+export type DemoTokenRequest = z.infer<typeof demoTokenRequestSchema>;
+
+/** A short-lived hub token for the demo tenant, scoped as the real role is. */
+export const demoTokenResponseSchema = z.object({
+  token: z.string().min(1),
+  hubUrl: z.string().min(1),
+  expiresAt: z.string(),
+  role: z.enum(DEMO_ROLES),
+  agentId: z.string().optional(),
+  teams: z.array(z.string()).optional(),
+});
+export type DemoTokenResponse = z.infer<typeof demoTokenResponseSchema>;
+
+/** `GET /demo/customers`: the demo customers that have calls, in a stable order. */
+export const demoCustomersResponseSchema = z.array(z.object({ phone: z.string(), name: z.string() }));
+export type DemoCustomers = z.infer<typeof demoCustomersResponseSchema>;
