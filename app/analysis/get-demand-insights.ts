@@ -1,0 +1,54 @@
+import { mineDemands } from '../../core/analysis/demands/demands';
+import { demandsQuerySchema, type DemandInsightsResponse, type DemandsQuery } from '../../core/api/analysis.api';
+import type { Call } from '../../core/recordings/call';
+import type { CallRepository } from '../../core/recordings/call-repository.port';
+import type { TranscriptStore } from '../../core/transcription/transcript-store.port';
+import type { Actor } from '../shared/actor';
+import { defineUseCase } from '../shared/use-case';
+import { scopeOf } from './analysis.access';
+import type { AnalysisConfigSource } from './analysis.settings';
+
+/** The ports of getDemandInsights. */
+export interface GetDemandInsightsDeps {
+  readonly calls: Pick<CallRepository, 'listCalls'>;
+  readonly transcripts: Pick<TranscriptStore, 'getAnalyses' | 'listTranscriptsForCalls'>;
+  readonly analysisConfigs: AnalysisConfigSource;
+}
+
+/** Most calls one insights request mines; beyond it the answer says `truncated`. */
+export const MAX_DEMAND_CALLS = 20_000;
+const PAGE = 200;
+
+/**
+ * Counts the tenant's demand categories and mines recurring phrases over the calls the reader may list (the
+ * scope is part of the query). The redacted text is mined, so spoken card or phone digits never become a demand.
+ */
+export const getDemandInsights = defineUseCase({
+  name: 'analysis.get-demand-insights',
+  action: 'view_insights',
+  permission: 'list',
+  forbidden: 'Your role may not read call insights',
+  input: demandsQuerySchema,
+  invalidInput: 'Invalid query',
+  target: () => 'insights:demands',
+  async run({ deps, actor, input }: { deps: GetDemandInsightsDeps; actor: Actor; input: DemandsQuery }): Promise<DemandInsightsResponse> {
+    const { top, ...filter } = input;
+    const calls: Call[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await deps.calls.listCalls(actor.tenantId, filter, scopeOf(actor, 'list'), { limit: PAGE, ...(cursor ? { cursor } : {}) });
+      calls.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && calls.length < MAX_DEMAND_CALLS);
+    const config = await deps.analysisConfigs.configFor(actor.tenantId);
+    const ids = calls.map((c) => c.id);
+    const analyses = await deps.transcripts.getAnalyses(actor.tenantId, ids);
+    const transcripts = (await deps.transcripts.listTranscriptsForCalls(actor.tenantId, ids)).map(({ callId, transcript }) => {
+      const analysis = analyses.get(callId);
+      return { callId, transcript: analysis ? { language: transcript.language, segments: analysis.redactedSegments } : transcript };
+    });
+    const insights = mineDemands(transcripts, config.categories, { topPhrases: top, stopWords: ['bank_card', 'cn_id', 'phone', 'email'] });
+    return { ...insights, truncated: calls.length >= MAX_DEMAND_CALLS } as DemandInsightsResponse;
+  },
+  audited: (output) => ({ details: { calls: output.totalCalls } }),
+});
