@@ -1,0 +1,1 @@
+export { SqlSealedSecrets, postgresRunner, sqliteRunner, type SqlRunner } from './sql.sealed-secrets';
