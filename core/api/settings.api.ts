@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { MIN_AUDIT_KEEP_DAYS } from '../audit/audit-retention';
+import { isoDateTimeSchema } from './common.api';
+
+/**
+ * The API contract of tenant settings (`GET`/`PUT /api/v1/settings/:key`): the key parameter, the body each key
+ * accepts and the view every read and write answers.
+ */
+
+/** What a setting key looks like: lower-case words joined by hyphens, starting with a letter. */
+export const SETTING_KEY_PATTERN = /^[a-z][a-z0-9-]{0,63}$/;
+
+/** Route parameters `{ key }`; any text is taken, so that an unknown key answers 404 rather than 400. */
+export const settingKeyParamsSchema = z.object({ key: z.string() });
+
+/** Body of `PUT /api/v1/settings/audit-retention`: whole days, at least one year (R-ACC-2). */
+export const auditRetentionSettingSchema = z.object({ keepDays: z.number().int().min(MIN_AUDIT_KEEP_DAYS).max(36_500) }).strict();
+export type AuditRetentionSetting = z.infer<typeof auditRetentionSettingSchema>;
+
+/** Body of `PUT /api/v1/settings/exports`: fields left out keep their defaults. */
+export const exportsSettingSchema = z
+  .object({
+    downloadTtlMinutes: z.number().int().min(5).max(7 * 24 * 60).optional(),
+    maxCalls: z.number().int().min(1).max(5000).optional(),
+  })
+  .strict();
+export type ExportsSetting = z.infer<typeof exportsSettingSchema>;
+
+/** A setting as read: its defaults overlaid with what the tenant saved, and who saved it when (null: never). */
+export const settingViewSchema = z.object({
+  key: z.string().regex(SETTING_KEY_PATTERN),
+  value: z.record(z.string(), z.unknown()),
+  updatedBy: z.string().nullable(),
+  updatedAt: isoDateTimeSchema.nullable(),
+});
+export type SettingView = z.infer<typeof settingViewSchema>;
