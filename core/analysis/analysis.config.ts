@@ -2,6 +2,7 @@ import { CallsightError } from '../shared/errors';
 import { DEFAULT_LEXICON_PACKS, INDUSTRIES, type Industry, type LexiconEntry } from './lexicon/lexicon.packs';
 import { compileLexicon, type CompiledLexicon } from './lexicon/sensitive-words';
 import type { NegationOptions } from './lexicon/negation.rules';
+import { compileKnowledgeFacts, type CompiledKnowledge, type KnowledgeFact } from './knowledge/knowledge.check';
 import { DEFAULT_SCRIPTS, REQUIRED_SCRIPTS_BY_INDUSTRY, type ScriptDefinition } from './scripts/script.presets';
 import { compileScripts, type CompiledScripts } from './scripts/required-scripts';
 import { DEFAULT_DEMAND_CATEGORIES, type DemandCategory } from './demands/demand.categories';
@@ -41,6 +42,11 @@ export interface AnalysisConfigInput {
    * configuration's required scripts always count as disclaimers too.
    */
   readonly disclaimers?: readonly string[];
+  /**
+   * Product facts agents must state correctly (产品知识准确率): "退款 7 个工作日到账",
+   * "年化收益 3%-4%", "refunds arrive within 7 business days"; see KnowledgeFact.
+   */
+  readonly knowledgeFacts?: readonly KnowledgeFact[];
 }
 
 /** A compiled, immutable configuration: build once per tenant, analyse any number of transcripts. */
@@ -53,6 +59,7 @@ export interface AnalysisConfig {
   readonly interruptionMinOverlapS: number;
   readonly flagThresholds: FlagThresholds;
   readonly emotionModel: EmotionModel;
+  readonly knowledge: CompiledKnowledge;
 }
 
 function invalid(message: string): CallsightError {
@@ -68,7 +75,7 @@ function mergeById<T extends { readonly id: string }>(base: readonly T[], extra:
 /**
  * Validates the settings and compiles the lexicon, scripts and categories into automata once.
  * Throws CallsightError VALIDATION_FAILED for an unknown industry, an unknown required script id,
- * a malformed script or band.
+ * a malformed script, band or knowledge fact.
  */
 export function buildAnalysisConfig(input: AnalysisConfigInput = {}): AnalysisConfig {
   const industry = input.industry ?? 'general';
@@ -112,5 +119,6 @@ export function buildAnalysisConfig(input: AnalysisConfigInput = {}): AnalysisCo
     interruptionMinOverlapS: overlap,
     flagThresholds: { ...DEFAULT_FLAG_THRESHOLDS, ...(input.flagThresholds ?? {}) },
     emotionModel: input.emotionModel ?? getDefaultEmotionModel(),
+    knowledge: compileKnowledgeFacts(input.knowledgeFacts ?? []),
   };
 }

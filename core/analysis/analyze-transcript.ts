@@ -9,6 +9,7 @@ import { computeConversationMetrics, detectLanguage, type ConversationMetrics } 
 import { analyzeCustomerEmotion, DEFAULT_MIN_POLAR_PROBABILITY, type CallEmotion } from './emotion/emotion.analysis';
 import { matchTopics, type TopicHit } from './demands/demands';
 import { computeRiskScore, raiseFlags, type Flag } from './risk/risk.score';
+import { checkKnowledge, type KnowledgeCheck } from './knowledge/knowledge.check';
 
 export interface AnalyzeOptions {
   /** Inquiry type (咨询类型) choosing the duration band; falls back to the "default" band. */
@@ -33,6 +34,8 @@ export interface CallAnalysis {
   readonly metrics: ConversationMetrics;
   readonly emotion: CallEmotion;
   readonly topics: readonly TopicHit[];
+  /** Agent statements checked against the tenant's knowledge facts (none configured: all zero). */
+  readonly knowledge?: KnowledgeCheck;
   readonly flags: readonly Flag[];
   readonly risk: number;
 }
@@ -71,7 +74,8 @@ export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig
   });
   const emotion = analyzeCustomerEmotion(config.emotionModel, segments, DEFAULT_MIN_POLAR_PROBABILITY, prepared.units);
   const topics = matchTopics(config.categories, prepared);
-  const flags = raiseFlags({ sensitive, scripts, pii, metrics, emotion, thresholds: config.flagThresholds });
+  const knowledge = checkKnowledge(config.knowledge, segments);
+  const flags = raiseFlags({ sensitive, scripts, pii, metrics, emotion, thresholds: config.flagThresholds, knowledge });
   return {
     language,
     sensitive,
@@ -83,6 +87,7 @@ export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig
     metrics,
     emotion,
     topics,
+    knowledge,
     flags,
     risk: computeRiskScore(flags),
   };

@@ -4,6 +4,7 @@ import type { ScriptResult } from '../scripts/required-scripts';
 import type { PiiHit } from '../pii/pii.detector';
 import type { ConversationMetrics } from '../metrics/conversation.metrics';
 import type { CallEmotion } from '../emotion/emotion.analysis';
+import type { KnowledgeCheck } from '../knowledge/knowledge.check';
 
 export type FlagCode =
   | 'SENSITIVE_WORD'
@@ -11,7 +12,8 @@ export type FlagCode =
   | 'PII_PRESENT'
   | 'CUSTOMER_AGITATED'
   | 'DURATION_ABNORMAL'
-  | 'HIGH_INTERRUPTION';
+  | 'HIGH_INTERRUPTION'
+  | 'KNOWLEDGE_CONTRADICTION';
 
 /** One risk flag of a call; `count` is how many findings raised it, `details` names them (no PII). */
 export interface Flag {
@@ -48,6 +50,8 @@ export interface FlagInputs {
   readonly metrics: ConversationMetrics;
   readonly emotion: CallEmotion;
   readonly thresholds: FlagThresholds;
+  /** Knowledge check of the call; a contradiction of a tenant fact raises KNOWLEDGE_CONTRADICTION. */
+  readonly knowledge?: KnowledgeCheck;
 }
 
 /** Raises the flags of one call, in a fixed order of codes. */
@@ -105,6 +109,10 @@ export function raiseFlags(input: FlagInputs): Flag[] {
       count: m.customerTurnsInterrupted,
       details: [],
     });
+  }
+  const wrong = input.knowledge?.contradictions ?? [];
+  if (wrong.length > 0) {
+    flags.push({ code: 'KNOWLEDGE_CONTRADICTION', severity: 'medium', count: wrong.length, details: [...new Set(wrong.map((f) => f.factId))] });
   }
   return flags;
 }

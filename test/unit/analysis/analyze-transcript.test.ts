@@ -34,7 +34,7 @@ describe('analyzeTranscript', () => {
 
   it('returns every section of the analysis contract', () => {
     expect(Object.keys(result).sort()).toEqual(
-      ['clearedSensitive', 'emotion', 'flags', 'language', 'metrics', 'pii', 'redactedSegments', 'redactionSpans', 'risk', 'scripts', 'sensitive', 'topics'].sort(),
+      ['clearedSensitive', 'emotion', 'flags', 'knowledge', 'language', 'metrics', 'pii', 'redactedSegments', 'redactionSpans', 'risk', 'scripts', 'sensitive', 'topics'].sort(),
     );
     expect(result.sensitive.map((h) => [h.term, h.segment, h.speaker])).toEqual([
       ['保本', 2, 'agent'],
