@@ -43,6 +43,8 @@ export interface ZendeskAppBuild {
 interface ViteManifestEntry {
   readonly file: string;
   readonly imports?: readonly string[];
+  /** Lazily loaded features: the iframe loads the one its location mounts, so all must be in the package. */
+  readonly dynamicImports?: readonly string[];
   readonly css?: readonly string[];
   readonly assets?: readonly string[];
 }
@@ -105,8 +107,8 @@ export function readHubHost(hubUrl: string): string {
 }
 
 /**
- * Copies zendesk.html as assets/iframe.html with every file its entry needs (JS chunks, CSS, assets),
- * flattened next to it: Zendesk serves an app's assets folder as one flat directory.
+ * Copies zendesk.html as assets/iframe.html with every file its entry needs (JS chunks, the lazily loaded
+ * feature chunks, CSS, assets), flattened next to it: Zendesk serves an app's assets folder as one flat directory.
  */
 function copyIframeBundle(widgetsDir: string, assetsDir: string): void {
   const manifestPath = join(widgetsDir, '.vite/manifest.json');
@@ -119,7 +121,7 @@ function copyIframeBundle(widgetsDir: string, assetsDir: string): void {
     files.add(entry.file);
     for (const css of entry.css ?? []) files.add(css);
     for (const asset of entry.assets ?? []) files.add(asset);
-    for (const imported of entry.imports ?? []) visit(imported);
+    for (const imported of [...(entry.imports ?? []), ...(entry.dynamicImports ?? [])]) visit(imported);
   };
   visit('zendesk.html');
   for (const file of files) {

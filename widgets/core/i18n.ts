@@ -30,6 +30,7 @@ const en = {
   minutesSeconds: '{m} min {s} s',
   hoursMinutes: '{h} h {m} min',
   seconds: '{s} s',
+  unsupportedLocation: 'Callsight has nothing to show here yet ({location}).',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -64,6 +65,7 @@ const zhCn: Record<MessageKey, string> = {
   minutesSeconds: '{m}分{s}秒',
   hoursMinutes: '{h}小时{m}分',
   seconds: '{s}秒',
+  unsupportedLocation: 'Callsight 暂不支持在此处显示（{location}）。',
 };
 
 /** Labels for the hub's call flags and transcript highlight kinds (matched case-insensitively). */
@@ -112,6 +114,7 @@ const errorMessages: Record<Locale, Record<string, string>> = {
     VALIDATION_FAILED: 'The request was not accepted by the hub.',
     AUDIO_FAILED: 'The audio could not be played.',
     HOST_UNAVAILABLE: 'Open this app from a customer or a ticket in Zendesk.',
+    FEATURE_LOAD_FAILED: 'Part of the Callsight app could not be loaded. Reload the page; if it keeps failing, tell your admin.',
   },
   'zh-cn': {
     UNAUTHENTICATED: 'Callsight 会话已结束，请重新加载应用后再登录。',
@@ -129,6 +132,7 @@ const errorMessages: Record<Locale, Record<string, string>> = {
     VALIDATION_FAILED: '服务未接受该请求。',
     AUDIO_FAILED: '音频无法播放。',
     HOST_UNAVAILABLE: '请在 Zendesk 的客户或工单页面中打开此应用。',
+    FEATURE_LOAD_FAILED: 'Callsight 应用的部分内容无法加载，请重新加载页面；如仍失败，请告知管理员。',
   },
 };
 

@@ -1,10 +1,11 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
-import { CallHistory } from '../../../widgets/call-history/call-history';
+import { CallHistory } from '../../../widgets/features/call-history/call-history';
 import { HubApiError } from '../../../widgets/core/api-client';
 import type { HubClient } from '../../../widgets/core/api-client';
-import type { HostBridge, HostContext } from '../../../widgets/core/host-bridge';
+import type { HostBridge, HostContext, HostCustomer } from '../../../widgets/core/host-bridge';
+import { createListenerSet } from '../../../widgets/core/host-bridge';
 import { makeCall, transcriptFixture } from './fixtures/hub-fixtures';
 
 const FUTURE = '2999-01-01T00:00:00.000Z';
@@ -13,10 +14,11 @@ const PAST = '2000-01-01T00:00:00.000Z';
 function makeBridge(context: Partial<HostContext> = {}) {
   return {
     context: vi.fn(
-      async (): Promise<HostContext> => ({ locale: 'en', location: 'support.user_sidebar', customer: { phone: '+8613812345678', name: 'Li Lei' }, ...context }),
+      async (): Promise<HostContext> => ({ locale: 'en', location: 'customer-record', customer: { phone: '+8613812345678', name: 'Li Lei' }, ...context }),
     ),
     resize: vi.fn((_heightPx: number) => {}),
     fetchToken: vi.fn(async () => ({ token: 't', hubUrl: 'https://hub.example.com' })),
+    onCustomerChanged: vi.fn((_listener: () => void) => () => {}),
   };
 }
 
@@ -54,6 +56,22 @@ afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
 });
+
+/** A bridge whose customer the test switches, as a ticket's requester change or the demo picker would. */
+function makeSwitchingBridge(first: HostCustomer) {
+  const changes = createListenerSet();
+  let customer = first;
+  const bridge = {
+    ...makeBridge(),
+    context: vi.fn(async (): Promise<HostContext> => ({ locale: 'en', location: 'case-record', customer })),
+    onCustomerChanged: vi.fn((listener: () => void) => changes.subscribe(listener)),
+  };
+  const showCustomer = (next: HostCustomer) => {
+    customer = next;
+    changes.emit();
+  };
+  return { bridge, showCustomer, listeners: () => changes.size };
+}
 
 async function openFirstCall(client: HubClient, bridge = makeBridge()) {
   render(<CallHistory bridge={bridge} client={client} />);
@@ -256,5 +274,56 @@ describe('CallHistory', () => {
     await screen.findAllByRole('option');
     await waitFor(() => expect(bridge.resize).toHaveBeenLastCalledWith(161));
     expect(bridge.resize).toHaveBeenCalledWith(41);
+  });
+
+  it('reloads the calls for a new customer in place, without remounting, and drops the selection', async () => {
+    const listCalls = vi.fn(async (query: { customerPhone?: string }) => ({
+      items: [makeCall({ id: query.customerPhone === '+8613900000000' ? 'c_new' : 'c_old', customerPhone: query.customerPhone })],
+      nextCursor: null,
+    }));
+    const { bridge, showCustomer } = makeSwitchingBridge({ phone: '+8613812345678', name: 'Li Lei' });
+    const client = makeClient({ listCalls });
+    const { audio } = await openFirstCall(client, bridge);
+    const root = document.querySelector('.cs-root');
+    expect(audio.isConnected).toBe(true);
+
+    showCustomer({ phone: '+8613900000000', name: 'Han Meimei' });
+
+    await waitFor(() => expect(screen.getAllByRole('option').map((option) => option.id)).toEqual(['cs-call-c_new']));
+    expect(listCalls).toHaveBeenLastCalledWith({ customerPhone: '+8613900000000', limit: 25 });
+    expect(document.querySelector('.cs-root')).toBe(root);
+    expect(audio.isConnected).toBe(false);
+    expect(document.querySelector('audio')).toBeNull();
+    expect(screen.getByRole('listbox').getAttribute('aria-label')).toBe('Calls with Han Meimei');
+  });
+
+  it('drops a page still loading for the previous customer', async () => {
+    let finishOldPage: (page: { items: ReturnType<typeof makeCall>[]; nextCursor: null }) => void = () => {};
+    const listCalls = vi
+      .fn()
+      .mockResolvedValueOnce({ items: [makeCall({ id: 'c_1' })], nextCursor: 'next-1' })
+      .mockImplementationOnce(() => new Promise((resolve) => (finishOldPage = resolve)))
+      .mockResolvedValueOnce({ items: [makeCall({ id: 'c_7' })], nextCursor: null });
+    const { bridge, showCustomer } = makeSwitchingBridge({ phone: '+8613812345678' });
+    render(<CallHistory bridge={bridge} client={makeClient({ listCalls })} pageSize={1} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Load more calls' }));
+    showCustomer({ phone: '+8613900000000' });
+    await waitFor(() => expect(screen.getAllByRole('option').map((option) => option.id)).toEqual(['cs-call-c_7']));
+    finishOldPage({ items: [makeCall({ id: 'c_old_page' })], nextCursor: null });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.getAllByRole('option').map((option) => option.id)).toEqual(['cs-call-c_7']);
+  });
+
+  it('shows the no-phone message when the new customer has no phone, and stops listening once unmounted', async () => {
+    const { bridge, showCustomer, listeners } = makeSwitchingBridge({ phone: '+8613812345678' });
+    const client = makeClient();
+    const { unmount } = render(<CallHistory bridge={bridge} client={client} />);
+    await screen.findAllByRole('option');
+    expect(listeners()).toBe(1);
+    showCustomer({ name: 'No Phone' });
+    expect(await screen.findByText(/has no phone number/)).toBeTruthy();
+    expect(client.listCalls).toHaveBeenCalledTimes(1);
+    unmount();
+    await waitFor(() => expect(listeners()).toBe(0));
   });
 });

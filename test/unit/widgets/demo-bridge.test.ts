@@ -24,7 +24,7 @@ describe('demo host bridge', () => {
     expect(JSON.parse(String(init.body))).toEqual({ role: 'agent', agentId: 'a-zhang' });
     await expect(bridge.context()).resolves.toEqual({
       locale: 'zh-cn',
-      location: 'support.user_sidebar',
+      location: 'customer-record',
       customer: { phone: '+8613812345678', name: '李雷' },
     });
   });
@@ -43,5 +43,20 @@ describe('demo host bridge', () => {
   it('lists demo customers and drops malformed entries', async () => {
     const fetchStub = vi.fn(async () => jsonResponse(200, [{ phone: '+1', name: 'A' }, { phone: 2 }, null]));
     await expect(fetchDemoCustomers({ origin: 'http://h', fetch: fetchStub as unknown as typeof fetch })).resolves.toEqual([{ phone: '+1', name: 'A' }]);
+  });
+
+  it('shows another customer through context() and tells customer-changed listeners, once per real change', async () => {
+    const bridge = createDemoBridge({ role: 'admin', customer: { phone: '+1', name: 'A' }, locale: 'en', resize: () => {}, origin: 'http://h' });
+    const listener = vi.fn();
+    const stop = bridge.onCustomerChanged(listener);
+    bridge.showCustomer({ phone: '+1', name: 'A' });
+    expect(listener).not.toHaveBeenCalled();
+    bridge.showCustomer({ phone: '+2', name: 'B' });
+    expect(listener).toHaveBeenCalledTimes(1);
+    await expect(bridge.context()).resolves.toMatchObject({ customer: { phone: '+2', name: 'B' } });
+    stop();
+    bridge.showCustomer(null);
+    expect(listener).toHaveBeenCalledTimes(1);
+    await expect(bridge.context()).resolves.toMatchObject({ customer: {} });
   });
 });

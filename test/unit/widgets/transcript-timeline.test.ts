@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findActiveSegment, splitHighlights } from '../../../widgets/call-history/transcript-timeline';
+import { findActiveSegment, splitHighlights } from '../../../widgets/features/call-history/transcript-timeline';
 import { transcriptFixture } from './fixtures/hub-fixtures';
 
 describe('findActiveSegment', () => {

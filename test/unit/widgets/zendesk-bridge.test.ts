@@ -3,41 +3,10 @@ import {
   buildSessionRequest,
   createZendeskBridge,
   normaliseHubUrl,
-  onCustomerChange,
+  readZendeskPlace,
   waitForRegistration,
 } from '../../../widgets/hosts/zendesk/zendesk-bridge';
-import type { ZafClient, ZafContext } from '../../../widgets/hosts/zendesk/zaf-client.port';
-
-interface StubOptions {
-  readonly location?: string;
-  readonly data?: Record<string, unknown>;
-  readonly settings?: Record<string, unknown>;
-  readonly request?: ZafClient['request'];
-  readonly context?: Partial<ZafContext>;
-}
-
-/** A ZAF client stand-in answering like Zendesk does (`get` returns `{[path]: value}`), no network. */
-function stubClient(options: StubOptions = {}) {
-  const handlers = new Map<string, Array<(payload?: unknown) => void>>();
-  const data: Record<string, unknown> = {
-    currentUser: { id: 9001, name: 'Agent Zhang', locale: 'zh-CN', role: 'agent' },
-    user: { id: 123, name: 'Li Lei', identities: [{ type: 'email', value: 'li@example.com' }, { type: 'phone_number', value: '+8613812345678', primary: true }] },
-    'ticket.requester': { id: 456, name: 'Han Meimei', phone: '+8613900000000' },
-    ...options.data,
-  };
-  const client = {
-    on: vi.fn((event: string, handler: (payload?: unknown) => void) => {
-      handlers.set(event, [...(handlers.get(event) ?? []), handler]);
-    }),
-    get: vi.fn(async (path: string) => ({ [path]: data[path] })),
-    context: vi.fn(async () => ({ product: 'support', location: options.location ?? 'user_sidebar', account: { subdomain: 'acme' }, ...options.context })),
-    metadata: vi.fn(async () => ({ appId: 1, installationId: 2, settings: { hub_url: 'https://hub.example.com/', ...options.settings } })),
-    invoke: vi.fn(async () => ({})),
-    request: vi.fn(options.request ?? (async () => ({ token: 'hub-jwt', expiresAt: '2026-11-02T10:00:00Z', principal: { role: 'agent' } }))),
-  } satisfies ZafClient;
-  const emit = (event: string, payload?: unknown) => handlers.get(event)?.forEach((handler) => handler(payload));
-  return { client, emit };
-}
+import { stubZafClient as stubClient } from './fixtures/zaf-client.stub';
 
 describe('Zendesk host bridge', () => {
   it('waits for app.registered before reading anything', async () => {
@@ -52,7 +21,7 @@ describe('Zendesk host bridge', () => {
     expect(settled).toBe(false);
     expect(client.get).not.toHaveBeenCalled();
     emit('app.registered', { metadata: {}, context: {} });
-    await expect(context).resolves.toMatchObject({ location: 'support.user_sidebar' });
+    await expect(context).resolves.toMatchObject({ location: 'customer-record' });
   });
 
   it('reads the shown user in the user sidebar (phone from the primary phone identity)', async () => {
@@ -60,28 +29,45 @@ describe('Zendesk host bridge', () => {
     const context = await createZendeskBridge(client, Promise.resolve()).context();
     expect(context).toEqual({
       locale: 'zh-cn',
-      location: 'support.user_sidebar',
-      customer: { phone: '+8613812345678', zendeskUserId: '123', name: 'Li Lei' },
+      location: 'customer-record',
+      customer: { phone: '+8613812345678', id: '123', name: 'Li Lei' },
+      user: { id: '9001', name: 'Agent Zhang' },
     });
     expect(client.get).toHaveBeenCalledWith('user');
   });
 
-  it('reads the ticket requester and ticket id in the ticket sidebar', async () => {
+  it('reads the ticket requester in the ticket sidebar, and keeps the ticket id out of the shared context', async () => {
     const { client } = stubClient({ location: 'ticket_sidebar', context: { ticketId: 77 }, data: { currentUser: { id: 1, locale: 'en-US', role: 'admin' } } });
     const context = await createZendeskBridge(client, Promise.resolve()).context();
     expect(context).toEqual({
       locale: 'en',
-      location: 'support.ticket_sidebar',
-      customer: { phone: '+8613900000000', zendeskUserId: '456', name: 'Han Meimei' },
-      ticketId: '77',
+      location: 'case-record',
+      customer: { phone: '+8613900000000', id: '456', name: 'Han Meimei' },
+      user: { id: '1' },
     });
     expect(client.get).toHaveBeenCalledWith('ticket.requester');
   });
 
-  it('reports no customer in other locations', async () => {
+  it('reports the Zendesk-only facts of the place (location, ticket, subdomain, language) to the Zendesk host alone', async () => {
+    const { client } = stubClient({ location: 'ticket_sidebar', context: { ticketId: 77 } });
+    await expect(readZendeskPlace(client, Promise.resolve())).resolves.toEqual({
+      location: 'support.ticket_sidebar',
+      locale: 'zh-cn',
+      subdomain: 'acme',
+      ticketId: '77',
+    });
+  });
+
+  it('reports no customer in the nav bar, a workspace', async () => {
     const { client } = stubClient({ location: 'nav_bar' });
     const context = await createZendeskBridge(client, Promise.resolve()).context();
+    expect(context.location).toBe('workspace');
     expect(context.customer).toEqual({});
+  });
+
+  it('refuses a context for a location it does not know', async () => {
+    const { client } = stubClient({ location: 'top_bar' });
+    await expect(createZendeskBridge(client, Promise.resolve()).context()).rejects.toMatchObject({ code: 'LOCATION_UNSUPPORTED' });
   });
 
   it('resizes the frame through client.invoke', () => {
@@ -156,13 +142,32 @@ describe('Zendesk host bridge', () => {
     expect(() => normaliseHubUrl(input)).toThrow(/hub_url/);
   });
 
-  it('calls back when the ticket requester changes', () => {
-    const { client, emit } = stubClient();
-    const listener = vi.fn();
-    onCustomerChange(client, listener);
+  it('tells customer-changed listeners when the ticket requester changes, through one ZAF subscription', async () => {
+    const { client, emit } = stubClient({ location: 'ticket_sidebar' });
+    const bridge = createZendeskBridge(client, Promise.resolve());
+    const first = vi.fn();
+    const second = vi.fn();
+    const stopFirst = bridge.onCustomerChanged(first);
+    bridge.onCustomerChanged(second);
     emit('ticket.requester.id.changed', 999);
-    expect(listener).toHaveBeenCalledTimes(1);
-    expect(client.on).toHaveBeenCalledWith('ticket.requester.id.changed', expect.any(Function));
+    expect(first).toHaveBeenCalledTimes(1);
+    expect(second).toHaveBeenCalledTimes(1);
+    stopFirst();
+    stopFirst();
+    emit('ticket.requester.id.changed', 1000);
+    expect(first).toHaveBeenCalledTimes(1);
+    expect(second).toHaveBeenCalledTimes(2);
+    expect(client.on.mock.calls.filter(([event]) => event === 'ticket.requester.id.changed')).toHaveLength(1);
+  });
+
+  it('gives the new requester from context() after a change', async () => {
+    const { client, emit, data } = stubClient({ location: 'ticket_sidebar' });
+    const bridge = createZendeskBridge(client, Promise.resolve());
+    const changed = new Promise<void>((resolve) => bridge.onCustomerChanged(resolve));
+    data['ticket.requester'] = { id: 457, name: 'Lin Tao', phone: '+8613700000000' };
+    emit('ticket.requester.id.changed', 457);
+    await changed;
+    await expect(bridge.context()).resolves.toMatchObject({ customer: { id: '457', name: 'Lin Tao', phone: '+8613700000000' } });
   });
 
   it('builds the request options the docs describe', () => {

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createHubClient, HubApiError } from '../core/api-client';
-import type { HubClient } from '../core/api-client';
-import type { CallView } from '../core/api-types';
-import type { HostBridge, HostContext, Locale } from '../core/host-bridge';
-import { resolveLocale } from '../core/host-bridge';
-import { translate, translateError } from '../core/i18n';
+import { createHubClient, HubApiError } from '../../core/api-client';
+import type { HubClient } from '../../core/api-client';
+import type { CallView } from '../../core/api-types';
+import type { HostBridge, HostContext, Locale } from '../../core/host-bridge';
+import { resolveLocale } from '../../core/host-bridge';
+import { translate, translateError } from '../../core/i18n';
 import { CallList } from './call-list';
 import { CallPlayer } from './call-player';
 import { useHostResize } from './use-host-resize';
@@ -29,8 +29,10 @@ const SKIP_SPACE_TARGETS = new Set(['BUTTON', 'INPUT', 'SELECT', 'TEXTAREA', 'AU
 
 /**
  * A customer's calls, newest first, with a player and the transcript of the selected call. Everything it
- * needs comes through `bridge`: the customer and language (context), the hub session (fetchToken), and the
- * frame height (resize). What the reader may see is decided by the hub, never here.
+ * needs comes through `bridge`: the customer and language (context), the hub session (fetchToken), the
+ * frame height (resize), and customer changes (onCustomerChanged: the list reloads in place, the selection
+ * and any page still loading for the previous customer are dropped). What the reader may see is decided by
+ * the hub, never here.
  */
 export function CallHistory({ bridge, pageSize = 25, fallbackLocale, client: injectedClient }: CallHistoryProps) {
   const client = useMemo(() => injectedClient ?? createHubClient({ fetchToken: () => bridge.fetchToken() }), [bridge, injectedClient]);
@@ -41,17 +43,24 @@ export function CallHistory({ bridge, pageSize = 25, fallbackLocale, client: inj
   const [activeIndex, setActiveIndex] = useState(-1);
   const [selected, setSelected] = useState<CallView | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [customerVersion, setCustomerVersion] = useState(0);
   const rootRef = useRef<HTMLDivElement>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
+  const listGeneration = useRef(0);
   const locale = context?.locale ?? fallbackLocale ?? resolveLocale(globalThis.navigator?.language);
 
   useHostResize(rootRef, (heightPx) => bridge.resize(heightPx));
 
+  useEffect(() => bridge.onCustomerChanged(() => setCustomerVersion((version) => version + 1)), [bridge]);
+
   useEffect(() => {
     let current = true;
+    listGeneration.current += 1;
     setList({ status: 'loading' });
     setSelected(null);
     setActiveIndex(-1);
+    setLoadingMore(false);
+    setMoreError(null);
     bridge
       .context()
       .then(async (hostContext) => {
@@ -71,21 +80,24 @@ export function CallHistory({ bridge, pageSize = 25, fallbackLocale, client: inj
     return () => {
       current = false;
     };
-  }, [bridge, client, pageSize, attempt]);
+  }, [bridge, client, pageSize, attempt, customerVersion]);
 
   function handleLoadMore() {
     if (list.status !== 'ready' || list.nextCursor === null || context === null) return;
     const phone = context.customer.phone?.trim() ?? '';
+    const generation = listGeneration.current;
     setLoadingMore(true);
     setMoreError(null);
     client.listCalls({ customerPhone: phone, limit: pageSize, cursor: list.nextCursor }).then(
       (page) => {
+        if (generation !== listGeneration.current) return;
         setLoadingMore(false);
         setList((previous) =>
           previous.status === 'ready' ? { status: 'ready', calls: [...previous.calls, ...page.items], nextCursor: page.nextCursor } : previous,
         );
       },
       (error: unknown) => {
+        if (generation !== listGeneration.current) return;
         setLoadingMore(false);
         setMoreError(error instanceof HubApiError ? error.code : 'INTERNAL');
       },

@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { CallView } from '../core/api-types';
-import type { Locale } from '../core/host-bridge';
-import { formatClock, formatDateTime, formatDurationWords, translate, translateFlag } from '../core/i18n';
+import type { CallView } from '../../core/api-types';
+import type { Locale } from '../../core/host-bridge';
+import { formatClock, formatDateTime, formatDurationWords, translate, translateFlag } from '../../core/i18n';
 
 export interface CallListProps {
   readonly calls: readonly CallView[];

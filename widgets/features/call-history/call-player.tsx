@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
-import type { HubClient } from '../core/api-client';
-import { HubApiError } from '../core/api-client';
-import type { CallView, Transcript } from '../core/api-types';
-import type { Locale } from '../core/host-bridge';
-import { formatDateTime, translate, translateError } from '../core/i18n';
+import type { HubClient } from '../../core/api-client';
+import { HubApiError } from '../../core/api-client';
+import type { CallView, Transcript } from '../../core/api-types';
+import type { Locale } from '../../core/host-bridge';
+import { formatDateTime, translate, translateError } from '../../core/i18n';
 import { TranscriptView } from './transcript-view';
 import { findActiveSegment } from './transcript-timeline';
 

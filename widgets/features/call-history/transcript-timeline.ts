@@ -1,4 +1,4 @@
-import type { TranscriptHighlight, TranscriptSegment } from '../core/api-types';
+import type { TranscriptHighlight, TranscriptSegment } from '../../core/api-types';
 
 /**
  * Index of the segment being spoken at `timeS` (start inclusive, end exclusive), or -1 in a silence or

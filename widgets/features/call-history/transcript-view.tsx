@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { Transcript } from '../core/api-types';
-import type { Locale } from '../core/host-bridge';
-import { formatClock, translate, translateFlag } from '../core/i18n';
+import type { Transcript } from '../../core/api-types';
+import type { Locale } from '../../core/host-bridge';
+import { formatClock, translate, translateFlag } from '../../core/i18n';
 import { splitHighlights } from './transcript-timeline';
 
 export interface TranscriptViewProps {

@@ -1,13 +1,18 @@
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { CallHistory } from '../../call-history';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Locale } from '../../core/host-bridge';
 import { resolveLocale } from '../../core/host-bridge';
 import { HubApiError } from '../../core/api-client';
 import { translateError } from '../../core/i18n';
+import { featureAt } from '../shared/location-registry';
+import { LocationView } from '../shared/location-view';
+import { ZENDESK_LOCATIONS } from '../zendesk/zendesk-locations';
 import type { DemoCustomer, DemoRole } from './demo-bridge';
 import { createDemoBridge, DEMO_ROLES, fetchDemoCustomers } from './demo-bridge';
 import { demoText, roleName } from './demo-strings';
 import logoUrl from './logo.svg';
+
+/** The demo frames the app as Zendesk shows it in the user sidebar, so it mounts what that location mounts. */
+const DEMO_LOCATION = 'support.user_sidebar';
 
 interface DemoSelection {
   readonly role: DemoRole;
@@ -43,7 +48,11 @@ type CustomersState =
   | { readonly status: 'error'; readonly code: string }
   | { readonly status: 'ready'; readonly customers: readonly DemoCustomer[] };
 
-/** The `/demo` page: pickers on top, a mock Zendesk user page with the app in a 320px sidebar below. */
+/**
+ * The `/demo` page: pickers on top, a mock Zendesk user page with the app in a 320px sidebar below. A new
+ * customer reaches the mounted widget through the bridge's customer-changed event; a new role, agent or
+ * language starts a fresh widget (another session or language, as a reload in Zendesk would).
+ */
 export function DemoApp() {
   const [selection, setSelection] = useState(() => readSelection(location.search, resolveLocale(navigator.language)));
   const [customers, setCustomers] = useState<CustomersState>({ status: 'loading' });
@@ -65,20 +74,24 @@ export function DemoApp() {
 
   const customerList = customers.status === 'ready' ? customers.customers : [];
   const customer = customerList.find((c) => c.phone === selection.phone) ?? customerList[0] ?? null;
+  const customerRef = useRef(customer);
+  customerRef.current = customer;
 
   const bridge = useMemo(
     () =>
       createDemoBridge({
         role: selection.role,
         agentId: selection.agentId === '' ? undefined : selection.agentId,
-        customer,
+        customer: customerRef.current,
         locale,
         resize: (heightPx) => {
           if (frameRef.current !== null) frameRef.current.style.height = `${heightPx}px`;
         },
       }),
-    [selection.role, selection.agentId, customer, locale],
+    [selection.role, selection.agentId, locale],
   );
+
+  useLayoutEffect(() => bridge.showCustomer(customer), [bridge, customer]);
 
   const update = (patch: Partial<DemoSelection>) => setSelection((previous) => ({ ...previous, ...patch }));
 
@@ -147,7 +160,13 @@ export function DemoApp() {
               <span>Callsight</span>
             </div>
             <div class="demo-frame" ref={frameRef} data-testid="widget-frame">
-              <CallHistory key={`${selection.role}|${selection.agentId}|${customer.phone}|${locale}`} bridge={bridge} />
+              <LocationView
+                key={`${selection.role}|${selection.agentId}|${locale}`}
+                feature={featureAt(ZENDESK_LOCATIONS, DEMO_LOCATION)}
+                place={DEMO_LOCATION}
+                bridge={bridge}
+                fallbackLocale={locale}
+              />
             </div>
           </aside>
         </main>

@@ -1,5 +1,6 @@
 import { HubApiError } from '../../core/api-client';
 import type { HostBridge, HubSession, Locale } from '../../core/host-bridge';
+import { createListenerSet } from '../../core/host-bridge';
 
 /** Roles the demo lets a visitor switch between (the hub decides what each may see). */
 export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const;
@@ -13,6 +14,7 @@ export interface DemoCustomer {
 export interface DemoBridgeOptions {
   readonly role: DemoRole;
   readonly agentId?: string;
+  /** The customer shown first; showCustomer changes it. */
   readonly customer: DemoCustomer | null;
   readonly locale: Locale;
   readonly resize: (heightPx: number) => void;
@@ -21,19 +23,28 @@ export interface DemoBridgeOptions {
   readonly fetch?: typeof fetch;
 }
 
+/** The demo page's bridge: a HostBridge plus the customer picker's way in. */
+export interface DemoBridge extends HostBridge {
+  /** Shows another customer: later context() calls return it, and customer-changed listeners run (not for the same phone). */
+  showCustomer(customer: DemoCustomer | null): void;
+}
+
 /**
- * A HostBridge for the hub's `/demo` page: the customer and language come from the page's pickers, the
- * session from `POST /demo/token {role, agentId?}` on the same origin (a demo-only route of the hub).
+ * A HostBridge for the hub's `/demo` page, standing in for the Zendesk user sidebar: the customer and
+ * language come from the page's pickers, the session from `POST /demo/token {role, agentId?}` on the same
+ * origin (a demo-only route of the hub).
  */
-export function createDemoBridge(options: DemoBridgeOptions): HostBridge {
+export function createDemoBridge(options: DemoBridgeOptions): DemoBridge {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const origin = options.origin ?? globalThis.location.origin;
+  const customerChanged = createListenerSet();
+  let customer = options.customer;
   return {
     context() {
       return Promise.resolve({
         locale: options.locale,
-        location: 'support.user_sidebar',
-        customer: options.customer === null ? {} : { phone: options.customer.phone, name: options.customer.name },
+        location: 'customer-record',
+        customer: customer === null ? {} : { phone: customer.phone, name: customer.name },
       });
     },
     resize(heightPx) {
@@ -48,6 +59,14 @@ export function createDemoBridge(options: DemoBridgeOptions): HostBridge {
         throw new HubApiError('BAD_RESPONSE', 200, 'POST /demo/token answered without a token');
       }
       return { token, hubUrl: typeof hubUrl === 'string' && hubUrl !== '' ? hubUrl : origin };
+    },
+    onCustomerChanged(listener) {
+      return customerChanged.subscribe(listener);
+    },
+    showCustomer(next) {
+      if (next?.phone === customer?.phone && next?.name === customer?.name) return;
+      customer = next;
+      customerChanged.emit();
     },
   };
 }

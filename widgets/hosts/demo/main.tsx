@@ -1,5 +1,4 @@
 import { render } from 'preact';
-import '../../call-history/call-history.css';
 import './demo.css';
 import { DemoApp } from './demo-app';
 

@@ -1,7 +1,9 @@
 import { HubApiError } from '../../core/api-client';
-import type { HostBridge, HostContext, HostCustomer, HubSession } from '../../core/host-bridge';
-import { resolveLocale } from '../../core/host-bridge';
+import type { HostBridge, HostContext, HostCustomer, HubSession, Locale } from '../../core/host-bridge';
+import { createListenerSet, resolveLocale } from '../../core/host-bridge';
+import { isPlaceOf } from '../shared/location-registry';
 import type { ZafClient, ZafRequestOptions } from './zaf-client.port';
+import { toZendeskLocation, ZENDESK_LOCATIONS } from './zendesk-locations';
 
 /** Installation setting holding the hub's base URL (manifest parameter `hub_url`). */
 export const HUB_URL_SETTING = 'hub_url';
@@ -20,25 +22,65 @@ export function waitForRegistration(client: ZafClient): Promise<void> {
   return new Promise((resolve) => client.on('app.registered', () => resolve()));
 }
 
+/** Where in Zendesk the app is shown: Zendesk-only facts that stay in this folder. */
+export interface ZendeskPlace {
+  /** Full location name, e.g. `support.ticket_sidebar` (a key of ZENDESK_LOCATIONS when known). */
+  readonly location: string;
+  /** The signed-in Zendesk user's language. */
+  readonly locale: Locale;
+  readonly subdomain?: string;
+  /** The open ticket, in `support.ticket_sidebar`. */
+  readonly ticketId?: string;
+}
+
+/** Reads the app's location, the user's language, the account and the ticket, once `registered` has resolved. */
+export async function readZendeskPlace(client: ZafClient, registered: Promise<void>): Promise<ZendeskPlace> {
+  return (await readPlaceAndUser(client, registered)).place;
+}
+
+async function readPlaceAndUser(
+  client: ZafClient,
+  registered: Promise<void>,
+): Promise<{ place: ZendeskPlace; currentUser: Record<string, unknown> | undefined }> {
+  await registered;
+  const [zafContext, currentUser] = await Promise.all([client.context(), readObject(client, 'currentUser')]);
+  const subdomain = zafContext.account?.subdomain;
+  const ticketId = zafContext.ticketId;
+  const product = typeof zafContext.product === 'string' && zafContext.product !== '' ? zafContext.product : undefined;
+  const place: ZendeskPlace = {
+    location: toZendeskLocation(zafContext.location, product),
+    locale: resolveLocale(typeof currentUser?.locale === 'string' ? currentUser.locale : undefined),
+    ...(typeof subdomain === 'string' && subdomain !== '' ? { subdomain } : {}),
+    ...(ticketId === undefined || ticketId === null ? {} : { ticketId: String(ticketId) }),
+  };
+  return { place, currentUser };
+}
+
 /**
  * A HostBridge over the ZAF client. Context comes from the location the app is shown in (the user in the
- * user sidebar, the ticket's requester in the ticket sidebar); the hub session comes from
- * `POST {hub_url}/api/v1/session/zendesk` sent through Zendesk's proxy with a JWT that Zendesk signs with
- * the installation's secure `shared_secret` (the secret never reaches the browser).
+ * user sidebar, the ticket's requester in the ticket sidebar, no customer in the nav bar); the hub session
+ * comes from `POST {hub_url}/api/v1/session/zendesk` sent through Zendesk's proxy with a JWT that Zendesk
+ * signs with the installation's secure `shared_secret` (the secret never reaches the browser). Customer
+ * changes are Zendesk's `ticket.requester.id.changed` events, subscribed once per bridge.
  */
 export function createZendeskBridge(client: ZafClient, registered: Promise<void>): HostBridge {
+  const customerChanged = createListenerSet();
+  let subscribed = false;
   return {
     async context() {
-      await registered;
-      const [zafContext, currentUser] = await Promise.all([client.context(), readObject(client, 'currentUser')]);
-      const location = zafContext.location ?? '';
-      const customer = await readCustomer(client, location);
-      const ticketId = zafContext.ticketId;
+      const { place, currentUser } = await readPlaceAndUser(client, registered);
+      if (!isPlaceOf(ZENDESK_LOCATIONS, place.location)) {
+        throw new HubApiError('LOCATION_UNSUPPORTED', 0, `Callsight has no view for the Zendesk location "${place.location}"`);
+      }
+      const kind = ZENDESK_LOCATIONS[place.location].kind;
       const context: HostContext = {
-        locale: resolveLocale(typeof currentUser?.locale === 'string' ? currentUser.locale : undefined),
-        location: location.startsWith('support.') || location === '' ? location : `support.${location}`,
-        customer,
-        ...(ticketId === undefined || ticketId === null ? {} : { ticketId: String(ticketId) }),
+        locale: place.locale,
+        location: kind,
+        customer: await readCustomer(client, place.location),
+        user: {
+          ...(currentUser?.id === undefined || currentUser.id === null ? {} : { id: String(currentUser.id) }),
+          ...(typeof currentUser?.name === 'string' && currentUser.name !== '' ? { name: currentUser.name } : {}),
+        },
       };
       return context;
     },
@@ -68,12 +110,15 @@ export function createZendeskBridge(client: ZafClient, registered: Promise<void>
       }
       return parseSession(answer, hubUrl);
     },
-  };
-}
 
-/** Runs `listener` whenever the ticket requester changes; the host remounts the widget for the new customer. */
-export function onCustomerChange(client: ZafClient, listener: () => void): void {
-  client.on(REQUESTER_CHANGED_EVENT, () => listener());
+    onCustomerChanged(listener) {
+      if (!subscribed) {
+        subscribed = true;
+        client.on(REQUESTER_CHANGED_EVENT, () => customerChanged.emit());
+      }
+      return customerChanged.subscribe(listener);
+    },
+  };
 }
 
 /** The exact `client.request` options for the session exchange (exported for tests and the docs). */
@@ -119,14 +164,14 @@ async function readObject(client: ZafClient, path: string): Promise<Record<strin
 }
 
 async function readCustomer(client: ZafClient, location: string): Promise<HostCustomer> {
-  const path = location.endsWith('ticket_sidebar') ? 'ticket.requester' : location.endsWith('user_sidebar') ? 'user' : null;
+  const path = location === 'support.ticket_sidebar' ? 'ticket.requester' : location === 'support.user_sidebar' ? 'user' : null;
   if (path === null) return {};
   const user = await readObject(client, path);
   if (user === undefined) return {};
   const phone = readPhone(user);
   return {
     ...(phone === undefined ? {} : { phone }),
-    ...(user.id === undefined || user.id === null ? {} : { zendeskUserId: String(user.id) }),
+    ...(user.id === undefined || user.id === null ? {} : { id: String(user.id) }),
     ...(typeof user.name === 'string' && user.name !== '' ? { name: user.name } : {}),
   };
 }

@@ -1,0 +1,130 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { screen, waitFor } from '@testing-library/preact';
+import type { FeatureCatalog, FeatureId, FeatureProps } from '../../../widgets/features/feature';
+import { featureAt } from '../../../widgets/hosts/shared/location-registry';
+import { unmountLocation } from '../../../widgets/hosts/shared/location-view';
+import { startZendeskApp } from '../../../widgets/hosts/zendesk/zendesk-app';
+import { ZENDESK_LOCATIONS } from '../../../widgets/hosts/zendesk/zendesk-locations';
+import { makeCall } from './fixtures/hub-fixtures';
+import { stubZafClient } from './fixtures/zaf-client.stub';
+
+let container: HTMLElement;
+
+function freshContainer(): HTMLElement {
+  container = document.createElement('div');
+  container.id = 'app';
+  document.body.appendChild(container);
+  return container;
+}
+
+/** Stand-in features that say which one was mounted and what context the bridge gave them. */
+function fakeCatalog(): FeatureCatalog & { loads: FeatureId[] } {
+  const loads: FeatureId[] = [];
+  const fake = (id: FeatureId) => async () => {
+    loads.push(id);
+    return { id, styles: `.fake-${id} {}`, View: ({ bridge }: FeatureProps) => <p data-testid="feature">{`${id} for ${bridge === undefined ? 'nobody' : 'a bridge'}`}</p> };
+  };
+  return { 'call-history': fake('call-history'), loads };
+}
+
+/** Starts the app the way main.ts does, then lets Zendesk register it. */
+function start(stub: ReturnType<typeof stubZafClient>, options: Parameters<typeof startZendeskApp>[2]) {
+  const started = startZendeskApp(freshContainer(), stub.client, options);
+  stub.emit('app.registered', {});
+  return started;
+}
+
+afterEach(() => {
+  if (container !== undefined) {
+    unmountLocation(container);
+    container.remove();
+  }
+  document.head.querySelectorAll('style[data-callsight-styles]').forEach((style) => style.remove());
+  vi.unstubAllGlobals();
+});
+
+describe('Zendesk location registry', () => {
+  it.each([
+    ['user_sidebar', 'call-history'],
+    ['ticket_sidebar', 'call-history'],
+  ] as const)('mounts the %s location with the %s feature, loading only that feature', async (location, feature) => {
+    const catalog = fakeCatalog();
+    await expect(start(stubZafClient({ location }), { fallbackLocale: 'en', catalog })).resolves.toBe(feature);
+    expect(screen.getByTestId('feature').textContent).toBe(`${feature} for a bridge`);
+    expect(catalog.loads).toEqual([feature]);
+    expect(container.querySelector('.cs-host')?.getAttribute('data-feature')).toBe(feature);
+    expect(document.head.querySelector(`style[data-callsight-styles="${feature}"]`)?.textContent).toBe(`.fake-${feature} {}`);
+  });
+
+  it('says the nav bar has nothing to show yet, in the Zendesk user language, and loads no feature', async () => {
+    const catalog = fakeCatalog();
+    await expect(start(stubZafClient({ location: 'nav_bar' }), { fallbackLocale: 'en', catalog })).resolves.toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('Callsight 暂不支持在此处显示（support.nav_bar）。');
+    expect(catalog.loads).toEqual([]);
+  });
+
+  it('shows a clear message for a location it does not know', async () => {
+    const stub = stubZafClient({ location: 'top_bar', data: { currentUser: { id: 1, locale: 'en-US' } } });
+    await expect(start(stub, { fallbackLocale: 'en', catalog: fakeCatalog() })).resolves.toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('Callsight has nothing to show here yet (support.top_bar).');
+  });
+
+  it('waits for app.registered before asking Zendesk where it is', async () => {
+    const { client, emit } = stubZafClient();
+    const started = startZendeskApp(freshContainer(), client, { fallbackLocale: 'en', catalog: fakeCatalog() });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(client.context).not.toHaveBeenCalled();
+    expect(container.textContent).toBe('');
+    emit('app.registered', {});
+    await expect(started).resolves.toBe('call-history');
+  });
+
+  it('tells the user to open it from Zendesk when the page is opened elsewhere, and rejects', async () => {
+    await expect(startZendeskApp(freshContainer(), false, { fallbackLocale: 'en' })).rejects.toThrow(/outside Zendesk/);
+    expect(screen.getByRole('alert').textContent).toBe('Open this app from a customer or a ticket in Zendesk.');
+  });
+
+  it("shows a load failure and rejects with the loader's error when a feature's code cannot be fetched", async () => {
+    const failure = new TypeError('Failed to fetch dynamically imported module');
+    const catalog: FeatureCatalog = { 'call-history': () => Promise.reject(failure) };
+    await expect(start(stubZafClient(), { fallbackLocale: 'en', catalog })).rejects.toBe(failure);
+    expect(screen.getByRole('alert').textContent).toBe('Callsight 应用的部分内容无法加载，请重新加载页面；如仍失败，请告知管理员。');
+  });
+
+  it('never takes an inherited property name for a location', () => {
+    expect(featureAt(ZENDESK_LOCATIONS, 'toString')).toBeNull();
+    expect(featureAt(ZENDESK_LOCATIONS, '__proto__')).toBeNull();
+    expect(featureAt(ZENDESK_LOCATIONS, 'support.user_sidebar')).toBe('call-history');
+  });
+});
+
+describe('call history in the Zendesk ticket sidebar', () => {
+  it('reloads the calls in place when Zendesk reports a new requester', async () => {
+    const stub = stubZafClient({ location: 'ticket_sidebar', data: { currentUser: { id: 9001, locale: 'en-US', role: 'agent' } } });
+    const { client, emit, data } = stub;
+    const hub = vi.fn(async (input: RequestInfo | URL) => {
+      const phone = new URL(String(input)).searchParams.get('customerPhone');
+      const id = phone === '+8613700000000' ? 'c_lin' : 'c_han';
+      return new Response(JSON.stringify({ items: [makeCall({ id, customerPhone: phone ?? '' })], nextCursor: null }), {
+        status: 200,
+        headers: { 'Content-Type': 'application/json' },
+      });
+    });
+    vi.stubGlobal('fetch', hub);
+
+    await start(stub, { fallbackLocale: 'en' });
+    await waitFor(() => expect(screen.getAllByRole('option').map((option) => option.id)).toEqual(['cs-call-c_han']));
+    const root = container.querySelector('.cs-root');
+    expect(document.head.querySelector('style[data-callsight-styles="base"]')).not.toBeNull();
+
+    data['ticket.requester'] = { id: 457, name: 'Lin Tao', phone: '+8613700000000' };
+    emit('ticket.requester.id.changed', 457);
+
+    await waitFor(() => expect(screen.getAllByRole('option').map((option) => option.id)).toEqual(['cs-call-c_lin']));
+    expect(container.querySelector('.cs-root')).toBe(root);
+    expect(screen.getByRole('listbox').getAttribute('aria-label')).toBe('Calls with Lin Tao');
+    expect(hub.mock.calls.map(([url]) => new URL(String(url)).searchParams.get('customerPhone'))).toEqual(['+8613900000000', '+8613700000000']);
+    expect(client.request).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,9 @@
+import type { FeatureCatalog } from './feature';
+
+/**
+ * Every feature, each behind a dynamic import: the page builds (Zendesk iframe, demo) get one chunk per
+ * feature, loaded only where a location mounts it; the Salesforce IIFE inlines them into its one file.
+ */
+export const FEATURE_CATALOG: FeatureCatalog = {
+  'call-history': () => import('./call-history').then((module) => module.callHistoryFeature),
+};

@@ -1,0 +1,82 @@
+import type { HostBridge, Locale } from '../../core/host-bridge';
+import { resolveLocale } from '../../core/host-bridge';
+import type { FeatureCatalog, FeatureId } from '../../features/feature';
+import { isPlaceOf } from '../shared/location-registry';
+import { mountLocation, unmountLocation } from '../shared/location-view';
+import { SALESFORCE_COMPONENTS } from './salesforce-components';
+import type { SalesforceComponent } from './salesforce-components';
+
+/** Options of `Callsight.mount`. */
+export interface SalesforceMountOptions {
+  /** The calling LWC's name, a key of SALESFORCE_COMPONENTS (e.g. `callsightCallHistory`). */
+  readonly component: SalesforceComponent;
+  /** The LWC's HostBridge (context from the record page, session through Apex, resize, customer changes). */
+  readonly bridge: HostBridge;
+  /** Language until the bridge's context is known; defaults to the browser's. */
+  readonly fallbackLocale?: Locale;
+  /** Injected for tests; defaults to every feature in the bundle. */
+  readonly catalog?: FeatureCatalog;
+}
+
+/** A programmer mistake in a `Callsight.mount` call (unknown component, incomplete bridge, bad element). */
+export class CallsightMountError extends Error {
+  readonly code = 'MOUNT_INVALID';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'CallsightMountError';
+  }
+}
+
+const BRIDGE_METHODS = ['context', 'resize', 'fetchToken', 'onCustomerChanged'] as const;
+const mounted = new WeakSet<Element>();
+
+/**
+ * Mounts the feature SALESFORCE_COMPONENTS names for `options.component` into `element` (an LWC's
+ * `lwc:dom="manual"` container), adding its styles to the element's shadow root or document. Mounting
+ * again into the same element replaces the widget. Resolves with the feature id once it is on screen.
+ * Rejects with CallsightMountError for a non-element, a bridge missing a method, or an unknown component
+ * (which also shows a message in the element); with the loader's error when the feature cannot load (a
+ * message is shown); with MountAbandonedError when unmount or another mount comes first.
+ */
+export async function mount(element: Element, options: SalesforceMountOptions): Promise<FeatureId> {
+  if (typeof element !== 'object' || element === null || element.nodeType !== 1) {
+    throw new CallsightMountError('Callsight.mount needs a DOM element: pass the LWC container, e.g. this.template.querySelector(".callsight")');
+  }
+  const missing = BRIDGE_METHODS.filter((name) => typeof (options?.bridge as unknown as Record<string, unknown> | undefined)?.[name] !== 'function');
+  if (missing.length > 0) {
+    throw new CallsightMountError(`Callsight.mount: the bridge has no ${missing.join(', ')}; a HostBridge needs ${BRIDGE_METHODS.join(', ')}`);
+  }
+  const component = String(options.component);
+  const fallbackLocale = options.fallbackLocale ?? resolveLocale(globalThis.navigator?.language);
+  const known = isPlaceOf(SALESFORCE_COMPONENTS, component);
+  mounted.add(element);
+  const feature = await mountLocation(element, {
+    feature: known ? SALESFORCE_COMPONENTS[component].feature : null,
+    place: component,
+    bridge: options.bridge,
+    fallbackLocale,
+    catalog: options.catalog,
+  });
+  if (feature === null) {
+    throw new CallsightMountError(
+      `Callsight.mount: no widget for component "${component}"; known components: ${Object.keys(SALESFORCE_COMPONENTS).join(', ')}`,
+    );
+  }
+  return feature;
+}
+
+/**
+ * Removes the widget from `element` (call it from the LWC's `disconnectedCallback`): its effects are cleaned
+ * up, including its `onCustomerChanged` subscription. Does nothing for an element with no widget.
+ */
+export function unmount(element: Element): void {
+  if (!mounted.has(element)) return;
+  mounted.delete(element);
+  unmountLocation(element);
+}
+
+/** Component names this bundle can mount. */
+export function components(): string[] {
+  return Object.keys(SALESFORCE_COMPONENTS);
+}

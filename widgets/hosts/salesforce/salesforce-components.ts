@@ -1,0 +1,12 @@
+import type { LocationRegistry } from '../shared/location-registry';
+
+/** Names of the Lightning web components that host Callsight widgets (their LWC bundle names). */
+export type SalesforceComponent = 'callsightCallHistory';
+
+/**
+ * What each Callsight LWC mounts when it calls `Callsight.mount(element, {component, bridge})`. The LWC's
+ * bridge, not this map, says which kind of record page it sits on (Contact, Account, Case).
+ */
+export const SALESFORCE_COMPONENTS: LocationRegistry<SalesforceComponent> = {
+  callsightCallHistory: { feature: 'call-history' },
+};
