@@ -16,6 +16,8 @@ import {
   writeManifest,
   type ShredEntry,
 } from '../../adapters/backup';
+import { cliActor } from '../../app/shared/actor';
+import { createBackupUseCases } from '../../app/backup';
 import { loadConfig, type HubConfig } from '../config';
 import { retentionOptionsFromEnv } from '../wiring/retention.wiring';
 import { openRetentionHub } from './retention.command';
@@ -122,11 +124,9 @@ export async function runBackup(config: HubConfig, dir: string, keysDirOption?: 
     await writeManifest(keysOut, 'keys', backupId, createdAt);
     const manifest = await writeManifest(outDir, 'data', backupId, createdAt, (rel) => keysInside !== null && rel.startsWith(keysInside));
     const dataBytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
+    const { recordBackup } = createBackupUseCases({ audit: (entry) => hub.audit(entry) });
     for (const tenant of await hub.calls.listTenants()) {
-      await hub.audit({
-        tenantId: tenant.id, actor: 'cli', role: 'admin', action: 'backup', target: `backup:${backupId}`, outcome: 'allowed',
-        details: { createdAt, files: manifest.files.length, bytes: dataBytes },
-      });
+      await recordBackup(cliActor(tenant.id), { backupId, createdAt, files: manifest.files.length, bytes: dataBytes });
     }
     return { backupId, createdAt, dir: outDir, keysDir: keysOut, calls, audioFiles: audioFiles.length, archiveFiles: archiveFiles.length, dataBytes };
   } finally {
@@ -210,12 +210,9 @@ export async function runRestore(config: HubConfig, dir: string, keysDirOption?:
   const { hub, retention, close } = await openRetentionHub(config);
   try {
     let redeleted = 0;
-    for (const entry of entries) if (await retention.completeDeletion(entry, 'restore')) redeleted++;
     for (const tenant of await hub.calls.listTenants()) {
-      await hub.audit({
-        tenantId: tenant.id, actor: 'cli', role: 'admin', action: 'restore', target: `backup:${data.backupId}`, outcome: 'allowed',
-        details: { backupCreatedAt: data.createdAt, redeleted, journalled: entries.length },
-      });
+      const reapplied = await retention.useCases.reapplyDeletions(cliActor(tenant.id), { backupId: data.backupId, backupCreatedAt: data.createdAt });
+      redeleted += reapplied.redeleted;
     }
     return { backupId: data.backupId, createdAt: data.createdAt, journalled: entries.length, redeleted, keysDropped, audioFiles: audioFiles.length };
   } finally {

@@ -4,7 +4,7 @@
  * 5 years = 1827), and due dates are rounded up to the next UTC midnight.
  */
 
-export const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/time';
 
 /** The most days any n consecutive calendar months can span (checked over a full 4-year leap cycle). */
 export function keepDaysForMonths(months: number): number {

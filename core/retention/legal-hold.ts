@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { CallsightError } from '../shared/errors';
+import { DAY_MS } from '../shared/time';
+import { parseInput } from '../shared/validation';
 import {
   compileMatch,
-  describeIssues,
   factsOf,
   matchesFacts,
   ruleMatchSchema,
@@ -78,12 +79,7 @@ export const legalHoldSchema = z
 
 /** Parses a hold from untrusted input; throws VALIDATION_FAILED naming each problem (never echoing the phone). */
 export function parseLegalHold(input: unknown): LegalHold {
-  const parsed = legalHoldSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error);
-    throw new CallsightError('VALIDATION_FAILED', `Legal hold rejected: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { details: { issues } });
-  }
-  return parsed.data as LegalHold;
+  return parseInput(legalHoldSchema, input, 'Legal hold rejected') as LegalHold;
 }
 
 /** True when the hold is in force at `now`: not released and not expired (both as of now). */
@@ -94,7 +90,6 @@ export function isHoldActive(hold: LegalHold, now: Date): boolean {
   return true;
 }
 
-const DAY_MS = 86_400_000;
 /** Date-window holds covering at most this many days are indexed by day; wider ones are checked on every call. */
 const MAX_INDEXED_WINDOW_DAYS = 400;
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { CallStatus, Channel, Direction } from '../recordings/call';
 import { MISDIAL_THRESHOLD_S } from '../recordings/call';
 import { CallsightError } from '../shared/errors';
+import { DAY_MS } from '../shared/time';
+import { parseInput } from '../shared/validation';
 
 /**
  * Retention policies (DOMAIN R-STO-1, R-STO-2, R-CAP-6). A policy is an ordered list of rules; a rule matches
@@ -75,7 +77,6 @@ export interface RetentionSubject {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_DAYS = 36_500;
-const DAY_MS = 86_400_000;
 
 const text = z.string().trim().min(1, 'must not be empty').max(200);
 const textList = z.array(text).min(1, 'must list at least one value (omit the field to match everything)').max(10_000);
@@ -138,22 +139,12 @@ export const retentionPolicySchema = z
     });
   });
 
-/** Formats zod issues as "rules.2.keepDays: must be ..." lines. */
-export function describeIssues(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }));
-}
-
 /**
  * Parses and validates a policy from untrusted input (API body, settings file). Throws VALIDATION_FAILED whose
  * message names each problem by path and whose details carry the list.
  */
 export function parseRetentionPolicy(input: unknown): RetentionPolicy {
-  const parsed = retentionPolicySchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = describeIssues(parsed.error);
-    throw new CallsightError('VALIDATION_FAILED', `Retention policy rejected: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}.`, { details: { issues } });
-  }
-  return parsed.data as RetentionPolicy;
+  return parseInput(retentionPolicySchema, input, 'Retention policy rejected') as RetentionPolicy;
 }
 
 export function windowStartMs(value: string): number {

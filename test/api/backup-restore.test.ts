@@ -34,7 +34,7 @@ beforeAll(async () => {
   await t.ingest('victim', daysAgo(5), 8);
   await t.ingest('misdial', daysAgo(1), 2);
   await t.ingest('archived', daysAgo(200), 7);
-  await t.retention.service.sweep(TENANT);
+  await t.sweep();
   expect((await t.call('archived')).status).toBe('archived');
 });
 afterAll(async () => {
@@ -72,7 +72,7 @@ describe('callsight backup and restore', () => {
     const admin = await t.token('admin');
     const after = await t.call('victim');
     expect(after).toMatchObject({ status: 'deleted', recording: null });
-    expect(await t.retention.service.store.getTombstone(TENANT, victim.id)).toMatchObject({ basis: 'admin', audioSha256: victim.recording!.sha256 });
+    expect(await t.retention.store.getTombstone(TENANT, victim.id)).toMatchObject({ basis: 'admin', audioSha256: victim.recording!.sha256 });
     expect(await t.hub.keys.hasDataKey(TENANT, victim.recording!.keyId)).toBe(false);
     expect(existsSync(t.hub.audio.pathFor(TENANT, victim.id))).toBe(false);
     expect((await t.api('GET', `/api/v1/calls/${victim.id}/audio`, { token: admin })).status).toBe(410);

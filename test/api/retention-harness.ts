@@ -8,6 +8,8 @@ import { buildHubHttp, openHub, type Hub } from '../../bin/hub';
 import { CAPABILITIES, type Capability } from '../../bin/capabilities';
 import { createRetentionCapability, retentionCapability, type RetentionCapability, type RetentionOptions } from '../../bin/wiring/retention.wiring';
 import type { Role } from '../../core/access/access.policy';
+import { systemActor } from '../../app/shared/actor';
+import type { SweepControl, SweepOutcome } from '../../app/retention';
 import type { Call, Tenant } from '../../core/recordings/call';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 
@@ -34,6 +36,8 @@ export interface RetentionTestHub {
   readonly url: string;
   readonly hub: Hub;
   readonly retention: RetentionCapability;
+  /** One sweep of the tenant now, as the scheduled sweep runs it. */
+  sweep(control?: SweepControl): Promise<SweepOutcome>;
   token(role: Role, user?: string): Promise<string>;
   /** Stores a call of `durationS` seconds (audio seeded by providerCallId, so two hubs get the same bytes). */
   ingest(providerCallId: string, startedAt: string, durationS: number, extra?: Record<string, unknown>): Promise<Call>;
@@ -75,6 +79,7 @@ export async function startRetentionHub(options: {
     url,
     hub,
     retention,
+    sweep: (control) => retention.useCases.sweep(systemActor(TENANT, 'retention-sweep'), control),
     token: (role, user) => hub.tokens.issue({ tenantId: TENANT, userId: user ?? `u-${role}`, role, teams: [], queues: [] }),
     async ingest(providerCallId, startedAt, durationS, extra = {}) {
       const metadata = { providerCallId, direction: 'inbound', startedAt, agentId: 'a-li', customerPhone: '+8613800000000', tags: [], ...extra };

@@ -47,7 +47,9 @@ describe('legal holds over the API', () => {
     const placed = await t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'allowed', limit: 100 });
     expect(placed).toHaveLength(6);
     expect(JSON.stringify(placed)).not.toContain('1390000');
-    expect(await t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'denied', limit: 100 })).toHaveLength(3);
+    // The manager's attempt is denied; the two rejected bodies are errors (validation_failed), one event each.
+    expect(await t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'denied', limit: 100 })).toHaveLength(1);
+    expect((await t.hub.auditLog.query(TENANT, { action: 'place_legal_hold', outcome: 'error', limit: 100 })).map((e) => e.reason)).toEqual(['validation_failed', 'validation_failed']);
 
     const listed = await t.api('GET', '/api/v1/legal-holds?active=true', { token: admin });
     expect(listed.body.items).toHaveLength(6);
@@ -105,7 +107,7 @@ describe('legal holds over the API', () => {
     const res = await t.api('DELETE', `/api/v1/calls/${call.id}`, { token: admin });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ callId: call.id, status: 'deleted', basis: 'admin', ruleId: null, audioSha256: call.recording!.sha256 });
-    const events = await t.hub.auditLog.query(TENANT, { target: `call:${call.id}`, limit: 10 });
+    const events = await t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${call.id}`, limit: 10 });
     expect(events.map((e) => [e.action, e.role, e.outcome])).toEqual([
       ['delete', 'manager', 'denied'],
       ['delete', 'admin', 'allowed'],

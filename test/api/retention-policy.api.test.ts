@@ -44,9 +44,10 @@ describe('retention policy over the API', () => {
     expect((await t.api('GET', '/api/v1/retention/policy', { token: admin })).body.version).toBe(0);
 
     const denied = await t.hub.auditLog.query(TENANT, { action: 'change_settings', target: 'settings:retention', limit: 10 });
-    expect(denied.map((e) => [e.role, e.outcome])).toEqual([
-      ['agent', 'denied'],
-      ['admin', 'denied'],
+    // The role refusal is `denied`; the rejected policy is an `error` (validation_failed), as the use-case wrapper records every invalid input.
+    expect(denied.map((e) => [e.role, e.outcome, e.reason])).toEqual([
+      ['agent', 'denied', 'role_not_permitted'],
+      ['admin', 'error', 'validation_failed'],
     ]);
   });
 
@@ -87,7 +88,7 @@ describe('retention policy over the API', () => {
     expect(deleted.sort()).toEqual((await idsOf(['march', 'december', 'last-year'])).sort());
 
     // Deleted: tombstone with the rule and audio digest, key destroyed, file gone, audio answers 410.
-    const tombstone = await t.retention.service.store.getTombstone(TENANT, march);
+    const tombstone = await t.retention.store.getTombstone(TENANT, march);
     expect(tombstone).toMatchObject({ ruleId: 'short', basis: 'policy', audioSha256: march0.recording!.sha256 });
     expect(await t.hub.keys.hasDataKey(TENANT, march0.recording!.keyId)).toBe(false);
     expect(existsSync(t.hub.audio.pathFor(TENANT, march))).toBe(false);

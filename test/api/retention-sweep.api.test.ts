@@ -43,7 +43,7 @@ async function seed(t: RetentionTestHub): Promise<void> {
 
 /** Everything retention may change about each call, keyed by name so two hubs compare. */
 async function stateOf(t: RetentionTestHub) {
-  const store = t.retention.service.store;
+  const store = t.retention.store;
   const state: Record<string, unknown> = {};
   for (const [name] of CALLS) {
     const call = await t.call(name);
@@ -53,14 +53,14 @@ async function stateOf(t: RetentionTestHub) {
       status: call.status,
       sha256: (await store.getTombstone(TENANT, call.id))?.audioSha256 ?? call.recording?.sha256,
       hot: existsSync(t.hub.audio.pathFor(location.tenantId, location.recordingId)),
-      archive: existsSync(t.retention.service.archive.pathFor(location.tenantId, location.recordingId)),
+      archive: existsSync(t.retention.archive.pathFor(location.tenantId, location.recordingId)),
       key: call.recording ? await t.hub.keys.hasDataKey(TENANT, call.recording.keyId) : null,
       tombstoneRule: (await store.getTombstone(TENANT, call.id))?.ruleId ?? null,
       certificates: await count('retention_delete'),
       archiveEvents: await count('retention_archive'),
     };
   }
-  return { calls: state, pending: t.retention.service.journal.pending().length, openSweep: (await store.openSweep(TENANT)) !== null };
+  return { calls: state, pending: t.retention.journal.pending().length, openSweep: (await store.openSweep(TENANT)) !== null };
 }
 
 let reference: RetentionTestHub;
@@ -79,7 +79,7 @@ afterAll(async () => {
 
 describe('the retention sweep', () => {
   it('archives and deletes what the policy says in one uninterrupted run', async () => {
-    const outcome = await reference.retention.service.sweep(TENANT);
+    const outcome = await reference.sweep();
     expect(outcome).toMatchObject({ completed: true, resumed: false, processed: CALLS.length, counts: { keep: 4, archive: 5, delete: 5, held: 0 } });
     const { calls } = await stateOf(reference);
     const statuses = Object.fromEntries(Object.entries(calls).map(([name, s]) => [name, (s as { status: string }).status]));
@@ -91,56 +91,57 @@ describe('the retention sweep', () => {
     expect(calls['tier-1']).toMatchObject({ hot: false, archive: true, key: true, archiveEvents: 1 });
     expect(calls['expired-2']).toMatchObject({ hot: false, archive: false, key: null, tombstoneRule: 'default', certificates: 1 });
     // A second sweep finds nothing more to do.
-    const again = await reference.retention.service.sweep(TENANT);
+    const again = await reference.sweep();
     expect(again.counts).toMatchObject({ archive: 0, delete: 0 });
   });
 
   it('killed halfway, and crashed in the middle of a deletion, then run again: ends in the same state', async () => {
-    const service = interrupted.retention.service;
     const controller = new AbortController();
-    const first = await service.sweep(TENANT, {
+    const first = await interrupted.sweep({
       signal: controller.signal,
-      onProgress: (done) => {
+      onProgress: (done: number) => {
         if (done === 6) controller.abort();
       },
     });
     expect(first).toMatchObject({ completed: false, processed: 6 });
-    expect(await service.store.openSweep(TENANT)).toMatchObject({ processed: 4 });
+    expect(await interrupted.retention.store.openSweep(TENANT)).toMatchObject({ processed: 4 });
 
     // The next run dies after destroying a key but before the tombstone (a purge hook failing once).
     let failures = 1;
     interrupted.hub.onCallPurge(async () => {
       if (failures-- > 0) throw new Error('simulated crash');
     });
-    await expect(service.sweep(TENANT)).rejects.toThrow('simulated crash');
-    expect(service.journal.pending(TENANT)).toHaveLength(1);
+    await expect(interrupted.sweep()).rejects.toThrow('simulated crash');
+    expect(interrupted.retention.journal.pending(TENANT)).toHaveLength(1);
 
-    const last = await service.sweep(TENANT);
+    const last = await interrupted.sweep();
     expect(last).toMatchObject({ completed: true, resumed: true, completedPending: 1 });
     expect(await stateOf(interrupted)).toEqual(await stateOf(reference));
   });
 
   it('brings an archived call back when someone allowed plays it, and archives it again after the thaw period', async () => {
     const t = reference;
+    // The call's own agent may play it.
+    const player = { tenantId: TENANT, userId: 'u-li', role: 'agent' as const, agentId: 'a-li', teams: [], queues: [] };
     const call = await t.call('complaint-old');
     expect(call.status).toBe('archived');
-    const played = await t.retention.beforePlay(call, { userId: 'u-qa', role: 'qa' });
+    const played = await t.retention.beforePlay(call, player);
     expect(played.status).toBe('stored');
     expect((await t.call('complaint-old')).status).toBe('stored');
     expect(existsSync(t.hub.audio.pathFor(TENANT, call.id))).toBe(true);
-    expect(existsSync(t.retention.service.archive.pathFor(TENANT, call.id))).toBe(false);
+    expect(existsSync(t.retention.archive.pathFor(TENANT, call.id))).toBe(false);
     const audio = await readAudio(t.hub, played);
     expect(createHash('sha256').update(audio).digest('hex')).toBe(call.recording!.sha256);
-    expect((await t.hub.auditLog.query(TENANT, { action: 'retention_thaw', target: `call:${call.id}`, limit: 5 })).map((e) => e.actor)).toEqual(['u-qa']);
+    expect((await t.hub.auditLog.query(TENANT, { action: 'retention_thaw', target: `call:${call.id}`, limit: 5 })).map((e) => [e.actor, e.role, e.reason])).toEqual([['u-li', 'agent', 'played']]);
 
     // A stored call passes through unchanged.
     const fresh = await t.call('fresh-1');
-    expect(await t.retention.beforePlay(fresh, { userId: 'u-qa', role: 'qa' })).toEqual(fresh);
+    expect(await t.retention.beforePlay(fresh, player)).toEqual(fresh);
 
-    await t.retention.service.sweep(TENANT);
+    await t.sweep();
     expect((await t.call('complaint-old')).status).toBe('stored');
     (t.hub.clock as TestClock).advanceDays(31);
-    await t.retention.service.sweep(TENANT);
+    await t.sweep();
     expect((await t.call('complaint-old')).status).toBe('archived');
   });
 
