@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { ROLES, type Role } from '../../core/access/access.policy';
-import type { ZendeskIdentitySettings, ZendeskUserGrant } from '../../core/crm/zendesk-identity';
+import type { ZendeskUserGrant } from '../../core/crm/zendesk-identity';
+import { findZendeskInstallationTenant } from '../../app/crm/index';
+import { cliActor } from '../../app/shared/actor';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
-import { readZendeskIdentity, saveZendeskConnection, saveZendeskIdentity } from '../wiring/zendesk.wiring';
+import { crmUseCasesOf } from '../wiring/zendesk.wiring';
 
 function readSecretFile(path: string, what: string): string {
   const secret = readFileSync(path, 'utf8').trim();
@@ -73,8 +75,7 @@ export function registerZendeskCommands(program: Command): void {
       const apiToken = readSecretFile(opts.apiTokenFile, 'The API token');
       const hub = await openHub(config);
       try {
-        await saveZendeskConnection(hub, {
-          tenantId,
+        await crmUseCasesOf(hub).connectZendesk(cliActor(tenantId), {
           subdomain: opts.subdomain,
           email: opts.email,
           apiToken,
@@ -83,7 +84,6 @@ export function registerZendeskCommands(program: Command): void {
           notes: { enabled: opts.notes === 'on', locale: opts.noteLocale },
           appLinkBase,
         });
-        await hub.audit({ tenantId, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${tenantId}`, outcome: 'allowed', reason: 'zendesk_connect' });
         process.stderr.write(`tenant ${tenantId}: new calls will be recorded in Zendesk ${opts.subdomain.toLowerCase()}${opts.notes === 'on' ? ' with ticket notes' : ''}\n`);
       } finally {
         await hub.close();
@@ -100,25 +100,18 @@ export function registerZendeskCommands(program: Command): void {
     .action(async (subdomain: string, opts: { fromFile?: string; role: string[]; user: string[]; removeUser: string[] }) => {
       const hub = await openHub(loadConfig());
       try {
-        const { tenantId, identity } = await readZendeskIdentity(hub, subdomain);
+        const crm = crmUseCasesOf(hub);
+        const actor = cliActor(await findZendeskInstallationTenant(hub.accounts, subdomain));
         const changing = opts.fromFile !== undefined || opts.role.length + opts.user.length + opts.removeUser.length > 0;
-        let result: ZendeskIdentitySettings = identity;
-        if (changing) {
-          const base = opts.fromFile === undefined ? identity : (JSON.parse(readFileSync(opts.fromFile, 'utf8')) as ZendeskIdentitySettings);
-          const roles: Record<string, Role | 'none'> = { ...(base.roles ?? {}) };
-          const users: Record<string, ZendeskUserGrant> = { ...(base.users ?? {}) };
-          for (const option of opts.role) {
-            const [name, role] = parseRoleOption(option);
-            roles[name] = role;
-          }
-          for (const option of opts.user) {
-            const [id, grant] = parseUserOption(option);
-            users[id] = grant;
-          }
-          for (const id of opts.removeUser) delete users[id];
-          result = await saveZendeskIdentity(hub, subdomain, { roles, users });
-          await hub.audit({ tenantId, actor: 'cli', role: 'admin', action: 'change_settings', target: `tenant:${tenantId}`, outcome: 'allowed', reason: 'zendesk_roles' });
-        }
+        const result = changing
+          ? await crm.updateZendeskRoles(actor, {
+              subdomain,
+              ...(opts.fromFile === undefined ? {} : { replace: JSON.parse(readFileSync(opts.fromFile, 'utf8')) as unknown }),
+              roles: Object.fromEntries(opts.role.map(parseRoleOption)),
+              users: Object.fromEntries(opts.user.map(parseUserOption)),
+              removeUsers: opts.removeUser,
+            })
+          : await crm.getZendeskRoles(actor, { subdomain });
         process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       } finally {
         await hub.close();

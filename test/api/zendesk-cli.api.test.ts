@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readZendeskIdentity, saveZendeskConnection, saveZendeskIdentity } from '../../bin/wiring/zendesk.wiring';
+import { cliActor } from '../../app/shared/actor';
+import { crmUseCasesOf } from '../../bin/wiring/zendesk.wiring';
 import { startTestHub, type TestHub } from '../support/hub';
 
 const run = promisify(execFile);
@@ -74,11 +75,15 @@ describe('callsight tenant zendesk-roles', () => {
   }, 30_000);
 
   it('refuses a grant the hub could not honour, changing nothing', async () => {
-    const before = (await readZendeskIdentity(hub.hub, 'initech')).identity;
-    await expect(saveZendeskIdentity(hub.hub, 'initech', { users: { '1003': { role: 'agent' } } })).rejects.toThrow(/agentId/);
-    await expect(saveZendeskIdentity(hub.hub, 'initech', { roles: { admin: 'root' } })).rejects.toThrow(/roles\.admin/);
-    expect((await readZendeskIdentity(hub.hub, 'initech')).identity).toEqual(before);
-    await expect(readZendeskIdentity(hub.hub, 'nosuch')).rejects.toThrow(/No Zendesk installation/);
+    const crm = crmUseCasesOf(hub.hub);
+    const operator = cliActor('initech');
+    const before = await crm.getZendeskRoles(operator, { subdomain: 'initech' });
+    await expect(crm.updateZendeskRoles(operator, { subdomain: 'initech', replace: { users: { '1003': { role: 'agent' } } } })).rejects.toThrow(/agentId/);
+    await expect(crm.updateZendeskRoles(operator, { subdomain: 'initech', replace: { roles: { admin: 'root' } } })).rejects.toThrow(/roles\.admin/);
+    expect(await crm.getZendeskRoles(operator, { subdomain: 'initech' })).toEqual(before);
+    await expect(crm.getZendeskRoles(operator, { subdomain: 'nosuch' })).rejects.toThrow(/No Zendesk installation/);
+    // Another tenant's operator cannot read or change this installation: it answers as a missing one.
+    await expect(crm.getZendeskRoles(cliActor('other'), { subdomain: 'initech' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
 
@@ -109,7 +114,7 @@ describe('callsight tenant zendesk-connect', () => {
   ])('refuses the connection %j, keeping the stored one', async (override, message) => {
     const connections = hub.hub.storage.connections;
     const before = await connections.get('initech', 'zendesk');
-    const input = {
+    const { tenantId, ...input } = {
       tenantId: 'initech',
       subdomain: 'initech',
       email: 'sync@initech.example',
@@ -118,7 +123,7 @@ describe('callsight tenant zendesk-connect', () => {
       appLinkBase: 'https://callsight.initech.example/calls',
       ...override,
     };
-    await expect(saveZendeskConnection(hub.hub, input)).rejects.toThrow(message);
+    await expect(crmUseCasesOf(hub.hub).connectZendesk(cliActor(tenantId), input)).rejects.toThrow(message);
     expect(await connections.get('initech', 'zendesk')).toEqual(before);
   });
 });

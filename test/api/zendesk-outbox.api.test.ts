@@ -8,7 +8,8 @@ import { setupServer } from 'msw/node';
 import { DEFAULT_FIELD_KEYS } from '../../adapters/crm/zendesk';
 import type { HubStorage } from '../../bin/storage';
 import { createExponentialBackoff } from '../../core/crm/crm-sync';
-import { createCrmSync, saveZendeskConnection, type CrmSync } from '../../bin/wiring/zendesk.wiring';
+import { cliActor } from '../../app/shared/actor';
+import { createCrmSync, crmUseCasesOf, type CrmSync } from '../../bin/wiring/zendesk.wiring';
 import { createZendeskFake, type FakeTicket, type ZendeskFake } from '../fakes/zendesk-api.fake';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
@@ -75,8 +76,7 @@ beforeAll(async () => {
     const user = fake.addUser({ name: `客户 ${i}`, phone: phoneOf(i) });
     tickets.push(fake.addTicket({ requester_id: user.id, status: 'open' }));
   }
-  await saveZendeskConnection(hub.hub, {
-    tenantId: 'acme',
+  await crmUseCasesOf(hub.hub).connectZendesk(cliActor('acme'), {
     subdomain: 'acme',
     email: EMAIL,
     apiToken: API_TOKEN,

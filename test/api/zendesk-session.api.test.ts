@@ -86,7 +86,14 @@ describe('POST /api/v1/session/zendesk', () => {
     const items = ((await list.json()) as { items: { agentId: string | null }[] }).items;
     expect(items.length).toBeGreaterThan(0);
     expect(new Set(items.map((call) => call.agentId))).toEqual(new Set(['a-zhangwei']));
-    expect(await lastAudit('demo')).toMatchObject({ actor: 'zendesk:1001', role: 'agent', outcome: 'allowed', reason: 'zendesk_jwt' });
+    // Run by the exchange use-case as the system actor of the verified Zendesk user: the granted role is in the details.
+    expect(await lastAudit('demo')).toMatchObject({
+      actor: 'zendesk:1001',
+      role: null,
+      outcome: 'allowed',
+      reason: 'zendesk_jwt',
+      details: { role: 'agent', zendeskRole: 'agent', ttlS: 600 },
+    });
   });
 
   it('maps a custom Zendesk role by name (any case) to the mapped QA scope', async () => {
@@ -108,7 +115,7 @@ describe('POST /api/v1/session/zendesk', () => {
     expect(body.error.code).toBe('UNAUTHENTICATED');
     expect(body.error.message).toMatch(message);
     expect(body.token).toBeUndefined();
-    expect(await lastAudit('demo')).toMatchObject({ actor: null, outcome: 'denied', reason });
+    expect(await lastAudit('demo')).toMatchObject({ actor: 'zendesk-session', role: null, outcome: 'denied', reason });
   });
 
   it('refuses a JWT for a subdomain this hub does not know', async () => {

@@ -1,17 +1,16 @@
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { decideZendeskIdentity, parseZendeskIdentitySettings, type ZendeskIdentityRefusal } from '../../../core/crm/zendesk-identity';
+import { describeRejection, MAX_ZENDESK_JWT_LIFETIME_S, zendeskActorId, type CrmUseCases, type ZendeskJwtRejection } from '../../../app/crm/index';
+import { systemActor } from '../../../app/shared/actor';
 import type { Clock } from '../../../core/shared/clock.port';
 import { CallsightError } from '../../../core/shared/errors';
 import type { HttpPlugin } from '../http.deps';
-import type { IssueTokenInput } from '../token-service';
 
 /** Route of the exchange: a Zendesk-signed JWT in, a short-lived hub bearer token out. */
 export const ZENDESK_SESSION_PATH = '/api/v1/session/zendesk';
 /** `aud` the Zendesk app puts in the JWT (widgets/hosts/zendesk/zendesk-bridge.ts). */
 export const ZENDESK_JWT_AUDIENCE = 'callsight';
-/** The app asks Zendesk for 60 s; anything valid for longer than this was not minted for one exchange. */
-export const MAX_ZENDESK_JWT_LIFETIME_S = 300;
+export { MAX_ZENDESK_JWT_LIFETIME_S };
 /** Tolerated clock difference between Zendesk's proxy and the hub. */
 export const CLOCK_TOLERANCE_S = 30;
 /**
@@ -19,6 +18,8 @@ export const CLOCK_TOLERANCE_S = 30;
  * widget calls the hub directly from there with the bearer token it got through the exchange.
  */
 export const DEFAULT_ZENDESK_ORIGINS: readonly string[] = ['https://*.apps.zdusercontent.com'];
+/** The audit actor of an exchange refused before the JWT named a verified user. */
+export const UNVERIFIED_ZENDESK_ACTOR = 'zendesk-session';
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ZENDESK_USER_ID = /^[1-9]\d{0,19}$/;
@@ -28,46 +29,37 @@ export interface ZendeskInstallation {
   readonly tenantId: string;
   /** The app's secure `shared_secret` setting, in clear (opened from its sealed copy for this request only). */
   readonly sharedSecret: string;
-  /** The provider account settings; the role mapping is read from them. */
-  readonly settings: unknown;
 }
 
 export interface ZendeskSessionDeps {
   /** The installation for a Zendesk subdomain (lower case), or null when this hub does not know it. */
   findInstallation(subdomain: string): Promise<ZendeskInstallation | null>;
-  issueToken(input: IssueTokenInput): Promise<string>;
+  /** The exchange use-case: decides the rights, issues the token, audits (app/crm). */
+  readonly exchange: CrmUseCases['exchangeZendeskSession'];
   readonly clock: Clock;
-  /** Lifetime of the issued hub token in seconds; the widget asks again after a 401. */
-  readonly sessionTtlS: number;
   /** Origins allowed to call /api/v1 from a browser: exact (`https://app.example.com`) or `https://*.suffix`. */
   readonly allowedOrigins: readonly string[];
 }
 
-type RejectionReason = 'missing' | 'malformed' | 'algorithm' | 'unknown_account' | 'signature' | 'expired' | 'lifetime' | 'audience' | 'issuer' | 'claims';
-
-class ExchangeRejected extends Error {
-  constructor(
-    readonly reason: RejectionReason,
-    readonly tenantId: string | null,
-  ) {
-    super(reason);
-  }
-}
+/** What the JWT proved: nothing (and maybe which tenant's installation it claims), or a Zendesk user. */
+type Verification =
+  | { readonly outcome: 'rejected'; readonly reason: ZendeskJwtRejection; readonly installation: { tenantId: string; subdomain: string } | null }
+  | { readonly outcome: 'verified'; readonly tenantId: string; readonly subdomain: string; readonly userId: string; readonly zendeskRole: string };
 
 /**
  * `POST /api/v1/session/zendesk` and CORS for /api/v1.
  *
  * The exchange verifies the HS256 JWT that Zendesk's proxy signed with the installation's `shared_secret`
  * (tenant found by `iss` = subdomain; `aud`, `exp`, a lifetime of at most MAX_ZENDESK_JWT_LIFETIME_S and the
- * HS256 algorithm are required), derives the rights from the hub-side mapping of the Zendesk user id
- * (core/crm/zendesk-identity.ts) and answers `{token, expiresAt, principal}` with a hub token of `sessionTtlS`.
- * Every exchange of a known installation is audited, accepted or not; refusals answer 401 (bad token) or
- * 403 (a valid token of a user without rights), without saying more than the code and what to fix.
+ * HS256 algorithm are required), then hands what it proved to the exchange use-case, which derives the rights
+ * from the hub-side mapping and answers `{token, expiresAt, principal}` (core/api/crm.api.ts). Every exchange
+ * of a known installation is audited by the use-case, accepted or not; refusals answer 401 (bad token) or 403
+ * (a valid token of a user without rights), without saying more than the code and what to fix.
  */
 export function zendeskSessionRoutes(deps: ZendeskSessionDeps): HttpPlugin {
   const isAllowedOrigin = createOriginMatcher(deps.allowedOrigins);
 
-  return (app, helpers) => {
+  return (app) => {
     app.addHook('onRequest', async (request, reply) => {
       if (!request.url.startsWith('/api/v1/')) return;
       const origin = request.headers.origin;
@@ -95,107 +87,56 @@ export function zendeskSessionRoutes(deps: ZendeskSessionDeps): HttpPlugin {
     app.options('/api/v1/*', async (_request, reply) => reply.status(204).send());
 
     app.post(ZENDESK_SESSION_PATH, async (request, reply) => {
-      let verified: { tenantId: string; settings: unknown; userId: string; zendeskRole: string };
-      try {
-        verified = await verifyExchange(request, deps);
-      } catch (error) {
-        if (!(error instanceof ExchangeRejected)) throw error;
-        if (error.tenantId !== null) {
-          await helpers.audit({
-            tenantId: error.tenantId,
-            actor: null,
-            role: null,
-            action: 'session_exchange',
-            target: null,
-            outcome: 'denied',
-            reason: `zendesk_jwt_${error.reason}`,
-          });
-        } else {
-          request.log.warn({ reason: error.reason }, 'zendesk session exchange refused');
+      const verification = await verifyExchange(request, deps);
+      let session;
+      if (verification.outcome === 'rejected') {
+        const { installation, reason } = verification;
+        if (installation === null) {
+          request.log.warn({ reason }, 'zendesk session exchange refused');
+          throw new CallsightError('UNAUTHENTICATED', describeRejection(reason));
         }
-        throw new CallsightError('UNAUTHENTICATED', describeRejection(error.reason));
-      }
-
-      const actor = `zendesk:${verified.userId}`;
-      const settings = parseZendeskIdentitySettings(verified.settings);
-      const decision = decideZendeskIdentity(settings, { userId: verified.userId, zendeskRole: verified.zendeskRole });
-      if (!decision.allowed) {
-        await helpers.audit({
-          tenantId: verified.tenantId,
-          actor,
-          role: null,
-          action: 'session_exchange',
-          target: null,
-          outcome: 'denied',
-          reason: decision.reason,
-          details: { zendeskRole: verified.zendeskRole.slice(0, 64) },
+        session = await deps.exchange(systemActor(installation.tenantId, UNVERIFIED_ZENDESK_ACTOR), {
+          outcome: 'rejected',
+          subdomain: installation.subdomain,
+          reason,
         });
-        throw new CallsightError('FORBIDDEN', describeRefusal(decision.reason));
+      } else {
+        const { tenantId, subdomain, userId, zendeskRole } = verification;
+        session = await deps.exchange(systemActor(tenantId, zendeskActorId(userId)), { outcome: 'verified', subdomain, userId, zendeskRole });
       }
-
-      const { grant } = decision;
-      const now = deps.clock.now();
-      const token = await deps.issueToken({
-        tenantId: verified.tenantId,
-        userId: actor,
-        role: grant.role,
-        ...(grant.agentId === undefined ? {} : { agentId: grant.agentId }),
-        teams: grant.teams ?? [],
-        queues: grant.queues ?? [],
-        ttlS: deps.sessionTtlS,
-      });
-      const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + deps.sessionTtlS * 1000).toISOString();
-      await helpers.audit({
-        tenantId: verified.tenantId,
-        actor,
-        role: grant.role,
-        action: 'session_exchange',
-        target: null,
-        outcome: 'allowed',
-        reason: 'zendesk_jwt',
-        details: { zendeskRole: verified.zendeskRole.slice(0, 64), ttlS: deps.sessionTtlS },
-      });
       void reply.header('Cache-Control', 'no-store');
-      return {
-        token,
-        expiresAt,
-        principal: {
-          userId: actor,
-          role: grant.role,
-          ...(grant.agentId === undefined ? {} : { agentId: grant.agentId }),
-          teams: grant.teams ?? [],
-          queues: grant.queues ?? [],
-        },
-      };
+      return session;
     });
   };
 }
 
-async function verifyExchange(
-  request: FastifyRequest,
-  deps: ZendeskSessionDeps,
-): Promise<{ tenantId: string; settings: unknown; userId: string; zendeskRole: string }> {
+async function verifyExchange(request: FastifyRequest, deps: ZendeskSessionDeps): Promise<Verification> {
+  const rejected = (reason: ZendeskJwtRejection, installation: { tenantId: string; subdomain: string } | null = null): Verification => ({
+    outcome: 'rejected',
+    reason,
+    installation,
+  });
   const header = request.headers.authorization;
   const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  if (token === '') throw new ExchangeRejected('missing', null);
+  if (token === '') return rejected('missing');
 
   let issuer: unknown;
   try {
-    if (decodeProtectedHeader(token).alg !== 'HS256') throw new ExchangeRejected('algorithm', null);
+    if (decodeProtectedHeader(token).alg !== 'HS256') return rejected('algorithm');
     issuer = decodeJwt(token).iss;
-  } catch (error) {
-    if (error instanceof ExchangeRejected) throw error;
-    throw new ExchangeRejected('malformed', null);
+  } catch {
+    return rejected('malformed');
   }
-  if (typeof issuer !== 'string' || !SUBDOMAIN.test(issuer.toLowerCase())) throw new ExchangeRejected('issuer', null);
-  const installation = await deps.findInstallation(issuer.toLowerCase());
-  if (installation === null) throw new ExchangeRejected('unknown_account', null);
-  const { tenantId } = installation;
+  if (typeof issuer !== 'string' || !SUBDOMAIN.test(issuer.toLowerCase())) return rejected('issuer');
+  const subdomain = issuer.toLowerCase();
+  const found = await deps.findInstallation(subdomain);
+  if (found === null) return rejected('unknown_account');
+  const installation = { tenantId: found.tenantId, subdomain };
 
   const now = deps.clock.now();
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(installation.sharedSecret), {
+    ({ payload } = await jwtVerify(token, new TextEncoder().encode(found.sharedSecret), {
       algorithms: ['HS256'],
       issuer,
       audience: ZENDESK_JWT_AUDIENCE,
@@ -204,23 +145,23 @@ async function verifyExchange(
       clockTolerance: CLOCK_TOLERANCE_S,
     }));
   } catch (error) {
-    throw new ExchangeRejected(reasonFor(error), tenantId);
+    return rejected(reasonFor(error), installation);
   }
   const nowS = Math.floor(now.getTime() / 1000);
   const exp = payload.exp as number;
   const lifetimeS = typeof payload.iat === 'number' ? exp - payload.iat : exp - nowS;
   if (lifetimeS > MAX_ZENDESK_JWT_LIFETIME_S || exp - nowS > MAX_ZENDESK_JWT_LIFETIME_S + CLOCK_TOLERANCE_S) {
-    throw new ExchangeRejected('lifetime', tenantId);
+    return rejected('lifetime', installation);
   }
   const userId = payload.sub;
   const zendeskRole = payload.role;
   if (typeof userId !== 'string' || !ZENDESK_USER_ID.test(userId) || typeof zendeskRole !== 'string' || zendeskRole.trim() === '') {
-    throw new ExchangeRejected('claims', tenantId);
+    return rejected('claims', installation);
   }
-  return { tenantId, settings: installation.settings, userId, zendeskRole };
+  return { outcome: 'verified', tenantId: found.tenantId, subdomain, userId, zendeskRole };
 }
 
-function reasonFor(error: unknown): RejectionReason {
+function reasonFor(error: unknown): ZendeskJwtRejection {
   if (error instanceof joseErrors.JWTExpired) return 'expired';
   if (error instanceof joseErrors.JWTClaimValidationFailed) {
     if (error.claim === 'aud') return 'audience';
@@ -230,36 +171,6 @@ function reasonFor(error: unknown): RejectionReason {
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature';
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm';
   return 'malformed';
-}
-
-function describeRejection(reason: RejectionReason): string {
-  switch (reason) {
-    case 'missing':
-      return 'Send the Zendesk-signed JWT as "Authorization: Bearer {{jwt.token}}"';
-    case 'unknown_account':
-      return 'This Zendesk account is not connected to this hub: run `callsight tenant add --zendesk <subdomain> --secret-file <file>`';
-    case 'signature':
-      return "The Zendesk JWT signature is wrong: the app's shared_secret setting must equal the secret given to `callsight tenant add`";
-    case 'expired':
-      return 'The Zendesk JWT has expired; check the hub clock if this keeps happening';
-    case 'lifetime':
-      return `The Zendesk JWT is valid for too long; the app must ask for at most ${MAX_ZENDESK_JWT_LIFETIME_S} s`;
-    case 'algorithm':
-      return 'The Zendesk JWT must be signed with HS256';
-    default:
-      return `The Zendesk JWT was refused (${reason})`;
-  }
-}
-
-function describeRefusal(reason: ZendeskIdentityRefusal): string {
-  switch (reason) {
-    case 'user_not_mapped':
-      return 'Your Zendesk user has no Callsight rights yet: ask a Callsight admin to map it (`callsight tenant zendesk-roles`)';
-    case 'zendesk_role_not_mapped':
-      return 'Your Zendesk role gives no Callsight access: ask a Callsight admin to map it (`callsight tenant zendesk-roles`)';
-    case 'zendesk_role_mismatch':
-      return 'Your Zendesk role no longer matches your Callsight rights: ask a Callsight admin to update the mapping';
-  }
 }
 
 /**

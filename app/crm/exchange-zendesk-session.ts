@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type { Role } from '../../core/access/access.policy';
+import type { ZendeskSessionResponse } from '../../core/api/crm.api';
+import { decideZendeskIdentity, parseZendeskIdentitySettings, type ZendeskIdentityRefusal, type ZendeskUserGrant } from '../../core/crm/zendesk-identity';
+import type { ProviderAccountStore } from '../../core/recordings/provider-accounts.port';
+import type { Clock } from '../../core/shared/clock.port';
+import { CallsightError } from '../../core/shared/errors';
+import type { Actor } from '../shared/actor';
+import { allow, defineUseCase, deny, type Decision } from '../shared/use-case';
+import type { TokenIssuer } from '../tenants/index';
+
+/** Lifetime of a hub session opened from Zendesk; the widget asks for a new one after a 401. */
+export const ZENDESK_SESSION_TTL_S = 600;
+/** The app asks Zendesk for 60 s; anything valid for longer than this was not minted for one exchange. */
+export const MAX_ZENDESK_JWT_LIFETIME_S = 300;
+
+/** Why a Zendesk JWT was refused before any identity was read from it. */
+export const ZENDESK_JWT_REJECTIONS = ['missing', 'malformed', 'algorithm', 'unknown_account', 'signature', 'expired', 'lifetime', 'audience', 'issuer', 'claims'] as const;
+export type ZendeskJwtRejection = (typeof ZENDESK_JWT_REJECTIONS)[number];
+
+/** The ports of exchangeZendeskSession. */
+export interface ExchangeZendeskSessionDeps {
+  readonly accounts: Pick<ProviderAccountStore, 'find'>;
+  readonly tokens: TokenIssuer;
+  readonly clock: Clock;
+}
+
+/**
+ * What the HTTP edge found in the Zendesk-signed JWT of an installation (`subdomain`) of the actor's tenant:
+ * refused (`rejected` with why), or verified with the Zendesk user id and role the app reported.
+ */
+export const exchangeZendeskSessionInput = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('rejected'), subdomain: z.string().min(1).max(63), reason: z.enum(ZENDESK_JWT_REJECTIONS) }),
+  z.object({ outcome: z.literal('verified'), subdomain: z.string().min(1).max(63), userId: z.string().regex(/^[1-9]\d{0,19}$/), zendeskRole: z.string().min(1) }),
+]);
+export type ExchangeZendeskSessionRequest = z.input<typeof exchangeZendeskSessionInput>;
+type ExchangeInput = z.infer<typeof exchangeZendeskSessionInput>;
+
+/** The actor id of a verified Zendesk user in the audit trail and in the hub token. */
+export function zendeskActorId(userId: string): string {
+  return `zendesk:${userId}`;
+}
+
+/**
+ * Swaps a verified Zendesk JWT for a short-lived hub token carrying the rights the hub-side mapping gives the
+ * Zendesk user (core/crm/zendesk-identity.ts), never more than the mapping says. A refused JWT is UNAUTHENTICATED
+ * saying what to fix; a valid JWT of a user without rights FORBIDDEN saying whom to ask. Run by the HTTP edge as
+ * the system actor of the installation's tenant (`zendesk:<user id>` once verified), so every exchange of a known
+ * installation is audited, accepted or not; the granted role is in the allowed event's details.
+ */
+export const exchangeZendeskSession = defineUseCase({
+  name: 'crm.exchange-zendesk-session',
+  action: 'session_exchange',
+  permission: 'system',
+  input: exchangeZendeskSessionInput,
+  async authorize({ deps, actor, input }: { deps: ExchangeZendeskSessionDeps; actor: Actor; input: ExchangeInput }): Promise<Decision<{ userId: string; grant: ZendeskUserGrant; zendeskRole: string }>> {
+    if (input.outcome === 'rejected') {
+      return deny(`zendesk_jwt_${input.reason}`, new CallsightError('UNAUTHENTICATED', describeRejection(input.reason)));
+    }
+    const account = await deps.accounts.find('zendesk', input.subdomain.toLowerCase());
+    if (!account || account.tenantId !== actor.tenantId) {
+      return deny('zendesk_jwt_unknown_account', new CallsightError('UNAUTHENTICATED', describeRejection('unknown_account')));
+    }
+    const decision = decideZendeskIdentity(parseZendeskIdentitySettings(account.settings), { userId: input.userId, zendeskRole: input.zendeskRole });
+    if (!decision.allowed) return deny(decision.reason, new CallsightError('FORBIDDEN', describeRefusal(decision.reason)));
+    return allow({ userId: input.userId, grant: decision.grant, zendeskRole: input.zendeskRole }, 'zendesk_jwt');
+  },
+  async run({ deps, actor, subject: { userId, grant } }): Promise<ZendeskSessionResponse> {
+    const now = deps.clock.now();
+    const principal = {
+      userId: zendeskActorId(userId),
+      role: grant.role as Role,
+      ...(grant.agentId === undefined ? {} : { agentId: grant.agentId }),
+      teams: [...(grant.teams ?? [])],
+      queues: [...(grant.queues ?? [])],
+    };
+    const token = await deps.tokens.issue({ tenantId: actor.tenantId, ...principal, ttlS: ZENDESK_SESSION_TTL_S });
+    const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + ZENDESK_SESSION_TTL_S * 1000).toISOString();
+    return { token, expiresAt, principal };
+  },
+  audited: (output, input) => ({
+    details: {
+      role: output.principal.role,
+      zendeskRole: input.outcome === 'verified' ? input.zendeskRole.slice(0, 64) : '',
+      ttlS: ZENDESK_SESSION_TTL_S,
+    },
+  }),
+});
+
+/** What to fix, for each way a Zendesk JWT can be refused. */
+export function describeRejection(reason: ZendeskJwtRejection): string {
+  switch (reason) {
+    case 'missing':
+      return 'Send the Zendesk-signed JWT as "Authorization: Bearer {{jwt.token}}"';
+    case 'unknown_account':
+      return 'This Zendesk account is not connected to this hub: run `callsight tenant add --zendesk <subdomain> --secret-file <file>`';
+    case 'signature':
+      return "The Zendesk JWT signature is wrong: the app's shared_secret setting must equal the secret given to `callsight tenant add`";
+    case 'expired':
+      return 'The Zendesk JWT has expired; check the hub clock if this keeps happening';
+    case 'lifetime':
+      return `The Zendesk JWT is valid for too long; the app must ask for at most ${MAX_ZENDESK_JWT_LIFETIME_S} s`;
+    case 'algorithm':
+      return 'The Zendesk JWT must be signed with HS256';
+    default:
+      return `The Zendesk JWT was refused (${reason})`;
+  }
+}
+
+function describeRefusal(reason: ZendeskIdentityRefusal): string {
+  switch (reason) {
+    case 'user_not_mapped':
+      return 'Your Zendesk user has no Callsight rights yet: ask a Callsight admin to map it (`callsight tenant zendesk-roles`)';
+    case 'zendesk_role_not_mapped':
+      return 'Your Zendesk role gives no Callsight access: ask a Callsight admin to map it (`callsight tenant zendesk-roles`)';
+    case 'zendesk_role_mismatch':
+      return 'Your Zendesk role no longer matches your Callsight rights: ask a Callsight admin to update the mapping';
+  }
+}
