@@ -1,45 +1,36 @@
 /**
- * `callsight sample plan --period YYYY-MM [--json] [--seed N]`: prints the month's QA sampling plan
- * (core/sampling/sample-plan). The caller wires `loadSampleInput` to storage.
+ * `callsight sample plan --period YYYY-MM [--json] [--seed N] [...]`: prints the month's QA sampling plan without
+ * storing it. It runs the same use-case logic as POST /api/v1/sampling/plans (app/quality preview-sample-plan), so
+ * the same settings give the same plan, and bad settings the same VALIDATION_FAILED error, as the API.
  */
-import { InvalidArgumentError, type Command } from 'commander';
-import {
-  planSample,
-  type SampleAgentInput,
-  type SampleCallInput,
-  type SamplePlan,
-  type SampleReviewerInput,
-} from '../../core/sampling/sample-plan';
-import { defaultSampleSeed } from '../../core/sampling/sample-input';
+import type { Command } from 'commander';
+import type { DraftedSamplePlan } from '../../app/quality';
+import { cliActor } from '../../app/shared/actor';
+import { requireTenant } from '../../app/tenants';
+import { CallsightError } from '../../core/shared/errors';
+import { loadConfig } from '../config';
+import { openHub, type Hub } from '../hub';
+import { createHubQualityUseCases } from '../wiring/quality.wiring';
 
 export interface SampleCommandDeps {
   /**
-   * Loads the period's calls (with risk scores), the agents with their seniority, and the reviewers, of
-   * `options.tenant` (or the loader's default tenant when omitted).
+   * Plans the month of `input.period` for a tenant (the hub's only tenant when `tenant` is omitted) as the CLI
+   * operator, without storing it; `input` is the API's request body without `replace`, validated by the use-case.
    */
-  readonly loadSampleInput: (period: string, options: { readonly tenant?: string }) => Promise<{
-    readonly calls: readonly SampleCallInput[];
-    readonly agents: readonly SampleAgentInput[];
-    readonly reviewers: readonly SampleReviewerInput[];
-  }>;
+  readonly previewSamplePlan: (tenant: string | undefined, input: Record<string, unknown>) => Promise<DraftedSamplePlan>;
   /** Where output goes; default process.stdout. */
   readonly write?: (text: string) => void;
 }
 
-function parseShare(value: string): number {
+/** A flag's number, or its text when it is none, so that the use-case reports it as the API would a string. */
+function numberOrText(value: string): number | string {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.5');
-  return n;
+  return value.trim() !== '' && Number.isFinite(n) ? n : value;
 }
 
-function parseSeed(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) > 0xffffffff) throw new InvalidArgumentError('expected a non-negative integer seed (up to 4294967295)');
-  return Number(value);
-}
-
-function parsePeriod(value: string): string {
-  if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) throw new InvalidArgumentError('expected a month as YYYY-MM, e.g. 2025-03');
-  return value;
+/** A seed: an integer as a number (as the API's JSON would carry it), anything else as a text seed. */
+function seedOf(value: string): number | string {
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 function formatTable(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
@@ -57,7 +48,7 @@ function displayWidth(text: string): number {
 }
 
 /** Renders a plan as plain-text tables: the sampled calls, then the per-agent quotas and reviewer loads. */
-export function formatSamplePlan(plan: SamplePlan): string {
+export function formatSamplePlan(plan: DraftedSamplePlan): string {
   const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
   const items = formatTable(
     ['call', 'agent', 'stratum', 'risk', 'reviewers', 'blind'],
@@ -78,48 +69,49 @@ export function formatSamplePlan(plan: SamplePlan): string {
     agents,
     '',
     reviewers,
+    ...(plan.agentsAssumedNew.length > 0 ? ['', `sampled as new (no agent record): ${plan.agentsAssumedNew.join(', ')}`] : []),
     '',
   ].join('\n');
 }
 
-/** Adds `sample plan` to the program. Bad options exit through commander's usual error path; planning errors propagate as CallsightError. */
+/** Adds `sample plan` to the program. Planning errors (VALIDATION_FAILED, NOT_FOUND) propagate as the API's CallsightError. */
 export function registerSampleCommands(program: Command, deps: SampleCommandDeps): Command {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const sample = program.command('sample').description('QA sampling (manual review quotas, risk-first, control stratum, cross-scoring)');
   sample
     .command('plan')
-    .description('plan the manual QA sample of one month')
-    .requiredOption('--period <YYYY-MM>', 'month to sample (UTC)', parsePeriod)
-    .option('--seed <N>', 'random seed; the same seed gives the same plan (default: derived from the period)', parseSeed)
+    .description('plan the manual QA sample of one month (a preview: POST /api/v1/sampling/plans stores one)')
+    .requiredOption('--period <YYYY-MM>', 'month to sample (UTC)')
+    .option('--seed <N>', 'random seed; the same seed gives the same plan (default: derived from the period)', seedOf)
     .option('--tenant <id>', 'tenant to sample (default: the only tenant of the hub)')
-    .option('--json', 'print the plan as JSON')
-    .option('--new-share <share>', 'share of a new agent\'s calls to sample', parseShare, 0.5)
-    .option('--senior-share <share>', 'share of a senior agent\'s calls to sample', parseShare, 0.1)
-    .option('--control-share <share>', 'share of the sample drawn uniformly at random', parseShare, 0.2)
-    .option('--double-share <share>', 'share of sampled calls scored blindly by a second reviewer', parseShare, 0.1)
+    .option('--json', 'print the plan as JSON (the body POST /api/v1/sampling/plans answers)')
+    .option('--new-share <share>', "share of a new agent's calls to sample (default 0.5; give it with --senior-share)", numberOrText)
+    .option('--senior-share <share>', "share of a senior agent's calls to sample (default 0.1; give it with --new-share)", numberOrText)
+    .option('--control-share <share>', 'share of the sample drawn uniformly at random (default 0.2)', numberOrText)
+    .option('--double-share <share>', 'share of sampled calls scored blindly by a second reviewer (default 0.1)', numberOrText)
+    .option('--min-risk-score <score>', 'a call is risky above this screening risk, 0 to 1 (default 0)', numberOrText)
     .option('--no-risk-first', 'do not put high-risk calls first')
     .action(async (options: {
       period: string;
-      seed?: number;
+      seed?: number | string;
       tenant?: string;
       json?: boolean;
-      newShare: number;
-      seniorShare: number;
-      controlShare: number;
-      doubleShare: number;
+      newShare?: number | string;
+      seniorShare?: number | string;
+      controlShare?: number | string;
+      doubleShare?: number | string;
+      minRiskScore?: number | string;
       riskFirst: boolean;
     }) => {
-      const input = await deps.loadSampleInput(options.period, options.tenant !== undefined ? { tenant: options.tenant } : {});
-      const plan = planSample({
+      const quotas = options.newShare !== undefined || options.seniorShare !== undefined ? { new: options.newShare, senior: options.seniorShare } : undefined;
+      const plan = await deps.previewSamplePlan(options.tenant, {
         period: options.period,
-        calls: input.calls,
-        agents: input.agents,
-        reviewers: input.reviewers,
-        quotas: { new: options.newShare, senior: options.seniorShare },
-        riskFirst: options.riskFirst,
-        controlShare: options.controlShare,
-        doubleScoreShare: options.doubleShare,
-        seed: options.seed ?? defaultSampleSeed(options.period),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        ...(quotas ? { quotas: Object.fromEntries(Object.entries(quotas).filter(([, v]) => v !== undefined)) } : {}),
+        ...(options.riskFirst === false ? { riskFirst: false } : {}),
+        ...(options.controlShare !== undefined ? { controlShare: options.controlShare } : {}),
+        ...(options.doubleShare !== undefined ? { doubleScoreShare: options.doubleShare } : {}),
+        ...(options.minRiskScore !== undefined ? { minRiskScore: options.minRiskScore } : {}),
       });
       write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : formatSamplePlan(plan));
     });
@@ -127,17 +119,34 @@ export function registerSampleCommands(program: Command, deps: SampleCommandDeps
 }
 
 /**
- * `sample plan` over this hub's storage (DATA_DIR): opens the hub for the command, reads the month through
- * the same loader as the API (so the same seed gives the same plan), audits the read, and closes the hub.
- * The hub modules load lazily, so that `registerSampleCommands` stays usable without a database.
+ * The tenant a command names, checked to exist (NOT_FOUND otherwise), or the hub's only tenant when it names none
+ * (VALIDATION_FAILED when the hub has several or none).
+ */
+export async function commandTenant(hub: Pick<Hub, 'calls'>, tenant: string | undefined): Promise<string> {
+  if (tenant !== undefined) return (await requireTenant(hub.calls, tenant)).id;
+  const tenants = await hub.calls.listTenants();
+  if (tenants.length !== 1) throw new CallsightError('VALIDATION_FAILED', `this hub has ${tenants.length} tenants; name one with --tenant <id>`);
+  return tenants[0]!.id;
+}
+
+/** The command's dependencies on an open hub: the preview use-case bound to its ports, run as the CLI operator. */
+export function sampleCommandDepsOf(hub: Hub): Pick<SampleCommandDeps, 'previewSamplePlan'> {
+  const { quality } = createHubQualityUseCases(hub);
+  return {
+    previewSamplePlan: async (tenant, input) => quality.previewSamplePlan(cliActor(await commandTenant(hub, tenant)), input as never),
+  };
+}
+
+/**
+ * `sample plan` over this hub's storage (DATA_DIR): opens the hub for the command, plans through the use-case
+ * (audited as the CLI operator), and closes the hub. The hub opens only when the command runs.
  */
 export function registerSampleCliCommands(program: Command): Command {
   return registerSampleCommands(program, {
-    loadSampleInput: async (period, options) => {
-      const [{ loadConfig }, { openHub }, { loadSampleInputFromHub }] = await Promise.all([import('../config'), import('../hub'), import('../wiring/quality.wiring')]);
+    previewSamplePlan: async (tenant, input) => {
       const hub = await openHub(loadConfig());
       try {
-        return await loadSampleInputFromHub(hub, period, options.tenant);
+        return await sampleCommandDepsOf(hub).previewSamplePlan(tenant, input);
       } finally {
         await hub.close();
       }

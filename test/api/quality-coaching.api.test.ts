@@ -116,7 +116,14 @@ describe('the coaching loop', () => {
     const individual = problems.body.problems.filter((p: any) => p.criterionId === 'flag:HIGH_INTERRUPTION' && p.scope === 'individual');
     expect(individual.map((p: any) => p.agents[0].agentId)).toEqual(['a-change']);
 
+    // One event per use-case invocation: the two assignments, the other team's manager refused (agent out of
+    // reach) and the foreign clip rejected (an error), all under the use-case's action.
     const audit = await hub.hub.auditLog.query(T, { action: 'coach_assign', limit: 100 });
-    expect(audit.map((e) => e.outcome)).toEqual(['allowed', 'allowed']);
+    expect(audit.map((e) => `${e.outcome}:${e.reason ?? ''}:${e.target}`).sort()).toEqual([
+      'allowed::coaching:' + tasks.body.items[0].id,
+      'allowed::coaching:' + tasks.body.items[1].id,
+      'denied:not_found_or_out_of_scope:agent:a-change',
+      'error:validation_failed:coaching',
+    ].sort());
   });
 });

@@ -5,8 +5,7 @@ import type { Segment, Transcript } from '../../core/analysis/transcript.types';
 import type { Call } from '../../core/recordings/call';
 import { Command } from 'commander';
 import { expect } from 'vitest';
-import { registerSampleCommands } from '../../bin/commands/sample.command';
-import { loadSampleInputFromHub } from '../../bin/wiring/quality.wiring';
+import { registerSampleCommands, sampleCommandDepsOf } from '../../bin/commands/sample.command';
 import { sqliteOf, type TestHub } from '../support/hub';
 
 // The general pack plus one finance term, so that a sensitive-word hit is easy to place in a fixture.
@@ -137,7 +136,7 @@ export function checkQuotas(plan: any, callsByAgent: Map<string, Call[]>, senior
 export async function runSampleCli(hub: TestHub, args: string[]): Promise<string> {
   const out: string[] = [];
   const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-  registerSampleCommands(program, { write: (t) => void out.push(t), loadSampleInput: (period, options) => loadSampleInputFromHub(hub.hub, period, options.tenant) });
+  registerSampleCommands(program, { write: (t) => void out.push(t), ...sampleCommandDepsOf(hub.hub) });
   await program.parseAsync(['sample', 'plan', ...args], { from: 'user' });
   return out.join('');
 }
