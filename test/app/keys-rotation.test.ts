@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { FileKeyVault } from '../../adapters/keys/file';
 import { SqlSealedSecrets, sqliteRunner } from '../../adapters/keys/sealed-secrets';
 import { EncryptedFsAudioStore } from '../../adapters/blob/encrypted-fs';
+import { copyTree, dropDataKeys, snapshotSqlite } from '../../adapters/backup';
 import { createKeysUseCases, type RotationStep } from '../../app/keys';
 import { cliActor } from '../../app/shared/actor';
 import type { AudioLocation } from '../../core/recordings/audio-store.port';
@@ -270,4 +271,47 @@ describe('key rotation re-wraps every recording key under a new tenant key and d
     await expect(vault.destroyRetired(TENANT)).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await vault.keyStatus(TENANT)).toMatchObject({ retiring: [0], remaining: 6 });
   });
+
+  it('backups stay consistent: the key half of a backup taken before or after a rotation restores into a working key store', async () => {
+    const recordings = await writeRecordings(storesOver(vault), 30);
+    const backupKeys = async (name: string) => {
+      const to = join(dir, name);
+      await snapshotSqlite(join(dir, 'keys', 'data-keys.db'), join(to, 'data-keys.db'));
+      await copyTree(join(dir, 'keys', 'tenants'), join(to, 'tenants'));
+      return to;
+    };
+    /** What restore does with the key half: every *.key file the live store lacks, and the database, minus shredded keys. */
+    const restoreKeys = (from: string, into: string, shredded: string[] = []) => {
+      mkdirSync(join(into, 'tenants'), { recursive: true });
+      for (const name of readdirSync(join(from, 'tenants')).filter((n) => n.endsWith('.key'))) copyFileSync(join(from, 'tenants', name), join(into, 'tenants', name));
+      copyFileSync(join(from, 'data-keys.db'), join(into, 'data-keys.db'));
+      dropDataKeys(join(into, 'data-keys.db'), shredded.map((keyId) => ({ tenantId: TENANT, keyId })));
+    };
+    const before = await backupKeys('backup-before');
+    const use = createKeysUseCases({ keyRotation: vault, sealedSecrets: new SqlSealedSecrets(sqliteRunner(metadata)), audit: auditSpy().audit });
+    await rotateToEnd(use, 8);
+    await rotateToEnd(use, 8);
+    const after = await backupKeys('backup-after');
+    expect(readdirSync(join(after, 'tenants')).filter((n) => n.startsWith(`${TENANT}.g`))).toEqual([expect.stringMatching(/^t1\.g2-/)]);
+
+    for (const [name, from] of [['before', before], ['after', after]] as const) {
+      const into = join(dir, `restored-${name}`);
+      restoreKeys(from, into, [recordings[0]!.location.keyId]);
+      const restored = new FileKeyVault(into);
+      try {
+        const stores = { hot: new EncryptedFsAudioStore(join(dir, 'audio'), restored, 1024), archive: new EncryptedFsAudioStore(join(dir, 'archive'), restored, 1024) };
+        for (const r of recordings.slice(1)) expect((await play(stores, r)).equals(r.plain), `${name}: ${r.location.recordingId}`).toBe(true);
+        await expect(play(stores, recordings[0]!)).rejects.toMatchObject({ code: 'RECORDING_GONE' });
+        expect(await restored.keyStatus(TENANT)).toMatchObject(name === 'before' ? { current: 0, retiring: [] } : { current: 2, destroyed: [0, 1] });
+        // A restored store rotates on: generation numbers and key files never collide with earlier ones.
+        const next = await restored.beginRotation(TENANT);
+        expect(next.current).toBe(name === 'before' ? 1 : 3);
+        while ((await restored.rewrapBatch(TENANT, 100)).remaining > 0);
+        await restored.destroyRetired(TENANT);
+        for (const r of recordings.slice(1)) expect((await play(stores, r)).equals(r.plain)).toBe(true);
+      } finally {
+        restored.close();
+      }
+    }
+  }, 120_000);
 });
