@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Clock, IdGenerator } from '../core/shared/clock.port';
 import type { Awaitable } from '../core/shared/awaitable';
-import { ingestCall, type IngestResult } from '../core/recordings/ingest-call';
+import type { IngestResult } from '../core/recordings/ingest-call';
 import type { Tenant } from '../core/recordings/call';
+import type { Principal } from '../core/access/access.policy';
+import { createCallsUseCases, systemActor, type CallsUseCases } from '../app/calls';
+import { createIngestUseCases, type IngestUseCases } from '../app/ingest';
+import { createTenantsUseCases, provisionTenant, type TenantsUseCases } from '../app/tenants';
 import { openStorage, type HubStorage } from './storage';
 import { JobRunner } from './workers';
 import type { Call } from '../core/recordings/call';
@@ -16,7 +20,7 @@ import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
 import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
 import { buildHttpApp } from '../adapters/http/server';
 import { PlaybackTokens, TokenService } from '../adapters/http/token-service';
-import type { AuditEntry, HttpDeps, HttpPlugin } from '../adapters/http/http.deps';
+import type { AuditEntry, HttpPlugin } from '../adapters/http/http.deps';
 import type { TelephonyWebhookHandler } from '../core/recordings/telephony.port';
 import type { HubConfig } from './config';
 
@@ -60,9 +64,17 @@ export interface Hub {
   /** Hooks run after a call's transcript is stored (e.g. the search index). */
   onTranscriptStored(hook: (tenantId: string, callId: string, transcript: Transcript) => Promise<void>): void;
   transcriptStored(tenantId: string, callId: string, transcript: Transcript): Promise<void>;
+  /** The ingest use-case (app/ingest), for every door a call comes in by: upload, webhooks, import, seeding. */
+  readonly ingestion: IngestUseCases;
+  /** Adding tenants and issuing users' tokens (app/tenants), as the CLI does. */
+  readonly tenantAdmin: TenantsUseCases;
+  /** Ingests a call as the system actor `system` (fixtures, benchmarks): the ingest use-case, audited like any other. */
   ingest(tenantId: string, metadata: unknown, audio: Uint8Array): Promise<IngestResult>;
   audit(entry: AuditEntry): Promise<void>;
-  /** Creates the tenant (and its keys) if needed; idempotent. */
+  /**
+   * Creates the tenant (and its keys) if needed; idempotent. Unaudited setup for the hub's own start and tests;
+   * operators add tenants through `tenantAdmin.addTenant`, which is audited.
+   */
   ensureTenant(tenant: Omit<Tenant, 'createdAt'>): Promise<Tenant>;
   close(): Promise<void>;
 }
@@ -92,6 +104,20 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock): Pr
     return effects;
   };
 
+  const audit = async (entry: AuditEntry) => {
+    await auditLog.append({ ...entry, at: clock.now().toISOString() });
+  };
+  const ingestion = createIngestUseCases({
+    calls,
+    audio,
+    probe,
+    clock,
+    ids: randomIds,
+    followUps: { effectsOf: followUps },
+    audit,
+  });
+  const tenantAdmin = createTenantsUseCases({ tenants: calls, keys, accounts, tokens, clock, audit });
+
   const hub: Hub = {
     config,
     storage,
@@ -116,19 +142,11 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock): Pr
     async transcriptStored(tenantId, callId, transcript) {
       for (const hook of transcriptHooks) await hook(tenantId, callId, transcript);
     },
-    ingest: (tenantId, metadata, bytes) =>
-      ingestCall({ calls, audio, probe, clock, ids: randomIds, followUps }, tenantId, metadata, bytes),
-    async audit(entry) {
-      await auditLog.append({ ...entry, at: clock.now().toISOString() });
-    },
-    async ensureTenant(tenant) {
-      keys.ensureTenant(tenant.id);
-      const existing = await calls.getTenant(tenant.id);
-      if (existing) return existing;
-      const created: Tenant = { ...tenant, createdAt: clock.now().toISOString() };
-      await calls.upsertTenant(created);
-      return created;
-    },
+    ingestion,
+    tenantAdmin,
+    ingest: (tenantId, metadata, bytes) => ingestion.ingestCall(systemActor(tenantId, 'system'), { metadata, audio: bytes }),
+    audit,
+    ensureTenant: (tenant) => provisionTenant({ tenants: calls, keys, clock }, tenant),
     async close() {
       await storage.close();
       keys.close();
@@ -147,16 +165,33 @@ export function telephonyHandlers(hub: Hub): Map<string, TelephonyWebhookHandler
       return { tenantId: row.tenantId, accountSid, authToken: hub.keys.openSecret(row.tenantId, 'twilio', row.sealedSecret) };
     },
     findExisting: (tenantId, callSid) => hub.calls.findByProviderCallId(tenantId, 'twilio', callSid),
-    ingest: (tenantId, metadata, bytes) => hub.ingest(tenantId, metadata, bytes),
+    ingest: (tenantId, metadata, bytes) => hub.ingestion.ingestCall(systemActor(tenantId, 'twilio'), { metadata, audio: bytes }),
   });
   return new Map([[twilio.provider, twilio]]);
 }
 
-export async function buildHubHttp(
-  hub: Hub,
-  plugins: readonly HttpPlugin[] = [],
-  hooks: Pick<HttpDeps, 'beforePlay'> = {},
-): Promise<FastifyInstance> {
+/** What capabilities add to the HTTP API's own routes. */
+export interface HubHttpHooks {
+  /** Runs before a recording is played (e.g. brings it back from the archive); returns the call to play. */
+  readonly beforePlay?: (call: Call, principal: Principal) => Promise<Call>;
+}
+
+/** The calls use-cases (app/calls) on the hub's stores, with the capabilities' playback preparation. */
+export function hubCallsUseCases(hub: Hub, hooks: HubHttpHooks = {}): CallsUseCases {
+  const beforePlay = hooks.beforePlay;
+  return createCallsUseCases({
+    calls: hub.calls,
+    transcripts: hub.transcripts,
+    audio: hub.audio,
+    playback: hub.playback,
+    preparation: { beforePlay: beforePlay ? (call, principal) => beforePlay(call, principal) : async (call) => call },
+    clock: hub.clock,
+    audit: (entry) => hub.audit(entry),
+  });
+}
+
+/** The hub's REST API (adapters/http) on the hub's use-cases, with the capabilities' route modules. */
+export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = [], hooks: HubHttpHooks = {}): Promise<FastifyInstance> {
   return buildHttpApp({
     config: {
       maxAudioBytes: hub.config.maxAudioBytes,
@@ -164,22 +199,13 @@ export async function buildHubHttp(
       logLevel: hub.config.logLevel,
       ...(hub.config.publicUrl ? { publicUrl: hub.config.publicUrl } : {}),
     },
-    calls: hub.calls,
-    audio: hub.audio,
     clock: hub.clock,
     tokens: hub.tokens,
     playback: hub.playback,
-    ingest: (tenantId, metadata, bytes) => hub.ingest(tenantId, metadata, bytes),
+    calls: hubCallsUseCases(hub, hooks),
+    ingest: hub.ingestion,
     telephony: telephonyHandlers(hub),
     audit: (entry) => hub.audit(entry),
-    screening: async (tenantId, callIds) => hub.transcripts.screening(tenantId, callIds),
-    redactedAudio: async (call) => {
-      const copy = await hub.transcripts.getRedactedAudio(call.tenantId, call.id);
-      if (copy) return copy;
-      const analysis = await hub.transcripts.getAnalysis(call.tenantId, call.id);
-      return analysis && analysis.redactionSpans.length > 0 ? 'unavailable' : null;
-    },
     plugins,
-    ...hooks,
   });
 }

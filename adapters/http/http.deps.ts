@@ -1,12 +1,10 @@
 import type { AuditEntry, AuditRecorder } from '../../core/audit/audit-recorder.port';
 import type { Clock } from '../../core/shared/clock.port';
 import type { Principal } from '../../core/access/access.policy';
-import type { AudioStore } from '../../core/recordings/audio-store.port';
-import type { CallRepository } from '../../core/recordings/call-repository.port';
-import type { IngestResult } from '../../core/recordings/ingest-call';
 import type { TelephonyWebhookHandler } from '../../core/recordings/telephony.port';
+import type { CallsUseCases } from '../../app/calls';
+import type { IngestUseCases } from '../../app/ingest';
 import type { PlaybackTokens, TokenService } from './token-service';
-import type { CallScreening } from './call-view';
 
 export type { AuditEntry, AuditRecorder };
 
@@ -41,26 +39,19 @@ export interface HttpConfig {
   readonly logLevel: string;
 }
 
-/** Everything the HTTP adapter needs, wired by bin/. */
+/** Everything the HTTP adapter's own routes need, wired by bin/: the use-cases they call and the token checks. */
 export interface HttpDeps {
   readonly config: HttpConfig;
-  readonly calls: CallRepository;
-  readonly audio: AudioStore;
   readonly clock: Clock;
-  readonly tokens: TokenService;
-  readonly playback: PlaybackTokens;
-  readonly ingest: (tenantId: string, metadata: unknown, audio: Uint8Array) => Promise<IngestResult>;
+  /** Verifies bearer tokens (authenticate). */
+  readonly tokens: Pick<TokenService, 'verify'>;
+  /** Verifies signed playback URLs (the playback-link use-case issues them). */
+  readonly playback: Pick<PlaybackTokens, 'verify'>;
+  readonly calls: CallsUseCases;
+  readonly ingest: IngestUseCases;
   readonly telephony: ReadonlyMap<string, TelephonyWebhookHandler>;
+  /** The audit trail: rejected tokens (before any use-case runs) and the route modules that still write to it. */
   readonly audit: AuditRecorder;
-  /** Screening summary per call id (flags and risk), once analysis has run. */
-  readonly screening?: (tenantId: string, callIds: readonly string[]) => Promise<ReadonlyMap<string, CallScreening>>;
-  /**
-   * For readers whose role sees personal data masked: the redacted copy to play instead of the original,
-   * `null` when the call holds no spoken personal data, `unavailable` when it does but no copy exists.
-   */
-  readonly redactedAudio?: (call: import('../../core/recordings/call').Call) => Promise<RedactedAudio | 'unavailable' | null>;
-  /** Runs before audio is streamed, e.g. to bring an archived recording back; returns the call to play. */
-  readonly beforePlay?: (call: import('../../core/recordings/call').Call, principal: Principal) => Promise<import('../../core/recordings/call').Call>;
   /** Extra route modules (transcripts, audit, exports, retention...) registered after the core routes. */
   readonly plugins?: readonly HttpPlugin[];
 }
@@ -73,9 +64,3 @@ export interface HttpHelpers {
   audit: AuditRecorder;
 }
 
-export interface RedactedAudio {
-  readonly recordingId: string;
-  readonly keyId: string;
-  readonly bytes: number;
-  readonly format: 'wav' | 'mp3';
-}

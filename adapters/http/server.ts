@@ -2,42 +2,17 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { Readable } from 'node:stream';
-import { z } from 'zod';
 import { CallsightError, isCallsightError } from '../../core/shared/errors';
-import { authorize, scopeFor, type Action, type Principal } from '../../core/access/access.policy';
-import type { Call } from '../../core/recordings/call';
-import type { CallFilter } from '../../core/recordings/call-repository.port';
-import { normalizePhone } from '../../core/recordings/phone';
-import { describeIssues } from '../../core/recordings/call-metadata.schema';
+import type { Principal } from '../../core/access/access.policy';
+import { callParamsSchema, type ListCallsQueryInput, type WebhookResponse } from '../../core/api/calls.api';
+import type { ErrorBody } from '../../core/api/common.api';
+import { callNotVisible, type AudioStream } from '../../app/calls';
+import type { ReceivedCall } from '../../app/ingest';
 import { statusFor } from './error-status';
-import { parseRange } from './range';
-import { callFilterFields } from './call-filter.schema';
-import { toCallView } from './call-view';
 import { TokenRejectedError } from './token-service';
-import { auditEntry, type AuditEntry, type HttpDeps, type HttpHelpers } from './http.deps';
-import type { JsonValue } from '../../core/audit/canonical-json';
+import type { HttpDeps, HttpHelpers } from './http.deps';
 
 const CONTENT_TYPE = { wav: 'audio/wav', mp3: 'audio/mpeg' } as const;
-
-const listQuerySchema = z
-  .object({
-    ...callFilterFields,
-    status: z.enum(['stored', 'misdial', 'archived', 'deleted']).optional(),
-    flag: z.string().min(1).max(64).optional(),
-    scoreMin: z.coerce.number().finite().optional(),
-    scoreMax: z.coerce.number().finite().optional(),
-    q: z.string().trim().min(1).max(256).optional(),
-    speaker: z.enum(['agent', 'customer']).optional(),
-    sort: z.enum(['time', 'relevance']).default('time'),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().min(1).max(512).optional(),
-  })
-  .strict()
-  .refine((v) => v.scoreMin === undefined || v.scoreMax === undefined || v.scoreMin <= v.scoreMax, { message: 'scoreMin must not exceed scoreMax', path: ['scoreMin'] })
-  .refine((v) => v.speaker === undefined || v.q !== undefined, { message: 'speaker needs q', path: ['speaker'] })
-  .refine((v) => v.sort === 'time' || v.q !== undefined, { message: 'sort=relevance needs q', path: ['sort'] });
-
-const idParams = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/) });
 
 /** Query parameters whose values never carry personal data or secrets, so they stay readable in logs. */
 const LOGGABLE_QUERY_KEYS = new Set(['limit', 'sort', 'speaker', 'direction', 'channel', 'status', 'from', 'to', 'period', 'format']);
@@ -57,8 +32,8 @@ export function redactUrl(url: string): string {
 
 /**
  * Builds the hub's REST API (docs/api.md). Every route but /healthz, webhooks and signed playback URLs
- * authenticates a bearer token; every call read goes through the access policy inside the repository query
- * and writes an audit event.
+ * authenticates a bearer token; each then calls one use-case (app/), which checks the access policy and writes
+ * the audit event, and serialises what it answers.
  */
 export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -88,12 +63,15 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     if (status >= 500) request.log.error({ err: error, code }, 'request failed');
     const size = isCallsightError(error) ? error.details?.size : undefined;
     if (code === 'RANGE_NOT_SATISFIABLE' && typeof size === 'number') void reply.header('Content-Range', `bytes */${size}`);
-    if (!reply.sent) void reply.status(status).send({ error: { code, message } });
+    const body: ErrorBody = { error: { code, message } };
+    if (!reply.sent) void reply.status(status).send(body);
   });
   app.setNotFoundHandler((_request, reply) => {
-    void reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such route' } });
+    const body: ErrorBody = { error: { code: 'NOT_FOUND', message: 'No such route' } };
+    void reply.status(404).send(body);
   });
 
+  /** The principal of the bearer token; a refused token claiming a known tenant is audited there (no use-case ran). */
   const authenticate = async (request: FastifyRequest): Promise<Principal> => {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
@@ -116,141 +94,41 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   };
   const helpers: HttpHelpers = { authenticate, audit: deps.audit };
 
-  /** Loads a call the principal may reach for `action`, or answers 404 (an unreachable call looks absent). */
-  const loadCall = async (principal: Principal, action: Action, callId: string): Promise<Call> => {
-    const call = await deps.calls.getCall(principal.tenantId, callId, scopeFor(principal, action));
-    if (!call) {
-      await deps.audit(auditOf(principal, action, callId, 'denied', 'not_found_or_out_of_scope'));
-      throw new CallsightError('CALL_NOT_FOUND', 'No call with this id is visible to you');
-    }
-    return call;
-  };
-
-  const agentNames = async (tenantId: string) =>
-    new Map((await deps.calls.listAgents(tenantId)).map((agent) => [agent.id, agent.name] as const));
-
   app.get('/healthz', async () => ({ status: 'ok' }));
 
   app.post('/api/v1/calls', async (request, reply) => {
     const principal = await authenticate(request);
-    if (principal.role !== 'admin') {
-      await deps.audit(auditOf(principal, 'ingest', null, 'denied', 'role_not_permitted'));
-      throw new CallsightError('FORBIDDEN', 'Only admins and telephony integrations may add calls');
-    }
-    if (!request.isMultipart()) {
-      throw new CallsightError('VALIDATION_FAILED', 'Send multipart/form-data with a "metadata" field and an "audio" file');
-    }
-    let metadataText: string | undefined;
-    let audio: Buffer | undefined;
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          if (part.fieldname !== 'audio') throw new CallsightError('VALIDATION_FAILED', `Unexpected file field "${part.fieldname}"`);
-          audio = await part.toBuffer();
-        } else if (part.fieldname === 'metadata') {
-          metadataText = String(part.value);
-        }
-      }
-    } catch (error) {
-      if (isCallsightError(error)) throw error;
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') {
-        throw new CallsightError('PAYLOAD_TOO_LARGE', `Audio larger than ${deps.config.maxAudioBytes} bytes is refused`);
-      }
-      throw new CallsightError('VALIDATION_FAILED', 'The multipart body could not be read', { cause: error });
-    }
-    if (metadataText === undefined) throw new CallsightError('VALIDATION_FAILED', 'The "metadata" field is missing');
-    if (!audio) throw new CallsightError('VALIDATION_FAILED', 'The "audio" file is missing');
-    let metadata: unknown;
-    try {
-      metadata = JSON.parse(metadataText);
-    } catch {
-      throw new CallsightError('VALIDATION_FAILED', 'The "metadata" field is not valid JSON');
-    }
-    const result = await deps.ingest(principal.tenantId, metadata, audio);
-    await deps.audit(auditOf(principal, 'ingest', result.call.id, 'allowed', result.created ? 'created' : 'duplicate'));
-    return reply
-      .status(result.created ? 201 : 200)
-      .send(toCallView(result.call, 'none', await agentNames(principal.tenantId)));
+    const result = await deps.ingest.ingestCall(principal, { receive: () => readUpload(request, deps.config.maxAudioBytes) });
+    return reply.status(result.created ? 201 : 200).send(result.view);
   });
 
   app.get('/api/v1/calls', async (request) => {
     const principal = await authenticate(request);
-    const parsed = listQuerySchema.safeParse(request.query);
-    if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid query: ${describeIssues(parsed.error)}`);
-    const { limit, cursor, customerPhone, q, speaker, sort, ...rest } = parsed.data;
-    const decision = authorize(principal, 'list');
-    if (!decision.allowed) {
-      await deps.audit(auditOf(principal, 'list', null, 'denied', decision.reason));
-      throw new CallsightError('FORBIDDEN', 'Your role may not list calls');
-    }
-    const filter: CallFilter = { ...rest };
-    if (customerPhone !== undefined) {
-      const tenant = await deps.calls.getTenant(principal.tenantId);
-      const e164 = normalizePhone(customerPhone, tenant?.defaultRegion ?? 'CN');
-      if (!e164) throw new CallsightError('VALIDATION_FAILED', 'Invalid query: customerPhone: not a valid phone number');
-      Object.assign(filter, { customerPhone: e164 });
-    }
-    const page = await deps.calls.searchCalls(
-      principal.tenantId,
-      { filter, sort, ...(q !== undefined ? { q } : {}), ...(speaker ? { speaker } : {}) },
-      scopeFor(principal, 'list'),
-      { limit, ...(cursor ? { cursor } : {}) },
-    );
-    const names = await agentNames(principal.tenantId);
-    const ids = page.items.map((item) => item.call.id);
-    const screening = deps.screening ? await deps.screening(principal.tenantId, ids) : undefined;
-    await deps.audit(
-      auditOf(principal, 'list', null, 'allowed', undefined, {
-        returned: page.items.length,
-        filters: Object.keys(filter),
-        ...(q !== undefined ? { keywordSearch: true, sort } : {}),
-      }),
-    );
-    // Masked roles see snippets only through the transcript route's redaction, so they get timestamps without text.
-    const showSnippets = decision.mask === 'none';
-    return {
-      items: page.items.map(({ call, hits }) => ({
-        ...toCallView(call, decision.mask, names, screening?.get(call.id)),
-        ...(q !== undefined
-          ? { hits: hits.map((h) => ({ segment: h.segment, speaker: h.speaker, startS: h.startS, snippet: showSnippets ? h.snippet : null })) }
-          : {}),
-      })),
-      nextCursor: page.nextCursor,
-    };
+    return deps.calls.listCalls(principal, request.query as ListCallsQueryInput);
   });
 
   app.get('/api/v1/calls/:id', async (request) => {
     const principal = await authenticate(request);
-    const { id } = parseParams(request.params);
-    const call = await loadCall(principal, 'view', id);
-    const decision = authorize(principal, 'view', callTarget(call));
-    const screening = deps.screening ? await deps.screening(principal.tenantId, [call.id]) : undefined;
-    await deps.audit(auditOf(principal, 'view', call.id, 'allowed'));
-    return toCallView(call, decision.mask, await agentNames(principal.tenantId), screening?.get(call.id));
+    return deps.calls.getCall(principal, callParams(request));
   });
 
   app.get('/api/v1/calls/:id/audio', async (request, reply) => {
     const principal = await authenticate(request);
-    const { id } = parseParams(request.params);
-    const call = await loadCall(principal, 'play', id);
-    return streamAudio(call, principal, request, reply, 'play');
+    const audio = await deps.calls.playCall(principal, { ...callParams(request), ...rangeOf(request) });
+    return sendAudio(request, reply, audio);
   });
 
   app.post('/api/v1/calls/:id/playback-url', async (request) => {
     const principal = await authenticate(request);
-    const { id } = parseParams(request.params);
-    const call = await loadCall(principal, 'play', id);
-    const { token, expiresAt } = await deps.playback.issue(principal, call.id, deps.clock.now());
-    await deps.audit(auditOf(principal, 'issue_playback_url', call.id, 'allowed', undefined, { expiresAt }));
+    const { token, expiresAt } = await deps.calls.issuePlaybackLink(principal, callParams(request));
     return { url: `${baseUrl(request)}/api/v1/playback/${token}`, expiresAt };
   });
 
   app.get('/api/v1/playback/:token', async (request, reply) => {
     const { token } = request.params as { token: string };
     const { principal, callId } = await deps.playback.verify(token, deps.clock.now());
-    const call = await loadCall(principal, 'play', callId);
-    return streamAudio(call, principal, request, reply, 'play');
+    const audio = await deps.calls.playCall(principal, { id: callId, ...rangeOf(request) });
+    return sendAudio(request, reply, audio);
   });
 
   app.post('/api/v1/webhooks/:provider/recording', async (request, reply) => {
@@ -263,71 +141,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       headers: request.headers as Record<string, string | undefined>,
       form,
     });
-    const status = outcome.kind === 'stored' ? 201 : 200;
-    return reply.status(status).send(
-      outcome.kind === 'ignored' ? { status: 'ignored', reason: outcome.reason } : { status: outcome.kind, callId: outcome.call.id },
-    );
+    const body: WebhookResponse =
+      outcome.kind === 'ignored' ? { status: 'ignored', reason: outcome.reason } : { status: outcome.kind, callId: outcome.call.id };
+    return reply.status(outcome.kind === 'stored' ? 201 : 200).send(body);
   });
 
   for (const plugin of deps.plugins ?? []) await plugin(app, helpers);
-
-  async function streamAudio(stored: Call, principal: Principal, request: FastifyRequest, reply: FastifyReply, action: Action) {
-    if (stored.status === 'deleted' || !stored.recording) {
-      await deps.audit(auditOf(principal, action, stored.id, 'denied', 'recording_deleted'));
-      throw new CallsightError('RECORDING_GONE', 'This recording was deleted under the retention policy');
-    }
-    // An archived recording is brought back to the main store before it is played.
-    const call = deps.beforePlay ? await deps.beforePlay(stored, principal) : stored;
-    if (!call.recording) throw new CallsightError('RECORDING_GONE', 'This recording was deleted under the retention policy');
-    let source = { recordingId: call.id, keyId: call.recording.keyId, bytes: call.recording.bytes, format: call.recording.format };
-    const { mask } = authorize(principal, action, callTarget(call));
-    if (mask === 'pii' && deps.redactedAudio) {
-      const redacted = await deps.redactedAudio(call);
-      if (redacted === 'unavailable') {
-        await deps.audit(auditOf(principal, action, call.id, 'denied', 'redaction_unavailable'));
-        throw new CallsightError('REDACTION_UNAVAILABLE', 'This recording contains personal data and no redacted copy exists for your role');
-      }
-      if (redacted) source = redacted;
-    }
-    const recording = source;
-    const range = parseRange(request.headers.range, recording.bytes);
-    const iterator = deps.audio
-      .read({ tenantId: call.tenantId, recordingId: source.recordingId, keyId: recording.keyId, bytes: recording.bytes }, range ?? undefined)
-      [Symbol.asyncIterator]();
-    // Decrypt the first chunk before any header goes out, so an integrity failure becomes an error response.
-    const first = await iterator.next();
-    await deps.audit(
-      auditOf(principal, action, call.id, 'allowed', undefined, {
-        ...(range ? { range: `${range.start}-${range.end}` } : {}),
-        ...(source.recordingId !== call.id ? { redacted: true } : {}),
-      }),
-    );
-    const body = Readable.from(
-      (async function* () {
-        try {
-          if (!first.done) yield first.value;
-          for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
-        } finally {
-          // A client that hangs up mid-stream must not leave the file handle and data key behind.
-          await iterator.return?.();
-        }
-      })(),
-    );
-    body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'audio stream aborted'));
-    void reply
-      .header('Content-Type', CONTENT_TYPE[recording.format])
-      .header('Accept-Ranges', 'bytes')
-      .header('Cache-Control', 'private, no-store');
-    if (range) {
-      void reply
-        .status(206)
-        .header('Content-Range', `bytes ${range.start}-${range.end}/${recording.bytes}`)
-        .header('Content-Length', range.end - range.start + 1);
-    } else {
-      void reply.status(200).header('Content-Length', recording.bytes);
-    }
-    return reply.send(body);
-  }
 
   function baseUrl(request: FastifyRequest): string {
     if (deps.config.publicUrl) return deps.config.publicUrl.replace(/\/$/, '');
@@ -337,26 +156,70 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   return app;
 }
 
-function parseParams(params: unknown): { id: string } {
-  const parsed = idParams.safeParse(params);
-  if (!parsed.success) throw new CallsightError('CALL_NOT_FOUND', 'No call with this id is visible to you');
+/** The `:id` of a call route; a malformed id is answered like an unknown call. */
+function callParams(request: FastifyRequest): { id: string } {
+  const parsed = callParamsSchema.safeParse(request.params);
+  if (!parsed.success) throw callNotVisible();
   return parsed.data;
 }
 
-function callTarget(call: Call) {
-  return { kind: 'call' as const, tenantId: call.tenantId, agentId: call.agentId, team: call.team ?? null, queue: call.queue };
+function rangeOf(request: FastifyRequest): { range?: string } {
+  const range = request.headers.range;
+  return range === undefined ? {} : { range };
 }
 
-/** The audit entry for an access to one call (or to the call list when `callId` is null). */
-function auditOf(
-  principal: Principal,
-  action: string,
-  callId: string | null,
-  outcome: AuditEntry['outcome'],
-  reason?: string,
-  details?: Record<string, JsonValue>,
-): AuditEntry {
-  return auditEntry(principal, action, callId ? `call:${callId}` : null, outcome, reason, details);
+/**
+ * Reads an upload's multipart body: a `metadata` field (JSON) and an `audio` file. VALIDATION_FAILED for a body
+ * in another shape, PAYLOAD_TOO_LARGE for audio over `maxAudioBytes`.
+ */
+async function readUpload(request: FastifyRequest, maxAudioBytes: number): Promise<ReceivedCall> {
+  if (!request.isMultipart()) {
+    throw new CallsightError('VALIDATION_FAILED', 'Send multipart/form-data with a "metadata" field and an "audio" file');
+  }
+  let metadataText: string | undefined;
+  let audio: Buffer | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'audio') throw new CallsightError('VALIDATION_FAILED', `Unexpected file field "${part.fieldname}"`);
+        audio = await part.toBuffer();
+      } else if (part.fieldname === 'metadata') {
+        metadataText = String(part.value);
+      }
+    }
+  } catch (error) {
+    if (isCallsightError(error)) throw error;
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw new CallsightError('PAYLOAD_TOO_LARGE', `Audio larger than ${maxAudioBytes} bytes is refused`);
+    }
+    throw new CallsightError('VALIDATION_FAILED', 'The multipart body could not be read', { cause: error });
+  }
+  if (metadataText === undefined) throw new CallsightError('VALIDATION_FAILED', 'The "metadata" field is missing');
+  if (!audio) throw new CallsightError('VALIDATION_FAILED', 'The "audio" file is missing');
+  try {
+    return { metadata: JSON.parse(metadataText) as unknown, audio };
+  } catch {
+    throw new CallsightError('VALIDATION_FAILED', 'The "metadata" field is not valid JSON');
+  }
+}
+
+/** Sends decrypted audio: 206 with Content-Range for a range, 200 otherwise; never cached. */
+function sendAudio(request: FastifyRequest, reply: FastifyReply, audio: AudioStream) {
+  const body = Readable.from(audio.chunks);
+  body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'audio stream aborted'));
+  void reply
+    .header('Content-Type', CONTENT_TYPE[audio.format])
+    .header('Accept-Ranges', 'bytes')
+    .header('Cache-Control', 'private, no-store');
+  if (audio.range) {
+    void reply
+      .status(206)
+      .header('Content-Range', `bytes ${audio.range.start}-${audio.range.end}/${audio.totalBytes}`)
+      .header('Content-Length', audio.range.end - audio.range.start + 1);
+  } else {
+    void reply.status(200).header('Content-Length', audio.totalBytes);
+  }
+  return reply.send(body);
 }
 
 function describeError(error: unknown): { status: number; code: string; message: string } {

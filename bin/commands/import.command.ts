@@ -3,6 +3,7 @@ import { basename, join, resolve, sep } from 'node:path';
 import type { Command } from 'commander';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { SingleBar, Presets } from 'cli-progress';
+import { cliActor } from '../../app/calls';
 import { isCallsightError } from '../../core/shared/errors';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
@@ -50,6 +51,11 @@ export function readImportManifest(dir: string): ImportRow[] {
   throw new Error(`No metadata.json or metadata.csv in ${dir}`);
 }
 
+/**
+ * `callsight import <dir>`: each file goes through the ingest use-case as the operator (`cli`), as an upload or a
+ * telephony webhook would, so each leaves one audit event and is refused with the same codes (a missing tenant is
+ * NOT_FOUND per file). Exit code 1 when any file was refused.
+ */
 export function registerImportCommand(program: Command): void {
   program
     .command('import <dir>')
@@ -60,17 +66,17 @@ export function registerImportCommand(program: Command): void {
       const dir = resolve(dirArg);
       const rows = readImportManifest(dir);
       const hub = await openHub(loadConfig());
+      const operator = cliActor(opts.tenant);
       const summary = { total: rows.length, stored: 0, duplicates: 0, refused: [] as { file: string; code: string; message: string }[] };
       const bar = new SingleBar({ format: 'importing {bar} {value}/{total} files', stream: process.stderr }, Presets.shades_classic);
       try {
-        if (!(await hub.calls.getTenant(opts.tenant))) throw new Error(`Tenant "${opts.tenant}" does not exist on this hub`);
         bar.start(rows.length, 0);
         for (const row of rows) {
           const path = resolve(dir, row.file);
           try {
             if (!path.startsWith(dir + sep)) throw Object.assign(new Error('file is outside the import folder'), { code: 'VALIDATION_FAILED' });
             if (!existsSync(path)) throw Object.assign(new Error('file not found'), { code: 'NOT_FOUND' });
-            const result = await hub.ingest(opts.tenant, row.metadata, readFileSync(path));
+            const result = await hub.ingestion.ingestCall(operator, { metadata: row.metadata, audio: readFileSync(path) });
             if (result.created) summary.stored++;
             else summary.duplicates++;
           } catch (error) {
@@ -80,10 +86,6 @@ export function registerImportCommand(program: Command): void {
           bar.increment();
         }
         bar.stop();
-        await hub.audit({
-          tenantId: opts.tenant, actor: 'cli', role: 'admin', action: 'import', target: null, outcome: 'allowed',
-          details: { total: summary.total, stored: summary.stored, duplicates: summary.duplicates, refused: summary.refused.length },
-        });
       } finally {
         bar.stop();
         await hub.close();

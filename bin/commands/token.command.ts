@@ -1,8 +1,14 @@
 import { type Command, Option } from 'commander';
 import { ROLES } from '../../core/access/access.policy';
+import { cliActor } from '../../app/calls';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
 
+function listOption(value?: string): string[] {
+  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+/** `callsight token`: the issue-token use-case (app/tenants) as the operator; prints the token on stdout. */
 export function registerTokenCommand(program: Command): void {
   program
     .command('token')
@@ -13,27 +19,17 @@ export function registerTokenCommand(program: Command): void {
     .option('--agent <agentId>', 'agent id in telephony data (required for role agent)')
     .option('--teams <list>', 'comma-separated teams (manager, qa)')
     .option('--queues <list>', 'comma-separated queues (qa)')
-    .option('--ttl <seconds>', 'lifetime in seconds', '3600')
+    .option('--ttl <seconds>', 'lifetime in seconds (1..2592000)', '3600')
     .action(async (opts: { tenant: string; user: string; role: (typeof ROLES)[number]; agent?: string; teams?: string; queues?: string; ttl: string }) => {
-      if (opts.role === 'agent' && !opts.agent) {
-        throw new Error('--agent is required for role agent: an agent only reaches calls carrying their agent id');
-      }
-      const ttlS = Number(opts.ttl);
-      if (!Number.isInteger(ttlS) || ttlS <= 0 || ttlS > 30 * 86400) throw new Error('--ttl must be 1..2592000 seconds');
       const hub = await openHub(loadConfig());
       try {
-        if (!(await hub.calls.getTenant(opts.tenant))) {
-          throw new Error(`Tenant "${opts.tenant}" does not exist on this hub (DATA_DIR ${hub.config.dataDir}); run "callsight serve" or "callsight tenant add" first`);
-        }
-        const split = (v?: string) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
-        const token = await hub.tokens.issue({
-          tenantId: opts.tenant,
+        const token = await hub.tenantAdmin.issueToken(cliActor(opts.tenant), {
           userId: opts.user,
           role: opts.role,
           ...(opts.agent ? { agentId: opts.agent } : {}),
-          teams: split(opts.teams),
-          queues: split(opts.queues),
-          ttlS,
+          teams: listOption(opts.teams),
+          queues: listOption(opts.queues),
+          ttlS: Number(opts.ttl),
         });
         process.stdout.write(`${token}\n`);
       } finally {

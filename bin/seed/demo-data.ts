@@ -1,5 +1,6 @@
 import type { Agent } from '../../core/recordings/call';
 import { createSeededRandom, type RandomSource } from '../../core/shared/clock.port';
+import { systemActor } from '../../app/calls';
 import type { Hub } from '../hub';
 import { synthesizeCallWav } from './synth-audio';
 import { demoTranscript } from './demo-transcripts';
@@ -68,7 +69,8 @@ export interface SeedReport {
 /**
  * Seeds tenant `demo`: 10 agents (new and senior) in two teams, 60 customers, `callCount` calls over the last
  * 60 days with real playable audio of their stated length (8 kHz telephony WAV), mixed directions, channels,
- * inquiry types and tags, and at least 5 misdials. Idempotent: calls already present are skipped.
+ * inquiry types and tags, and at least 5 misdials. Idempotent: calls already present are skipped. Calls come in
+ * through the ingest use-case as the system actor `demo-seed`, so each leaves one audit event like any other.
  */
 export async function seedDemo(
   hub: Hub,
@@ -78,6 +80,7 @@ export async function seedDemo(
   await hub.ensureTenant({ id: DEMO_TENANT, name: 'Callsight demo', defaultRegion: 'CN', industry: 'general' });
   for (const agent of AGENTS) await hub.calls.upsertAgent({ ...agent, tenantId: DEMO_TENANT });
   const customers = demoCustomers();
+  const seeder = systemActor(DEMO_TENANT, 'demo-seed');
   const random = createSeededRandom('demo-calls');
   const now = hub.clock.now().getTime();
   const misdialEvery = Math.max(2, Math.floor(total / 8));
@@ -106,7 +109,7 @@ export async function seedDemo(
     const existing = await hub.calls.findByProviderCallId(DEMO_TENANT, 'demo', metadata.providerCallId);
     if (!existing) {
       const audio = synthesizeCallWav({ durationS, seed: metadata.providerCallId });
-      const { call } = await hub.ingest(DEMO_TENANT, metadata, audio);
+      const { call } = await hub.ingestion.ingestCall(seeder, { metadata, audio });
       if (!isMisdial && !ivr) {
         // Demo audio is synthetic, so the transcript comes as an import, as from a provider that transcribes.
         const transcript = demoTranscript(metadata.providerCallId, metadata.inquiryType, call.durationS);

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { demoRoutes } from '../../adapters/http/routes/demo.routes';
+import { systemActor } from '../../app/calls';
 import type { Capability, CapabilityFactory } from '../capabilities';
-import type { Hub } from '../hub';
+import { hubCallsUseCases, type Hub } from '../hub';
 import { DEMO_TENANT, demoCustomers } from '../seed/demo-data';
 
 /** Where `npm run build:widgets` writes the widget pages (widgets/vite.config.ts). */
@@ -14,7 +15,8 @@ export const DEMO_QA_TEAM = 'north';
 /**
  * The `/demo` page (issue 8): on whenever the hub holds the demo tenant (seeded on first start with
  * SEED_DEMO=auto, or by `callsight seed`), off (404) otherwise, so a production hub without demo data
- * never hands out demo tokens. Serves the built widget from dist/widgets (503 until it is built).
+ * never hands out demo tokens. Serves the built widget from dist/widgets (503 until it is built). The demo's
+ * customer picker and tokens go through use-cases (app/calls, app/tenants), audited in the demo tenant.
  */
 export const demoCapability: CapabilityFactory = (hub: Hub): Capability => {
   let enabled = false;
@@ -23,15 +25,8 @@ export const demoCapability: CapabilityFactory = (hub: Hub): Capability => {
     enabled ||= (await hub.calls.getTenant(DEMO_TENANT)) !== null;
     return enabled;
   };
-  const listCustomers = async () => {
-    const customers = demoCustomers();
-    const withCalls: { phone: string; name: string }[] = [];
-    for (const customer of customers) {
-      const page = await hub.calls.listCalls(DEMO_TENANT, { customerPhone: customer.phone }, { kind: 'all' }, { limit: 1 });
-      if (page.items.length > 0) withCalls.push({ phone: customer.phone, name: customer.name });
-    }
-    return withCalls;
-  };
+  const calls = hubCallsUseCases(hub);
+  const visitor = systemActor(DEMO_TENANT, 'demo');
 
   return {
     name: 'demo',
@@ -44,7 +39,8 @@ export const demoCapability: CapabilityFactory = (hub: Hub): Capability => {
         clock: hub.clock,
         ...(hub.config.publicUrl ? { publicUrl: hub.config.publicUrl } : {}),
         isEnabled,
-        listCustomers,
+        listCustomers: () =>
+          calls.findCustomersWithCalls(visitor, { customers: demoCustomers().map(({ phone, name }) => ({ phone, name })) }),
         listAgents: async () => (await hub.calls.listAgents(DEMO_TENANT)).map(({ id, name, team }) => ({ id, name, team })),
         issueToken: (input) => hub.tokens.issue(input),
       }),

@@ -2,16 +2,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import type { Role } from '../../../core/access/access.policy';
-import { describeIssues } from '../../../core/recordings/call-metadata.schema';
+import { demoTokenRequestSchema, type DemoCustomers } from '../../../core/api/demo.api';
 import type { Clock } from '../../../core/shared/clock.port';
 import { CallsightError } from '../../../core/shared/errors';
+import { parseInput } from '../../../core/shared/validation';
+import { createDemoUseCases, demoPrincipal, type DemoSettings } from '../../../app/tenants';
 import type { HttpPlugin } from '../http.deps';
 import type { IssueTokenInput } from '../token-service';
 
-/** Roles a demo visitor may switch between. */
-export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const satisfies readonly Role[];
+export { DEMO_ROLES } from '../../../core/api/demo.api';
 
 export interface DemoAgent {
   readonly id: string;
@@ -28,7 +27,9 @@ export interface DemoRoutesDeps {
   isEnabled(): Promise<boolean>;
   /** Demo customers that have calls, in a stable order. */
   listCustomers(): Promise<readonly { phone: string; name: string }[]>;
+  /** The demo agents; the first is who an agent visitor becomes unless they pick one. */
   listAgents(): Promise<readonly DemoAgent[]>;
+  /** Signs a hub token (the demo token use-case decides what it says). */
   issueToken(input: IssueTokenInput): Promise<string>;
   readonly clock: Clock;
   /** Lifetime of a demo token, seconds. */
@@ -75,17 +76,12 @@ const DEMO_CSP = [
   "form-action 'none'",
 ].join('; ');
 
-const tokenRequestSchema = z
-  .object({
-    role: z.enum(DEMO_ROLES),
-    agentId: z.string().min(1).max(128).optional(),
-  })
-  .strict();
-
 /**
  * The hub's `/demo`: the call-history widget framed as in the Zendesk user sidebar, with a role switcher, on
  * the demo tenant's data. Routes: `GET /demo`, `/demo/` (the page), `/demo/assets/<file>` (its built assets),
- * `GET /demo/customers` (`[{phone, name}]`), `POST /demo/token {role, agentId?}` -> `{token, hubUrl, expiresAt}`.
+ * `GET /demo/customers` (`[{phone, name}]`), `POST /demo/token {role, agentId?}` -> `{token, hubUrl, expiresAt}`
+ * (schemas in core/api/demo.api.ts). The token is issued by the demo token use-case (app/tenants), bound here to
+ * the demo's settings and the hub's audit trail, as the demo identity the visitor picked (`demoPrincipal`).
  *
  * The demo hands a token for the demo tenant to anyone who asks, so every route answers 404 unless the demo
  * tenant exists: a hub without demo data has no demo. Tokens are short-lived, audited, and scoped as the real
@@ -127,7 +123,10 @@ export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
     return sent;
   };
 
+  const settings: DemoSettings = { tenantId: deps.tenantId, tokenTtlS: deps.tokenTtlS, qaTeam: deps.qaTeam };
+
   return (app, helpers) => {
+    const demo = createDemoUseCases({ tokens: { issue: deps.issueToken }, clock: deps.clock, demo: settings, audit: helpers.audit });
     app.get('/demo', sendPage);
     app.get('/demo/', sendPage);
 
@@ -147,47 +146,18 @@ export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
 
     app.get('/demo/customers', async (_request, reply) => {
       await requireEnabled();
-      const customers = await deps.listCustomers();
+      const customers: DemoCustomers = (await deps.listCustomers()).map(({ phone, name }) => ({ phone, name }));
       void reply.header('Cache-Control', 'no-store');
-      return customers.map(({ phone, name }) => ({ phone, name }));
+      return customers;
     });
 
     app.post('/demo/token', async (request, reply) => {
       await requireEnabled();
-      const parsed = tokenRequestSchema.safeParse(request.body ?? {});
-      if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Invalid demo token request: ${describeIssues(parsed.error)}`);
-      const { role } = parsed.data;
-      const agents = await deps.listAgents();
-      let input: IssueTokenInput;
-      if (role === 'agent') {
-        const agent = parsed.data.agentId === undefined ? agents[0] : agents.find((a) => a.id === parsed.data.agentId);
-        if (agent === undefined) throw new CallsightError('VALIDATION_FAILED', 'agentId: not one of the demo agents');
-        input = { tenantId: deps.tenantId, userId: `demo-agent-${agent.id}`, role, agentId: agent.id, ttlS: deps.tokenTtlS };
-      } else if (role === 'qa') {
-        input = { tenantId: deps.tenantId, userId: 'demo-qa', role, teams: [deps.qaTeam], ttlS: deps.tokenTtlS };
-      } else {
-        input = { tenantId: deps.tenantId, userId: 'demo-admin', role, ttlS: deps.tokenTtlS };
-      }
-      const now = deps.clock.now().getTime();
-      const token = await deps.issueToken(input);
-      await helpers.audit({
-        tenantId: deps.tenantId,
-        actor: input.userId,
-        role,
-        action: 'session_exchange',
-        target: null,
-        outcome: 'allowed',
-        reason: 'demo_token',
-      });
+      const body = parseInput(demoTokenRequestSchema, request.body ?? {}, 'Invalid demo token request');
+      const visitor = demoPrincipal(body, await deps.listAgents(), settings);
+      const session = await demo.issueDemoToken(visitor, undefined);
       void reply.header('Cache-Control', 'no-store');
-      return {
-        token,
-        hubUrl: deps.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`,
-        expiresAt: new Date(Math.floor(now / 1000) * 1000 + deps.tokenTtlS * 1000).toISOString(),
-        role,
-        ...(input.agentId === undefined ? {} : { agentId: input.agentId }),
-        ...(input.teams === undefined ? {} : { teams: input.teams }),
-      };
+      return { ...session, hubUrl: deps.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}` };
     });
   };
 }
