@@ -1,10 +1,12 @@
 import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
+import { cliActor } from '../../app/shared/actor';
+import type { AuditVerificationReport } from '../../app/audit';
 import { loadConfig } from '../config';
 import { openHub, type Hub } from '../hub';
-import { createAccessServices, writeAuditExport } from '../wiring/access.wiring';
-import type { AuditVerificationReport } from '../../adapters/http/routes/audit.routes';
+import { createAccessUseCases } from '../wiring/access.wiring';
 
 function isoOption(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
@@ -13,6 +15,7 @@ function isoOption(value: string | undefined, name: string): string | undefined 
   return new Date(ms).toISOString();
 }
 
+/** The tenants the operator means: the one named, or every tenant with calls or an audit chain. */
 async function tenantsToCheck(hub: Hub, tenant: string | undefined): Promise<string[]> {
   if (tenant !== undefined) {
     if (!(await hub.calls.getTenant(tenant))) throw new Error(`Tenant "${tenant}" does not exist on this hub (DATA_DIR ${hub.config.dataDir})`);
@@ -29,7 +32,10 @@ function describe(tenantId: string, report: AuditVerificationReport): string {
   return `${tenantId}: BROKEN at seq ${report.firstBroken!.seq} (${report.firstBroken!.reason}); ${report.checked} events verified before it${start}${checkpoint}`;
 }
 
-/** `callsight audit verify|export|prune`: the audit trail for operators and regulators (R-ACC-2, R-ACC-5). */
+/**
+ * `callsight audit verify|export|prune`: the audit trail for operators and regulators (R-ACC-2, R-ACC-5), run as
+ * the operator (`cli`) through the same use-cases as the API and the daily prune.
+ */
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('verify, export and prune the tamper-evident audit trail');
 
@@ -41,13 +47,9 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { tenant?: string; json?: boolean }) => {
       const hub = await openHub(loadConfig());
       try {
-        const services = createAccessServices(hub);
+        const { audit: useCases } = createAccessUseCases(hub);
         const results: { tenantId: string; report: AuditVerificationReport }[] = [];
-        for (const tenantId of await tenantsToCheck(hub, opts.tenant)) {
-          const report = await services.verifyAudit(tenantId);
-          results.push({ tenantId, report });
-          await hub.audit({ tenantId, actor: 'cli', role: null, action: 'verify_audit', target: 'audit:chain', outcome: 'allowed', reason: report.ok ? 'chain_intact' : 'chain_broken', details: { checked: report.checked } });
-        }
+        for (const tenantId of await tenantsToCheck(hub, opts.tenant)) results.push({ tenantId, report: await useCases.verify(cliActor(tenantId), undefined) });
         const ok = results.every((r) => r.report.ok);
         if (opts.json) process.stdout.write(`${JSON.stringify({ ok, tenants: results.map((r) => ({ tenantId: r.tenantId, ...r.report })) })}\n`);
         else for (const r of results) process.stdout.write(`${describe(r.tenantId, r.report)}\n`);
@@ -67,16 +69,21 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { tenant: string; from?: string; to?: string; out?: string }) => {
       const from = isoOption(opts.from, '--from');
       const to = isoOption(opts.to, '--to');
-      if (from && to && from >= to) throw new Error('--from must be before --to');
       const hub = await openHub(loadConfig());
       try {
-        await tenantsToCheck(hub, opts.tenant);
+        const exported = await createAccessUseCases(hub).audit.export(cliActor(opts.tenant), { ...(from ? { from } : {}), ...(to ? { to } : {}) });
         const out = opts.out ? createWriteStream(opts.out, { flags: 'wx', mode: 0o600 }) : process.stdout;
-        const result = await writeAuditExport(createAccessServices(hub), hub, { tenantId: opts.tenant, ...(from ? { from } : {}), ...(to ? { to } : {}), out });
+        let events = 0;
+        let head = 0;
+        for await (const line of exported.lines) {
+          if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
+          if (line.type === 'event') events++;
+          if (line.type === 'checkpoint') head = line.checkpoint.seq;
+        }
         if (opts.out) {
           (out as ReturnType<typeof createWriteStream>).end();
           await finished(out);
-          process.stderr.write(`Wrote ${result.events} events and a checkpoint of head seq ${result.checkpoint.seq} to ${opts.out}\n`);
+          process.stderr.write(`Wrote ${events} events and a checkpoint of head seq ${head} to ${opts.out}\n`);
         }
       } finally {
         await hub.close();
@@ -92,9 +99,9 @@ export function registerAuditCommands(program: Command): void {
     .action(async (opts: { tenant?: string; dryRun?: boolean; json?: boolean }) => {
       const hub = await openHub(loadConfig());
       try {
-        const services = createAccessServices(hub);
+        const { audit: useCases } = createAccessUseCases(hub);
         const reports = [];
-        for (const tenantId of await tenantsToCheck(hub, opts.tenant)) reports.push(await services.pruneAudit(tenantId, 'cli', { dryRun: opts.dryRun === true }));
+        for (const tenantId of await tenantsToCheck(hub, opts.tenant)) reports.push(await useCases.prune(cliActor(tenantId), { dryRun: opts.dryRun === true }));
         if (opts.json) process.stdout.write(`${JSON.stringify({ tenants: reports })}\n`);
         else {
           for (const r of reports) {

@@ -8,7 +8,8 @@ import { collect, sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { registerAuditCommands } from '../../bin/commands/audit.command';
 import { appendEvent, verifyChainSync, type AuditEvent } from '../../core/audit/audit-chain';
 import { verifyCheckpoint } from '../../core/audit/audit-checkpoint';
-import { checkpointKey, createAccessServices } from '../../bin/wiring/access.wiring';
+import { checkpointKey, createAccessUseCases } from '../../bin/wiring/access.wiring';
+import { cliActor } from '../../app/shared/actor';
 
 const run = promisify(execFile);
 
@@ -150,14 +151,14 @@ describe('tamper evidence on the real table', () => {
 
   it('catches a truncated tail and a wholly recomputed chain through the signed checkpoint', async () => {
     const { tenant, auditor } = await tenantWithEvents(6);
-    const services = createAccessServices(hub.hub);
-    const checkpoint = await services.checkpointAudit(tenant);
+    const { audit } = createAccessUseCases(hub.hub);
+    const checkpoint = await audit.checkpoint(cliActor(tenant), undefined);
     expect(checkpoint.seq).toBe(6);
     tamper('DELETE FROM audit_events WHERE tenant_id = ? AND seq >= 5', tenant);
     expect((await get('/api/v1/audit/verify', auditor)).body).toMatchObject({ ok: false, firstBroken: { seq: 5, reason: 'seq_gap' }, checkpoint: { seq: 6, valid: true } });
 
     const other = await tenantWithEvents(4);
-    await services.checkpointAudit(other.tenant);
+    await audit.checkpoint(cliActor(other.tenant), undefined);
     // Rewrite history from event 2 on, every hash recomputed: every link holds, only the checkpoint disagrees.
     const original = await rows(other.tenant);
     let prev: AuditEvent = original[0]!;
@@ -169,7 +170,7 @@ describe('tamper evidence on the real table', () => {
 
   it('reports a checkpoint whose signature was forged', async () => {
     const { tenant, auditor } = await tenantWithEvents(3);
-    await createAccessServices(hub.hub).checkpointAudit(tenant);
+    await createAccessUseCases(hub.hub).audit.checkpoint(cliActor(tenant), undefined);
     sqliteOf(hub.hub).prepare('UPDATE audit_checkpoints SET signature = ? WHERE tenant_id = ?').run('0'.repeat(64), tenant);
     expect((await get('/api/v1/audit/verify', auditor)).body).toMatchObject({ ok: false, firstBroken: { seq: 3, reason: 'checkpoint_invalid' }, checkpoint: { valid: false } });
   });
@@ -245,15 +246,17 @@ describe('callsight audit', () => {
     const twoYears = await fetch(`${hub.url}/api/v1/settings/audit-retention`, { method: 'PUT', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ keepDays: 730 }) });
     expect(twoYears.status).toBe(200);
 
-    const services = createAccessServices(hub.hub);
-    expect(await services.pruneAudit(tenant, 'u-ops', { dryRun: true })).toMatchObject({ pruned: 1, keepDays: 730, dryRun: true });
+    const { audit } = createAccessUseCases(hub.hub);
+    expect(await audit.prune(cliActor(tenant), { dryRun: true })).toMatchObject({ pruned: 1, keepDays: 730, dryRun: true });
     expect(hub.hub.auditLog.get(tenant, 1)).not.toBeNull();
 
-    const first = await services.pruneAudit(tenant, 'u-ops');
+    const first = await audit.prune(cliActor(tenant), { dryRun: false });
     expect(first).toMatchObject({ pruned: 1, anchor: { seq: 1 } });
-    const settingsChange = 8; // the two settings requests appended seq 7 and 8; the prune event is seq 9
-    expect(hub.hub.auditLog.head(tenant)).toMatchObject({ seq: settingsChange + 1, action: 'audit_pruned', details: { throughSeq: 1, prunedCount: 1 } });
-    expect(await services.verifyAudit(tenant)).toMatchObject({ ok: true, start: { seq: 1 } });
+    // The two settings requests appended seq 7 and 8 and the dry run seq 9; the prune attests its cut in the chain
+    // (audit_pruned, seq 10), then its use-case records the prune itself (seq 11).
+    expect(hub.hub.auditLog.get(tenant, 10)).toMatchObject({ action: 'audit_pruned', actor: 'cli', details: { throughSeq: 1, prunedCount: 1 } });
+    expect(hub.hub.auditLog.head(tenant)).toMatchObject({ seq: 11, action: 'prune_audit', actor: 'cli', outcome: 'allowed', details: { pruned: 1 } });
+    expect(await audit.verify(cliActor(tenant), undefined)).toMatchObject({ ok: true, start: { seq: 1 } });
 
     sqliteOf(hub.hub).prepare('UPDATE tenant_settings SET value_json = ? WHERE tenant_id = ? AND key = ?').run('{"keepDays":365}', tenant, 'audit-retention');
     const second = await cli('prune', '--tenant', tenant, '--json');

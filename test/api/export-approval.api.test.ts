@@ -9,7 +9,7 @@ import { Command } from 'commander';
 import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { registerExportCommands } from '../../bin/commands/export.command';
 import { openZip } from '../../adapters/export/zip';
-import { createAccessServices } from '../../bin/wiring/access.wiring';
+import { verifyExportBundle } from '../../bin/wiring/access.wiring';
 
 const run = promisify(execFile);
 
@@ -171,8 +171,7 @@ describe('export bundle', () => {
   });
 
   it('verifies offline, and fails when any one byte of any file in it changes', async () => {
-    const services = createAccessServices(hub.hub);
-    expect((await services.verifyBundle(path())).ok).toBe(true);
+    expect((await verifyExportBundle(hub.hub, path())).ok).toBe(true);
     const { handle, entries } = await openZip(path());
     await handle.close();
     const original = readFileSync(path());
@@ -184,14 +183,13 @@ describe('export bundle', () => {
         tampered[dataStart + offset]! ^= 0x01;
         const file = join(hub.dataDir, 'tampered.zip');
         writeFileSync(file, tampered);
-        const result = await services.verifyBundle(file, 'demo');
+        const result = await verifyExportBundle(hub.hub, file, 'demo');
         expect(result.ok, `${entry.path} byte ${offset}`).toBe(false);
       }
     }
   });
 
   it('names the changed file when its content is swapped for other bytes of the same size', async () => {
-    const services = createAccessServices(hub.hub);
     const { handle, entries } = await openZip(path());
     await handle.close();
     const audio = entries.find((e) => e.path.endsWith('.wav'))!;
@@ -200,13 +198,13 @@ describe('export bundle', () => {
     tampered[at]! ^= 0xff;
     const file = join(hub.dataDir, 'tampered-audio.zip');
     writeFileSync(file, tampered);
-    const result = await services.verifyBundle(file);
+    const result = await verifyExportBundle(hub.hub, file);
     expect(result.problems).toContainEqual(expect.objectContaining({ path: audio.path }));
   });
 
   it('fails with another tenant\'s key', async () => {
     await hub.hub.ensureTenant({ id: 'other-co', name: 'Other', defaultRegion: 'CN', industry: 'general' });
-    const result = await createAccessServices(hub.hub).verifyBundle(path(), 'other-co');
+    const result = await verifyExportBundle(hub.hub, path(), 'other-co');
     expect(result.ok).toBe(false);
     expect(result.problems).toContainEqual({ kind: 'unknown_key' });
   });
