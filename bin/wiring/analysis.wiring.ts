@@ -7,10 +7,9 @@ import {
   type AnalysisUseCasePorts,
   type AnalysisUseCases,
 } from '../../app/analysis/index';
-import { systemActor } from '../../app/shared/actor';
+import { jobHandler } from '../../app/jobs/index';
 import { analysisRoutes } from '../../adapters/http/routes/analysis.routes';
 import { redactWav } from '../../adapters/audio/redact';
-import type { Job } from '../../core/jobs/job-queue.port';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
 import { createTranscriber, importProviderTranscript } from './transcribers';
@@ -49,14 +48,8 @@ export function analysisUseCasesOf(hub: Hub): AnalysisUseCases {
 export const analysisCapability: CapabilityFactory = (hub: Hub): Capability => {
   const ports = analysisPorts(hub);
   const analysis = createAnalysisUseCases({ ...ports, audit: (entry) => hub.audit(entry) });
-  const worker = (job: Job) => systemActor(job.tenantId, 'worker');
-
-  hub.jobs.register(TRANSCRIBE_JOB, async (job) => {
-    await analysis.transcribeCall(worker(job), job.payload as { callId: string });
-  });
-  hub.jobs.register(ANALYZE_JOB, async (job) => {
-    await analysis.analyzeCall(worker(job), job.payload as { callId: string });
-  });
+  hub.jobs.register(TRANSCRIBE_JOB, jobHandler(analysis.transcribeCall));
+  hub.jobs.register(ANALYZE_JOB, jobHandler(analysis.analyzeCall));
   hub.onCallStored(async (call) => ({ jobs: await transcriptionJobsFor(ports, call) }));
   hub.onCallPurge((tenantId, callId) => purgeCallAnalysis(ports, tenantId, callId));
 
