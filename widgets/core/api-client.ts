@@ -1,5 +1,17 @@
+import type { z } from 'zod';
+import { errorBodySchema } from '../../core/api/common.api';
 import type { HubSession } from './host-bridge';
-import type { CallPage, CallView, ListCallsQuery, PlaybackUrl, Transcript } from './api-types';
+import {
+  callPageReadSchema,
+  callViewReadSchema,
+  playbackUrlReadSchema,
+  transcriptReadSchema,
+  type CallPage,
+  type CallView,
+  type ListCallsQuery,
+  type PlaybackUrl,
+  type Transcript,
+} from './api-types';
 
 /**
  * Codes the client itself produces, next to the hub's own error codes (`CALL_NOT_FOUND`, `FORBIDDEN`...):
@@ -81,15 +93,16 @@ export function createHubClient(options: HubClientOptions): HubClient {
     return response;
   }
 
-  async function requestJson<T>(method: 'GET' | 'POST', path: string, parse: (body: unknown) => T | null): Promise<T> {
+  /** Sends the request and checks the answer against the contract's response schema (BAD_RESPONSE otherwise). */
+  async function requestJson<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S): Promise<z.output<S>> {
     const response = await send(method, path);
     const body = await readJson(response);
     if (!response.ok) throw toApiError(response.status, body, method, path);
-    const parsed = parse(body);
-    if (parsed === null) {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
       throw new HubApiError('BAD_RESPONSE', response.status, `The hub answered ${method} ${stripQuery(path)} in an unexpected shape`);
     }
-    return parsed;
+    return parsed.data;
   }
 
   return {
@@ -100,19 +113,19 @@ export function createHubClient(options: HubClientOptions): HubClient {
       if (query.limit !== undefined) params.set('limit', String(query.limit));
       if (query.cursor !== undefined) params.set('cursor', query.cursor);
       const search = params.toString();
-      return requestJson('GET', `/api/v1/calls${search === '' ? '' : `?${search}`}`, parseCallPage);
+      return requestJson('GET', `/api/v1/calls${search === '' ? '' : `?${search}`}`, callPageReadSchema);
     },
     getCall(callId) {
-      return requestJson('GET', `/api/v1/calls/${encodeURIComponent(callId)}`, (body) => (isCallView(body) ? body : null));
+      return requestJson('GET', `/api/v1/calls/${encodeURIComponent(callId)}`, callViewReadSchema);
     },
     async createPlaybackUrl(callId) {
-      const playback = await requestJson('POST', `/api/v1/calls/${encodeURIComponent(callId)}/playback-url`, (body) => (isPlaybackUrl(body) ? body : null));
+      const playback = await requestJson('POST', `/api/v1/calls/${encodeURIComponent(callId)}/playback-url`, playbackUrlReadSchema);
       const { hubUrl } = await obtainSession();
       return { url: new URL(playback.url, `${hubUrl}/`).toString(), expiresAt: playback.expiresAt };
     },
     async getTranscript(callId) {
       try {
-        return await requestJson('GET', `/api/v1/calls/${encodeURIComponent(callId)}/transcript`, parseTranscript);
+        return await requestJson('GET', `/api/v1/calls/${encodeURIComponent(callId)}/transcript`, transcriptReadSchema);
       } catch (error) {
         if (error instanceof HubApiError && error.code === 'TRANSCRIPT_NOT_FOUND') return null;
         throw error;
@@ -149,8 +162,9 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 function toApiError(status: number, body: unknown, method: string, path: string): HubApiError {
-  const error = isRecord(body) && isRecord(body.error) ? body.error : null;
-  const code = error !== null && typeof error.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(error.code) ? error.code : fallbackCode(status);
+  const envelope = errorBodySchema.safeParse(body);
+  const stated = envelope.success ? envelope.data.error.code : null;
+  const code = stated !== null && /^[A-Z][A-Z0-9_]*$/.test(stated) ? stated : fallbackCode(status);
   return new HubApiError(code, status, `The hub refused ${method} ${stripQuery(path)} with ${status} ${code}`);
 }
 
@@ -161,49 +175,4 @@ function fallbackCode(status: number): string {
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 500) return 'UPSTREAM_FAILED';
   return 'BAD_RESPONSE';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isCallView(value: unknown): value is CallView {
-  return (
-    isRecord(value) &&
-    typeof value.id === 'string' &&
-    typeof value.startedAt === 'string' &&
-    typeof value.durationS === 'number' &&
-    (value.direction === 'inbound' || value.direction === 'outbound')
-  );
-}
-
-function parseCallPage(value: unknown): CallPage | null {
-  if (!isRecord(value) || !Array.isArray(value.items) || !value.items.every(isCallView)) return null;
-  const next = value.nextCursor;
-  if (next !== null && next !== undefined && typeof next !== 'string') return null;
-  return { items: value.items, nextCursor: next ?? null };
-}
-
-function isPlaybackUrl(value: unknown): value is PlaybackUrl {
-  return isRecord(value) && typeof value.url === 'string' && value.url !== '' && typeof value.expiresAt === 'string';
-}
-
-function parseTranscript(value: unknown): Transcript | null {
-  if (!isRecord(value) || !Array.isArray(value.segments)) return null;
-  const segmentsOk = value.segments.every(
-    (s: unknown) => isRecord(s) && typeof s.text === 'string' && typeof s.startS === 'number' && typeof s.endS === 'number',
-  );
-  const highlights: unknown = value.highlights ?? [];
-  const highlightsOk =
-    Array.isArray(highlights) &&
-    highlights.every(
-      (h: unknown) =>
-        isRecord(h) && typeof h.segment === 'number' && typeof h.start === 'number' && typeof h.end === 'number' && typeof h.kind === 'string',
-    );
-  if (!segmentsOk || !highlightsOk) return null;
-  return {
-    language: typeof value.language === 'string' ? value.language : '',
-    segments: value.segments as Transcript['segments'],
-    highlights: highlights as Transcript['highlights'],
-  };
 }

@@ -1,67 +1,55 @@
+import { z } from 'zod';
+import {
+  callHitSchema,
+  callViewSchema,
+  channelSchema,
+  directionSchema,
+  playbackUrlSchema,
+  speakerSchema,
+  transcriptHighlightSchema,
+  transcriptSegmentSchema,
+  transcriptViewSchema,
+} from '../../core/api/calls.api';
+
 /**
- * Shapes of the hub REST API v1 as the widgets read them (docs/api.md). Kept separate from
- * core/recordings so the widget bundle depends on the wire format, not on domain internals.
+ * Shapes of the hub REST API v1 as the widgets read them, taken from the shared API contract
+ * (core/api/calls.api.ts): the types are inferred from its zod schemas and the API client checks every answer
+ * with them, so the widget and the hub cannot drift apart.
  */
 
-export type Direction = 'inbound' | 'outbound';
-export type Channel = 'human' | 'ivr';
-export type Speaker = 'agent' | 'customer';
+export type Direction = z.infer<typeof directionSchema>;
+export type Channel = z.infer<typeof channelSchema>;
+export type Speaker = z.infer<typeof speakerSchema>;
 
-export interface CallView {
-  readonly id: string;
-  readonly provider: string;
-  readonly providerCallId: string;
-  readonly channel: Channel;
-  readonly direction: Direction;
-  readonly startedAt: string;
-  readonly endedAt: string;
-  readonly durationS: number;
-  readonly agentId: string | null;
-  readonly agentName?: string | null;
-  readonly team?: string | null;
-  readonly queue: string | null;
-  /** Masked (`+86 138****5678`) for roles that must not see personal data. */
-  readonly customerPhone: string | null;
-  readonly inquiryType: string | null;
-  readonly tags: readonly string[];
-  readonly csat: number | null;
-  readonly status: string;
-  readonly flags?: readonly string[];
-  readonly risk?: number | null;
-}
+/**
+ * A call as the widgets read it: the contract's CallView, with the fields the widgets can do without
+ * (`agentName`, `team`, `flags`, `risk`, `crmLinks`, `recording`) allowed to be absent, as from an older hub.
+ */
+export const callViewReadSchema = callViewSchema.partial({ agentName: true, team: true, flags: true, risk: true, crmLinks: true, recording: true });
+/** `customerPhone` is masked (`+86 138****5678`) for roles that must not see personal data. */
+export type CallView = z.infer<typeof callViewReadSchema>;
 
-export interface CallPage {
-  readonly items: readonly CallView[];
-  readonly nextCursor: string | null;
-}
+/** A page of the call list as the widgets read it; a missing `nextCursor` means the last page. */
+export const callPageReadSchema = z.object({
+  items: z.array(callViewReadSchema.extend({ hits: z.array(callHitSchema).optional() })),
+  nextCursor: z
+    .string()
+    .nullish()
+    .transform((cursor) => cursor ?? null),
+});
+export type CallPage = z.infer<typeof callPageReadSchema>;
 
-export interface PlaybackUrl {
-  /** Absolute URL usable by an `<audio>` element without headers; supports Range. */
-  readonly url: string;
-  readonly expiresAt: string;
-}
+/** `url` is absolute once the client has resolved it against the hub; usable by an `<audio>` element, supports Range. */
+export const playbackUrlReadSchema = playbackUrlSchema;
+export type PlaybackUrl = z.infer<typeof playbackUrlReadSchema>;
 
-export interface TranscriptSegment {
-  readonly speaker: Speaker;
-  readonly startS: number;
-  readonly endS: number;
-  readonly text: string;
-}
-
+export type TranscriptSegment = z.infer<typeof transcriptSegmentSchema>;
 /** `start`/`end` are UTF-16 offsets into `segments[segment].text`, end exclusive. */
-export interface TranscriptHighlight {
-  readonly segment: number;
-  readonly start: number;
-  readonly end: number;
-  readonly kind: string;
-}
+export type TranscriptHighlight = z.infer<typeof transcriptHighlightSchema>;
+export const transcriptReadSchema = transcriptViewSchema;
+export type Transcript = z.infer<typeof transcriptReadSchema>;
 
-export interface Transcript {
-  readonly language: string;
-  readonly segments: readonly TranscriptSegment[];
-  readonly highlights: readonly TranscriptHighlight[];
-}
-
+/** What the widgets filter the call list by (a subset of core/api/calls.api.ts `listCallsQuerySchema`). */
 export interface ListCallsQuery {
   readonly customerPhone?: string;
   readonly agentId?: string;
