@@ -5,6 +5,7 @@
  */
 import { CallsightError } from '../shared/errors';
 import { computeSpearman, type SpearmanResult } from '../stats/hypothesis-tests';
+import { computeNormalQuantile } from '../stats/distributions';
 
 /** Everything the KPIs need to know about one call. */
 export interface CallFact {
@@ -26,6 +27,11 @@ export interface CallFact {
   readonly customerTurnsInterrupted: number;
   /** QA total 0..100 when the call was evaluated. */
   readonly qaScore: number | null;
+  /**
+   * The customer's emotion at the start and end of the call (from the analysis trajectory, see
+   * core/quality/analysis-summary countAnalysis); absent or null when the call has no trajectory.
+   */
+  readonly emotionCourse?: { readonly startsNegative: boolean; readonly endsNegative: boolean } | null;
 }
 
 export type KpiGroupBy = 'agent' | 'team' | 'period' | 'inquiryType' | 'tag' | 'all';
@@ -75,6 +81,28 @@ export interface FirstContactResolution extends KpiRatio {
   readonly unknown: number;
 }
 
+/**
+ * Emotion handling (情绪应对, DOMAIN R-QA-3): numerator = calls where the customer started negative and
+ * ended neutral or positive; denominator = calls where the customer started negative. `interval` is the
+ * Wilson score interval at the KPI confidence level (null when the denominator is 0); `unknown` counts calls
+ * without an emotion trajectory.
+ */
+export interface EmotionHandlingKpi extends KpiRatio {
+  readonly interval: { readonly level: number; readonly low: number; readonly high: number } | null;
+  readonly unknown: number;
+}
+
+/** Wilson score interval of k successes in n trials at `level` (two-sided); null when n = 0. */
+export function computeWilsonInterval(k: number, n: number, level: number): { level: number; low: number; high: number } | null {
+  if (n === 0) return null;
+  const z = computeNormalQuantile(1 - (1 - level) / 2);
+  const p = k / n;
+  const z2 = z * z;
+  const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { level, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
 export interface KpiRow {
   readonly group: string;
   readonly calls: number;
@@ -90,6 +118,8 @@ export interface KpiRow {
   /** Spearman correlation of QA score with CSAT over calls having both. */
   readonly scoreCsat: SpearmanResult;
   readonly averageScore: { readonly mean: number | null; readonly scored: number };
+  /** Share of upset customers calmed by the end of the call, with its interval; always set by computeKpis. */
+  readonly emotionHandling?: EmotionHandlingKpi;
 }
 
 /** Targets from DOMAIN R-CAP-1, R-QA-1, R-QA-2, for display beside the KPIs. */
@@ -128,6 +158,7 @@ function validateFact(fact: CallFact): number {
     : !isCount(fact.customerTurns) || !isCount(fact.customerTurnsInterrupted) || fact.customerTurnsInterrupted > fact.customerTurns ? 'customerTurnsInterrupted must be a count no larger than customerTurns'
     : fact.csat !== null && !Number.isFinite(fact.csat) ? 'csat must be a number or null'
     : fact.qaScore !== null && !(Number.isFinite(fact.qaScore) && fact.qaScore >= 0 && fact.qaScore <= 100) ? 'qaScore must be 0..100 or null'
+    : fact.emotionCourse && (typeof fact.emotionCourse.startsNegative !== 'boolean' || typeof fact.emotionCourse.endsNegative !== 'boolean') ? 'emotionCourse needs startsNegative and endsNegative booleans'
     : null;
   if (problem) throw invalid(`call fact ${fact.callId}: ${problem}`);
   return started;
@@ -256,7 +287,16 @@ function summarise(
   const scores: number[] = [];
   const pairedScores: number[] = [];
   const pairedCsat: number[] = [];
+  let startedNegative = 0;
+  let calmed = 0;
+  let noCourse = 0;
   for (const call of calls) {
+    const course = call.emotionCourse;
+    if (!course) noCourse++;
+    else if (course.startsNegative) {
+      startedNegative++;
+      if (!course.endsNegative) calmed++;
+    }
     if (call.hasRecording) recorded++;
     scriptsFound += call.requiredScripts.found;
     scriptsRequired += call.requiredScripts.required;
@@ -294,5 +334,6 @@ function summarise(
     },
     scoreCsat: computeSpearman(pairedScores, pairedCsat, level),
     averageScore: { mean: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null, scored: scores.length },
+    emotionHandling: { ...ratio(calmed, startedNegative), interval: computeWilsonInterval(calmed, startedNegative, level), unknown: noCourse },
   };
 }

@@ -4,6 +4,7 @@
  * text leaves these functions, only times, ids, lexicon terms and counts.
  */
 import type { CallAnalysis } from '../analysis/analyze-transcript';
+import type { KnowledgeCheck, StatedQuantity } from '../analysis/knowledge/knowledge.check';
 import type { QualityAnalysisSummary, TimedMark } from './evaluation';
 
 /** Agent speech must overlap a customer segment at least this long to count as talking over (as in the analysis default). */
@@ -45,6 +46,31 @@ export function summarizeAnalysisForQuality(
             agitated: analysis.flags.some((f) => f.code === 'CUSTOMER_AGITATED'),
             moments: timeline.filter((p) => p.label === 'negative').map((p) => ({ startS: p.startS, endS: p.endS })),
           },
+    emotionCourse: summarizeEmotionCourse(analysis),
+    ...(analysis.knowledge ? { knowledge: summarizeKnowledge(analysis.knowledge) } : {}),
+  };
+}
+
+/** Start, end and lowest stretch of the customer's emotion; null without a trajectory. */
+export function summarizeEmotionCourse(analysis: CallAnalysis): QualityAnalysisSummary['emotionCourse'] {
+  const t = analysis.emotion.trajectory;
+  if (!t) return null;
+  const span = (s: { startS: number; endS: number }) => ({ startS: s.startS, endS: s.endS });
+  return { startsNegative: t.start.label === 'negative', endsNegative: t.end.label === 'negative', start: span(t.start), end: span(t.end), lowest: span(t.lowest) };
+}
+
+const describeQuantity = (q: StatedQuantity) => `${q.min === q.max ? q.min : `${q.min}-${q.max}`} ${q.unit}`;
+
+function summarizeKnowledge(k: KnowledgeCheck): NonNullable<QualityAnalysisSummary['knowledge']> {
+  return {
+    checked: k.checked,
+    contradictions: k.contradictions.map((f) => ({
+      startS: f.startS,
+      endS: f.endS,
+      factId: f.factId,
+      note: `fact ${f.factId}: agent said ${describeQuantity(f.said)}, fact is ${describeQuantity(f.expected)}`,
+    })),
+    confirmations: k.confirmations.map((f) => ({ startS: f.startS, endS: f.endS, factId: f.factId })),
   };
 }
 
@@ -73,6 +99,10 @@ export interface AnalysisCounts {
   readonly demands: readonly string[];
   /** Flag codes raised on the call (e.g. SENSITIVE_WORD). */
   readonly flags: readonly string[];
+  /** Start and end of the customer's emotion, for the emotion-handling KPI (CallFact.emotionCourse); null without a trajectory. */
+  readonly emotionCourse?: { readonly startsNegative: boolean; readonly endsNegative: boolean } | null;
+  /** Knowledge facts checked and contradicted in the call (产品知识准确率). */
+  readonly knowledge?: { readonly checked: number; readonly contradicted: number };
 }
 
 /** The zero counts of a call without analysis: it adds calls to a group but no scripts, turns or hits. */
@@ -96,5 +126,9 @@ export function countAnalysis(analysis: CallAnalysis | null): AnalysisCounts {
     customerTurnsInterrupted: analysis.metrics.customerTurnsInterrupted,
     demands: [...new Set(analysis.topics.map((t) => t.id))].sort(),
     flags: [...new Set(analysis.flags.map((f) => f.code))].sort(),
+    emotionCourse: analysis.emotion.trajectory
+      ? { startsNegative: analysis.emotion.trajectory.start.label === 'negative', endsNegative: analysis.emotion.trajectory.end.label === 'negative' }
+      : null,
+    knowledge: { checked: analysis.knowledge?.checked ?? 0, contradicted: analysis.knowledge?.contradictions.length ?? 0 },
   };
 }

@@ -51,6 +51,26 @@ export interface QualityAnalysisSummary {
   readonly interruptionRate: number | null;
   readonly interruptions?: readonly TimedMark[];
   readonly customerEmotion: { readonly agitated: boolean; readonly moments: readonly TimedMark[] } | null;
+  /**
+   * The customer's emotion at the start and the end of the call (情绪应对): `startsNegative` and whether it
+   * `endsNegative`, with the stretches as evidence; absent or null when the analysis had no trajectory.
+   */
+  readonly emotionCourse?: {
+    readonly startsNegative: boolean;
+    readonly endsNegative: boolean;
+    readonly start: TimedMark;
+    readonly end: TimedMark;
+    readonly lowest: TimedMark;
+  } | null;
+  /**
+   * Agent statements checked against the tenant's knowledge facts (产品知识准确率); absent when the analysis
+   * predates knowledge checks. `note` names the fact and the quantities, never transcript text.
+   */
+  readonly knowledge?: {
+    readonly checked: number;
+    readonly contradictions: readonly (TimedMark & { readonly factId: string; readonly note: string })[];
+    readonly confirmations: readonly (TimedMark & { readonly factId: string })[];
+  };
 }
 
 export interface CriterionScore {
@@ -193,7 +213,51 @@ export function decideAutomaticCriterion(
             : [{ startS: 0, endS: summary.durationS, note: 'customer agitated' }],
       };
     }
+    case 'emotion_handled': {
+      const course = summary.emotionCourse;
+      if (!course) return na('no emotion trajectory for this call');
+      if (!course.startsNegative) {
+        if (criterion.allowNa) return { value: 'na', evidence: [{ ...mark(course.start), note: 'customer did not start upset: nothing to handle' }] };
+        return { value: fromPass(criterion, true), evidence: [{ ...mark(course.start), note: 'customer did not start upset' }] };
+      }
+      if (!course.endsNegative) {
+        return {
+          value: fromPass(criterion, true),
+          evidence: [
+            { ...mark(course.start), note: 'customer started upset' },
+            { ...mark(course.end), note: 'customer ended neutral or positive' },
+          ],
+        };
+      }
+      return {
+        value: fromPass(criterion, false),
+        evidence: [
+          { ...mark(course.start), note: 'customer started upset' },
+          { ...mark(course.lowest), note: 'lowest point' },
+          { ...mark(course.end), note: 'customer still upset at the end' },
+        ],
+      };
+    }
+    case 'knowledge_accurate': {
+      const k = summary.knowledge;
+      if (!k) return na('no knowledge check for this call');
+      if (k.contradictions.length > 0) {
+        return { value: fromPass(criterion, false), evidence: k.contradictions.map((c) => ({ ...mark(c), note: c.note })) };
+      }
+      if (k.checked === 0) {
+        if (criterion.allowNa) return { value: 'na', evidence: [{ startS: 0, endS: summary.durationS, note: 'no knowledge fact mentioned' }] };
+        return { value: fromPass(criterion, true), evidence: [{ startS: 0, endS: summary.durationS, note: 'no knowledge fact mentioned' }] };
+      }
+      return {
+        value: fromPass(criterion, true),
+        evidence: k.confirmations.map((c) => ({ ...mark(c), note: `fact ${c.factId} stated correctly` })),
+      };
+    }
   }
+}
+
+function mark(m: TimedMark): { startS: number; endS?: number } {
+  return m.endS !== undefined ? { startS: m.startS, endS: m.endS } : { startS: m.startS };
 }
 
 function checkText(text: string | undefined, where: string): string | null {

@@ -15,14 +15,17 @@ export type CriterionScale = { readonly kind: 'pass_fail' } | { readonly kind: '
 /**
  * Where an automatic criterion takes its answer from the analysis summary:
  * `script:<scriptId>` required script found; `no_sensitive_words`; `interruption_rate_below:<0..1>`;
- * `duration_in_band`; `customer_not_agitated`.
+ * `duration_in_band`; `customer_not_agitated`; `emotion_handled` (a customer who starts upset ends neutral or
+ * positive: 情绪应对); `knowledge_accurate` (no agent statement contradicts a tenant knowledge fact: 产品知识准确率).
  */
 export type AutomaticSource =
   | { readonly type: 'script'; readonly scriptId: string }
   | { readonly type: 'no_sensitive_words' }
   | { readonly type: 'interruption_rate_below'; readonly threshold: number }
   | { readonly type: 'duration_in_band' }
-  | { readonly type: 'customer_not_agitated' };
+  | { readonly type: 'customer_not_agitated' }
+  | { readonly type: 'emotion_handled' }
+  | { readonly type: 'knowledge_accurate' };
 
 export interface Criterion {
   readonly id: string;
@@ -104,6 +107,8 @@ export function parseAutomaticSource(source: string): AutomaticSource {
   if (source === 'no_sensitive_words') return { type: 'no_sensitive_words' };
   if (source === 'duration_in_band') return { type: 'duration_in_band' };
   if (source === 'customer_not_agitated') return { type: 'customer_not_agitated' };
+  if (source === 'emotion_handled') return { type: 'emotion_handled' };
+  if (source === 'knowledge_accurate') return { type: 'knowledge_accurate' };
   const script = /^script:([a-z0-9][a-z0-9_.-]*)$/.exec(source);
   if (script) return { type: 'script', scriptId: script[1]! };
   const rate = /^interruption_rate_below:(\d*\.?\d+)$/.exec(source);
@@ -112,7 +117,7 @@ export function parseAutomaticSource(source: string): AutomaticSource {
     if (threshold > 0 && threshold <= 1) return { type: 'interruption_rate_below', threshold };
   }
   throw invalid(
-    `unknown automatic source "${source}": use script:<id>, no_sensitive_words, interruption_rate_below:<0..1>, duration_in_band or customer_not_agitated`,
+    `unknown automatic source "${source}": use script:<id>, no_sensitive_words, interruption_rate_below:<0..1>, duration_in_band, customer_not_agitated, emotion_handled or knowledge_accurate`,
   );
 }
 

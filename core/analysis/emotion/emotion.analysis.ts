@@ -24,6 +24,95 @@ export interface CallEmotion {
   readonly negativeShare: number;
   readonly trend: number;
   readonly timeline: readonly EmotionPoint[];
+  /** The customer's emotion over the call: start, end, lowest point and turns (see EmotionTrajectory). */
+  readonly trajectory?: EmotionTrajectory;
+}
+
+/** A stretch of the call: the customer segments it spans, their times and mean valence. */
+export interface TrajectoryStretch {
+  readonly label: EmotionLabel;
+  /** Mean signed confidence over the stretch: +score for positive, -score for negative, 0 for neutral segments (-1..1). */
+  readonly valence: number;
+  readonly startS: number;
+  readonly endS: number;
+  /** Transcript segment indices of the first and last customer segment of the stretch. */
+  readonly fromSegment: number;
+  readonly toSegment: number;
+}
+
+/** A moment where the customer's smoothed emotion changes band (e.g. neutral -> negative). */
+export interface EmotionTurn {
+  readonly segment: number;
+  readonly atS: number;
+  readonly from: EmotionLabel;
+  readonly to: EmotionLabel;
+  readonly direction: 'worse' | 'better';
+}
+
+/**
+ * The customer's emotion over the call, from the segment labels of the timeline (after the polar
+ * gate, so only confident segments move it). `start` and `end` cover the first and last
+ * min(3, ceil(n / 3)) scored customer segments; `lowest` is the stretch of min(3, n) consecutive
+ * segments with the lowest valence (the first such, on ties); `turns` are the segments where the
+ * 3-segment moving valence enters another band (negative <= -BAND < neutral < BAND <= positive).
+ * `recovered` is true when the call starts negative and ends neutral or positive (情绪应对), false
+ * when it starts negative and ends negative, null when it does not start negative or fewer than
+ * two customer segments were scored.
+ */
+export interface EmotionTrajectory {
+  readonly start: TrajectoryStretch;
+  readonly end: TrajectoryStretch;
+  readonly lowest: TrajectoryStretch;
+  readonly turns: readonly EmotionTurn[];
+  readonly recovered: boolean | null;
+}
+
+/** Valence band edge: one confident negative segment among three (about -0.27..-0.33) counts as negative. */
+export const TRAJECTORY_BAND = 0.25;
+
+const bandOf = (v: number): EmotionLabel => (v <= -TRAJECTORY_BAND ? 'negative' : v >= TRAJECTORY_BAND ? 'positive' : 'neutral');
+const RANK_OF: Readonly<Record<EmotionLabel, number>> = { negative: 0, neutral: 1, positive: 2 };
+
+/**
+ * Builds the trajectory from customer points in call order (analyzeCustomerEmotion passes the
+ * segments long enough to score, so "嗯" and "ok" do not dilute the start); undefined when empty.
+ */
+export function computeTrajectory(timeline: readonly EmotionPoint[]): EmotionTrajectory | undefined {
+  const n = timeline.length;
+  if (n === 0) return undefined;
+  const v = timeline.map((p) => (p.label === 'negative' ? -p.score : p.label === 'positive' ? p.score : 0));
+  const stretch = (from: number, to: number): TrajectoryStretch => {
+    let sum = 0;
+    for (let i = from; i <= to; i++) sum += v[i] as number;
+    const valence = r3(sum / (to - from + 1));
+    const first = timeline[from] as EmotionPoint;
+    const last = timeline[to] as EmotionPoint;
+    return { label: bandOf(valence), valence, startS: first.startS, endS: last.endS, fromSegment: first.segment, toSegment: last.segment };
+  };
+  const k = Math.min(3, Math.ceil(n / 3));
+  const start = stretch(0, k - 1);
+  const end = stretch(n - k, n - 1);
+  const w = Math.min(3, n);
+  let lowest = stretch(0, w - 1);
+  for (let i = 1; i + w <= n; i++) {
+    const s = stretch(i, i + w - 1);
+    if (s.valence < lowest.valence) lowest = s;
+  }
+  const turns: EmotionTurn[] = [];
+  let band: EmotionLabel | null = null;
+  for (let i = 0; i < n; i++) {
+    const from = Math.max(0, i - 2);
+    let sum = 0;
+    for (let j = from; j <= i; j++) sum += v[j] as number;
+    const next = bandOf(sum / (i - from + 1));
+    if (band !== null && next !== band) {
+      const p = timeline[i] as EmotionPoint;
+      turns.push({ segment: p.segment, atS: p.startS, from: band, to: next, direction: RANK_OF[next] > RANK_OF[band] ? 'better' : 'worse' });
+    }
+    band = next;
+  }
+  const recovered = n < 2 || start.label !== 'negative' ? null : end.label !== 'negative';
+  return { start, end, lowest, turns, recovered };
 }
 
 /** Utterances this short ("嗯", "ok") carry no usable signal and are scored neutral. */
@@ -54,6 +143,8 @@ export function analyzeCustomerEmotion(
   units: SegmentUnits = countSegmentUnits(segments),
 ): CallEmotion {
   const timeline: EmotionPoint[] = [];
+  /** Points of segments long enough to carry a signal: the trajectory reads only these. */
+  const scored: EmotionPoint[] = [];
   const probs: Array<Record<EmotionLabel, number>> = [];
   const sums = { negative: 0, neutral: 0, positive: 0 };
   let weightSum = 0;
@@ -69,17 +160,21 @@ export function analyzeCustomerEmotion(
     sums.positive += s.probabilities.positive * weight;
     weightSum += weight;
     probs.push(s.probabilities);
-    timeline.push({ segment: index, startS: segment.startS, endS: segment.endS, label: s.label, score: r3(s.score) });
+    const point = { segment: index, startS: segment.startS, endS: segment.endS, label: s.label, score: r3(s.score) };
+    timeline.push(point);
+    if (!neutral) scored.push(point);
   });
   if (weightSum === 0) {
-    return {
-      customer: { label: 'neutral', score: 1 },
+    const empty = {
+      customer: { label: 'neutral' as const, score: 1 },
       probabilities: { negative: 0, neutral: 1, positive: 0 },
       peakNegative: 0,
       negativeShare: 0,
       trend: 0,
       timeline,
     };
+    const trajectory = computeTrajectory(scored);
+    return trajectory ? { ...empty, trajectory } : empty;
   }
   const mean = { negative: sums.negative / weightSum, neutral: sums.neutral / weightSum, positive: sums.positive / weightSum };
   const counts = { negative: 0, neutral: 0, positive: 0 };
@@ -106,5 +201,6 @@ export function analyzeCustomerEmotion(
     negativeShare: r3(timeline.filter((p) => p.label === 'negative').length / timeline.length),
     trend: r3(valence(probs.slice(-third)) - valence(probs.slice(0, third))),
     timeline,
+    ...(scored.length > 0 ? { trajectory: computeTrajectory(scored) as EmotionTrajectory } : {}),
   };
 }
