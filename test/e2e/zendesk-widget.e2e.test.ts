@@ -1,16 +1,18 @@
 /**
  * The call-history widget in real headless Chromium (Debian `chromium`, never a downloaded browser) against
- * a running hub with demo data, through the hub's /demo page (the widget in a mock Zendesk user sidebar).
+ * a running hub with demo data: through the hub's /demo page (the widget in a mock Zendesk user sidebar), and
+ * from the Salesforce static resource (the IIFE mounted into a shadow root, as an LWC would), sharing one hub.
  * Needs: apt-get install -y chromium fonts-wqy-microhei; the hub test support (test/support/hub.ts).
  * Screenshots go to test-artifacts/.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { startTestHub } from '../support/hub';
 import { ensureWidgetsBuilt } from '../../manifests/zendesk/build';
+import { SALESFORCE_BUNDLE, SALESFORCE_DIR } from '../../widgets/vite.config';
 
 interface CallSummary {
   readonly id: string;
@@ -19,12 +21,14 @@ interface CallSummary {
 }
 
 const artifacts = resolve(__dirname, '../../test-artifacts');
+const widgetsDir = resolve(__dirname, '../../dist/widgets');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let browser: Browser;
 let customerPhone: string;
 let customerCalls: CallSummary[];
+let otherCustomer: { phone: string; calls: CallSummary[] };
 
 async function hubGet<T>(path: string, token: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -56,7 +60,7 @@ async function audioState(page: Page): Promise<{ currentTime: number; paused: bo
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   // The hub serves /demo from dist/widgets (npm start builds it first; a fresh checkout has none).
-  await ensureWidgetsBuilt(resolve(__dirname, '../../dist/widgets'), 'auto');
+  await ensureWidgetsBuilt(widgetsDir, 'auto');
   hub = await startTestHub({ demoCalls: 40 });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
 
@@ -66,8 +70,10 @@ beforeAll(async () => {
   const admin = await hub.token('admin');
   // The customer whose calls were handled by the most agents shows the permission model best.
   let best: { phone: string; calls: CallSummary[]; agents: number } | null = null;
+  const withCalls: Array<{ phone: string; calls: CallSummary[] }> = [];
   for (const customer of customers) {
     const { body } = await hubGet<{ items: CallSummary[] }>(`/api/v1/calls?customerPhone=${encodeURIComponent(customer.phone)}&limit=25`, admin);
+    if (body.items.length > 0) withCalls.push({ phone: customer.phone, calls: body.items });
     const agents = new Set(body.items.map((call) => call.agentId).filter((id) => id !== null)).size;
     if (best === null || agents > best.agents || (agents === best.agents && body.items.length > best.calls.length)) {
       best = { phone: customer.phone, calls: body.items, agents };
@@ -76,6 +82,9 @@ beforeAll(async () => {
   if (best === null || best.calls.length === 0) throw new Error('The test hub has no demo customer with calls: seed demo data in startTestHub');
   customerPhone = best.phone;
   customerCalls = best.calls;
+  const other = withCalls.find((customer) => customer.phone !== customerPhone);
+  if (other === undefined) throw new Error('The demo data needs two customers with calls to show a customer change');
+  otherCustomer = other;
 }, 120_000);
 
 afterAll(async () => {
@@ -175,6 +184,86 @@ describe('call history widget in Chromium', () => {
     });
     expect(distinct).toBe(true);
     await page.screenshot({ path: join(artifacts, 'zendesk-widget-list-zh-cn.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('follows a customer change in place: the same widget lists the new customer, without a new session', async () => {
+    const page = await openDemo({ role: 'admin', customer: customerPhone, locale: 'en' });
+    expect(await listedCallIds(page)).toEqual(customerCalls.map((call) => call.id));
+    const sessions: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/demo/token')) sessions.push(request.url());
+    });
+    await page.$eval('.cs-root', (element) => element.setAttribute('data-test-mounted', 'first'));
+
+    await page.selectOption('select[name="customer"]', otherCustomer.phone);
+    const expected = otherCustomer.calls.map((call) => call.id);
+    await page.waitForFunction(
+      (ids) => JSON.stringify([...document.querySelectorAll('[role="option"]')].map((option) => option.id.replace(/^cs-call-/, ''))) === JSON.stringify(ids),
+      expected,
+      { timeout: 15_000 },
+    );
+    expect(await page.$eval('.cs-root', (element) => element.getAttribute('data-test-mounted'))).toBe('first');
+    expect(sessions).toEqual([]);
+    await page.screenshot({ path: join(artifacts, 'zendesk-widget-customer-changed.png'), fullPage: true });
+    await page.close();
+  });
+});
+
+describe('Salesforce static resource in Chromium', () => {
+  it('mounts the call history from the IIFE into a shadow root, styled, and unmounts it', async () => {
+    const bundle = readFileSync(join(widgetsDir, SALESFORCE_DIR, SALESFORCE_BUNDLE), 'utf8');
+    const token = await hub.token('admin');
+    const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    // A page on the hub's origin (as the LWC's Apex-minted session would reach the hub), without the demo's CSP.
+    const hostUrl = `${hub.url}/__salesforce-host-test`;
+    await page.route(hostUrl, (route) =>
+      route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="en"><body style="margin:0"><c-callsight-call-history></c-callsight-call-history></body></html>' }),
+    );
+    await page.goto(hostUrl);
+    await page.addScriptTag({ content: bundle });
+    const feature = await page.evaluate(
+      async ({ sessionToken, hubUrl, phone }) => {
+        const host = document.querySelector('c-callsight-call-history')!;
+        const shadow = host.attachShadow({ mode: 'open' });
+        const container = document.createElement('div');
+        container.className = 'callsight';
+        shadow.appendChild(container);
+        const bridge = {
+          context: async () => ({ locale: 'en', location: 'customer-record', customer: { phone, name: 'Contact' } }),
+          resize: () => {},
+          fetchToken: async () => ({ token: sessionToken, hubUrl }),
+          onCustomerChanged: () => () => {},
+        };
+        const api = (window as unknown as { Callsight: { mount(element: Element, options: object): Promise<string> } }).Callsight;
+        return api.mount(container, { component: 'callsightCallHistory', bridge });
+      },
+      { sessionToken: token, hubUrl: hub.url, phone: customerPhone },
+    );
+    expect(feature).toBe('call-history');
+    expect(await listedCallIds(page)).toEqual(customerCalls.map((call) => call.id));
+    const styled = await page.evaluate(() => {
+      const shadow = document.querySelector('c-callsight-call-history')!.shadowRoot!;
+      const list = shadow.querySelector('.cs-list')!;
+      return {
+        radius: getComputedStyle(list).borderTopLeftRadius,
+        sheetsInShadow: shadow.querySelectorAll('style[data-callsight-styles]').length,
+        sheetsInDocument: document.querySelectorAll('style[data-callsight-styles]').length,
+      };
+    });
+    expect(styled).toEqual({ radius: '4px', sheetsInShadow: 2, sheetsInDocument: 0 });
+    await page.screenshot({ path: join(artifacts, 'salesforce-bundle-shadow-root.png'), fullPage: true });
+
+    const left = await page.evaluate(() => {
+      const shadow = document.querySelector('c-callsight-call-history')!.shadowRoot!;
+      const container = shadow.querySelector('.callsight')!;
+      (window as unknown as { Callsight: { unmount(element: Element): void } }).Callsight.unmount(container);
+      return container.childNodes.length;
+    });
+    expect(left).toBe(0);
+    expect(problems).toEqual([]);
     await page.close();
   });
 });

@@ -9,6 +9,8 @@ import { PNG } from 'pngjs';
 import { unzipSync } from 'fflate';
 import { buildZendeskApp, readHubHost, stampManifest } from '../../../manifests/zendesk/build';
 import type { ZendeskAppBuild } from '../../../manifests/zendesk/build';
+import { featureAt } from '../../../widgets/hosts/shared/location-registry';
+import { ZENDESK_LOCATIONS } from '../../../widgets/hosts/zendesk/zendesk-locations';
 
 const repoRoot = resolve(__dirname, '../../..');
 const sourceDir = join(repoRoot, 'manifests/zendesk');
@@ -72,6 +74,29 @@ describe('Zendesk app package', () => {
         }
       }
     }
+  });
+
+  it('declares only locations the widget registry mounts a feature in', () => {
+    for (const [product, locations] of Object.entries<Record<string, unknown>>(manifest.location)) {
+      for (const name of Object.keys(locations)) {
+        expect(featureAt(ZENDESK_LOCATIONS, `${product}.${name}`), `${product}.${name}`).not.toBeNull();
+      }
+    }
+  });
+
+  it('packs every script the iframe can load, lazily loaded features included, next to it', () => {
+    const assets = join(build.appDir, 'assets');
+    const pending = [...readFileSync(join(assets, 'iframe.html'), 'utf8').matchAll(/src="\.\/([^"]+\.js)"/g)].map((match) => match[1]!);
+    const seen = new Set<string>();
+    while (pending.length > 0) {
+      const file = pending.pop()!;
+      if (seen.has(file)) continue;
+      seen.add(file);
+      expect(existsSync(join(assets, file)), file).toBe(true);
+      const code = readFileSync(join(assets, file), 'utf8');
+      for (const match of code.matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) pending.push(match[1]!);
+    }
+    expect([...seen].some((file) => file.startsWith('call-history-'))).toBe(true);
   });
 
   it('keeps the shared secret secure and the hub URL required', () => {
