@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coachingOutcomeResponseSchema, coachingProblemsResponseSchema, coachingTaskListResponseSchema, coachingTaskSchema, followUpResponseSchema } from '../../core/api/coaching.api';
 import { createSeededRandom } from '../../core/shared/clock.port';
 import { startTestHub, type TestHub } from '../support/hub';
 import { api, inOneTransaction, insertCall, makeTranscript, storeAnalysis } from './quality-fixtures';
@@ -33,6 +34,7 @@ async function coach(agentId: string): Promise<string> {
     advice: '等客户说完再回应；Let the customer finish before answering.',
   });
   expect(created.status).toBe(201);
+  coachingTaskSchema.parse(created.body);
   const agent = await hub.token('agent', { tenant: T, user: `u-${agentId}`, agentId });
   expect((await api(hub, 'POST', `/api/v1/coaching/tasks/${created.body.id}/complete`, agent)).status).toBe(409);
   const acknowledged = await api(hub, 'POST', `/api/v1/coaching/tasks/${created.body.id}/acknowledge`, agent);
@@ -69,6 +71,7 @@ describe('the coaching loop', () => {
 
     const outcome = await api(hub, 'GET', `/api/v1/coaching/tasks/${changed}/outcome`, manager);
     expect(outcome.status).toBe(200);
+    coachingOutcomeResponseSchema.parse(outcome.body);
     expect(outcome.body.sources).toEqual({ evaluations: 0, automatic: 160 });
     const criterion = outcome.body.criteria.find((c: any) => c.criterionId === 'no_interruptions');
     expect(criterion.passRate).toMatchObject({ nBefore: 40, nAfter: 40, significant: true });
@@ -83,7 +86,7 @@ describe('the coaching loop', () => {
 
   it('keeps tasks to the agent and the team\'s managers, assigns follow-up calls, and finds problems', async () => {
     const tasks = await api(hub, 'GET', '/api/v1/coaching/tasks', manager);
-    expect(tasks.body.items).toHaveLength(2);
+    expect(coachingTaskListResponseSchema.parse(tasks.body).items).toHaveLength(2);
     const task = tasks.body.items.find((t: any) => t.agentId === 'a-change');
     const other = await hub.token('agent', { tenant: T, agentId: 'a-same' });
     expect((await api(hub, 'GET', `/api/v1/coaching/tasks/${task.id}`, other)).status).toBe(404);
@@ -101,7 +104,7 @@ describe('the coaching loop', () => {
     expect(foreignClip.status).toBe(400);
 
     const followUp = await api(hub, 'POST', `/api/v1/coaching/tasks/${task.id}/follow-up`, manager, { count: 5, reviewerId: 'qa-1', seed: 3 });
-    expect(followUp.body.callIds).toHaveLength(5);
+    expect(followUpResponseSchema.parse(followUp.body).callIds).toHaveLength(5);
     expect(followUp.body.callIds.every((id: string) => id.startsWith('a-change-after-'))).toBe(true);
     const qa = await hub.token('qa', { tenant: T, user: 'qa-1' });
     expect((await api(hub, 'GET', `/api/v1/calls/${followUp.body.callIds[0]}`, qa)).status).toBe(200);
@@ -112,6 +115,7 @@ describe('the coaching loop', () => {
     const to = new Date(Date.now() - 60_000).toISOString();
     const problems = await api(hub, 'GET', `/api/v1/coaching/problems?from=${from}&to=${to}&minCallsPerAgent=5`, manager);
     expect(problems.status).toBe(200);
+    coachingProblemsResponseSchema.parse(problems.body);
     expect(problems.body.analysedCalls).toBe(80);
     const individual = problems.body.problems.filter((p: any) => p.criterionId === 'flag:HIGH_INTERRUPTION' && p.scope === 'individual');
     expect(individual.map((p: any) => p.agents[0].agentId)).toEqual(['a-change']);

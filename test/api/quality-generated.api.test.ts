@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { samplePlanResponseSchema } from '../../core/api/quality.api';
 import { createSeededRandom } from '../../core/shared/clock.port';
 import type { Call } from '../../core/recordings/call';
 import { startTestHub, type TestHub } from '../support/hub';
@@ -53,6 +54,7 @@ describe('sampling on generated months', () => {
     for (const [period, byAgent] of callsByMonth) {
       const plan = await api(hub, 'POST', '/api/v1/sampling/plans', token, { period, reviewers: REVIEWERS, seed: 11 });
       expect(plan.status).toBe(201);
+      samplePlanResponseSchema.parse(plan.body);
       checkQuotas(plan.body, byAgent, seniority);
       expect(plan.body.totals.callsWithoutAgent).toBe(1);
       expect(plan.body.totals.doubleScored).toBe(Math.round(0.1 * plan.body.items.length));

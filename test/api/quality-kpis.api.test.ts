@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kpiResponseSchema } from '../../core/api/insights.api';
 import { startTestHub, type TestHub } from '../support/hub';
 import { api, insertCall, makeTranscript, storeAnalysis } from './quality-fixtures';
 
@@ -81,6 +82,7 @@ describe('KPIs against a hand-computed fixture', () => {
     const admin = await hub.token('admin', { tenant: T });
     const { status, body } = await api(hub, 'GET', `/api/v1/kpis?groupBy=all&${RANGE}&fcrWindowDays=7`, admin);
     expect(status).toBe(200);
+    kpiResponseSchema.parse(body);
     expect(body.rows).toHaveLength(1);
     const row = body.rows[0];
     expect(row.calls).toBe(7);

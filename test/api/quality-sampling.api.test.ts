@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { segmentResponseSchema } from '../../core/api/insights.api';
+import { samplePlanResponseSchema, storedSamplePlanResponseSchema } from '../../core/api/quality.api';
 import type { Call } from '../../core/recordings/call';
 import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { api, checkQuotas, runSampleCli } from './quality-fixtures';
@@ -27,6 +29,7 @@ describe('sampling on the demo data', () => {
     expect((await api(hub, 'PUT', '/api/v1/sampling/reviewers', admin, { reviewers: [{ id: 'qa-a' }, { id: 'qa-b' }, { id: 'qa-c' }] })).status).toBe(200);
     const first = await api(hub, 'POST', '/api/v1/sampling/plans', admin, { period, seed: 2026 });
     expect(first.status).toBe(201);
+    samplePlanResponseSchema.parse(first.body);
     checkQuotas(first.body, callsByAgent, seniority);
     expect(first.body.agentsAssumedNew).toEqual([]);
 
@@ -45,6 +48,7 @@ describe('sampling on the demo data', () => {
 
     // The plan's assignments are the QA access scope: a reviewer without teams reaches exactly their calls.
     const stored = await api(hub, 'GET', `/api/v1/sampling/plans/${period}`, await hub.token('qa', { user: 'qa-a' }));
+    storedSamplePlanResponseSchema.parse(stored.body);
     const mine = stored.body.items.map((i: any) => i.callId);
     expect(mine.length).toBeGreaterThan(0);
     expect(stored.body.items.every((i: any) => i.reviewerIds.includes('qa-a'))).toBe(true);
@@ -61,6 +65,7 @@ describe('sampling on the demo data', () => {
     const from = new Date(Date.now() - 70 * 86_400_000).toISOString();
     const report = await api(hub, 'GET', `/api/v1/insights/segments?tag=high-value&from=${from}`, admin);
     expect(report.status).toBe(200);
+    segmentResponseSchema.parse(report.body);
     expect(report.body.taggedCalls + report.body.restCalls).toBe(report.body.analysedCalls);
     expect(report.body.taggedCalls).toBeGreaterThan(0);
     for (const item of report.body.items) {
