@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callDeletionSchema, legalHoldPageSchema, legalHoldViewSchema } from '../../core/api/retention.api';
 import { startRetentionHub, TENANT, TestClock, type RetentionTestHub } from './retention-harness';
 
 let t: RetentionTestHub;
@@ -38,6 +39,7 @@ describe('legal holds over the API', () => {
       const res = await t.api('POST', '/api/v1/legal-holds', { token: admin, body });
       expect(res.status, name).toBe(201);
       expect(res.body).toMatchObject({ author: 'u-admin', active: true });
+      expect(legalHoldViewSchema.parse(res.body)).toEqual(res.body);
       holdIds[name] = res.body.id;
     }
     expect((await t.api('POST', '/api/v1/legal-holds', { token: admin, body: { by: { kind: 'customer' }, reason: 'x' } })).status).toBe(400);
@@ -53,6 +55,7 @@ describe('legal holds over the API', () => {
 
     const listed = await t.api('GET', '/api/v1/legal-holds?active=true', { token: admin });
     expect(listed.body.items).toHaveLength(6);
+    expect(legalHoldPageSchema.parse(listed.body)).toEqual(listed.body);
     expect(listed.body.items.find((h: { id: string }) => h.id === holdIds['by-phone']).by.phone).toBe('+8613900001111');
     const forAuditor = await t.api('GET', '/api/v1/legal-holds', { token: await t.token('auditor') });
     expect(forAuditor.status).toBe(200);
@@ -107,6 +110,7 @@ describe('legal holds over the API', () => {
     const res = await t.api('DELETE', `/api/v1/calls/${call.id}`, { token: admin });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ callId: call.id, status: 'deleted', basis: 'admin', ruleId: null, audioSha256: call.recording!.sha256 });
+    expect(callDeletionSchema.parse(res.body)).toEqual(res.body);
     const events = await t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${call.id}`, limit: 10 });
     expect(events.map((e) => [e.action, e.role, e.outcome])).toEqual([
       ['delete', 'manager', 'denied'],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { retentionPlanSchema, retentionPolicyViewSchema } from '../../core/api/retention.api';
 import { startRetentionHub, TENANT, TestClock, readAudio, type RetentionTestHub } from './retention-harness';
 
 let t: RetentionTestHub;
@@ -29,6 +30,7 @@ describe('retention policy over the API', () => {
     const view = await t.api('GET', '/api/v1/retention/policy', { token: admin });
     expect(view.status).toBe(200);
     expect(view.body).toMatchObject({ source: 'preset', preset: 'general', version: 0 });
+    expect(retentionPolicyViewSchema.parse(view.body)).toEqual(view.body);
     expect(view.body.policy.rules.map((r: { id: string }) => r.id)).toEqual(['misdial', 'default']);
 
     expect((await t.api('GET', '/api/v1/retention/policy', { token: await t.token('auditor') })).status).toBe(200);
@@ -55,6 +57,7 @@ describe('retention policy over the API', () => {
     const before = await t.api('GET', '/api/v1/retention/plan?sample=100', { token: admin });
     expect(before.status).toBe(200);
     expect(before.body.counts).toEqual({ keep: 4, archive: 0, delete: 1, held: 0 });
+    expect(retentionPlanSchema.parse(before.body)).toEqual(before.body);
     expect(before.body.firstAffected.map((a: { callId: string }) => a.callId)).toEqual(await idsOf(['last-year']));
     await t.retention.sweepNow();
     expect((await t.call('last-year')).status).toBe('deleted');
