@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { createHubClient, HubApiError } from '../../core/api-client';
+import { createHubClient } from '../../core/api-client';
 import type { HubClient } from '../../core/api-client';
+import { errorCode } from '../../core/host-error';
 import type { CallView } from '../../core/api-types';
 import type { HostBridge, HostContext, Locale } from '../../core/host-bridge';
 import { resolveLocale } from '../../core/host-bridge';
@@ -75,7 +76,7 @@ export function CallHistory({ bridge, pageSize = 25, fallbackLocale, client: inj
         if (current) setList({ status: 'ready', calls: page.items, nextCursor: page.nextCursor });
       })
       .catch((error: unknown) => {
-        if (current) setList({ status: 'error', code: error instanceof HubApiError ? error.code : 'HOST_UNAVAILABLE' });
+        if (current) setList({ status: 'error', code: errorCode(error, 'HOST_UNAVAILABLE') });
       });
     return () => {
       current = false;
@@ -99,7 +100,7 @@ export function CallHistory({ bridge, pageSize = 25, fallbackLocale, client: inj
       (error: unknown) => {
         if (generation !== listGeneration.current) return;
         setLoadingMore(false);
-        setMoreError(error instanceof HubApiError ? error.code : 'INTERNAL');
+        setMoreError(errorCode(error, 'INTERNAL'));
       },
     );
   }

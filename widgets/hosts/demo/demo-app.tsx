@@ -1,7 +1,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { Locale } from '../../core/host-bridge';
 import { resolveLocale } from '../../core/host-bridge';
-import { HubApiError } from '../../core/api-client';
+import { errorCode } from '../../core/host-error';
 import { translateError } from '../../core/i18n';
 import { featureAt } from '../shared/location-registry';
 import { LocationView } from '../shared/location-view';
@@ -62,7 +62,7 @@ export function DemoApp() {
   useEffect(() => {
     fetchDemoCustomers().then(
       (list) => setCustomers({ status: 'ready', customers: list }),
-      (error: unknown) => setCustomers({ status: 'error', code: error instanceof HubApiError ? error.code : 'INTERNAL' }),
+      (error: unknown) => setCustomers({ status: 'error', code: errorCode(error, 'INTERNAL') }),
     );
   }, []);
 

@@ -1,4 +1,4 @@
-import { HubApiError } from '../../core/api-client';
+import { HostError } from '../../core/host-error';
 import type { HostBridge, HubSession, Locale } from '../../core/host-bridge';
 import { createListenerSet } from '../../core/host-bridge';
 
@@ -56,7 +56,7 @@ export function createDemoBridge(options: DemoBridgeOptions): DemoBridge {
       const token = (response as { token?: unknown }).token;
       const hubUrl = (response as { hubUrl?: unknown }).hubUrl;
       if (typeof token !== 'string' || token === '') {
-        throw new HubApiError('BAD_RESPONSE', 200, 'POST /demo/token answered without a token');
+        throw new HostError('BAD_RESPONSE', 200, 'POST /demo/token answered without a token');
       }
       return { token, hubUrl: typeof hubUrl === 'string' && hubUrl !== '' ? hubUrl : origin };
     },
@@ -79,11 +79,11 @@ export async function fetchDemoCustomers(options: { origin?: string; fetch?: typ
   try {
     response = await fetchImpl(`${origin}/demo/customers`, { headers: { Accept: 'application/json' } });
   } catch (error) {
-    throw new HubApiError('NETWORK', 0, 'The hub did not answer GET /demo/customers', { cause: error });
+    throw new HostError('NETWORK', 0, 'The hub did not answer GET /demo/customers', { cause: error });
   }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok || !Array.isArray(body)) {
-    throw new HubApiError(response.ok ? 'BAD_RESPONSE' : 'UPSTREAM_FAILED', response.status, `GET /demo/customers answered ${response.status}`);
+    throw new HostError(response.ok ? 'BAD_RESPONSE' : 'UPSTREAM_FAILED', response.status, `GET /demo/customers answered ${response.status}`);
   }
   return body.filter(
     (item): item is DemoCustomer =>
@@ -100,12 +100,12 @@ async function postJson(fetchImpl: typeof fetch, url: string, body: unknown): Pr
       body: JSON.stringify(body),
     });
   } catch (error) {
-    throw new HubApiError('NETWORK', 0, 'The hub did not answer POST /demo/token', { cause: error });
+    throw new HostError('NETWORK', 0, 'The hub did not answer POST /demo/token', { cause: error });
   }
   const answer: unknown = await response.json().catch(() => null);
   if (!response.ok) {
     const code = (answer as { error?: { code?: unknown } } | null)?.error?.code;
-    throw new HubApiError(typeof code === 'string' ? code : 'UPSTREAM_FAILED', response.status, `POST /demo/token answered ${response.status}`);
+    throw new HostError(typeof code === 'string' ? code : 'UPSTREAM_FAILED', response.status, `POST /demo/token answered ${response.status}`);
   }
   return answer;
 }

@@ -1,4 +1,4 @@
-import { HubApiError } from '../../core/api-client';
+import { HostError } from '../../core/host-error';
 import type { HostBridge, HostContext, HostCustomer, HubSession, Locale } from '../../core/host-bridge';
 import { createListenerSet, resolveLocale } from '../../core/host-bridge';
 import { isPlaceOf } from '../shared/location-registry';
@@ -70,7 +70,7 @@ export function createZendeskBridge(client: ZafClient, registered: Promise<void>
     async context() {
       const { place, currentUser } = await readPlaceAndUser(client, registered);
       if (!isPlaceOf(ZENDESK_LOCATIONS, place.location)) {
-        throw new HubApiError('LOCATION_UNSUPPORTED', 0, `Callsight has no view for the Zendesk location "${place.location}"`);
+        throw new HostError('LOCATION_UNSUPPORTED', 0, `Callsight has no view for the Zendesk location "${place.location}"`);
       }
       const kind = ZENDESK_LOCATIONS[place.location].kind;
       const context: HostContext = {
@@ -97,7 +97,7 @@ export function createZendeskBridge(client: ZafClient, registered: Promise<void>
       const hubUrl = normaliseHubUrl(metadata.settings?.[HUB_URL_SETTING]);
       const subdomain = zafContext.account?.subdomain;
       if (typeof subdomain !== 'string' || subdomain === '') {
-        throw new HubApiError('SESSION_FAILED', 0, 'Zendesk did not report the account subdomain');
+        throw new HostError('SESSION_FAILED', 0, 'Zendesk did not report the account subdomain');
       }
       const claims: Record<string, string> = { iss: subdomain, aud: JWT_AUDIENCE };
       if (currentUser?.id !== undefined) claims.sub = String(currentUser.id);
@@ -142,17 +142,17 @@ export function buildSessionRequest(hubUrl: string, claims: Record<string, strin
  */
 export function normaliseHubUrl(value: unknown): string {
   if (typeof value !== 'string' || value.trim() === '') {
-    throw new HubApiError('SESSION_FAILED', 0, 'The app setting hub_url is empty: set it in Zendesk Admin Center > Apps > Callsight');
+    throw new HostError('SESSION_FAILED', 0, 'The app setting hub_url is empty: set it in Zendesk Admin Center > Apps > Callsight');
   }
   let url: URL;
   try {
     url = new URL(value.trim());
   } catch {
-    throw new HubApiError('SESSION_FAILED', 0, 'The app setting hub_url is not a URL: use the form https://callsight.example.com');
+    throw new HostError('SESSION_FAILED', 0, 'The app setting hub_url is not a URL: use the form https://callsight.example.com');
   }
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-    throw new HubApiError('SESSION_FAILED', 0, 'The app setting hub_url must use https');
+    throw new HostError('SESSION_FAILED', 0, 'The app setting hub_url must use https');
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
@@ -195,13 +195,13 @@ function parseSession(answer: unknown, hubUrl: string): HubSession {
   const body = typeof answer === 'string' ? safeParse(answer) : answer;
   const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
   if (typeof token !== 'string' || token === '') {
-    throw new HubApiError('BAD_RESPONSE', 200, 'The hub session answer has no token');
+    throw new HostError('BAD_RESPONSE', 200, 'The hub session answer has no token');
   }
   return { token, hubUrl };
 }
 
 /** ZAF rejects `client.request` with the XHR-like `{status, responseJSON?, responseText?}`. */
-function toSessionError(failure: unknown): HubApiError {
+function toSessionError(failure: unknown): HostError {
   const record = typeof failure === 'object' && failure !== null ? (failure as Record<string, unknown>) : {};
   const status = typeof record.status === 'number' ? record.status : 0;
   const body = record.responseJSON ?? (typeof record.responseText === 'string' ? safeParse(record.responseText) : undefined);
@@ -216,7 +216,7 @@ function toSessionError(failure: unknown): HubApiError {
           : status === 429
             ? 'RATE_LIMITED'
             : 'UPSTREAM_FAILED';
-  return new HubApiError(code, status, `The hub refused the Zendesk session exchange with ${status} ${code}`, { cause: failure });
+  return new HostError(code, status, `The hub refused the Zendesk session exchange with ${status} ${code}`, { cause: failure });
 }
 
 function safeParse(text: string): unknown {
