@@ -5,7 +5,7 @@ import { decideZendeskIdentity, parseZendeskIdentitySettings, type ZendeskIdenti
 import type { ProviderAccountStore } from '../../core/recordings/provider-accounts.port';
 import type { Clock } from '../../core/shared/clock.port';
 import { CallsightError } from '../../core/shared/errors';
-import type { Actor } from '../shared/actor';
+import { systemActor, type Actor, type SystemActor } from '../shared/actor';
 import { allow, defineUseCase, deny, type Decision } from '../shared/use-case';
 import type { TokenIssuer } from '../tenants/index';
 
@@ -39,6 +39,17 @@ type ExchangeInput = z.infer<typeof exchangeZendeskSessionInput>;
 /** The actor id of a verified Zendesk user in the audit trail and in the hub token. */
 export function zendeskActorId(userId: string): string {
   return `zendesk:${userId}`;
+}
+
+/** The audit actor of an exchange refused before the JWT named a verified user. */
+export const UNVERIFIED_ZENDESK_ACTOR = 'zendesk-session';
+
+/**
+ * Who runs an exchange for an installation of `tenantId`: the system acting for the verified Zendesk user
+ * (`zendesk:<id>`), or for nobody yet (`zendesk-session`) when the JWT was refused.
+ */
+export function zendeskExchangeActor(tenantId: string, verifiedUserId: string | null): SystemActor {
+  return systemActor(tenantId, verifiedUserId === null ? UNVERIFIED_ZENDESK_ACTOR : zendeskActorId(verifiedUserId));
 }
 
 /**

@@ -11,7 +11,9 @@ export {
   MAX_ZENDESK_JWT_LIFETIME_S,
   ZENDESK_JWT_REJECTIONS,
   ZENDESK_SESSION_TTL_S,
+  UNVERIFIED_ZENDESK_ACTOR,
   zendeskActorId,
+  zendeskExchangeActor,
   type ExchangeZendeskSessionRequest,
   type ZendeskJwtRejection,
 } from './exchange-zendesk-session';

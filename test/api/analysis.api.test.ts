@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../support/audio-fixtures';
+import {
+  analysisResponseSchema,
+  analysisSettingsResponseSchema,
+  demandInsightsResponseSchema,
+  transcriptImportResponseSchema,
+  transcriptResponseSchema,
+} from '../../core/api/analysis.api';
+import { errorBodySchema } from '../../core/api/common.api';
 
 let hub: TestHub;
 let admin: string;
@@ -55,12 +63,14 @@ describe('transcript import, analysis and the transcript API', () => {
     callId = (await storeCall('pii-call', audio)).id;
     const imported = await api('POST', `/api/v1/calls/${callId}/transcript`, admin, { format: 'segments', data: TRANSCRIPT });
     expect(imported.status).toBe(202);
+    expect(transcriptImportResponseSchema.parse(imported.body)).toEqual({ callId, segments: 5, analysis: 'queued' });
     await hub.hub.jobs.drain();
   });
 
   it('analyses an imported transcript: sensitive words despite evasion, the recording notice, PII, risk', async () => {
     const { status, body } = await api('GET', `/api/v1/calls/${callId}/analysis`, admin);
     expect(status).toBe(200);
+    analysisResponseSchema.parse(body);
     expect(body.sensitive.map((h: any) => h.term)).toEqual(expect.arrayContaining(['保本', '稳赚不赔']));
     expect(body.scripts.find((s: any) => s.id === 'recording_notice')?.found).toBe(true);
     expect(body.pii.map((p: any) => p.kind).sort()).toEqual(['bank_card', 'phone']);
@@ -79,6 +89,7 @@ describe('transcript import, analysis and the transcript API', () => {
 
   it('serves the full transcript with highlights to an admin and the redacted one to QA', async () => {
     const full = await api('GET', `/api/v1/calls/${callId}/transcript`, admin);
+    transcriptResponseSchema.parse(full.body);
     expect(full.body.masked).toBe(false);
     expect(full.body.segments[3].text).toContain('6222020200112345679');
     expect(full.body.highlights.filter((h: any) => h.kind === 'pii')).toHaveLength(2);
@@ -86,6 +97,7 @@ describe('transcript import, analysis and the transcript API', () => {
     expect(sensitive.map((h: any) => full.body.segments[h.segment].text.slice(h.start, h.end))).toEqual(['保 本', '稳赚不赔']);
 
     const masked = await api('GET', `/api/v1/calls/${callId}/transcript`, qa);
+    transcriptResponseSchema.parse(masked.body);
     expect(masked.body.masked).toBe(true);
     const text = masked.body.segments.map((s: any) => s.text).join('\n');
     expect(text).not.toContain('6222020200112345679');
@@ -130,7 +142,10 @@ describe('transcript import, analysis and the transcript API', () => {
     expect((await api('GET', `/api/v1/calls/${other.id}/transcript`, qa)).status).toBe(404);
     const none = await api('GET', `/api/v1/calls/${other.id}/transcript`, admin);
     expect(none.status).toBe(404);
-    expect(none.body.error.code).toBe('TRANSCRIPT_NOT_FOUND');
+    expect(errorBodySchema.parse(none.body).error.code).toBe('TRANSCRIPT_NOT_FOUND');
+    const malformed = await api('GET', '/api/v1/calls/not..an..id/transcript', admin);
+    expect(malformed.status).toBe(404);
+    expect(malformed.body.error.code).toBe('CALL_NOT_FOUND');
   });
 
   it('refuses a malformed transcript import with 400 and stores nothing', async () => {
@@ -149,9 +164,11 @@ describe('tenant analysis settings', () => {
       transcriber: { kind: 'openai-compatible', baseUrl: 'https://asr.example.com', model: 'whisper-1', apiKey: 'sk-secret-value-123' },
     });
     expect(saved.status).toBe(200);
+    analysisSettingsResponseSchema.parse(saved.body);
     expect(JSON.stringify(saved.body)).not.toContain('sk-secret-value-123');
     expect(saved.body.transcriber.apiKeySet).toBe(true);
     const read = await api('GET', '/api/v1/settings/analysis', admin);
+    expect(analysisSettingsResponseSchema.parse(read.body)).toEqual(saved.body);
     expect(JSON.stringify(read.body)).not.toContain('sk-secret-value-123');
     expect(read.body.lexicon).toEqual(['内部价']);
     // Switch transcription off again so that new calls are not queued for a transcriber that does not exist here.
@@ -191,6 +208,7 @@ describe('demand insights', () => {
     await hub.hub.jobs.drain();
     const { status, body } = await api('GET', '/api/v1/insights/demands', shopAdmin);
     expect(status).toBe(200);
+    demandInsightsResponseSchema.parse(body);
     expect(body.totalCalls).toBe(3);
     const counts = Object.fromEntries(body.categories.map((c: any) => [c.id, c.calls]));
     expect(counts).toMatchObject({ refund_complex: 2, logistics_delay: 2 });

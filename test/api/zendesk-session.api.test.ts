@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
 import { startTestHub, type TestHub } from '../support/hub';
+import { zendeskSessionResponseSchema } from '../../core/api/crm.api';
+import { errorBodySchema } from '../../core/api/common.api';
 
 const ACME_SECRET = 'acme-shared-secret-7f3a9c1e5b2d';
 const GLOBEX_SECRET = 'globex-shared-secret-0b8e4d6a2c9f';
@@ -77,6 +79,7 @@ describe('POST /api/v1/session/zendesk', () => {
   it("swaps a valid Zendesk JWT for a hub token carrying the mapped agent's rights only", async () => {
     const { status, headers, body } = await exchange(await zendeskJwt());
     expect(status).toBe(200);
+    zendeskSessionResponseSchema.parse(body);
     expect(headers.get('cache-control')).toBe('no-store');
     expect(body.principal).toEqual({ userId: 'zendesk:1001', role: 'agent', agentId: 'a-zhangwei', teams: [], queues: [] });
     expect(Date.parse(body.expiresAt) - Date.now()).toBeGreaterThan(500_000);
@@ -112,7 +115,7 @@ describe('POST /api/v1/session/zendesk', () => {
   ])('refuses a JWT with %s and audits the refusal', async (_name, make, reason, message) => {
     const { status, body } = await exchange(await make());
     expect(status).toBe(401);
-    expect(body.error.code).toBe('UNAUTHENTICATED');
+    expect(errorBodySchema.parse(body).error.code).toBe('UNAUTHENTICATED');
     expect(body.error.message).toMatch(message);
     expect(body.token).toBeUndefined();
     expect(await lastAudit('demo')).toMatchObject({ actor: 'zendesk-session', role: null, outcome: 'denied', reason });

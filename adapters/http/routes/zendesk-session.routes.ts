@@ -1,7 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { describeRejection, MAX_ZENDESK_JWT_LIFETIME_S, zendeskActorId, type CrmUseCases, type ZendeskJwtRejection } from '../../../app/crm/index';
-import { systemActor } from '../../../app/shared/actor';
+import { describeRejection, MAX_ZENDESK_JWT_LIFETIME_S, zendeskExchangeActor, type CrmUseCases, type ZendeskJwtRejection } from '../../../app/crm/index';
 import type { Clock } from '../../../core/shared/clock.port';
 import { CallsightError } from '../../../core/shared/errors';
 import type { HttpPlugin } from '../http.deps';
@@ -18,8 +17,6 @@ export const CLOCK_TOLERANCE_S = 30;
  * widget calls the hub directly from there with the bearer token it got through the exchange.
  */
 export const DEFAULT_ZENDESK_ORIGINS: readonly string[] = ['https://*.apps.zdusercontent.com'];
-/** The audit actor of an exchange refused before the JWT named a verified user. */
-export const UNVERIFIED_ZENDESK_ACTOR = 'zendesk-session';
 
 const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ZENDESK_USER_ID = /^[1-9]\d{0,19}$/;
@@ -95,14 +92,14 @@ export function zendeskSessionRoutes(deps: ZendeskSessionDeps): HttpPlugin {
           request.log.warn({ reason }, 'zendesk session exchange refused');
           throw new CallsightError('UNAUTHENTICATED', describeRejection(reason));
         }
-        session = await deps.exchange(systemActor(installation.tenantId, UNVERIFIED_ZENDESK_ACTOR), {
+        session = await deps.exchange(zendeskExchangeActor(installation.tenantId, null), {
           outcome: 'rejected',
           subdomain: installation.subdomain,
           reason,
         });
       } else {
         const { tenantId, subdomain, userId, zendeskRole } = verification;
-        session = await deps.exchange(systemActor(tenantId, zendeskActorId(userId)), { outcome: 'verified', subdomain, userId, zendeskRole });
+        session = await deps.exchange(zendeskExchangeActor(tenantId, userId), { outcome: 'verified', subdomain, userId, zendeskRole });
       }
       void reply.header('Cache-Control', 'no-store');
       return session;
