@@ -23,6 +23,7 @@ export async function coachedAgentIds(deps: { readonly calls: Pick<CallRepositor
   return agentIdsOf(actor, action, await deps.calls.listAgents(actor.tenantId));
 }
 
+/** What loading a task within reach reads. */
 export type TaskDeps = { readonly store: Pick<QualityStore, 'getCoachingTask'>; readonly calls: Pick<CallRepository, 'listAgents'> };
 
 /**
@@ -48,6 +49,7 @@ function latestCriteria(cards: readonly Scorecard[]): Map<string, Criterion> {
   return new Map([...byId].map(([id, v]) => [id, v.criterion]));
 }
 
+/** What observing an agent reads (and the default scorecard it may create). */
 export type ObservationDeps = {
   readonly store: Pick<QualityStore, 'listEvaluations' | 'listDisputesForCalls' | 'getScorecard' | 'insertScorecard' | 'listAllScorecards'>;
   readonly transcripts: Pick<TranscriptStore, 'getAnalyses'>;

@@ -12,6 +12,7 @@ import { getCoachingTask } from './get-coaching-task';
 import { listCoachingTasks } from './list-coaching-tasks';
 import { planFollowUp } from './plan-follow-up';
 
+/** Every coaching use-case definition, keyed as routes call them. */
 export const coachingUseCases = {
   assignCoachingTask,
   listCoachingTasks,

@@ -6,6 +6,7 @@ import { bindUseCases, type AuditDeps, type BoundUseCases, type PortsOf } from '
 import { compareSegments } from './compare-segments';
 import { reportKpis } from './report-kpis';
 
+/** The insights use-case definitions, keyed as routes call them. */
 export const insightsUseCases = { reportKpis, compareSegments };
 
 export type InsightsUseCases = BoundUseCases<typeof insightsUseCases>;

@@ -23,6 +23,7 @@ import { reviseScorecard } from './revise-scorecard';
 import { setReviewers } from './set-reviewers';
 import { submitEvaluation } from './submit-evaluation';
 
+/** Every quality use-case definition, keyed as routes and commands call them. */
 export const qualityUseCases = {
   listScorecards,
   createScorecard,

@@ -1,4 +1,3 @@
-import type { Principal } from '../../core/access/access.policy';
 import { qualityAgentIds, qualityCallScope, qualityCondition, type QualityAction, type QualityCondition } from '../../core/access/quality.policy';
 import type { Agent } from '../../core/recordings/call';
 import type { CallScope } from '../../core/recordings/call-repository.port';
@@ -30,9 +29,4 @@ export function authorOf(actor: Actor): string {
 /** The telephony agent id of a user who takes calls; undefined for others and for system actors. */
 export function agentIdOf(actor: Actor): string | undefined {
   return isSystemActor(actor) ? undefined : actor.agentId;
-}
-
-/** The principal, or null for a system actor. */
-export function principalOf(actor: Actor): Principal | null {
-  return isSystemActor(actor) ? null : actor;
 }

@@ -25,6 +25,7 @@ export function notVisible(what: string): CallsightError {
   return new CallsightError('NOT_FOUND', `No ${what} with this id is visible to you`);
 }
 
+/** What scorecard loading reads and, for the default card on first use, writes. */
 export type ScorecardDeps = { readonly store: Pick<QualityStore, 'getScorecard' | 'insertScorecard'>; readonly clock: Clock };
 
 /** Creates the default scorecard on a tenant's first use; safe when two first requests race (the loser finds it). */
@@ -46,6 +47,7 @@ export async function loadScorecard(deps: ScorecardDeps, tenantId: string, id: s
   return card;
 }
 
+/** What choosing the evaluations that count reads. */
 export type EffectiveDeps = { readonly store: Pick<QualityStore, 'listDisputesForCalls'> };
 
 /** The evaluations that count: those not superseded by a dispute resolved as `changed`. */
@@ -63,6 +65,7 @@ export async function callScoresIn(
   return computeCallScores(await effectiveEvaluations(deps, tenantId, await deps.store.listEvaluations(tenantId, range)));
 }
 
+/** What publishing a call score reads and writes. */
 export type PublishScoreDeps = {
   readonly store: Pick<QualityStore, 'listEvaluationsForCall' | 'listDisputesForCalls'>;
   readonly calls: Pick<CallRepository, 'recordCallScore'>;

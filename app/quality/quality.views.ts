@@ -15,6 +15,7 @@ export interface ScorecardSummary {
   readonly changeNote: string | null;
 }
 
+/** The summary of one version. */
 export function summarizeScorecard(card: Scorecard): ScorecardSummary {
   return { id: card.id, version: card.version, name: card.name, createdAt: card.createdAt, createdBy: card.createdBy, changeNote: card.changeNote };
 }
@@ -25,6 +26,7 @@ export type EvaluationView = Evaluation & {
   readonly disputes: readonly Pick<Dispute, 'id' | 'status' | 'outcome' | 'revisedEvaluationId'>[];
 };
 
+/** Each evaluation with `effective` (its id is in `effectiveIds`) and the disputes raised against it. */
 export function viewEvaluations(evaluations: readonly Evaluation[], disputes: readonly Dispute[], effectiveIds: ReadonlySet<string>): EvaluationView[] {
   return evaluations.map((e) => ({
     ...e,
@@ -36,6 +38,7 @@ export function viewEvaluations(evaluations: readonly Evaluation[], disputes: re
 /** A plan cut to what a reader reaches: everything (`all`), their teams' agents (`team`) or their own assignments (`scope`). */
 export type PlanView = SamplePlan & { readonly filtered: boolean };
 
+/** The plan as `actor` may see it; `agentIds` are the agents a `team` reader reaches (null for everyone). */
 export function viewPlan(plan: SamplePlan, actor: Actor, agentIds: readonly string[] | null): PlanView {
   const condition = conditionOf(actor, 'view_sample');
   if (condition === 'all') return { ...plan, filtered: false };

@@ -10,8 +10,10 @@ import type { TranscriptStore } from '../../core/transcription/transcript-store.
 /** The plan and the agents sampled as new for lack of an agent record. */
 export type DraftedSamplePlan = SamplePlan & { readonly agentsAssumedNew: readonly string[] };
 
+/** The request of a plan without `replace` (how it is stored is plan-sample's concern). */
 export type SamplePlanSettings = Omit<z.output<typeof samplePlanRequestSchema>, 'replace'>;
 
+/** What planning reads: the month's calls and agents, screening risk and the roster. */
 export type DraftSampleDeps = {
   readonly calls: Pick<CallRepository, 'listCalls' | 'listAgents'>;
   readonly transcripts: Pick<TranscriptStore, 'screening'>;
