@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../support/audio-fixtures';
+import { callPageSchema, callViewSchema, playbackUrlSchema } from '../../core/api/calls.api';
+import { errorBodySchema } from '../../core/api/common.api';
+import { registerImportCommand } from '../../bin/commands/import.command';
 
 let hub: TestHub;
 let admin: string;
@@ -58,6 +62,7 @@ describe('POST /api/v1/calls', () => {
     expect(status).toBe(400); // durationS is not something a sender may state
     const ok = await upload(baseMetadata('wav-1'), wav);
     expect(ok.status).toBe(201);
+    expect(callViewSchema.safeParse(ok.body).success).toBe(true);
     expect(ok.body.durationS).toBeCloseTo(42, 1);
     expect(ok.body.customerPhone).toBe('+8613812345678');
     expect(ok.body.recording).toMatchObject({ format: 'wav', bytes: wav.byteLength, channels: 1 });
@@ -102,6 +107,7 @@ describe('POST /api/v1/calls', () => {
     const countBefore = await hub.hub.calls.countCalls('demo');
     const result = await upload(baseMetadata(`bad-${code}`), audio);
     expect(result.status).toBe(status);
+    expect(errorBodySchema.safeParse(result.body).success).toBe(true);
     expect(result.body.error.code).toBe(code);
     expect(audioFiles().length).toBe(filesBefore);
     expect(await hub.hub.calls.countCalls('demo')).toBe(countBefore);
@@ -121,6 +127,28 @@ describe('POST /api/v1/calls', () => {
     expect(await hub.hub.calls.countCalls('demo')).toBe(countBefore);
   });
 
+  it('refuses a role that may not add calls before reading the body, with one denied audit event', async () => {
+    const before = (await hub.hub.auditLog.head('demo'))!.seq;
+    const qa = await hub.token('qa', { teams: ['north'] });
+    const result = await upload(baseMetadata('qa-1'), synthesizeCallWav({ durationS: 8, seed: 'qa' }), qa);
+    expect(result.status).toBe(403);
+    expect(result.body.error).toEqual({ code: 'FORBIDDEN', message: 'Only admins and telephony integrations may add calls' });
+    const events = await hub.hub.auditLog.query('demo', { afterSeq: before, limit: 10 });
+    expect(events).toMatchObject([{ actor: 'u-qa', action: 'ingest', outcome: 'denied', reason: 'role_not_permitted' }]);
+  });
+
+  it('audits each stored upload once, as created or duplicate', async () => {
+    const before = (await hub.hub.auditLog.head('demo'))!.seq;
+    const wav = synthesizeCallWav({ durationS: 7, seed: 'audited' });
+    const first = await upload(baseMetadata('audited-1'), wav);
+    await upload(baseMetadata('audited-1'), wav);
+    const events = await hub.hub.auditLog.query('demo', { afterSeq: before, limit: 10 });
+    expect(events.map((e) => [e.action, e.outcome, e.reason, e.target])).toEqual([
+      ['ingest', 'allowed', 'created', `call:${first.body.id}`],
+      ['ingest', 'allowed', 'duplicate', `call:${first.body.id}`],
+    ]);
+  });
+
   it('needs a bearer token', async () => {
     const response = await fetch(`${hub.url}/api/v1/calls`);
     expect(response.status).toBe(401);
@@ -136,6 +164,23 @@ describe('GET /api/v1/calls', () => {
       const body = (await response.json()) as any;
       expect(body.items.map((c: any) => c.providerCallId)).toEqual(['phone-1']);
     }
+  });
+
+  it('answers in the contract\'s shape (core/api/calls.api.ts)', async () => {
+    const response = await fetch(`${hub.url}/api/v1/calls?limit=5`, { headers: { Authorization: `Bearer ${admin}` } });
+    const page = (await response.json()) as unknown;
+    expect(callPageSchema.safeParse(page).success).toBe(true);
+    const first = (page as { items: { id: string }[] }).items[0]!;
+    const one = await fetch(`${hub.url}/api/v1/calls/${first.id}`, { headers: { Authorization: `Bearer ${admin}` } });
+    expect(callViewSchema.safeParse(await one.json()).success).toBe(true);
+    const link = await fetch(`${hub.url}/api/v1/calls/${first.id}/playback-url`, { method: 'POST', headers: { Authorization: `Bearer ${admin}` } });
+    expect(playbackUrlSchema.safeParse(await link.json()).success).toBe(true);
+  });
+
+  it('answers a malformed call id like an unknown call (404 CALL_NOT_FOUND)', async () => {
+    const response = await fetch(`${hub.url}/api/v1/calls/${encodeURIComponent('bad id!')}`, { headers: { Authorization: `Bearer ${admin}` } });
+    expect(response.status).toBe(404);
+    expect(((await response.json()) as any).error.code).toBe('CALL_NOT_FOUND');
   });
 
   it('pages with a cursor, returning every call exactly once', async () => {
@@ -251,5 +296,56 @@ describe('GET /api/v1/calls/:id/audio', () => {
     const stored = readFileSync(hub.hub.audio.pathFor('demo', id));
     expect(stored.includes(Buffer.from('RIFF'))).toBe(false);
     expect(stored.includes(Buffer.from(original.subarray(44, 108)))).toBe(false);
+  });
+});
+
+describe('the same ingest from HTTP and from `callsight import`', () => {
+  /** Runs the real import command in this process against the test hub's data folder; returns its JSON summary. */
+  async function importDir(dir: string): Promise<{ stored: number; duplicates: number; refused: { file: string; code: string; message: string }[] }> {
+    const program = new Command().exitOverride();
+    registerImportCommand(program);
+    const written: string[] = [];
+    const write = process.stdout.write;
+    const dataDir = process.env.DATA_DIR;
+    process.env.DATA_DIR = hub.dataDir;
+    process.stdout.write = ((chunk: string | Uint8Array) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'callsight', 'import', dir, '--tenant', 'demo', '--json']);
+    } finally {
+      process.stdout.write = write;
+      process.exitCode = undefined;
+      if (dataDir === undefined) delete process.env.DATA_DIR;
+      else process.env.DATA_DIR = dataDir;
+    }
+    return JSON.parse(written.join(''));
+  }
+
+  it('stores the same call and refuses the same bad metadata with the same code and message, one audit event per file', async () => {
+    const dir = join(hub.dataDir, 'import-1');
+    mkdirSync(dir);
+    const good = synthesizeCallWav({ durationS: 9, seed: 'import-good' });
+    writeFileSync(join(dir, 'good.wav'), good);
+    writeFileSync(join(dir, 'bad.wav'), synthesizeCallWav({ durationS: 9, seed: 'import-bad' }));
+    const badMetadata = baseMetadata('import-bad', { customerPhone: '12' });
+    writeFileSync(join(dir, 'metadata.json'), JSON.stringify([{ file: 'good.wav', ...baseMetadata('import-good') }, { file: 'bad.wav', ...badMetadata }]));
+
+    const before = (await hub.hub.auditLog.head('demo'))!.seq;
+    const summary = await importDir(dir);
+    const viaHttp = await upload(badMetadata, synthesizeCallWav({ durationS: 9, seed: 'import-bad' }));
+
+    expect(summary).toMatchObject({ stored: 1, duplicates: 0 });
+    expect(viaHttp.status).toBe(400);
+    expect(summary.refused).toEqual([{ file: 'bad.wav', code: viaHttp.body.error.code, message: viaHttp.body.error.message }]);
+    expect(viaHttp.body.error.message).toBe('Invalid call metadata: customerPhone: not a valid phone number');
+
+    const again = await upload(baseMetadata('import-good'), good);
+    expect(again.status).toBe(200);
+    const events = await hub.hub.auditLog.query('demo', { afterSeq: before, limit: 10 });
+    expect(events.map((e) => [e.actor, e.outcome, e.reason])).toEqual([
+      ['cli', 'allowed', 'created'],
+      ['cli', 'error', 'validation_failed'],
+      ['u-admin', 'error', 'validation_failed'],
+      ['u-admin', 'allowed', 'duplicate'],
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav } from '../support/audio-fixtures';
+import { callPageSchema } from '../../core/api/calls.api';
 
 let hub: TestHub;
 let admin: string;
@@ -52,6 +53,7 @@ describe('GET /api/v1/calls with q', () => {
   it('finds a two-character Chinese keyword and returns an escaped, highlighted snippet with its timestamp', async () => {
     const { status, body } = await search(`q=${encodeURIComponent('退款')}`);
     expect(status).toBe(200);
+    expect(callPageSchema.safeParse(body).success).toBe(true);
     expect(body.items.map((i: { id: string }) => i.id)).toEqual([ids.refund]);
     expect(body.items[0].hits).toEqual([{ segment: 1, speaker: 'customer', startS: 2.5, snippet: '我要申请<mark>退款</mark> &lt;script&gt;' }]);
   });
@@ -61,6 +63,20 @@ describe('GET /api/v1/calls with q', () => {
     expect((await search('q=refund&speaker=agent')).body.items).toEqual([]);
     expect((await search(`q=${encodeURIComponent('"thank you"')}&speaker=agent`)).body.items[0].hits[0].startS).toBe(3.5);
     expect((await search(`q=${encodeURIComponent('"you thank"')}`)).body.items).toEqual([]);
+  });
+
+  it('hides snippet text from masked roles, who get the hits\' timestamps only', async () => {
+    const qa = await hub.token('qa', { teams: ['north'] });
+    const { body } = await search(`q=${encodeURIComponent('退款')}`, qa);
+    expect(body.items[0].hits).toEqual([{ segment: 1, speaker: 'customer', startS: 2.5, snippet: null }]);
+  });
+
+  it('records that a keyword search ran and how it was sorted, never the words', async () => {
+    const before = (await hub.hub.auditLog.head('demo'))!.seq;
+    await search(`q=${encodeURIComponent('退款')}&sort=relevance`);
+    const [event] = await hub.hub.auditLog.query('demo', { afterSeq: before, limit: 10 });
+    expect(event).toMatchObject({ action: 'list', outcome: 'allowed', details: { keywordSearch: true, sort: 'relevance', filters: ['tag'] } });
+    expect(JSON.stringify(event)).not.toContain('退款');
   });
 
   it('keeps the scope inside the search: an agent finds only their own calls', async () => {

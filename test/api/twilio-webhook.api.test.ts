@@ -4,6 +4,7 @@ import { startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { twilioHandlers, type FakeTwilioState } from '../fakes/twilio-api.fake';
 import { computeTwilioSignature } from '../../adapters/telephony/twilio';
+import { webhookResponseSchema } from '../../core/api/calls.api';
 
 const ACCOUNT = 'AC' + 'a1'.repeat(16);
 const TOKEN = 'twilio-auth-token-0123456789abcdef';
@@ -78,9 +79,15 @@ async function post(form: [string, string][], signature?: string) {
 describe('Twilio recording status callback', () => {
   it('stores a validly signed completed recording once, with From as the customer of an inbound call', async () => {
     const { callSid, recordingSid } = addCall(1);
+    const before = (await hub.hub.auditLog.head('acme'))?.seq ?? 0;
     const first = await post(callback(callSid, recordingSid));
     expect(first.status).toBe(201);
+    expect(webhookResponseSchema.safeParse(first.body).success).toBe(true);
     const call = await hub.hub.calls.findByProviderCallId('acme', 'twilio', callSid);
+    // The webhook stores through the ingest use-case as the system actor `twilio`: one audit event.
+    expect(await hub.hub.auditLog.query('acme', { afterSeq: before, limit: 10 })).toMatchObject([
+      { actor: 'twilio', role: null, action: 'ingest', target: `call:${call!.id}`, outcome: 'allowed', reason: 'created' },
+    ]);
     expect(call).toMatchObject({ customerPhone: '+14155550123', agentId: 'a-emma', direction: 'inbound', provider: 'twilio' });
     expect(call?.durationS).toBeCloseTo(30, 1);
     expect(state.requests.some((r) => r.url.endsWith(`${recordingSid}.wav`))).toBe(true);
