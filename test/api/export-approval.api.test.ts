@@ -10,6 +10,8 @@ import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { registerExportCommands } from '../../bin/commands/export.command';
 import { openZip } from '../../adapters/export/zip';
 import { verifyExportBundle } from '../../bin/wiring/access.wiring';
+import { exportPageSchema, exportViewSchema } from '../../core/api/exports.api';
+import { errorBodySchema } from '../../core/api/common.api';
 
 const run = promisify(execFile);
 
@@ -238,6 +240,120 @@ describe('export bundle', () => {
     );
     expect(failed?.code).toBe(1);
     expect(failed?.stdout).toMatch(/^FAILED/);
+  });
+});
+
+describe('export decisions from HTTP and from the CLI', () => {
+  type Outcome = { ok: true; value: any } | { ok: false; error: { code: string; message: string } };
+
+  /** One step through the API: the response body, or the error body's code and message. */
+  async function overHttp(method: string, path: string, token: string, body?: unknown): Promise<Outcome> {
+    const r = await api(method, path, token, body);
+    if (r.status >= 400) return { ok: false, error: errorBodySchema.parse(r.body).error };
+    return { ok: true, value: r.body };
+  }
+
+  /** One step through `callsight export` in this process, acting as the token's holder (CALLSIGHT_TOKEN). */
+  async function overCli(token: string, ...args: string[]): Promise<Outcome> {
+    const program = new Command().exitOverride();
+    registerExportCommands(program);
+    const written: string[] = [];
+    const write = process.stdout.write;
+    const saved = { dataDir: process.env.DATA_DIR, token: process.env.CALLSIGHT_TOKEN };
+    process.env.DATA_DIR = hub.dataDir;
+    process.env.CALLSIGHT_TOKEN = token;
+    process.stdout.write = ((chunk: string | Uint8Array) => written.push(String(chunk)) > 0) as typeof process.stdout.write;
+    try {
+      await program.parseAsync(['node', 'callsight', 'export', ...args, '--json']);
+      return { ok: true, value: JSON.parse(written.join('')) };
+    } catch (error) {
+      const e = error as { code: string; message: string };
+      return { ok: false, error: { code: e.code, message: e.message } };
+    } finally {
+      process.stdout.write = write;
+      for (const [name, value] of [['DATA_DIR', saved.dataDir], ['CALLSIGHT_TOKEN', saved.token]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  }
+
+  /** What must match between transports: everything, with export ids and instants (which differ by nature) masked. */
+  const comparable = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value), (_key, v: unknown) =>
+      typeof v === 'string' ? v.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '<instant>').replace(/exp_[a-z0-9]+/g, '<export>') : v,
+    );
+
+  async function lastEvent() {
+    const { actor, role, action, target, outcome, reason, details } = (await hub.hub.auditLog.head('demo'))!;
+    return comparable({ actor, role, action, target, outcome, reason: reason ?? null, details: details ?? null });
+  }
+
+  it('request, self-approval, approval by another admin, a second decision and downloads give the same results, errors and audit events', async () => {
+    const carol = await hub.token('admin', { user: 'u-carol' });
+    const manager = await hub.token('manager', { teams: ['north'] });
+    const transports = {
+      http: {
+        request: (token: string, body: Record<string, unknown>) => overHttp('POST', '/api/v1/exports', token, body),
+        approve: (token: string, id: string, note?: string) => overHttp('POST', `/api/v1/exports/${id}/approve`, token, note ? { note } : undefined),
+        reject: (token: string, id: string) => overHttp('POST', `/api/v1/exports/${id}/reject`, token),
+        show: (token: string, id: string) => overHttp('GET', `/api/v1/exports/${id}`, token),
+        list: (token: string) => overHttp('GET', '/api/v1/exports?status=approved&limit=1', token),
+        download: async (token: string, id: string): Promise<Outcome> => {
+          const r = await api('GET', `/api/v1/exports/${id}/download`, token);
+          if (r.status >= 400) return { ok: false, error: errorBodySchema.parse(r.body).error };
+          return { ok: true, value: Object.keys(unzipSync(r.body as Uint8Array)).sort() };
+        },
+      },
+      cli: {
+        request: (token: string, body: Record<string, unknown>) =>
+          overCli(token, 'request', '--reason', String(body.reason), ...(body.callIds ? ['--call', ...(body.callIds as string[])] : []), ...(body.filter ? ['--filter', JSON.stringify(body.filter)] : [])),
+        approve: (token: string, id: string, note?: string) => overCli(token, 'approve', id, ...(note ? ['--note', note] : [])),
+        reject: (token: string, id: string) => overCli(token, 'reject', id),
+        show: (token: string, id: string) => overCli(token, 'show', id),
+        list: (token: string) => overCli(token, 'list', '--status', 'approved', '--limit', '1'),
+        download: async (token: string, id: string): Promise<Outcome> => {
+          const out = join(hub.dataDir, `cli-${id}-${Date.now()}.zip`);
+          const result = await overCli(token, 'download', id, '--out', out);
+          return result.ok ? { ok: true, value: Object.keys(unzipSync(readFileSync(out))).sort() } : result;
+        },
+      },
+    };
+
+    const runs: Record<string, unknown[]> = {};
+    for (const [name, t] of Object.entries(transports)) {
+      const steps: unknown[] = [];
+      const step = async (outcome: Outcome) => {
+        if (outcome.ok && !Array.isArray(outcome.value) && 'items' in outcome.value) exportPageSchema.parse(outcome.value);
+        else if (outcome.ok && !Array.isArray(outcome.value)) exportViewSchema.parse(outcome.value);
+        steps.push({ result: comparable(outcome), event: await lastEvent() });
+        return outcome;
+      };
+      const created = await step(await t.request(alice, { callIds: callIds.slice(0, 2), reason: 'Cross-transport check' }));
+      const id = created.ok ? (created.value.id as string) : '';
+      await step(await t.request(manager, { callIds: callIds.slice(0, 1), reason: 'Team review' }));
+      await step(await t.request(alice, { filter: { customerPhone: 'not a phone' }, reason: 'Bad phone filter' }));
+      await step(await t.request(alice, { callIds: ['c_does_not_exist'], reason: 'Unknown call' }));
+      await step(await t.download(alice, id));
+      await step(await t.approve(alice, id));
+      await step(await t.approve(bob, id, 'checked twice'));
+      await step(await t.reject(carol, id));
+      await step(await t.show(carol, id));
+      await step(await t.download(bob, id));
+      await step(await t.download(alice, id));
+      await step(await t.list(bob));
+      runs[name] = steps;
+    }
+    expect(runs.cli).toEqual(runs.http);
+    expect((runs.http as { result: Outcome }[]).map((s) => (s.result.ok ? 'ok' : s.result.error.code))).toEqual([
+      'ok', 'FORBIDDEN', 'VALIDATION_FAILED', 'CALL_NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'ok', 'CONFLICT', 'ok', 'FORBIDDEN', 'ok', 'ok',
+    ]);
+    expect((runs.http as { event: unknown }[])[5]).toMatchObject({ event: { actor: 'u-alice', action: 'approve_export', outcome: 'denied', reason: 'self_approval' } });
+  });
+
+  it('refuses to run export decisions without a named admin\'s token', async () => {
+    const result = await overCli('', 'list');
+    expect(result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('CALLSIGHT_TOKEN') } });
   });
 });
 
