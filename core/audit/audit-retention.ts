@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CallsightError } from '../shared/errors';
+import { DAY_MS } from '../shared/time';
 import { appendEvent, type AuditEvent, type ChainLink } from './audit-chain';
 
 /** How long audit events are kept (R-ACC-2: at least one year; finance: as long as its recordings). */
@@ -21,8 +22,6 @@ export function parseAuditRetentionPolicy(input: unknown): AuditRetentionPolicy 
   if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Audit retention policy rejected: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
   return parsed.data;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The instant before which audit events may be pruned: the start of today (UTC) minus keepDays, so an event is
