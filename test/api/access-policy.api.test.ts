@@ -172,7 +172,8 @@ function expectedStatus(role: Role, action: Action, s: Situation, allowed: boole
       return never ? 403 : 404;
     case 'download':
     case 'approve_export':
-      return s.ownTenant ? 403 : 404;
+      // A role the table never allows is refused by the use-case's role check before any export is looked up.
+      return never ? 403 : s.ownTenant ? 403 : 404;
     default:
       // Call reads: out of reach is 404. The call routes look a call up through the reader's scope, and a role
       // with no scope at all (auditor) finds nothing there either, so it gets 404 rather than the table's 403.
