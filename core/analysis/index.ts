@@ -35,3 +35,5 @@ export type { KnowledgeFact, KnowledgeCheck, KnowledgeFinding, StatedQuantity } 
 export { compileKnowledgeFacts, checkKnowledge } from './knowledge/knowledge.check';
 export type { Quantity, QuantityUnit, QuantityDimension } from './knowledge/quantity.parser';
 export { findQuantities } from './knowledge/quantity.parser';
+export type { DemandMiningCall, DemandMiningOptions, DemandMiningResult, MinedDemand, DemandExample, EmergingDemand } from './demands/demand.miner';
+export { mineDemandPhrases, createBigramTokenizer } from './demands/demand.miner';
