@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { errorBodySchema } from '../../core/api/common.api';
 import type { HubSession } from './host-bridge';
 import {
@@ -161,8 +161,11 @@ async function readJson(response: Response): Promise<unknown> {
   }
 }
 
+/** The hub's error envelope, read leniently: a code is enough to know what failed. */
+const errorEnvelopeReadSchema = z.object({ error: errorBodySchema.shape.error.partial({ message: true }) });
+
 function toApiError(status: number, body: unknown, method: string, path: string): HubApiError {
-  const envelope = errorBodySchema.safeParse(body);
+  const envelope = errorEnvelopeReadSchema.safeParse(body);
   const stated = envelope.success ? envelope.data.error.code : null;
   const code = stated !== null && /^[A-Z][A-Z0-9_]*$/.test(stated) ? stated : fallbackCode(status);
   return new HubApiError(code, status, `The hub refused ${method} ${stripQuery(path)} with ${status} ${code}`);

@@ -136,6 +136,34 @@ describe('hub API client', () => {
     await expect(client.getTranscript('c_1')).rejects.toMatchObject({ code: 'CALL_NOT_FOUND' });
   });
 
+  it('checks answers against the shared contract: a call in another shape is BAD_RESPONSE, fields a widget can do without may be absent', async () => {
+    const { agentName: _name, team: _team, flags: _flags, risk: _risk, ...bare } = makeCall();
+    const { client } = setup([
+      () => jsonResponse(200, makeCall({ direction: 'sideways' as never })),
+      () => jsonResponse(200, { ...makeCall(), customerPhone: 138 }),
+      () => jsonResponse(200, bare),
+      () => jsonResponse(200, { items: [bare] }),
+    ]);
+    await expect(client.getCall('c_1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(client.getCall('c_1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(client.getCall('c_1')).resolves.toMatchObject({ id: 'c_1', direction: 'inbound' });
+    await expect(client.listCalls({})).resolves.toMatchObject({ items: [{ id: 'c_1' }], nextCursor: null });
+  });
+
+  it('reads the hub code from an error body without a message', async () => {
+    const { client } = setup([() => jsonResponse(404, { error: { code: 'TRANSCRIPT_NOT_FOUND' } })]);
+    await expect(client.getTranscript('c_1')).resolves.toBeNull();
+  });
+
+  it('rejects a playback answer without a URL and a transcript without segments', async () => {
+    const { client } = setup([
+      () => jsonResponse(200, { expiresAt: '2026-11-02T09:20:00.000Z' }),
+      () => jsonResponse(200, { language: 'zh', highlights: [] }),
+    ]);
+    await expect(client.createPlaybackUrl('c_1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+    await expect(client.getTranscript('c_1')).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
+  });
+
   it('escapes call ids in paths', async () => {
     const { client, seen } = setup([() => jsonResponse(200, makeCall())]);
     await client.getCall('../admin');
