@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_PHONE_REGION } from '../core/recordings/phone';
 
 /** Hub configuration from the environment; every setting has a default that works on one machine. */
 const envSchema = z.object({
@@ -7,7 +8,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   DATA_DIR: z.string().default('./data'),
   PUBLIC_URL: z.url().optional(),
-  DEFAULT_REGION: z.string().length(2).default('CN'),
+  DEFAULT_REGION: z.string().length(2).default(DEFAULT_PHONE_REGION),
   MAX_AUDIO_MB: z.coerce.number().positive().max(4096).default(200),
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Tenant } from '../../core/recordings/call';
+import { DEFAULT_PHONE_REGION } from '../../core/recordings/phone';
 import type { ProviderAccountStore } from '../../core/recordings/provider-accounts.port';
 import { CallsightError } from '../../core/shared/errors';
 import { isSafeId } from '../../core/shared/ids';
@@ -23,7 +24,7 @@ export const addTenantInput = z
     region: z
       .string()
       .regex(/^[A-Za-z]{2}$/, 'must be a two-letter country code')
-      .default('CN')
+      .default(DEFAULT_PHONE_REGION)
       .transform((v) => v.toUpperCase()),
     industry: z.enum(TENANT_INDUSTRIES).default('general'),
     zendesk: z

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { cliActor } from '../../app/calls';
+import { DEFAULT_PHONE_REGION } from '../../core/recordings/phone';
 import { TENANT_INDUSTRIES, type AddTenantRequest } from '../../app/tenants';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
@@ -20,7 +21,7 @@ export function registerTenantCommands(program: Command): void {
     .command('add <id>')
     .description('create a tenant (with its keys) and optionally link a Zendesk subdomain or Twilio account')
     .option('--name <name>', 'display name')
-    .option('--region <code>', 'default phone region (ISO 3166 alpha-2)', 'CN')
+    .option('--region <code>', 'default phone region (ISO 3166 alpha-2)', DEFAULT_PHONE_REGION)
     .addOption(new Option('--industry <industry>', 'industry preset').choices([...TENANT_INDUSTRIES]).default('general'))
     .option('--zendesk <subdomain>', 'Zendesk subdomain whose app installation signs requests for this tenant')
     .option('--secret-file <file>', 'file holding the Zendesk app shared_secret')
