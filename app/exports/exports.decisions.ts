@@ -10,6 +10,12 @@ import { authorizeExport, exportTarget, toExportView, type AuthorizedExport } fr
 export const exportDecisionInput = exportDecisionBodySchema.extend({ id: z.string() }).strict();
 export type ExportDecisionInput = z.infer<typeof exportDecisionInput>;
 
+/** What callers pass: the export's id and the decision body's fields (validated by the use-case). */
+export interface ExportDecisionRequest {
+  readonly id: string;
+  readonly [field: string]: unknown;
+}
+
 type DecisionPorts = Pick<ExportsPorts, 'exports' | 'settings' | 'clock'>;
 
 /**
@@ -17,8 +23,8 @@ type DecisionPorts = Pick<ExportsPorts, 'exports' | 'settings' | 'clock'>;
  * requester (FORBIDDEN `self_approval`), only while pending (CONFLICT). Approval starts the download lifetime of
  * the tenant's `exports.downloadTtlMinutes`. Two deciders racing: the store lets one win, the other gets CONFLICT.
  */
-export function defineExportDecision(spec: { name: string; action: 'approve_export' | 'reject_export'; status: 'approved' | 'rejected' }): UseCaseDefinition<DecisionPorts, ExportDecisionInput, ExportView> {
-  return defineUseCase<DecisionPorts, ExportDecisionInput, ExportView, AuthorizedExport>({
+export function defineExportDecision(spec: { name: string; action: 'approve_export' | 'reject_export'; status: 'approved' | 'rejected' }): UseCaseDefinition<DecisionPorts, ExportDecisionRequest, ExportView> {
+  return defineUseCase<DecisionPorts, ExportDecisionInput, ExportView, AuthorizedExport, ExportDecisionRequest>({
     name: spec.name,
     action: spec.action,
     permission: 'approve_export',
