@@ -247,7 +247,9 @@ export function createSalesforceFake(options: SalesforceFakeOptions): Salesforce
         const name = field.slice('Account.'.length);
         if (account === undefined) out.Account = null;
         else {
-          const nested = (out.Account as Record<string, JsonBodyType> | undefined) ?? { attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${account.Id}` } };
+          const nested: Record<string, JsonBodyType> = (out.Account as Record<string, JsonBodyType> | undefined) ?? {
+            attributes: { type: 'Account', url: `/services/data/v62.0/sobjects/Account/${account.Id}` },
+          };
           nested[name] = (account.fields[name] ?? null) as JsonBodyType;
           out.Account = nested;
         }
