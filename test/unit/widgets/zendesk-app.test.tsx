@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/preact';
+import type { HostBridge } from '../../../widgets/core/host-bridge';
 import type { FeatureCatalog, FeatureId, FeatureProps } from '../../../widgets/features/feature';
 import { featureAt } from '../../../widgets/hosts/shared/location-registry';
-import { unmountLocation } from '../../../widgets/hosts/shared/location-view';
+import { mountLocation, unmountLocation } from '../../../widgets/hosts/shared/location-view';
 import { startZendeskApp } from '../../../widgets/hosts/zendesk/zendesk-app';
 import { ZENDESK_LOCATIONS } from '../../../widgets/hosts/zendesk/zendesk-locations';
 import { makeCall } from './fixtures/hub-fixtures';
@@ -126,5 +127,35 @@ describe('call history in the Zendesk ticket sidebar', () => {
     expect(screen.getByRole('listbox').getAttribute('aria-label')).toBe('Calls with Lin Tao');
     expect(hub.mock.calls.map(([url]) => new URL(String(url)).searchParams.get('customerPhone'))).toEqual(['+8613900000000', '+8613700000000']);
     expect(client.request).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('mountLocation', () => {
+  it('rejects a mount still loading when its container is unmounted or mounted again, and keeps the newest', async () => {
+    const bridge: HostBridge = {
+      context: async () => ({ locale: 'en', location: 'customer-record', customer: {} }),
+      resize: () => {},
+      fetchToken: async () => ({ token: 't', hubUrl: 'https://hub.example.com' }),
+      onCustomerChanged: () => () => {},
+    };
+    let finish: (() => void) | undefined;
+    const slow: FeatureCatalog = {
+      'call-history': () =>
+        new Promise((resolve) => {
+          finish = () => resolve({ id: 'call-history', styles: '', View: () => <p data-testid="feature">slow</p> });
+        }),
+    };
+    const element = freshContainer();
+    const first = mountLocation(element, { feature: 'call-history', place: 'p', bridge, fallbackLocale: 'en', catalog: slow });
+    const second = mountLocation(element, { feature: 'call-history', place: 'p', bridge, fallbackLocale: 'en', catalog: fakeCatalog() });
+    await expect(first).rejects.toMatchObject({ name: 'MountAbandonedError', code: 'MOUNT_ABANDONED' });
+    await expect(second).resolves.toBe('call-history');
+    finish?.();
+    expect(screen.getByTestId('feature').textContent).toBe('call-history for a bridge');
+
+    const third = mountLocation(element, { feature: 'call-history', place: 'p', bridge, fallbackLocale: 'en', catalog: slow });
+    unmountLocation(element);
+    await expect(third).rejects.toMatchObject({ name: 'MountAbandonedError' });
+    expect(element.childNodes).toHaveLength(0);
   });
 });

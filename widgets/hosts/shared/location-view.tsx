@@ -58,8 +58,7 @@ export function LocationView({ feature, place, bridge, fallbackLocale, catalog =
         setState({ status: 'ready', feature: loaded });
       },
       (error: unknown) => {
-        if (!current) return;
-        setState({ status: 'failed' });
+        if (current) setState({ status: 'failed' });
         const report = callbacks.current.onLoadError;
         if (report === undefined) throw error;
         report(error);
