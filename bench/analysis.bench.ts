@@ -59,6 +59,7 @@ const EN_AGENT = [
   'Is there anything else I can help you with today?',
   'Our premium plan offers a guaranteed return of five percent, it is basically risk free.',
   'Please remember that investments carry risk and past performance is not a guarantee.',
+  'Your refund will arrive within ten business days, and the annual yield is about five percent.',
 ];
 const EN_CUSTOMER = [
   'Hi, I am calling about my order, it still has not arrived.',
@@ -70,7 +71,7 @@ const EN_CUSTOMER = [
   'I want to speak to a manager, this is ridiculous.',
   'Sure, my date of birth is the fourth of July.',
 ];
-const ZH_EXTRA = ['本次通话将录音，请问有什么可以帮您', '这个产品保本，稳赚不赔', '我的卡号是6222021234567890128', '理财有风险，投资需谨慎', '手机幺三八一二三四五六七八'];
+const ZH_EXTRA = ['退款十个工作日到账，年化收益百分之五', '本次通话将录音，请问有什么可以帮您', '这个产品保本，稳赚不赔', '我的卡号是6222021234567890128', '理财有风险，投资需谨慎', '手机幺三八一二三四五六七八'];
 
 function makeTranscript(i: number): Transcript {
   const zh = i % 2 === 0;
@@ -112,7 +113,13 @@ while (lexicon.length < 1000) {
 const transcripts = Array.from({ length: TRANSCRIPTS }, (_, i) => makeTranscript(i));
 const chars = transcripts.reduce((n, tr) => n + tr.segments.reduce((m, s) => m + s.text.length, 0), 0);
 const t0 = performance.now();
-const config = buildAnalysisConfig({ industry: 'finance', lexicon });
+// Knowledge facts (issue 18) are part of the full analysis: three facts, each checked on every agent segment.
+const knowledgeFacts = [
+  { id: 'refund-days', statement: '退款 7 个工作日到账', keywords: [['退款', 'refund'], ['到账', 'arrive']] },
+  { id: 'annual-yield', statement: '年化收益 3%-4%', keywords: [['年化', 'annual'], ['收益', 'yield']] },
+  { id: 'card-fee', statement: '年费 200 元' },
+];
+const config = buildAnalysisConfig({ industry: 'finance', lexicon, knowledgeFacts });
 const buildMs = performance.now() - t0;
 
 interface Measured {

@@ -204,6 +204,12 @@ function isConsistent(said: StatedQuantity, expected: StatedQuantity): boolean |
   return s.min >= expected.min - eps && s.max <= expected.max + eps;
 }
 
+/** A digit, a Chinese numeral or an English number word: a segment without one states no quantity. */
+const NUMBER_HINT =
+  /[\d零〇一二两三四五六七八九十百千万]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand)\b/iu;
+/** Some unit the parser knows: a segment without one states no quantity either. */
+const UNIT_HINT = /[天日周月年%％元块时钟次期拜]|day|hour|minute|week|month|year|percent|per cent|dollar|buck|yuan|rmb|times/iu;
+
 const sameDimension = (a: QuantityDimension, b: QuantityDimension) => a === b;
 const negation = compileNegation();
 const stated = (q: Quantity): StatedQuantity => ({ min: q.min, max: q.max, unit: q.unit });
@@ -223,7 +229,13 @@ export function checkKnowledge(compiled: CompiledKnowledge, segments: readonly S
   segments.forEach((segment, index) => {
     if (segment.speaker !== speaker) return;
     const text = segment.text;
-    if (!/[\d零〇一二两三四五六七八九十百千万]|[a-z]/iu.test(text)) return;
+    // Cheap gates first: most segments state no quantity, and most quantities concern no fact.
+    if (!NUMBER_HINT.test(text) || !UNIT_HINT.test(text)) return;
+    const whole = foldKeepingSpaces(text);
+    const wholeStems = new Set(englishStems(text));
+    const wholeHan = whole.replace(/ /gu, '');
+    const relevant = compiled.facts.filter((f) => f.groups.every((g) => groupMatches(g, wholeHan, wholeStems)));
+    if (relevant.length === 0) return;
     for (const { from, to } of sentencesOf(text)) {
       const sentence = text.slice(from, to);
       const quantities = findQuantities(sentence);
@@ -231,7 +243,7 @@ export function checkKnowledge(compiled: CompiledKnowledge, segments: readonly S
       const folded = foldKeepingSpaces(sentence);
       const hanText = folded.replace(/ /gu, '');
       const stems = new Set(englishStems(sentence));
-      for (const fact of compiled.facts) {
+      for (const fact of relevant) {
         if (!fact.groups.every((g) => groupMatches(g, hanText, stems))) continue;
         for (const q of quantities) {
           if (!sameDimension(q.dimension, fact.expected.dimension)) continue;
