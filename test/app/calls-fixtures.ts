@@ -113,6 +113,12 @@ export async function callsFixture() {
     analysesWithPii,
     prepared,
     spy,
+    /** Assigns a call of t1 to a reviewer for QA review. */
+    assignReview(callId: string, reviewerId: string) {
+      sqlite.db
+        .prepare('INSERT INTO review_assignments (tenant_id, call_id, reviewer_id, assigned_at) VALUES (?, ?, ?, ?)')
+        .run('t1', callId, reviewerId, '2026-01-01T00:00:00Z');
+    },
     close: () => sqlite.close(),
   };
 }

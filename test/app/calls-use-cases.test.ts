@@ -217,3 +217,13 @@ describe('authorizeCallAccess (the one "load the call or deny as absent" check o
     expect(await authorizeCallAccess(f.repo, cliActor('t1'), 'c02', 'delete')).toMatchObject({ allowed: true });
   });
 });
+
+describe('review assignments', () => {
+  it('let a QA reviewer view and play a call assigned to them outside their teams and queues', async () => {
+    const reviewer = user('qa', { teams: ['T9'] });
+    await expect(f.useCases.getCall(reviewer, { id: 'c03' })).rejects.toMatchObject({ code: 'CALL_NOT_FOUND' });
+    f.assignReview('c03', 'u-qa');
+    await expect(f.useCases.getCall(reviewer, { id: 'c03' })).resolves.toMatchObject({ id: 'c03', customerPhone: expect.stringContaining('****') });
+    await expect(f.useCases.playCall(reviewer, { id: 'c03' })).resolves.toMatchObject({ callId: 'c03' });
+  });
+});
