@@ -12,6 +12,7 @@ import { registerBackupCommands } from './commands/backup.command';
 import { registerAuditCommands } from './commands/audit.command';
 import { registerExportCommands } from './commands/export.command';
 import { registerSampleCliCommands } from './commands/sample.command';
+import { registerKeysCommands } from './commands/keys.command';
 
 const program = new Command()
   .name('callsight')
@@ -32,6 +33,7 @@ registerBackupCommands(program);
 registerAuditCommands(program);
 registerExportCommands(program);
 registerSampleCliCommands(program);
+registerKeysCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,8 +1,5 @@
-import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerSampleCommands } from '../../../bin/commands/sample.command';
 import { compareSegments, type SegmentFact } from '../../../core/insights/segments';
-import type { SamplePlan } from '../../../core/sampling/sample-plan';
 
 function calls(n: number, tags: string[], demands: (i: number) => string[], flags: (i: number) => string[], score: (i: number) => number | null): SegmentFact[] {
   return Array.from({ length: n }, (_, i) => ({ callId: `${tags.join('-') || 'rest'}-${i}`, tags, demands: demands(i), flags: flags(i), qaScore: score(i) }));
@@ -41,45 +38,5 @@ describe('content x customer tags', () => {
 
   it('requires a tag', () => {
     expect(() => compareSegments(facts, { tag: ' ' })).toThrow(/tag is required/);
-  });
-});
-
-describe('callsight sample plan', () => {
-  const deps = (out: string[]) => ({
-    write: (text: string) => void out.push(text),
-    loadSampleInput: async (period: string) => ({
-      calls: Array.from({ length: 20 }, (_, i) => ({ id: `c${i}`, agentId: i % 2 ? 'a1' : 'a2', startedAt: `${period}-0${(i % 9) + 1}T10:00:00Z`, riskScore: i % 3 === 0 ? 0.8 : 0 })),
-      agents: [{ id: 'a1', seniority: 'new' as const }, { id: 'a2', seniority: 'senior' as const }],
-      reviewers: [{ id: '质检-1' }, { id: 'qa-2' }],
-    }),
-  });
-
-  async function run(args: string[]): Promise<string> {
-    const out: string[] = [];
-    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
-    registerSampleCommands(program, deps(out));
-    await program.parseAsync(['sample', 'plan', ...args], { from: 'user' });
-    return out.join('');
-  }
-
-  it('prints the plan as JSON, reproducibly for a seed', async () => {
-    const a = JSON.parse(await run(['--period', '2025-03', '--json', '--seed', '7'])) as SamplePlan;
-    const b = JSON.parse(await run(['--period', '2025-03', '--json', '--seed', '7'])) as SamplePlan;
-    expect(a).toEqual(b);
-    expect(a.agents.map((x) => [x.agentId, x.quota])).toEqual([
-      ['a1', 5],
-      ['a2', 1],
-    ]);
-  });
-
-  it('prints tables by default', async () => {
-    const text = await run(['--period', '2025-03']);
-    expect(text).toMatch(/Sampling plan 2025-03/);
-    expect(text).toMatch(/agent\s+seniority\s+calls\s+quota/);
-    expect(text).toMatch(/质检-1/);
-  });
-
-  it('rejects a malformed period', async () => {
-    await expect(run(['--period', '2025-3'])).rejects.toThrow(/YYYY-MM/);
   });
 });
