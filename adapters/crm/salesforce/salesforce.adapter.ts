@@ -79,7 +79,16 @@ export interface SalesforceCrmAdapterOptions {
   readonly clock?: Clock;
   /** Numbers per SOSL search inside a batch (default 10): 25 x 10 = 250 numbers a request. */
   readonly numbersPerSearch?: number;
+  /**
+   * How long a lookup result (a customer, or no match) is reused for the same tenant and number (default 5 min;
+   * 0 turns the cache off). Repeat callers are common, and each lookup costs part of a request; the price is that a
+   * Contact created in Salesforce within that window is linked from the call's next update on, not at once.
+   */
+  readonly lookupCacheTtlMs?: number;
 }
+
+/** Lookup results kept per tenant at most; past it the cache starts over. */
+const MAX_CACHED_LOOKUPS = 100_000;
 
 const systemClock: Clock = { now: () => new Date() };
 
@@ -93,7 +102,11 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
   if (!Number.isInteger(numbersPerSearch) || numbersPerSearch < 1 || numbersPerSearch > 50) {
     throw new CallsightError('VALIDATION_FAILED', 'numbersPerSearch must be an integer between 1 and 50');
   }
-  const states = new Map<string, { fingerprint: string; state: SalesforceTenantState }>();
+  const lookupTtlMs = options.lookupCacheTtlMs ?? 5 * 60_000;
+  if (!(lookupTtlMs >= 0)) throw new CallsightError('VALIDATION_FAILED', 'lookupCacheTtlMs must be >= 0');
+  type Entry = { fingerprint: string; state: SalesforceTenantState; lookups: Map<string, { customer: SalesforceCustomer | null; atMs: number }> };
+  const states = new Map<string, Entry>();
+  const lookupsOf = (client: SalesforceClient) => [...states.values()].find((e) => e.state === client.state)?.lookups ?? null;
 
   async function connect(tenantId: string): Promise<SalesforceClient> {
     const raw = await options.resolveConnection(tenantId);
@@ -102,7 +115,7 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
     const fingerprint = connectionFingerprint(connection);
     let entry = states.get(tenantId);
     if (entry === undefined || entry.fingerprint !== fingerprint) {
-      entry = { fingerprint, state: { ...createTenantState(), requests: entry?.state.requests ?? 0 } };
+      entry = { fingerprint, state: { ...createTenantState(), requests: entry?.state.requests ?? 0 }, lookups: new Map() };
       states.set(tenantId, entry);
     }
     return new SalesforceClient(connection, entry.state, clock);
@@ -112,8 +125,16 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
     const numbers = [...new Set(e164s)];
     for (const n of numbers) if (!E164.test(n)) throw new CallsightError('VALIDATION_FAILED', 'phone number must be E.164, e.g. +14155550123');
     const found = new Map<string, SalesforceCustomer | null>();
+    const cache = lookupTtlMs > 0 ? lookupsOf(client) : null;
+    const nowMs = clock.now().getTime();
+    const missing: string[] = [];
+    for (const n of numbers) {
+      const hit = cache?.get(n);
+      if (hit !== undefined && nowMs - hit.atMs < lookupTtlMs) found.set(n, hit.customer);
+      else missing.push(n);
+    }
     const returning = returningFields(client.connection);
-    const groups = chunk(numbers, numbersPerSearch);
+    const groups = chunk(missing, numbersPerSearch);
     for (const batch of chunk(groups, MAX_BATCH_SUBREQUESTS)) {
       const results = await compositeBatch(
         client,
@@ -122,7 +143,14 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
       );
       batch.forEach((group, index) => {
         const records = searchRecordsOf(results[index]);
-        for (const e164 of group) found.set(e164, pickCustomer(records, e164, client.connection.tagFields));
+        for (const e164 of group) {
+          const customer = pickCustomer(records, e164, client.connection.tagFields);
+          found.set(e164, customer);
+          if (cache !== null) {
+            if (cache.size >= MAX_CACHED_LOOKUPS) cache.clear();
+            cache.set(e164, { customer, atMs: nowMs });
+          }
+        }
       });
     }
     return found;

@@ -79,7 +79,8 @@ const tokenResponseSchema = z.looseObject({ access_token: z.string().min(1), ins
 export class SalesforceClient {
   constructor(
     readonly connection: ResolvedSalesforceConnection,
-    private readonly state: SalesforceTenantState,
+    /** Shared by every client of the same tenant and connection. */
+    readonly state: SalesforceTenantState,
     private readonly clock: Clock,
   ) {}
 

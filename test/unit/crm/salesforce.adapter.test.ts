@@ -100,6 +100,20 @@ describe('findCustomerByPhone: SOSL IN PHONE FIELDS through Composite Batch', ()
     expect(fake.counts().token).toBe(1);
   });
 
+  it('reuses a lookup for the same number for 5 minutes, then looks again and links a Contact created meanwhile', async () => {
+    const { adapter, fake, clock, apiRequests } = setup();
+    await adapter.recordCall('acme', buildCall({ hubCallId: 'c_1' }));
+    const contact = fake.addPerson('Contact', { Name: 'New', Phone: PHONE });
+    const cached = await adapter.recordCall('acme', buildCall({ hubCallId: 'c_2' }));
+    expect(cached.customer).toBeNull();
+    expect(apiRequests(/composite\/batch$/)).toHaveLength(1);
+    clock.advanceMs(5 * 60_000);
+    const fresh = await adapter.recordCall('acme', buildCall({ hubCallId: 'c_2' }));
+    expect(fresh.customer?.id).toBe(contact.Id);
+    expect(fake.records('Call_Recording__c').get('c_2')?.Contact__c).toBe(contact.Id);
+    expect(apiRequests(/composite\/batch$/)).toHaveLength(2);
+  });
+
   it('escapes every SOSL reserved character and quotes each term', () => {
     expect(quoteSoslTerm(`a"b+c-d'e\\f{g}`)).toBe(`"a\\"b\\+c\\-d\\'e\\\\f\\{g\\}"`);
     expect(parseSoslTerms(quoteSoslTerm(`x"} OR "y`))).toEqual([`x"} OR "y`]);
