@@ -69,6 +69,13 @@ export interface RestRequest {
   readonly contentType?: 'application/json' | 'text/csv';
 }
 
+/** A 401, or Salesforce's `INVALID_SESSION_ID`: the access token expired or was revoked. */
+function isExpiredSession(error: unknown): boolean {
+  if (!(error instanceof CrmAuthError)) return false;
+  const details = error.details as { status?: unknown; salesforceErrorCode?: unknown } | undefined;
+  return details?.status === 401 || readErrorCode(details?.salesforceErrorCode) === 'INVALID_SESSION_ID';
+}
+
 const tokenResponseSchema = z.looseObject({ access_token: z.string().min(1), instance_url: z.url(), id: z.string().optional() });
 
 /**
@@ -98,7 +105,7 @@ export class SalesforceClient {
     try {
       return await this.send<T>(operation, request, session);
     } catch (error) {
-      if (!(error instanceof CrmAuthError) || readErrorCode((error.details as { salesforceErrorCode?: unknown } | undefined)?.salesforceErrorCode) !== 'INVALID_SESSION_ID') throw error;
+      if (!isExpiredSession(error)) throw error;
       // The token expired or was revoked: one new token, one retry; a second refusal is an auth failure.
       if (this.state.session === session) this.state.session = null;
       const renewed = await this.ensureSession();
