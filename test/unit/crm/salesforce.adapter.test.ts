@@ -364,6 +364,22 @@ describe('API limits: REQUEST_LIMIT_EXCEEDED, Sforce-Limit-Info and 503', () => 
     expect(parseApiUsage('api-usage=18/5000')).toEqual({ used: 18, limit: 5000 });
   });
 
+  it('in a batch, reports the calls not yet sent as rate limited once the ceiling is reached midway, and sends them later', async () => {
+    const { adapter, fake, clock } = setup({ apiUsageCeiling: 0.9, limitPauseMs: 60_000 });
+    const calls = Array.from({ length: 450 }, (_, i) => buildCall({ hubCallId: `c_${i}`, customerPhone: null }));
+    fake.setApiUsage(899, 1000);
+    const outcomes = await adapter.recordCalls('acme', calls);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(200);
+    expect(outcomes.slice(200).every((o) => !o.ok && o.error instanceof CrmRateLimitedError)).toBe(true);
+    expect(fake.records('Call_Recording__c').size).toBe(200);
+
+    fake.setApiUsage(0, 1000);
+    clock.advanceMs(60_000);
+    const retried = await adapter.recordCalls('acme', calls.filter((_, i) => !outcomes[i]?.ok));
+    expect(retried.every((o) => o.ok)).toBe(true);
+    expect(fake.records('Call_Recording__c').size).toBe(450);
+  });
+
   it('turns a 503 into CrmUnavailableError after one request (no hidden retries), and a concurrency limit into a short wait', async () => {
     const { adapter, fake } = setup();
     fake.failNext(1, { kind: 'status', status: 503, body: [{ message: 'Server unavailable', errorCode: 'SERVER_UNAVAILABLE' }] }, (r) => r.path.endsWith('/composite/batch'));
