@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PHONE_REGION } from '../core/recordings/phone';
+import { describeIssues } from '../core/shared/validation';
 
 /** Hub configuration from the environment; every setting has a default that works on one machine. */
 const envSchema = z.object({
@@ -43,8 +44,7 @@ export interface HubConfig {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`Invalid configuration: ${problems}. See the configuration table in README.md.`);
+    throw new Error(`Invalid configuration: ${describeIssues(parsed.error)}. See the configuration table in README.md.`);
   }
   const e = parsed.data;
   return {

@@ -5,6 +5,7 @@ import { ROLES } from '../access/access.policy';
 import { CallsightError } from '../shared/errors';
 import { canonicalJson, type JsonValue } from './canonical-json';
 import { bytesToHex, hexToBytes, SHA256_HEX, utf8ToBytes } from './digest';
+import { validationError } from '../shared/validation';
 
 /**
  * The audit trail (DOMAIN R-ACC-2, R-ACC-5): one append-only hash chain per tenant. Event n stores the hash of
@@ -109,8 +110,7 @@ export function computeEventHash(event: Omit<AuditEvent, 'hash'>): string {
 export function appendEvent(prev: AuditEvent | ChainLink | null, input: AuditEventInput): AuditEvent {
   const parsed = inputSchema.safeParse(input);
   if (!parsed.success) {
-    const where = parsed.error.issues.map((i) => `${i.path.join('.') || 'event'} ${i.message}`).join('; ');
-    throw new CallsightError('VALIDATION_FAILED', `Audit event rejected: ${where}.`);
+    throw validationError('Audit event rejected', parsed.error);
   }
   const link = prev ?? GENESIS;
   if ('tenantId' in link && link.tenantId !== input.tenantId) {

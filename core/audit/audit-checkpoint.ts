@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CallsightError } from '../shared/errors';
 import { canonicalJson } from './canonical-json';
 import { equalHex, hmacHex, SHA256_HEX } from './digest';
+import { validationError } from '../shared/validation';
 
 /**
  * A signed statement of a tenant's chain head, handed to regulators with an audit export (R-ACC-5) and kept
@@ -61,7 +62,7 @@ function signingInput(c: AuditCheckpoint, keyId: string): string {
 export function signCheckpoint(checkpoint: Omit<AuditCheckpoint, 'version'> & { version?: 1 }, key: SigningKey): SignedCheckpoint {
   const parsed = checkpointSchema.safeParse({ ...checkpoint, version: 1 });
   if (!parsed.success) {
-    throw new CallsightError('VALIDATION_FAILED', `Checkpoint rejected: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}.`);
+    throw validationError('Checkpoint rejected', parsed.error);
   }
   const c = parsed.data;
   return { ...c, alg: 'HMAC-SHA256', keyId: key.id, signature: hmacHex(key.secret, DOMAIN, signingInput(c, key.id)) };

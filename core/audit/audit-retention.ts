@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CallsightError } from '../shared/errors';
 import { DAY_MS } from '../shared/time';
 import { appendEvent, type AuditEvent, type ChainLink } from './audit-chain';
+import { validationError } from '../shared/validation';
 
 /** How long audit events are kept (R-ACC-2: at least one year; finance: as long as its recordings). */
 export interface AuditRetentionPolicy {
@@ -19,7 +20,7 @@ const policySchema = z.object({
 /** Parses an audit retention policy; throws VALIDATION_FAILED naming the problem. */
 export function parseAuditRetentionPolicy(input: unknown): AuditRetentionPolicy {
   const parsed = policySchema.safeParse(input);
-  if (!parsed.success) throw new CallsightError('VALIDATION_FAILED', `Audit retention policy rejected: ${parsed.error.issues.map((i) => i.message).join('; ')}.`);
+  if (!parsed.success) throw validationError('Audit retention policy rejected', parsed.error);
   return parsed.data;
 }
 

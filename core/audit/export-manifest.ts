@@ -3,6 +3,7 @@ import { CallsightError } from '../shared/errors';
 import type { SigningKey } from './audit-checkpoint';
 import { canonicalJson, type JsonValue } from './canonical-json';
 import { equalHex, hmacHex, SHA256_HEX } from './digest';
+import { validationError } from '../shared/validation';
 
 /**
  * The manifest of an export bundle (R-ACC-3): every file of the zip with its SHA-256 and size, plus who asked
@@ -67,7 +68,7 @@ const metaSchema = z.object({
 });
 
 function fail(what: string, error: z.ZodError): CallsightError {
-  return new CallsightError('VALIDATION_FAILED', `${what}: ${error.issues.map((i) => `${i.path.join('.') || 'value'} ${i.message}`).join('; ')}.`);
+  return validationError(what, error);
 }
 
 /**

@@ -5,7 +5,7 @@ import { startTestHub, type TestHub } from '../support/hub';
 import { api, inOneTransaction, insertCall, makeTranscript, storeAnalysis } from './quality-fixtures';
 
 const T = 'coach';
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../core/shared/time';
 let hub: TestHub;
 let manager: string;
 

@@ -9,7 +9,7 @@ import type { Tenant } from '../../core/recordings/call';
 import { openTestSqlite } from '../contracts/support/databases';
 import { principal } from './support/audit-spy';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../../core/shared/time';
 const NOW = new Date('2026-05-01T08:00:00.000Z');
 const key: SigningKey = { id: 't1:audit-checkpoint:v1', secret: new Uint8Array(32).fill(7) };
 const tenant: Tenant = { id: 't1', name: 'One', defaultRegion: 'CN', industry: 'general', createdAt: '2020-01-01T00:00:00.000Z' };

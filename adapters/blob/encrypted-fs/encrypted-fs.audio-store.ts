@@ -3,6 +3,7 @@ import { constants as fsConstants } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CallsightError } from '../../../core/shared/errors';
+import { SAFE_ID_PATTERN as SAFE_ID } from '../../../core/shared/ids';
 import type { AudioLocation, AudioStore, ByteRange, StoredAudio } from '../../../core/recordings/audio-store.port';
 import type { KeyVault } from '../../../core/recordings/key-vault.port';
 import {
@@ -17,7 +18,6 @@ import {
   encryptContainer,
 } from './chunked-cipher';
 
-const SAFE_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const WRITE_BATCH_BYTES = 1024 * 1024;
 const READ_BATCH_CHUNKS = 16;
 

@@ -56,9 +56,9 @@ describe('appendEvent', () => {
   });
 
   it.each([
-    [{ at: '2025-01-01 08:00' }, /at must be an ISO-8601 UTC instant/],
+    [{ at: '2025-01-01 08:00' }, /at: must be an ISO-8601 UTC instant/],
     [{ tenantId: '' }, /tenantId/],
-    [{ action: 'Play Call' }, /action must be snake_case/],
+    [{ action: 'Play Call' }, /action: must be snake_case/],
     [{ outcome: 'maybe' }, /outcome/],
     [{ details: { n: Number.NaN } }, /details/],
   ])('rejects a malformed input %j', (patch, message) => {

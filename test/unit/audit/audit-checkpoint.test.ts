@@ -49,7 +49,7 @@ describe('signed checkpoints', () => {
 
   it('refuses short keys and malformed checkpoints when signing', () => {
     expect(() => signCheckpoint(checkpoint, { id: 'weak', secret: new Uint8Array(16) })).toThrow(/at least 32/);
-    expect(() => signCheckpoint({ ...checkpoint, hash: 'xyz' }, key)).toThrow(/hash must be 64/);
+    expect(() => signCheckpoint({ ...checkpoint, hash: 'xyz' }, key)).toThrow(/hash: must be 64/);
     expect(() => signCheckpoint({ ...checkpoint, seq: -1 }, key)).toThrow(/Checkpoint rejected/);
   });
 });

@@ -67,7 +67,7 @@ describe('export bundle manifest', () => {
     [[{ path: '../etc/passwd', sha256: 'a'.repeat(64), bytes: 1 }], /relative/],
     [[{ path: '/abs', sha256: 'a'.repeat(64), bytes: 1 }], /relative/],
     [[{ path: 'a//b', sha256: 'a'.repeat(64), bytes: 1 }], /relative/],
-    [[{ path: 'a', sha256: 'A'.repeat(64), bytes: 1 }], /sha256 must be 64/],
+    [[{ path: 'a', sha256: 'A'.repeat(64), bytes: 1 }], /sha256: must be 64/],
     [[{ path: 'a', sha256: 'a'.repeat(64), bytes: -1 }], /bytes/],
     [[{ path: 'a', sha256: 'a'.repeat(64), bytes: 1 }, { path: 'a', sha256: 'b'.repeat(64), bytes: 2 }], /listed twice/],
   ])('rejects unsafe file list #%#', (files, message) => {
