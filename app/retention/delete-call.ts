@@ -8,7 +8,7 @@ import type { CallDeletionBody } from '../../core/api/retention.api';
 import type { JsonValue } from '../../core/audit/canonical-json';
 import { isSystemActor } from '../shared/actor';
 import { allow, defineUseCase, deny, type UseCaseContext } from '../shared/use-case';
-import { certificateDetails, shredCall, type ShreddingPorts } from './retention.shredding';
+import { shredCall, type ShreddingPorts } from './retention.shredding';
 import { actorId } from './retention.views';
 
 type Deps = ShreddingPorts;
@@ -16,10 +16,9 @@ type Deps = ShreddingPorts;
 const deleteInput = z.object({ callId: z.string() }).strict();
 type DeleteInput = z.infer<typeof deleteInput>;
 
-/** The deleted call as the API answers, and the certificate's facts for the audit event. */
+/** The deleted call as the API answers. */
 export interface CallDeletion {
   readonly deletion: CallDeletionBody;
-  readonly certificate: Readonly<Record<string, JsonValue>>;
 }
 
 const notVisible = () => new CallsightError('CALL_NOT_FOUND', 'No call with this id is visible to you');
@@ -28,7 +27,8 @@ const notVisible = () => new CallsightError('CALL_NOT_FOUND', 'No call with this
  * An admin's deletion of one call: the same crypto-shredding path as the sweep (journal, data key destroyed, audio
  * removed from both tiers, derived data purged, tombstone). Refused with LEGAL_HOLD while a hold is in force,
  * RECORDING_GONE when already deleted, CALL_NOT_FOUND when the call is absent or out of reach. The one audit event
- * of a successful deletion is its deletion certificate (action `delete`, reason `admin_request`).
+ * of a successful deletion is its deletion certificate (action `delete`, reason `admin_request`), committed in the
+ * tombstone's transaction.
  */
 export const deleteCall = defineUseCase({
   name: 'retention.delete-call',
@@ -58,14 +58,13 @@ export const deleteCall = defineUseCase({
     }
     return allow<Call>(call, reason);
   },
-  async run({ deps, actor, subject: call }): Promise<CallDeletion> {
+  async run({ deps, actor, subject: call, takeAllowedEvent }): Promise<CallDeletion> {
     const role = isSystemActor(actor) ? null : actor.role;
-    const { tombstone, written } = await shredCall(deps, call, { basis: 'admin', ruleId: null, actor: actorId(actor), role }, 'live-uncertified');
+    const certificate = (details: Record<string, JsonValue>) => takeAllowedEvent({ reason: 'admin_request', details });
+    const { tombstone, written } = await shredCall(deps, call, { basis: 'admin', ruleId: null, actor: actorId(actor), role }, { certificate });
     if (!written) throw new CallsightError('RECORDING_GONE', 'This call was already deleted');
     return {
       deletion: { callId: tombstone.callId, status: 'deleted', deletedAt: tombstone.deletedAt, ruleId: tombstone.ruleId, basis: tombstone.basis, audioSha256: tombstone.audioSha256 },
-      certificate: certificateDetails({ requestedAt: tombstone.deletedAt, ruleId: tombstone.ruleId, audioSha256: tombstone.audioSha256, keyId: call.recording?.keyId ?? null }),
     };
   },
-  audited: ({ certificate }) => ({ reason: 'admin_request', details: certificate }),
 });

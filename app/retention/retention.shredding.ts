@@ -20,11 +20,18 @@ export interface ShredBasis {
 }
 
 /**
- * `live`: the certificate is written with the tombstone, in its transaction; `live-uncertified`: the caller's own
- * audit event is the certificate (an admin's deletion, whose one event the use-case wrapper writes); `restore`: a
- * deletion applied again after a restore brought back an older database.
+ * The caller's own audit event is the certificate (an admin's deletion, whose one event is the use-case's allowed
+ * event): built from the certificate's details and written with the tombstone, in its transaction.
  */
-export type ShredMode = 'live' | 'live-uncertified' | 'restore';
+export interface OwnCertificate {
+  readonly certificate: (details: Record<string, JsonValue>) => AuditEntry;
+}
+
+/**
+ * `live`: the certificate is written with the tombstone, in its transaction; `OwnCertificate`: the same, with the
+ * caller's event as the certificate; `restore`: a deletion applied again after a restore brought back an older database.
+ */
+export type ShredMode = 'live' | 'restore' | OwnCertificate;
 
 /** The deletion certificate's facts: what was destroyed, when and under which rule; no key material, no personal data. */
 export function certificateDetails(entry: Pick<ShredEntry, 'requestedAt' | 'ruleId' | 'audioSha256' | 'keyId'>): Record<string, JsonValue> {
@@ -61,7 +68,7 @@ export function deletionCertificate(entry: ShredEntry, mode: 'live' | 'restore')
  * deletion of the call was journalled first and is what got finished). A crash at any step is finished by
  * the next sweep (`completePendingDeletions`).
  */
-export async function shredCall(deps: ShreddingPorts, call: Call, how: ShredBasis, mode: 'live' | 'live-uncertified'): Promise<{ tombstone: Tombstone; written: boolean }> {
+export async function shredCall(deps: ShreddingPorts, call: Call, how: ShredBasis, mode: 'live' | OwnCertificate): Promise<{ tombstone: Tombstone; written: boolean }> {
   const existing = await deps.store.getTombstone(call.tenantId, call.id);
   if (existing) return { tombstone: existing, written: false };
   const entry = await deps.journal.record({
@@ -83,7 +90,7 @@ export async function shredCall(deps: ShreddingPorts, call: Call, how: ShredBasi
 
 /**
  * Applies one journalled deletion to the current data: key destroyed, files removed from both tiers, derived data
- * purged, tombstone (and certificate, unless `live-uncertified`) written when the call row exists and has none yet;
+ * purged, tombstone and certificate written together when the call row exists and has none yet;
  * then the journal entry is completed. Returns whether this call wrote the tombstone.
  */
 export async function completeDeletion(deps: ShreddingPorts, entry: ShredEntry, mode: ShredMode): Promise<boolean> {
@@ -98,7 +105,7 @@ export async function completeDeletion(deps: ShreddingPorts, entry: ShredEntry, 
     const at = deps.clock.now().toISOString();
     written = await deps.store.finalizeDeletion(
       { tenantId: entry.tenantId, callId: entry.callId, deletedAt: entry.requestedAt, ruleId: entry.ruleId, basis: entry.basis, actor: entry.actor, audioSha256: entry.audioSha256 },
-      () => (mode === 'live-uncertified' ? undefined : deps.auditLog.append({ ...deletionCertificate(entry, mode), at })),
+      () => deps.auditLog.append({ ...(typeof mode === 'object' ? mode.certificate(certificateDetails(entry)) : deletionCertificate(entry, mode)), at }),
     );
   }
   await deps.journal.complete(entry.tenantId, entry.callId, deps.clock.now().toISOString());

@@ -52,6 +52,18 @@ export interface UseCaseContext<D, I> {
   readonly input: I;
 }
 
+/** What `run` gets besides the context: the subject `authorize` loaded, and the allowed event to write itself. */
+export interface RunContext<D, I, S> extends UseCaseContext<D, I> {
+  readonly subject: S;
+  /**
+   * The allowed event of this invocation, for a use-case whose effect and event must commit together (a deletion
+   * and its certificate): it writes the entry inside its own transaction, and the wrapper then writes nothing
+   * after a successful run. Still exactly one event: if `run` fails, its transaction (with the entry) rolls back
+   * and the wrapper records the error.
+   */
+  takeAllowedEvent(note?: AuditNote): AuditEntry;
+}
+
 /**
  * One user action. The wrapper (`defineUseCase`) runs, in this order, and writes exactly one audit event whatever
  * the outcome:
@@ -77,7 +89,7 @@ export interface UseCaseSpec<D, I, O, S, In> {
   /** What the event names as target (`call:c_1`, `settings:retention`), from the parsed input. */
   target?(input: I, actor: Actor): string | null;
   authorize?(ctx: UseCaseContext<D, I>): Awaitable<Decision<S>>;
-  run(ctx: UseCaseContext<D, I> & { readonly subject: S }): Awaitable<O>;
+  run(ctx: RunContext<D, I, S>): Awaitable<O>;
   audited?(output: O, input: I): AuditNote;
 }
 
@@ -108,16 +120,17 @@ export function defineUseCase<D, I, O, S = undefined, In = I>(spec: UseCaseSpec<
     permission: spec.permission,
     bind(deps) {
       const run = async (actor: Actor, raw: In): Promise<O> => {
+        const entryOf = (outcome: AuditEntry['outcome'], target: string | null, reason?: string, details?: AuditNote['details']): AuditEntry => ({
+          tenantId: actor.tenantId,
+          ...auditIdentity(actor),
+          action: spec.action,
+          target,
+          outcome,
+          ...(reason ? { reason } : {}),
+          ...(details ? { details } : {}),
+        });
         const record = (outcome: AuditEntry['outcome'], target: string | null, reason?: string, details?: AuditNote['details']) =>
-          deps.audit({
-            tenantId: actor.tenantId,
-            ...auditIdentity(actor),
-            action: spec.action,
-            target,
-            outcome,
-            ...(reason ? { reason } : {}),
-            ...(details ? { details } : {}),
-          });
+          deps.audit(entryOf(outcome, target, reason, details));
         const parsed = spec.input ? spec.input.safeParse(raw) : ({ success: true, data: raw as unknown as I } as const);
         let target = parsed.success && spec.target ? spec.target(parsed.data, actor) : null;
 
@@ -139,9 +152,17 @@ export function defineUseCase<D, I, O, S = undefined, In = I>(spec: UseCaseSpec<
             await record('denied', target, decision.reason);
             throw new DeniedSignal(decision.error);
           }
-          const output = await spec.run({ deps, actor, input, subject: decision.subject });
-          const note = spec.audited?.(output, input) ?? {};
-          await record('allowed', note.target !== undefined ? note.target : target, note.reason ?? decision.reason, note.details);
+          let taken = false;
+          const takeAllowedEvent = (note: AuditNote = {}): AuditEntry => {
+            if (taken) throw new Error(`${spec.name} took its allowed audit event twice; a use-case writes exactly one.`);
+            taken = true;
+            return entryOf('allowed', note.target !== undefined ? note.target : target, note.reason ?? decision.reason, note.details);
+          };
+          const output = await spec.run({ deps, actor, input, subject: decision.subject, takeAllowedEvent });
+          if (!taken) {
+            const note = spec.audited?.(output, input) ?? {};
+            await record('allowed', note.target !== undefined ? note.target : target, note.reason ?? decision.reason, note.details);
+          }
           return output;
         } catch (error) {
           if (error instanceof DeniedSignal) throw error.error;

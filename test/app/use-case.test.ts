@@ -103,6 +103,29 @@ describe('a use-case writes exactly one audit event whatever the outcome', () =>
     ]);
   });
 
+  it('a use-case that writes its allowed event in its own transaction: the wrapper writes nothing more', async () => {
+    const committed: unknown[] = [];
+    const spy = auditSpy();
+    const remove = defineUseCase({
+      name: 'test.remove',
+      action: 'delete',
+      permission: 'delete',
+      run: ({ input, takeAllowedEvent }: import('../../app/shared/use-case').RunContext<object, { fail: boolean }, undefined>) => {
+        const transaction: unknown[] = [{ tombstone: true }, takeAllowedEvent({ reason: 'admin_request', details: { certificate: 'deletion' } })];
+        if (input.fail) throw new CallsightError('CONFLICT', 'rolled back'); // the transaction, event included, is dropped
+        committed.push(...transaction);
+        return 'deleted';
+      },
+    });
+    const cases = bindUseCases({ remove }, { audit: spy.audit });
+    await expect(cases.remove(principal('admin'), { fail: false })).resolves.toBe('deleted');
+    expect(spy.events).toEqual([]);
+    expect(committed[1]).toMatchObject({ action: 'delete', outcome: 'allowed', reason: 'admin_request', actor: 'u-admin', details: { certificate: 'deletion' } });
+    await expect(cases.remove(principal('admin'), { fail: true })).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(spy.events).toMatchObject([{ action: 'delete', outcome: 'error', reason: 'conflict' }]);
+    expect(committed).toHaveLength(2);
+  });
+
   it('a failed audit write fails the action: nothing happens unlogged', async () => {
     const cases = bindUseCases({ sweep }, { audit: async () => { throw new Error('audit store down'); } });
     await expect(cases.sweep(cliActor('t1'), undefined)).rejects.toThrow('audit store down');
