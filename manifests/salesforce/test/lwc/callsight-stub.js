@@ -1,0 +1,52 @@
+/**
+ * A stand-in for the global `Callsight` that the `callsight` static resource sets
+ * (widgets/hosts/salesforce/callsight-global.ts), with the same contract: `mount(element, {component, bridge})`
+ * checks the element and the bridge's four methods, renders into the element and resolves with the feature id;
+ * a component the bundle does not know shows "Callsight has nothing to show here yet (<component>)" and rejects
+ * with code MOUNT_INVALID; `unmount(element)` empties the element. Every call is recorded for assertions.
+ */
+const BRIDGE_METHODS = ['context', 'resize', 'fetchToken', 'onCustomerChanged'];
+const COMPONENTS = { callsightCallHistory: 'call-history' };
+
+export function createCallsightStub() {
+    const mounts = [];
+    const unmounts = [];
+    const stub = {
+        mounts,
+        unmounts,
+        components: () => Object.keys(COMPONENTS),
+        mount: jest.fn((element, options) => {
+            if (!element || element.nodeType !== 1) {
+                return Promise.reject(Object.assign(new Error('Callsight.mount needs a DOM element'), { code: 'MOUNT_INVALID' }));
+            }
+            const missing = BRIDGE_METHODS.filter((name) => typeof (options && options.bridge && options.bridge[name]) !== 'function');
+            if (missing.length > 0) {
+                return Promise.reject(Object.assign(new Error(`the bridge has no ${missing.join(', ')}`), { code: 'MOUNT_INVALID' }));
+            }
+            mounts.push({ element, options });
+            const feature = COMPONENTS[options.component];
+            const message = document.createElement('p');
+            message.className = 'cs-message';
+            if (feature === undefined) {
+                message.textContent = `Callsight has nothing to show here yet (${options.component}).`;
+                element.replaceChildren(message);
+                return Promise.reject(Object.assign(new Error(`no widget for component "${options.component}"`), { code: 'MOUNT_INVALID' }));
+            }
+            message.textContent = `widget ${feature}`;
+            message.dataset.feature = feature;
+            element.replaceChildren(message);
+            return Promise.resolve(feature);
+        }),
+        unmount: jest.fn((element) => {
+            unmounts.push(element);
+            element.replaceChildren();
+        })
+    };
+    return stub;
+}
+
+/** Resolves after every pending promise callback has run. */
+export function flushPromises() {
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    return new Promise((resolve) => setTimeout(resolve, 0));
+}
