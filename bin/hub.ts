@@ -20,6 +20,7 @@ import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
 import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
 import { buildHttpApp } from '../adapters/http/server';
 import { PlaybackTokens, TokenService } from '../adapters/http/token-service';
+import { openApiRoutes } from '../adapters/http/routes/openapi.routes';
 import type { AuditEntry, HttpPlugin } from '../adapters/http/http.deps';
 import type { TelephonyWebhookHandler } from '../core/recordings/telephony.port';
 import type { HubConfig } from './config';
@@ -206,6 +207,6 @@ export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = []
     ingest: hub.ingestion,
     telephony: telephonyHandlers(hub),
     audit: (entry) => hub.audit(entry),
-    plugins,
+    plugins: [...plugins, openApiRoutes({ checkResponses: process.env.CALLSIGHT_OPENAPI_CHECK === '1' })],
   });
 }

@@ -7,16 +7,24 @@ import type { Hub } from '../../bin/hub';
 import type Database from 'better-sqlite3';
 import type { Role } from '../../core/access/access.policy';
 import { createTestDatabase, dropTestDatabase } from '../contracts/support/databases';
+import { openApiViolationsOf } from '../../adapters/http/routes/openapi.routes';
+import { assertNoOpenApiViolations } from './openapi';
+
+// Hubs built by tests check every answer against the OpenAPI document (adapters/http/routes/openapi.routes.ts).
+process.env.CALLSIGHT_OPENAPI_CHECK ??= '1';
 
 export interface TestHub extends RunningHub {
   readonly dataDir: string;
   /** A bearer token of the demo tenant (or `tenant`) for a role. */
   token(role: Role, options?: { tenant?: string; user?: string; agentId?: string; teams?: string[]; queues?: string[]; ttlS?: number }): Promise<string>;
+  /** The answers so far that did not match the OpenAPI document. */
+  openApiViolations(): readonly import('../../adapters/http/openapi').ResponseViolation[];
 }
 
 /**
  * Starts a real hub on a free loopback port with its own temporary data folder; with `demoCalls` it seeds
- * the demo tenant first. `close()` stops it and deletes the folder.
+ * the demo tenant first. Every answer is checked against the OpenAPI document; `close()` stops the hub, deletes
+ * the folder, and then fails if any answer did not match (so each suite ends with that assertion).
  */
 export async function startTestHub(options: { demoCalls?: number; config?: Partial<HubConfig>; store?: 'sqlite' | 'postgres' } = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callsight-test-'));
@@ -51,10 +59,12 @@ export async function startTestHub(options: { demoCalls?: number; config?: Parti
         ...(o.ttlS ? { ttlS: o.ttlS } : {}),
       });
     },
+    openApiViolations: () => openApiViolationsOf(running.app),
     async close() {
       await running.close();
       rmSync(dataDir, { recursive: true, force: true });
       if (database) await dropTestDatabase(database.name);
+      assertNoOpenApiViolations(running.app, 'test hub');
     },
   };
 }
