@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { parseTranscript, type Transcript } from '../../core/analysis/transcript.types';
 import { transcriptImportBodySchema, type TranscriptImportResponse } from '../../core/api/analysis.api';
 import type { Call } from '../../core/recordings/call';
@@ -15,7 +15,7 @@ export interface ImportTranscriptDeps extends StoreTranscriptPorts {
   readonly transcriptImporter: ProviderTranscriptImporter;
 }
 
-const importInput = transcriptImportBodySchema.extend({ id: z.string() });
+const importInput = z.extend(transcriptImportBodySchema, { id: z.string() });
 type ImportInput = z.infer<typeof importInput>;
 /** What callers pass: the import body with the call id of the path. */
 export type ImportTranscriptInput = z.input<typeof importInput>;

@@ -9,7 +9,7 @@ import { signTenantCheckpoint } from './audit.chain';
 import { AUDIT_CHAIN_TARGET, type AuditCheckpointPorts } from './audit.ports';
 
 const exportAuditInput = z
-  .object({ from: isoDateTimeSchema.optional(), to: isoDateTimeSchema.optional() })
+  .object({ from: z.optional(isoDateTimeSchema), to: z.optional(isoDateTimeSchema) })
   .strict()
   .refine((range) => !range.from || !range.to || Date.parse(range.from) < Date.parse(range.to), { message: 'from must be before to', path: ['from'] });
 type ExportAuditInput = z.infer<typeof exportAuditInput>;

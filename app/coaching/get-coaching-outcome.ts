@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { coachingOutcomeQuerySchema } from '../../core/api/coaching.api';
 import type { CoachingTask } from '../../core/coaching/coaching-task';
 import { compareCoachingOutcome, type CoachingOutcome } from '../../core/coaching/coaching-verification';
@@ -11,7 +11,7 @@ import { defineUseCase, type UseCaseContext } from '../shared/use-case';
 import { authorizeTask, observeAgent, type ObservationDeps, type TaskDeps } from './coaching.loaders';
 
 type Deps = TaskDeps & ObservationDeps & { readonly calls: Pick<CallRepository, 'listCalls'> };
-const inputSchema = coachingOutcomeQuerySchema.extend({ id: idSchema });
+const inputSchema = z.extend(coachingOutcomeQuerySchema, { id: idSchema });
 type Input = z.output<typeof inputSchema>;
 
 /** The before/after comparison of a completed task, the window it read and where its observations came from. */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { followUpRequestSchema } from '../../core/api/coaching.api';
 import type { CoachingTask } from '../../core/coaching/coaching-task';
 import { pickFollowUpCalls } from '../../core/coaching/coaching-verification';
@@ -18,7 +18,7 @@ type Deps = {
   readonly store: Pick<QualityStore, 'getCoachingTask' | 'listReviewers' | 'assignReviews'>;
   readonly clock: Clock;
 };
-const inputSchema = followUpRequestSchema.extend({ taskId: idSchema });
+const inputSchema = z.extend(followUpRequestSchema, { taskId: idSchema });
 type Input = z.output<typeof inputSchema>;
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { exportDecisionBodySchema, type ExportView } from '../../core/api/exports.api';
 import { CallsightError } from '../../core/shared/errors';
 import { exportLimits } from '../settings/settings.definitions';
@@ -7,7 +7,7 @@ import type { ExportsPorts } from './exports.ports';
 import { authorizeExport, exportTarget, toExportView, type AuthorizedExport } from './exports.views';
 
 /** Input of approve and reject: the export's id and the decider's optional note. */
-export const exportDecisionInput = exportDecisionBodySchema.extend({ id: z.string() }).strict();
+export const exportDecisionInput = z.extend(exportDecisionBodySchema, { id: z.string() });
 export type ExportDecisionInput = z.infer<typeof exportDecisionInput>;
 
 /** What callers pass: the export's id and the decision body's fields (validated by the use-case). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { scorecardVersionParamsSchema } from '../../core/api/quality.api';
 import type { QualityStore } from '../../core/quality/quality-store.port';
 import type { Scorecard } from '../../core/quality/scorecard';
@@ -13,7 +13,7 @@ export const getScorecardVersion = defineUseCase({
   name: 'quality.get-scorecard-version',
   action: 'view_scorecards',
   permission: 'view_scorecards',
-  input: scorecardVersionParamsSchema.strict(),
+  input: z.strictObject(scorecardVersionParamsSchema.shape),
   target: (i) => `scorecard:${i.id}`,
   run: ({ deps, actor, input }: UseCaseContext<Deps, z.output<typeof scorecardVersionParamsSchema>>): Promise<Scorecard> =>
     loadScorecard(deps, actor.tenantId, input.id, input.version),

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { openDisputeRequestSchema } from '../../core/api/quality.api';
 import { openDispute as buildDispute, type Dispute } from '../../core/quality/dispute';
 import type { Evaluation } from '../../core/quality/evaluation';
@@ -12,7 +12,7 @@ import { notVisible } from './quality.loaders';
 import { nowIso } from './quality.ports';
 
 type Deps = { readonly store: Pick<QualityStore, 'getEvaluation' | 'listDisputesForCalls' | 'insertDispute'>; readonly clock: Clock; readonly ids: IdGenerator };
-const inputSchema = openDisputeRequestSchema.extend({ evaluationId: idSchema });
+const inputSchema = z.extend(openDisputeRequestSchema, { evaluationId: idSchema });
 type Input = z.output<typeof inputSchema>;
 
 /**

@@ -1,9 +1,9 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { samplePlanRequestSchema } from '../../core/api/quality.api';
 import { defineUseCase, type UseCaseContext } from '../shared/use-case';
 import { draftSamplePlan, type DraftedSamplePlan, type DraftSampleDeps } from './sampling.planner';
 
-const inputSchema = samplePlanRequestSchema.omit({ replace: true });
+const inputSchema = z.omit(samplePlanRequestSchema, { replace: true });
 type Input = z.output<typeof inputSchema>;
 
 /**

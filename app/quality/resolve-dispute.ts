@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { resolveDisputeRequestSchema } from '../../core/api/quality.api';
 import { resolveDispute as buildResolution, type Dispute } from '../../core/quality/dispute';
 import { createEvaluation, type CriterionAnswer, type Evaluation } from '../../core/quality/evaluation';
@@ -23,7 +23,7 @@ type Deps = {
   readonly clock: Clock;
   readonly ids: IdGenerator;
 };
-const inputSchema = resolveDisputeRequestSchema.extend({ disputeId: idSchema });
+const inputSchema = z.extend(resolveDisputeRequestSchema, { disputeId: idSchema });
 type Input = z.output<typeof inputSchema>;
 
 /** The resolved dispute, the revised evaluation (outcome `changed`) and the call's score after it. */

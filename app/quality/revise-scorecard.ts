@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { reviseScorecardRequestSchema } from '../../core/api/quality.api';
 import type { QualityStore } from '../../core/quality/quality-store.port';
 import { reviseScorecard as buildRevision, type Scorecard } from '../../core/quality/scorecard';
@@ -10,7 +10,7 @@ import { loadScorecard } from './quality.loaders';
 import { nowIso } from './quality.ports';
 
 type Deps = { readonly store: Pick<QualityStore, 'getScorecard' | 'insertScorecard'>; readonly clock: Clock };
-const inputSchema = reviseScorecardRequestSchema.extend({ id: idSchema });
+const inputSchema = z.extend(reviseScorecardRequestSchema, { id: idSchema });
 
 /** PUT /api/v1/scorecards/:id: stores the next version; past evaluations keep theirs. NOT_FOUND when the card is absent. */
 export const reviseScorecard = defineUseCase({

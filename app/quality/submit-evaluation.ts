@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { submitEvaluationRequestSchema } from '../../core/api/quality.api';
 import { createEvaluation, type CriterionAnswer, type Evaluation } from '../../core/quality/evaluation';
 import type { QualityStore } from '../../core/quality/quality-store.port';
@@ -20,7 +20,7 @@ type Deps = {
   readonly clock: Clock;
   readonly ids: IdGenerator;
 };
-const inputSchema = submitEvaluationRequestSchema.extend({ callId: idSchema });
+const inputSchema = z.extend(submitEvaluationRequestSchema, { callId: idSchema });
 type Input = z.output<typeof inputSchema>;
 
 /**

@@ -1,8 +1,9 @@
+import * as z from 'zod';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
 import { buildPreset, parseRetentionPolicy, type PresetOptions } from '../../core/retention';
 import type { RetentionStore } from '../../core/retention/retention-store.port';
 import type { Clock } from '../../core/shared/clock.port';
-import { parseInput } from '../../core/shared/validation';
+import { validationError } from '../../core/shared/validation';
 import { retentionPresetBodySchema } from '../../core/api/retention.api';
 import { defineUseCase, type UseCaseContext } from '../shared/use-case';
 import { requireTenant } from './retention.ports';
@@ -23,7 +24,9 @@ export interface PolicyChange {
 /** Reads a policy body: a preset with its options (`{ preset, options? }`) or rules (`{ name, rules }`). */
 function storedValue(body: unknown): StoredPolicyValue {
   if (body !== null && typeof body === 'object' && 'preset' in body) {
-    const preset = parseInput(retentionPresetBodySchema, body, 'Retention preset rejected');
+    const parsed = z.safeParse(retentionPresetBodySchema, body);
+    if (!parsed.success) throw validationError('Retention preset rejected', parsed.error);
+    const preset = parsed.data;
     const options: PresetOptions = {
       ...(preset.preset === 'medical' ? { medicalYears: DEFAULT_MEDICAL_YEARS } : {}),
       ...(preset.options as PresetOptions | undefined),

@@ -28,7 +28,7 @@ export const changeSetting = defineUseCase<SettingsPorts, ChangeSettingInput, Se
   target: (input) => settingTarget(input.key),
   authorize: ({ input }) => findDefinition(input.key),
   async run({ deps, actor, input, subject: definition }) {
-    const parsed = definition.schema.safeParse(input.value);
+    const parsed = z.safeParse(definition.schema, input.value);
     if (!parsed.success) throw validationError(`Invalid ${definition.key} setting`, parsed.error);
     const before = (await readSetting(deps, actor.tenantId, definition)).value;
     await deps.settings.put({

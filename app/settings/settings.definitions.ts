@@ -9,7 +9,7 @@ import type { SettingsReader, TenantDirectory } from './settings.ports';
 export interface SettingDefinition {
   readonly key: string;
   /** Validates a value to save (the PUT body). */
-  readonly schema: z.ZodType<Record<string, JsonValue>>;
+  readonly schema: z.core.$ZodType<Record<string, JsonValue>>;
   /** The value before the tenant saved anything; saved fields overlay it. */
   defaults(tenant: Tenant | null): Record<string, JsonValue>;
 }
@@ -44,7 +44,7 @@ export const SETTING_DEFINITIONS: ReadonlyMap<string, SettingDefinition> = new M
     EXPORTS_SETTING,
     {
       key: EXPORTS_SETTING,
-      schema: exportsSettingSchema as z.ZodType<Record<string, JsonValue>>,
+      schema: exportsSettingSchema as z.core.$ZodType<Record<string, JsonValue>>,
       defaults: () => ({ ...DEFAULT_EXPORT_LIMITS }),
     },
   ],

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import type { JsonValue } from '../../core/audit/canonical-json';
 import type { AuditEntry, AuditRecorder } from '../../core/audit/audit-recorder.port';
 import { roleMay, type Permission } from '../../core/access/permissions';
@@ -80,8 +80,11 @@ export interface UseCaseSpec<D, I, O, S, In> {
   /** The audit action (snake_case), e.g. `plan_retention`, `view`. */
   readonly action: string;
   readonly permission: Permission | 'system';
-  /** Parses what callers pass (HTTP body or query, CLI options) into the use-case's input. */
-  readonly input?: z.ZodType<I, In>;
+  /**
+   * Parses what callers pass (HTTP body or query, CLI options) into the use-case's input: any zod schema, the
+   * contract's `zod/mini` ones (core/api) or classic ones; messages come from classic zod's English locale.
+   */
+  readonly input?: z.core.$ZodType<I, In>;
   /** Starts the VALIDATION_FAILED message, e.g. `Invalid query` or `Legal hold rejected`; default `Invalid input`. */
   readonly invalidInput?: string;
   /** FORBIDDEN message when the role may not; default `Your role (<role>) may not <action in words>`. */
@@ -131,7 +134,7 @@ export function defineUseCase<D, I, O, S = undefined, In = I>(spec: UseCaseSpec<
         });
         const record = (outcome: AuditEntry['outcome'], target: string | null, reason?: string, details?: AuditNote['details']) =>
           deps.audit(entryOf(outcome, target, reason, details));
-        const parsed = spec.input ? spec.input.safeParse(raw) : ({ success: true, data: raw as unknown as I } as const);
+        const parsed = spec.input ? z.safeParse(spec.input, raw) : ({ success: true, data: raw as unknown as I } as const);
         let target = parsed.success && spec.target ? spec.target(parsed.data, actor) : null;
 
         if (!mayAttempt(actor, spec.permission)) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { INDUSTRIES } from '../analysis/lexicon/lexicon.packs';
 import { isoDateTimeSchema } from './common.api';
 
@@ -10,16 +10,17 @@ import { isoDateTimeSchema } from './common.api';
  */
 
 /** `POST /api/v1/calls/:id/transcript`: a transcript in our segment format or a provider's JSON. */
-export const transcriptImportBodySchema = z
-  .object({ format: z.enum(['segments', 'amazon-transcribe']).default('segments'), data: z.unknown() })
-  .strict();
+export const transcriptImportBodySchema = z.strictObject({
+  format: z._default(z.enum(['segments', 'amazon-transcribe']), 'segments'),
+  data: z.unknown(),
+});
 export type TranscriptImportBody = z.infer<typeof transcriptImportBodySchema>;
 export type TranscriptImportFormat = TranscriptImportBody['format'];
 
 /** 202 answer of an import: the analysis runs later, as a job. */
 export const transcriptImportResponseSchema = z.object({
   callId: z.string(),
-  segments: z.number().int().min(0),
+  segments: z.number().check(z.int(), z.minimum(0)),
   analysis: z.literal('queued'),
 });
 export type TranscriptImportResponse = z.infer<typeof transcriptImportResponseSchema>;
@@ -33,11 +34,11 @@ const segmentSchema = z.object({
 
 /** Where the widget marks a sensitive word or (masked) personal data: offsets into one served segment's text. */
 export const transcriptHighlightSchema = z.object({
-  segment: z.number().int().min(0),
-  start: z.number().int().min(0),
-  end: z.number().int().min(0),
+  segment: z.number().check(z.int(), z.minimum(0)),
+  start: z.number().check(z.int(), z.minimum(0)),
+  end: z.number().check(z.int(), z.minimum(0)),
   kind: z.enum(['sensitive', 'pii']),
-  term: z.string().optional(),
+  term: z.optional(z.string()),
 });
 export type TranscriptHighlight = z.infer<typeof transcriptHighlightSchema>;
 
@@ -69,9 +70,9 @@ export const analysisResponseSchema = z
     emotion: z.looseObject({}),
     topics: z.array(z.looseObject({})),
     flags: z.array(z.looseObject({ code: z.string() })),
-    risk: z.number().min(0).max(1),
+    risk: z.number().check(z.minimum(0), z.maximum(1)),
   })
-  .refine((body) => !('redactedSegments' in body), { message: 'redactedSegments are served through /transcript only' });
+  .check(z.refine((body) => !('redactedSegments' in body), { message: 'redactedSegments are served through /transcript only' }));
 export type AnalysisResponse = z.infer<typeof analysisResponseSchema>;
 
 const agentChannelSchema = z.union([z.literal(0), z.literal(1)]);
@@ -82,61 +83,75 @@ export const transcriberSettingsSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('openai-compatible'),
     baseUrl: z.url(),
-    model: z.string().min(1).max(128),
-    language: z.enum(['zh', 'en', 'auto']).default('auto'),
-    agentChannel: agentChannelSchema.default(0),
-    apiKey: z.string().min(1).max(512).optional(),
+    model: z.string().check(z.minLength(1), z.maxLength(128)),
+    language: z._default(z.enum(['zh', 'en', 'auto']), 'auto'),
+    agentChannel: z._default(agentChannelSchema, 0),
+    apiKey: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   }),
   z.object({
     kind: z.literal('pocketsphinx'),
-    agentChannel: agentChannelSchema.default(0),
+    agentChannel: z._default(agentChannelSchema, 0),
   }),
 ]);
 export type TranscriberSettingsInput = z.infer<typeof transcriberSettingsSchema>;
 
+const lexiconTermSchema = z.string().check(z.minLength(1), z.maxLength(200));
 const lexiconEntrySchema = z.union([
-  z.string().min(1).max(200),
+  lexiconTermSchema,
   z.object({
-    term: z.string().min(1).max(200),
-    category: z.string().max(64).optional(),
-    severity: z.enum(['low', 'medium', 'high']).optional(),
-    except: z.array(z.string().min(1).max(200)).max(50).optional(),
+    term: lexiconTermSchema,
+    category: z.optional(z.string().check(z.maxLength(64))),
+    severity: z.optional(z.enum(['low', 'medium', 'high'])),
+    except: z.optional(z.array(lexiconTermSchema).check(z.maxLength(50))),
   }),
 ]);
+
+/** The analysis settings' own fields, shared by the settings a tenant writes and the view the hub answers. */
+const analysisSettingsFields = {
+  industry: z.optional(z.enum(INDUSTRIES as unknown as [string, ...string[]])),
+  lexicon: z.optional(z.array(lexiconEntrySchema).check(z.maxLength(1_000_000))),
+  replaceDefaultLexicon: z.optional(z.boolean()),
+  scripts: z.optional(
+    z
+      .array(
+        z.object({
+          id: z.string().check(z.minLength(1), z.maxLength(64)),
+          label: z.string().check(z.minLength(1), z.maxLength(200)),
+          variants: z.array(z.string().check(z.minLength(1), z.maxLength(500))).check(z.minLength(1), z.maxLength(200)),
+          speaker: z.enum(['agent', 'customer', 'any']),
+          withinS: z.optional(z.object({ fromS: z.optional(z.number().check(z.minimum(0))), toS: z.optional(z.number().check(z.minimum(0))) })),
+          threshold: z.optional(z.number().check(z.gt(0), z.maximum(1))),
+          anchors: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(50))).check(z.maxLength(50))),
+        }),
+      )
+      .check(z.maxLength(200)),
+  ),
+  requiredScripts: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(200))),
+  categories: z.optional(
+    z
+      .array(
+        z.object({
+          id: z.string().check(z.minLength(1), z.maxLength(64)),
+          label: z.string().check(z.minLength(1), z.maxLength(200)),
+          phrases: z.array(z.string().check(z.minLength(1), z.maxLength(500))).check(z.minLength(1), z.maxLength(500)),
+        }),
+      )
+      .check(z.maxLength(500)),
+  ),
+  durationBands: z.optional(
+    z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.object({ minS: z.number().check(z.minimum(0)), maxS: z.number().check(z.positive()) })),
+  ),
+};
 
 /**
  * `PUT /api/v1/settings/analysis` body, and the settings as stored: industry, tenant lexicon, scripts, demand
  * categories, duration bands and the transcriber. The analysis core checks the combination again before saving
  * (a required script must exist, bands must be ordered).
  */
-export const analysisSettingsSchema = z
-  .object({
-    industry: z.enum(INDUSTRIES as unknown as [string, ...string[]]).optional(),
-    lexicon: z.array(lexiconEntrySchema).max(1_000_000).optional(),
-    replaceDefaultLexicon: z.boolean().optional(),
-    scripts: z
-      .array(
-        z.object({
-          id: z.string().min(1).max(64),
-          label: z.string().min(1).max(200),
-          variants: z.array(z.string().min(1).max(500)).min(1).max(200),
-          speaker: z.enum(['agent', 'customer', 'any']),
-          withinS: z.object({ fromS: z.number().min(0).optional(), toS: z.number().min(0).optional() }).optional(),
-          threshold: z.number().gt(0).max(1).optional(),
-          anchors: z.array(z.string().min(1).max(50)).max(50).optional(),
-        }),
-      )
-      .max(200)
-      .optional(),
-    requiredScripts: z.array(z.string().min(1).max(64)).max(200).optional(),
-    categories: z
-      .array(z.object({ id: z.string().min(1).max(64), label: z.string().min(1).max(200), phrases: z.array(z.string().min(1).max(500)).min(1).max(500) }))
-      .max(500)
-      .optional(),
-    durationBands: z.record(z.string().min(1).max(128), z.object({ minS: z.number().min(0), maxS: z.number().positive() })).optional(),
-    transcriber: transcriberSettingsSchema.optional(),
-  })
-  .strict();
+export const analysisSettingsSchema = z.strictObject({
+  ...analysisSettingsFields,
+  transcriber: z.optional(transcriberSettingsSchema),
+});
 export type AnalysisSettingsInput = z.input<typeof analysisSettingsSchema>;
 export type AnalysisSettings = z.infer<typeof analysisSettingsSchema>;
 
@@ -144,46 +159,50 @@ export type AnalysisSettings = z.infer<typeof analysisSettingsSchema>;
  * What `GET` and `PUT /api/v1/settings/analysis` answer: the settings without the ASR key, with `apiKeySet`
  * telling whether one is stored.
  */
-export const analysisSettingsResponseSchema = analysisSettingsSchema
-  .omit({ transcriber: true })
-  .extend({
-    transcriber: z
-      .union([
-        z.object({ kind: z.literal('none'), apiKeySet: z.boolean().optional() }),
-        z.object({
-          kind: z.literal('openai-compatible'),
-          baseUrl: z.string(),
-          model: z.string(),
-          language: z.enum(['zh', 'en', 'auto']),
-          agentChannel: agentChannelSchema,
-          apiKeySet: z.boolean(),
-        }),
-        z.object({ kind: z.literal('pocketsphinx'), agentChannel: agentChannelSchema, apiKeySet: z.boolean().optional() }),
-      ])
-      .optional(),
-  })
-  .strict();
+export const analysisSettingsResponseSchema = z.strictObject({
+  ...analysisSettingsFields,
+  transcriber: z.optional(
+    z.union([
+      z.object({ kind: z.literal('none'), apiKeySet: z.optional(z.boolean()) }),
+      z.object({
+        kind: z.literal('openai-compatible'),
+        baseUrl: z.string(),
+        model: z.string(),
+        language: z.enum(['zh', 'en', 'auto']),
+        agentChannel: agentChannelSchema,
+        apiKeySet: z.boolean(),
+      }),
+      z.object({ kind: z.literal('pocketsphinx'), agentChannel: agentChannelSchema, apiKeySet: z.optional(z.boolean()) }),
+    ]),
+  ),
+});
 export type AnalysisSettingsResponse = z.infer<typeof analysisSettingsResponseSchema>;
 
 /** `GET /api/v1/insights/demands` query: a call filter and how many mined phrases to return. */
-export const demandsQuerySchema = z
-  .object({
-    from: isoDateTimeSchema.optional(),
-    to: isoDateTimeSchema.optional(),
-    inquiryType: z.string().min(1).max(128).optional(),
-    tag: z.string().min(1).max(64).optional(),
-    top: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .strict();
+export const demandsQuerySchema = z.strictObject({
+  from: z.optional(isoDateTimeSchema),
+  to: z.optional(isoDateTimeSchema),
+  inquiryType: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  tag: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  top: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(100)), 20),
+});
 export type DemandsQueryInput = z.input<typeof demandsQuerySchema>;
 export type DemandsQuery = z.infer<typeof demandsQuerySchema>;
 
 /** The demand categories and mined phrases over the calls the reader may list; `truncated` past 20,000 calls. */
 export const demandInsightsResponseSchema = z.object({
-  totalCalls: z.number().int().min(0),
-  categories: z.array(z.object({ id: z.string(), label: z.string(), calls: z.number().int().min(0), callIds: z.array(z.string()) })),
+  totalCalls: z.number().check(z.int(), z.minimum(0)),
+  categories: z.array(
+    z.object({ id: z.string(), label: z.string(), calls: z.number().check(z.int(), z.minimum(0)), callIds: z.array(z.string()) }),
+  ),
   phrases: z.array(
-    z.object({ phrase: z.string(), score: z.number(), calls: z.number().int().min(0), customerCount: z.number().int().min(0), callIds: z.array(z.string()) }),
+    z.object({
+      phrase: z.string(),
+      score: z.number(),
+      calls: z.number().check(z.int(), z.minimum(0)),
+      customerCount: z.number().check(z.int(), z.minimum(0)),
+      callIds: z.array(z.string()),
+    }),
   ),
   truncated: z.boolean(),
 });

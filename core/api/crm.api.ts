@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ROLES } from '../access/access.policy';
 import { isoDateTimeSchema } from './common.api';
 
@@ -9,9 +9,9 @@ import { isoDateTimeSchema } from './common.api';
 
 /** Who the hub token speaks for: the Zendesk user as `zendesk:<id>`, with the mapped role and scope. */
 export const sessionPrincipalSchema = z.object({
-  userId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
   role: z.enum(ROLES),
-  agentId: z.string().min(1).optional(),
+  agentId: z.optional(z.string().check(z.minLength(1))),
   teams: z.array(z.string()),
   queues: z.array(z.string()),
 });
@@ -19,7 +19,7 @@ export type SessionPrincipal = z.infer<typeof sessionPrincipalSchema>;
 
 /** 200 answer of the Zendesk session exchange (sent with `Cache-Control: no-store`). */
 export const zendeskSessionResponseSchema = z.object({
-  token: z.string().min(1),
+  token: z.string().check(z.minLength(1)),
   expiresAt: isoDateTimeSchema,
   principal: sessionPrincipalSchema,
 });

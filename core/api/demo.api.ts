@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { Role } from '../access/access.policy';
 
 /**
@@ -11,22 +11,20 @@ export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const satisfies readonly R
 export type DemoRole = (typeof DEMO_ROLES)[number];
 
 /** `POST /demo/token`: a role, and for `agent` optionally which demo agent (the first one otherwise). */
-export const demoTokenRequestSchema = z
-  .object({
-    role: z.enum(DEMO_ROLES),
-    agentId: z.string().min(1).max(128).optional(),
-  })
-  .strict();
+export const demoTokenRequestSchema = z.strictObject({
+  role: z.enum(DEMO_ROLES),
+  agentId: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+});
 export type DemoTokenRequest = z.infer<typeof demoTokenRequestSchema>;
 
 /** A short-lived hub token for the demo tenant, scoped as the real role is. */
 export const demoTokenResponseSchema = z.object({
-  token: z.string().min(1),
-  hubUrl: z.string().min(1),
+  token: z.string().check(z.minLength(1)),
+  hubUrl: z.string().check(z.minLength(1)),
   expiresAt: z.string(),
   role: z.enum(DEMO_ROLES),
-  agentId: z.string().optional(),
-  teams: z.array(z.string()).optional(),
+  agentId: z.optional(z.string()),
+  teams: z.optional(z.array(z.string())),
 });
 export type DemoTokenResponse = z.infer<typeof demoTokenResponseSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { idSchema } from '../shared/ids';
 import { callFilterFields } from './calls.api';
 import { isoDateTimeSchema } from './common.api';
@@ -9,36 +9,31 @@ import { isoDateTimeSchema } from './common.api';
  */
 
 /** The filter an export may be resolved from: the call list's filters plus the call status. */
-export const exportFilterSchema = z
-  .object({
-    ...callFilterFields,
-    status: z.enum(['stored', 'misdial', 'archived']).optional(),
-  })
-  .strict();
+export const exportFilterSchema = z.strictObject({
+  ...callFilterFields,
+  status: z.optional(z.enum(['stored', 'misdial', 'archived'])),
+});
 
 /** Body of `POST /api/v1/exports`: either `callIds` or `filter`, and why the export is needed. */
 export const exportRequestBodySchema = z
-  .object({
-    callIds: z.array(idSchema).min(1).max(5000).optional(),
-    filter: exportFilterSchema.optional(),
-    reason: z.string().trim().min(5, 'must say why the export is needed (at least 5 characters)').max(2000),
+  .strictObject({
+    callIds: z.optional(z.array(idSchema).check(z.minLength(1), z.maxLength(5000))),
+    filter: z.optional(exportFilterSchema),
+    reason: z.string().check(z.trim(), z.minLength(5, 'must say why the export is needed (at least 5 characters)'), z.maxLength(2000)),
   })
-  .strict()
-  .refine((body) => (body.callIds === undefined) !== (body.filter === undefined), 'give either callIds or filter, not both');
+  .check(z.refine((body) => (body.callIds === undefined) !== (body.filter === undefined), 'give either callIds or filter, not both'));
 export type ExportRequestBody = z.infer<typeof exportRequestBodySchema>;
 
 /** Body of `POST /api/v1/exports/:id/approve` and `/reject` (optional; an empty body means no note). */
-export const exportDecisionBodySchema = z.object({ note: z.string().trim().min(1).max(2000).optional() }).strict();
+export const exportDecisionBodySchema = z.strictObject({ note: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(2000))) });
 export type ExportDecisionBody = z.infer<typeof exportDecisionBodySchema>;
 
 /** Query of `GET /api/v1/exports`: newest first, `cursor` is the `nextCursor` of a previous page. */
-export const exportListQuerySchema = z
-  .object({
-    status: z.enum(['pending', 'approved', 'rejected']).optional(),
-    limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().regex(/^[A-Za-z0-9_:.\-|]{1,200}$/).optional(),
-  })
-  .strict();
+export const exportListQuerySchema = z.strictObject({
+  status: z.optional(z.enum(['pending', 'approved', 'rejected'])),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
+  cursor: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_:.\-|]{1,200}$/))),
+});
 export type ExportListQueryInput = z.input<typeof exportListQuerySchema>;
 
 /** Route parameters `{ id }` of `/api/v1/exports/:id...`; any text is taken so that a malformed id answers 404. */
@@ -53,19 +48,19 @@ export const exportViewSchema = z.object({
   status: exportStatusSchema,
   requestedBy: z.string(),
   reason: z.string(),
-  filter: z.record(z.string(), z.unknown()).nullable(),
+  filter: z.nullable(z.record(z.string(), z.unknown())),
   callIds: z.array(idSchema),
-  callCount: z.number().int().nonnegative(),
-  audioBytes: z.number().int().nonnegative(),
+  callCount: z.number().check(z.int(), z.nonnegative()),
+  audioBytes: z.number().check(z.int(), z.nonnegative()),
   createdAt: isoDateTimeSchema,
-  decidedBy: z.string().nullable(),
-  decidedAt: isoDateTimeSchema.nullable(),
-  decisionNote: z.string().nullable(),
-  expiresAt: isoDateTimeSchema.nullable(),
-  downloads: z.number().int().nonnegative(),
+  decidedBy: z.nullable(z.string()),
+  decidedAt: z.nullable(isoDateTimeSchema),
+  decisionNote: z.nullable(z.string()),
+  expiresAt: z.nullable(isoDateTimeSchema),
+  downloads: z.number().check(z.int(), z.nonnegative()),
 });
 export type ExportView = z.infer<typeof exportViewSchema>;
 
 /** A page of `GET /api/v1/exports`. */
-export const exportPageSchema = z.object({ items: z.array(exportViewSchema), nextCursor: z.string().nullable() });
+export const exportPageSchema = z.object({ items: z.array(exportViewSchema), nextCursor: z.nullable(z.string()) });
 export type ExportPage = z.infer<typeof exportPageSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ruleMatchSchema, retentionPolicySchema } from '../retention/retention.policy';
 import { cursorSchema, pageSchema } from './common.api';
 
@@ -13,23 +13,27 @@ const INDUSTRY_PRESETS = ['general', 'finance', 'medical', 'ecommerce', 'educati
 // ---- requests ----
 
 /** `GET /api/v1/retention/plan?sample=`: how many affected calls to list (0..1000, default 50). */
-export const retentionPlanQuerySchema = z.object({ sample: z.coerce.number().int().min(0).max(1000).default(50) }).strict();
+export const retentionPlanQuerySchema = z.strictObject({ sample: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(1000)), 50) });
 export type RetentionPlanQuery = z.infer<typeof retentionPlanQuerySchema>;
 
+const keepDaysSchema = z.number().check(z.int(), z.minimum(1), z.maximum(36_500));
+
 /** Options of an industry preset (ecommerce promotion windows, medical years...). */
-export const retentionPresetOptionsSchema = z
-  .object({
-    expiry: z.enum(['archive', 'delete']).optional(),
-    misdialKeepDays: z.number().int().min(1).max(36_500).optional(),
-    medicalYears: z.number().int().min(1).max(5).optional(),
-    archiveAfterDays: z.number().int().min(1).max(36_500).nullable().optional(),
-    promotionWindows: z.array(z.object({ from: z.string(), to: z.string(), name: z.string().max(200).optional() }).strict()).max(1000).optional(),
-    refundEnrolmentKeywords: z.array(z.string().trim().min(1).max(200)).min(1).max(200).optional(),
-  })
-  .strict();
+export const retentionPresetOptionsSchema = z.strictObject({
+  expiry: z.optional(z.enum(['archive', 'delete'])),
+  misdialKeepDays: z.optional(keepDaysSchema),
+  medicalYears: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(5))),
+  archiveAfterDays: z.optional(z.nullable(keepDaysSchema)),
+  promotionWindows: z.optional(
+    z.array(z.strictObject({ from: z.string(), to: z.string(), name: z.optional(z.string().check(z.maxLength(200))) })).check(z.maxLength(1000)),
+  ),
+  refundEnrolmentKeywords: z.optional(
+    z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(200))).check(z.minLength(1), z.maxLength(200)),
+  ),
+});
 
 /** `PUT /api/v1/retention/policy` with a preset: `{ preset, options? }`. */
-export const retentionPresetBodySchema = z.object({ preset: z.enum(INDUSTRY_PRESETS), options: retentionPresetOptionsSchema.optional() }).strict();
+export const retentionPresetBodySchema = z.strictObject({ preset: z.enum(INDUSTRY_PRESETS), options: z.optional(retentionPresetOptionsSchema) });
 
 /**
  * `PUT /api/v1/retention/policy`: a preset with its options, or the rules written by an admin (`{ name, rules }`).
@@ -38,67 +42,67 @@ export const retentionPresetBodySchema = z.object({ preset: z.enum(INDUSTRY_PRES
 export const retentionPolicyBodySchema = z.union([retentionPresetBodySchema, retentionPolicySchema]);
 
 /** `POST /api/v1/retention/sweep`: no options over HTTP (an empty body or `{}`). */
-export const retentionSweepBodySchema = z.object({}).strict();
+export const retentionSweepBodySchema = z.strictObject({});
 
 /** `GET /api/v1/legal-holds?active=&limit=&cursor=`. */
-export const legalHoldsQuerySchema = z
-  .object({
-    active: z.enum(['true', 'false']).optional(),
-    limit: z.coerce.number().int().min(1).max(1000).default(100),
-    cursor: cursorSchema.optional(),
-  })
-  .strict();
+export const legalHoldsQuerySchema = z.strictObject({
+  active: z.optional(z.enum(['true', 'false'])),
+  limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1000)), 100),
+  cursor: z.optional(cursorSchema),
+});
 export type LegalHoldsQuery = z.infer<typeof legalHoldsQuerySchema>;
 
 /** `POST /api/v1/legal-holds`: what to hold (call ids, a customer by phone in any common form or CRM id, an agent, a filter), why, until when. */
-export const placeLegalHoldBodySchema = z
-  .object({
-    by: z.discriminatedUnion('kind', [
-      z.object({ kind: z.literal('calls'), callIds: z.array(z.string()).min(1).max(1_000_000) }).strict(),
-      z.object({ kind: z.literal('customer'), phone: z.string().min(1).max(64).optional(), crmId: z.string().min(1).max(200).optional() }).strict(),
-      z.object({ kind: z.literal('agent'), agentId: z.string().min(1).max(200) }).strict(),
-      z.object({ kind: z.literal('filter'), filter: ruleMatchSchema }).strict(),
-    ]),
-    reason: z.string(),
-    expiresAt: z.string().nullable().optional(),
-  })
-  .strict();
+export const placeLegalHoldBodySchema = z.strictObject({
+  by: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('calls'), callIds: z.array(z.string()).check(z.minLength(1), z.maxLength(1_000_000)) }),
+    z.strictObject({
+      kind: z.literal('customer'),
+      phone: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+      crmId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+    }),
+    z.strictObject({ kind: z.literal('agent'), agentId: z.string().check(z.minLength(1), z.maxLength(200)) }),
+    z.strictObject({ kind: z.literal('filter'), filter: ruleMatchSchema }),
+  ]),
+  reason: z.string(),
+  expiresAt: z.optional(z.nullable(z.string())),
+});
 export type PlaceLegalHoldBody = z.infer<typeof placeLegalHoldBodySchema>;
 
 // ---- responses ----
 
-const countsSchema = z.object({ keep: z.number().int(), archive: z.number().int(), delete: z.number().int(), held: z.number().int() });
+const countsSchema = z.object({ keep: z.number().check(z.int()), archive: z.number().check(z.int()), delete: z.number().check(z.int()), held: z.number().check(z.int()) });
 
 /** The tenant's policy as the API shows it: saved, or its industry's preset (version 0). */
 export const retentionPolicyViewSchema = z.object({
   tenantId: z.string(),
   source: z.enum(['preset', 'custom']),
-  preset: z.enum(INDUSTRY_PRESETS).nullable(),
-  version: z.number().int().min(0),
-  updatedBy: z.string().nullable(),
-  updatedAt: z.string().nullable(),
+  preset: z.nullable(z.enum(INDUSTRY_PRESETS)),
+  version: z.number().check(z.int(), z.minimum(0)),
+  updatedBy: z.nullable(z.string()),
+  updatedAt: z.nullable(z.string()),
   policy: retentionPolicySchema,
 });
 export type RetentionPolicyViewBody = z.infer<typeof retentionPolicyViewSchema>;
 
 const decisionSchema = z.object({
   action: z.enum(['keep', 'archive', 'delete', 'held']),
-  at: z.string().nullable(),
-  ruleId: z.string().nullable(),
+  at: z.nullable(z.string()),
+  ruleId: z.nullable(z.string()),
   basis: z.enum(['rule', 'no_rule', 'already_deleted', 'legal_hold']),
-  holdIds: z.array(z.string()).optional(),
-  heldFrom: z.enum(['keep', 'archive', 'delete']).optional(),
+  holdIds: z.optional(z.array(z.string())),
+  heldFrom: z.optional(z.enum(['keep', 'archive', 'delete'])),
 });
 
 /** The dry run: what a sweep now would do, per action and per rule, with the first affected calls. */
 export const retentionPlanSchema = z.object({
   tenantId: z.string(),
-  policy: z.object({ name: z.string(), source: z.enum(['preset', 'custom']), version: z.number().int().min(0) }),
+  policy: z.object({ name: z.string(), source: z.enum(['preset', 'custom']), version: z.number().check(z.int(), z.minimum(0)) }),
   now: z.string(),
-  total: z.number().int().min(0),
+  total: z.number().check(z.int(), z.minimum(0)),
   counts: countsSchema,
   byRule: z.record(z.string(), countsSchema),
-  heldBack: z.object({ archive: z.number().int(), delete: z.number().int() }),
+  heldBack: z.object({ archive: z.number().check(z.int()), delete: z.number().check(z.int()) }),
   firstAffected: z.array(z.object({ callId: z.string(), decision: decisionSchema })),
 });
 export type RetentionPlanBody = z.infer<typeof retentionPlanSchema>;
@@ -110,10 +114,10 @@ export const retentionSweepSchema = z.object({
   decidedAt: z.string(),
   resumed: z.boolean(),
   completed: z.boolean(),
-  processed: z.number().int().min(0),
+  processed: z.number().check(z.int(), z.minimum(0)),
   counts: countsSchema,
-  completedPending: z.number().int().min(0),
-  policyVersion: z.number().int().min(0),
+  completedPending: z.number().check(z.int(), z.minimum(0)),
+  policyVersion: z.number().check(z.int(), z.minimum(0)),
 });
 export type RetentionSweepBody = z.infer<typeof retentionSweepSchema>;
 
@@ -123,16 +127,16 @@ export const legalHoldViewSchema = z.object({
   tenantId: z.string(),
   by: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('calls'), callIds: z.array(z.string()) }),
-    z.object({ kind: z.literal('customer'), phone: z.string().optional(), crmId: z.string().optional() }),
+    z.object({ kind: z.literal('customer'), phone: z.optional(z.string()), crmId: z.optional(z.string()) }),
     z.object({ kind: z.literal('agent'), agentId: z.string() }),
     z.object({ kind: z.literal('filter'), filter: ruleMatchSchema }),
   ]),
   reason: z.string(),
   author: z.string(),
   createdAt: z.string(),
-  expiresAt: z.string().nullable(),
-  releasedAt: z.string().nullable(),
-  releasedBy: z.string().nullable(),
+  expiresAt: z.nullable(z.string()),
+  releasedAt: z.nullable(z.string()),
+  releasedBy: z.nullable(z.string()),
   active: z.boolean(),
 });
 export type LegalHoldViewBody = z.infer<typeof legalHoldViewSchema>;
@@ -144,8 +148,8 @@ export const callDeletionSchema = z.object({
   callId: z.string(),
   status: z.literal('deleted'),
   deletedAt: z.string(),
-  ruleId: z.string().nullable(),
+  ruleId: z.nullable(z.string()),
   basis: z.enum(['policy', 'admin']),
-  audioSha256: z.string().nullable(),
+  audioSha256: z.nullable(z.string()),
 });
 export type CallDeletionBody = z.infer<typeof callDeletionSchema>;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { errorBodySchema } from '../../core/api/common.api';
+import * as z from 'zod/mini';
+import { errorDetailSchema } from '../../core/api/common.api';
 import type { HubSession } from './host-bridge';
 import {
   callPageReadSchema,
@@ -94,7 +94,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   /** Sends the request and checks the answer against the contract's response schema (BAD_RESPONSE otherwise). */
-  async function requestJson<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S): Promise<z.output<S>> {
+  async function requestJson<S extends z.ZodMiniType>(method: 'GET' | 'POST', path: string, schema: S): Promise<z.output<S>> {
     const response = await send(method, path);
     const body = await readJson(response);
     if (!response.ok) throw toApiError(response.status, body, method, path);
@@ -162,7 +162,7 @@ async function readJson(response: Response): Promise<unknown> {
 }
 
 /** The hub's error envelope, read leniently: a code is enough to know what failed. */
-const errorEnvelopeReadSchema = z.object({ error: errorBodySchema.shape.error.partial({ message: true }) });
+const errorEnvelopeReadSchema = z.object({ error: z.partial(errorDetailSchema, { message: true }) });
 
 function toApiError(status: number, body: unknown, method: string, path: string): HubApiError {
   const envelope = errorEnvelopeReadSchema.safeParse(body);

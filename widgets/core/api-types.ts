@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import {
   callHitSchema,
   callViewSchema,
@@ -9,11 +9,11 @@ import {
   transcriptHighlightSchema,
   transcriptSegmentSchema,
   transcriptViewSchema,
-} from '../../core/api/calls.api';
+} from '../../core/api/call-views.api';
 
 /**
  * Shapes of the hub REST API v1 as the widgets read them, taken from the shared API contract
- * (core/api/calls.api.ts): the types are inferred from its zod schemas and the API client checks every answer
+ * (core/api/call-views.api.ts): the types are inferred from its zod schemas and the API client checks every answer
  * with them, so the widget and the hub cannot drift apart.
  */
 
@@ -25,17 +25,17 @@ export type Speaker = z.infer<typeof speakerSchema>;
  * A call as the widgets read it: the contract's CallView, with the fields the widgets can do without
  * (`agentName`, `team`, `flags`, `risk`, `crmLinks`, `recording`) allowed to be absent, as from an older hub.
  */
-export const callViewReadSchema = callViewSchema.partial({ agentName: true, team: true, flags: true, risk: true, crmLinks: true, recording: true });
+export const callViewReadSchema = z.partial(callViewSchema, { agentName: true, team: true, flags: true, risk: true, crmLinks: true, recording: true });
 /** `customerPhone` is masked (`+86 138****5678`) for roles that must not see personal data. */
 export type CallView = z.infer<typeof callViewReadSchema>;
 
 /** A page of the call list as the widgets read it; a missing `nextCursor` means the last page. */
 export const callPageReadSchema = z.object({
-  items: z.array(callViewReadSchema.extend({ hits: z.array(callHitSchema).optional() })),
-  nextCursor: z
-    .string()
-    .nullish()
-    .transform((cursor) => cursor ?? null),
+  items: z.array(z.extend(callViewReadSchema, { hits: z.optional(z.array(callHitSchema)) })),
+  nextCursor: z.pipe(
+    z.nullish(z.string()),
+    z.transform((cursor: string | null | undefined) => cursor ?? null),
+  ),
 });
 export type CallPage = z.infer<typeof callPageReadSchema>;
 

@@ -2,10 +2,11 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import * as z from 'zod';
 import { demoTokenRequestSchema, type DemoCustomers } from '../../../core/api/demo.api';
 import type { Clock } from '../../../core/shared/clock.port';
 import { CallsightError } from '../../../core/shared/errors';
-import { parseInput } from '../../../core/shared/validation';
+import { validationError } from '../../../core/shared/validation';
 import { createDemoUseCases, demoPrincipal, type DemoSettings } from '../../../app/tenants';
 import type { HttpPlugin } from '../http.deps';
 import type { IssueTokenInput } from '../token-service';
@@ -78,7 +79,9 @@ const DEMO_CSP = [
 
 /**
  * The hub's `/demo`: the call-history widget framed as in the Zendesk user sidebar, with a role switcher, on
- * the demo tenant's data. Routes: `GET /demo`, `/demo/` (the page), `/demo/assets/<file>` (its built assets),
+ * the demo tenant's data. Routes: `GET /demo`, `/demo/` (the page), `/demo/salesforce` (the same widgets on
+ * Lightning record pages, through the Salesforce static resource `/demo/salesforce/callsight.iife.js`),
+ * `/demo/assets/<file>` (the pages' built assets),
  * `GET /demo/customers` (`[{phone, name}]`), `POST /demo/token {role, agentId?}` -> `{token, hubUrl, expiresAt}`
  * (schemas in core/api/demo.api.ts). The token is issued by the demo token use-case (app/tenants), bound here to
  * the demo's settings and the hub's audit trail, as the demo identity the visitor picked (`demoPrincipal`).
@@ -110,10 +113,10 @@ export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
       .send(createReadStream(file));
   };
 
-  const sendPage = async (_request: FastifyRequest, reply: FastifyReply) => {
+  const pageSender = (page: string) => async (_request: FastifyRequest, reply: FastifyReply) => {
     await requireEnabled();
     void reply.header('Content-Security-Policy', DEMO_CSP).header('Referrer-Policy', 'no-referrer');
-    const sent = await sendFile(reply, join(widgetsDir, 'demo.html'), 'no-cache');
+    const sent = await sendFile(reply, join(widgetsDir, page), 'no-cache');
     if (sent === null) {
       throw new CallsightError(
         'WIDGETS_NOT_BUILT',
@@ -127,8 +130,16 @@ export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
 
   return (app, helpers) => {
     const demo = createDemoUseCases({ tokens: { issue: deps.issueToken }, clock: deps.clock, demo: settings, audit: helpers.audit });
+    const sendPage = pageSender('demo.html');
     app.get('/demo', sendPage);
     app.get('/demo/', sendPage);
+    app.get('/demo/salesforce', pageSender('salesforce-demo.html'));
+    app.get('/demo/salesforce/callsight.iife.js', async (_request, reply) => {
+      await requireEnabled();
+      const sent = await sendFile(reply, join(widgetsDir, 'salesforce', 'callsight.iife.js'), 'no-cache');
+      if (sent === null) throw new CallsightError('WIDGETS_NOT_BUILT', 'The Salesforce static resource is not built: run `npm run build:widgets`');
+      return sent;
+    });
 
     app.get('/demo/assets/:file', async (request, reply) => {
       await requireEnabled();
@@ -153,11 +164,28 @@ export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
 
     app.post('/demo/token', async (request, reply) => {
       await requireEnabled();
-      const body = parseInput(demoTokenRequestSchema, request.body ?? {}, 'Invalid demo token request');
+      if (!isLoopbackClient(request)) {
+        throw new CallsightError('FORBIDDEN', 'Demo tokens are handed out only to a browser on the hub machine itself (loopback, not through a proxy)');
+      }
+      const parsed = z.safeParse(demoTokenRequestSchema, request.body ?? {});
+      if (!parsed.success) throw validationError('Invalid demo token request', parsed.error);
+      const body = parsed.data;
       const visitor = demoPrincipal(body, await deps.listAgents(), settings);
       const session = await demo.issueDemoToken(visitor, undefined);
       void reply.header('Cache-Control', 'no-store');
       return { ...session, hubUrl: deps.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}` };
     });
   };
+}
+
+/**
+ * True only for a request whose TCP peer is a loopback address (127.0.0.0/8, ::1, ::ffff:127.x) and that carries
+ * no forwarding header. Reads the socket, never `request.ip`: with trustProxy an `X-Forwarded-For` header would
+ * otherwise let a remote client look local, and a request relayed by a local proxy may come from anywhere.
+ */
+export function isLoopbackClient(request: FastifyRequest): boolean {
+  const headers = request.headers;
+  if (headers['x-forwarded-for'] !== undefined || headers.forwarded !== undefined || headers['x-real-ip'] !== undefined) return false;
+  const address = request.raw.socket?.remoteAddress ?? '';
+  return address === '::1' || /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }

@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import type { RetentionUseCases } from '../../../app/retention';
 import { legalHoldsQuerySchema, placeLegalHoldBodySchema, retentionPlanQuerySchema, retentionSweepBodySchema } from '../../../core/api/retention.api';
 import type { HttpHelpers, HttpPlugin } from '../http.deps';
@@ -19,19 +20,19 @@ export function retentionRoutes(useCases: RouteUseCases): HttpPlugin {
 
     app.put('/api/v1/retention/policy', async (request) => (await useCases.changePolicy(await helpers.authenticate(request), request.body)).view);
 
-    app.get<{ Querystring: typeof retentionPlanQuerySchema._input }>('/api/v1/retention/plan', async (request) =>
+    app.get<{ Querystring: z.input<typeof retentionPlanQuerySchema> }>('/api/v1/retention/plan', async (request) =>
       useCases.plan(await helpers.authenticate(request), request.query),
     );
 
-    app.post<{ Body: typeof retentionSweepBodySchema._input }>('/api/v1/retention/sweep', async (request) =>
+    app.post<{ Body: z.input<typeof retentionSweepBodySchema> }>('/api/v1/retention/sweep', async (request) =>
       useCases.sweep(await helpers.authenticate(request), request.body ?? {}),
     );
 
-    app.get<{ Querystring: typeof legalHoldsQuerySchema._input }>('/api/v1/legal-holds', async (request) =>
+    app.get<{ Querystring: z.input<typeof legalHoldsQuerySchema> }>('/api/v1/legal-holds', async (request) =>
       useCases.listHolds(await helpers.authenticate(request), request.query),
     );
 
-    app.post<{ Body: typeof placeLegalHoldBodySchema._input }>('/api/v1/legal-holds', async (request, reply) => {
+    app.post<{ Body: z.input<typeof placeLegalHoldBodySchema> }>('/api/v1/legal-holds', async (request, reply) => {
       const hold = await useCases.placeHold(await helpers.authenticate(request), request.body);
       return reply.status(201).send(hold);
     });
