@@ -27,6 +27,7 @@ import { findSensitiveWords } from '../core/analysis/lexicon/sensitive-words';
 import { checkScripts } from '../core/analysis/scripts/required-scripts';
 import { computeRedactionSpans, detectPii, redactSegments } from '../core/analysis/pii/pii.detector';
 import { matchTopics } from '../core/analysis/demands/demands';
+import { checkKnowledge } from '../core/analysis/knowledge/knowledge.check';
 import { computeConversationMetrics, detectLanguage } from '../core/analysis/metrics/conversation.metrics';
 import { analyzeCustomerEmotion, DEFAULT_MIN_POLAR_PROBABILITY } from '../core/analysis/emotion/emotion.analysis';
 import { FoldBuffer, isLatinWordChar, normalizeForMatch, normalizeTerm, type NormalizedText } from '../core/analysis/text/normalize';
@@ -252,6 +253,7 @@ const stages: Array<[string, (i: number) => unknown]> = [
   ['conversation metrics', (i) => computeConversationMetrics(trAt(i).segments, { band, minOverlapS: config.interruptionMinOverlapS, language: detectLanguage(trAt(i).segments, trAt(i).language, prAt(i).units), units: prAt(i).units })],
   ['customer emotion', (i) => analyzeCustomerEmotion(config.emotionModel, trAt(i).segments, DEFAULT_MIN_POLAR_PROBABILITY, prAt(i).units)],
   ['demand topics', (i) => matchTopics(config.categories, prAt(i))],
+  ['knowledge checks (3 facts)', (i) => checkKnowledge(config.knowledge, trAt(i).segments, 'agent', prAt(i))],
 ];
 const fullMicros = stageMicros((i) => analyzeTranscript(trAt(i), config));
 console.log('');

@@ -74,7 +74,7 @@ export function analyzeTranscript(transcript: Transcript, config: AnalysisConfig
   });
   const emotion = analyzeCustomerEmotion(config.emotionModel, segments, DEFAULT_MIN_POLAR_PROBABILITY, prepared.units);
   const topics = matchTopics(config.categories, prepared);
-  const knowledge = checkKnowledge(config.knowledge, segments);
+  const knowledge = checkKnowledge(config.knowledge, segments, 'agent', prepared);
   const flags = raiseFlags({ sensitive, scripts, pii, metrics, emotion, thresholds: config.flagThresholds, knowledge });
   return {
     language,

@@ -7,8 +7,9 @@
 import { CallsightError } from '../../shared/errors';
 import { stemEnglish } from '../demands/demand-phrase.matcher';
 import { compileNegation, isNegatedBefore } from '../lexicon/negation.rules';
-import { foldKeepingSpaces } from '../text/normalize';
-import { roundS, timeAtOffset } from '../text/segment-text';
+import { foldCodePoint, foldKeepingSpaces, normalizeTerm } from '../text/normalize';
+import { roundS, timeAtOffset, type PreparedTranscript } from '../text/segment-text';
+import { AhoCorasick } from '../text/aho-corasick';
 import type { Segment, Speaker } from '../transcript.types';
 import { findQuantities, type Quantity, type QuantityDimension, type QuantityUnit } from './quantity.parser';
 
@@ -44,6 +45,13 @@ interface CompiledFact {
 /** Facts compiled once per configuration; immutable. */
 export interface CompiledKnowledge {
   readonly facts: readonly CompiledFact[];
+  /**
+   * Every keyword (Chinese words, English stems) as a pattern over the shared normalisation, with
+   * the (fact, group) it belongs to: a segment is parsed only when, for some fact, every group has a
+   * pattern in it. A gate only: the exact check runs on the sentence afterwards.
+   */
+  readonly gate: AhoCorasick | null;
+  readonly gateTargets: readonly (readonly [number, number])[];
 }
 
 /** A quantity as stated, without offsets. */
@@ -150,7 +158,61 @@ export function compileKnowledgeFacts(facts: readonly KnowledgeFact[] = []): Com
     if (groups.length === 0) throw invalid(`Knowledge fact "${fact.id}" has no keywords to recognise its topic by; give "keywords".`);
     compiled.push({ id: fact.id, expected, groups });
   }
-  return { facts: compiled };
+  const patterns: string[] = [];
+  const gateTargets: Array<readonly [number, number]> = [];
+  compiled.forEach((fact, f) =>
+    fact.groups.forEach((group, g) => {
+      for (const word of [...group.zh, ...group.en.flat()]) {
+        const pattern = normalizeTerm(word);
+        if (pattern.length === 0) continue;
+        patterns.push(pattern);
+        gateTargets.push([f, g]);
+      }
+    }),
+  );
+  return { facts: compiled, gate: patterns.length > 0 ? AhoCorasick.build(patterns) : null, gateTargets };
+}
+
+/** Scratch of the gate: per fact, a bit per matched group (facts hold few groups). */
+let gateBits = new Int32Array(16);
+
+/** Indices of the facts whose every keyword group occurs in segment `s` of `prepared`. */
+function factsInSegment(compiled: CompiledKnowledge, prepared: PreparedTranscript, s: number): number[] {
+  const gate = compiled.gate;
+  if (!gate) return [];
+  if (gateBits.length < compiled.facts.length) gateBits = new Int32Array(2 * compiled.facts.length);
+  gateBits.fill(0, 0, compiled.facts.length);
+  let any = false;
+  gate.searchCodes(prepared.codes, prepared.segFrom[s] as number, prepared.segFrom[s + 1] as number, (index) => {
+    const [f, g] = compiled.gateTargets[index] as readonly [number, number];
+    gateBits[f] = (gateBits[f] as number) | (1 << Math.min(30, g));
+    any = true;
+  });
+  if (!any) return [];
+  const out: number[] = [];
+  compiled.facts.forEach((fact, f) => {
+    const all = fact.groups.length >= 31 ? -1 >>> 1 : (1 << fact.groups.length) - 1;
+    if (((gateBits[f] as number) & all) === all) out.push(f);
+  });
+  return out;
+}
+
+/**
+ * The text with each character folded (traditional -> simplified, full width -> ASCII, lower case)
+ * where the fold is one code unit, so offsets still index the original: 個 reads as 个, ％ as %.
+ */
+function foldInPlace(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80 || (c >= 0xd800 && c <= 0xdfff)) {
+      out += text[i];
+      continue;
+    }
+    const f = foldCodePoint(c);
+    out += f.length === 1 ? f : text[i];
+  }
+  return out;
 }
 
 /** Sentence boundaries: a fact and its quantity must be said in one sentence. */
@@ -206,7 +268,7 @@ function isConsistent(said: StatedQuantity, expected: StatedQuantity): boolean |
 
 /** A digit, a Chinese numeral or an English number word: a segment without one states no quantity. */
 const NUMBER_HINT =
-  /[\d零〇一二两三四五六七八九十百千万]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty|hundred|thousand)\b/iu;
+  /[\d零〇一二两三四五六七八九十百千万]|\b(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|(?:thir|four|fif|six|seven|eigh|nine)teen|(?:twen|thir|for|fif|six|seven|eigh|nine)ty|hundred|thousand)\b/iu;
 /** Some unit the parser knows: a segment without one states no quantity either. */
 const UNIT_HINT = /[天日周月年%％元块时钟次期拜]|day|hour|minute|week|month|year|percent|per cent|dollar|buck|yuan|rmb|times/iu;
 
@@ -218,10 +280,17 @@ const stated = (q: Quantity): StatedQuantity => ({ min: q.min, max: q.max, unit:
  * Checks every sentence of `speaker`'s segments (default the agent) against the facts: a sentence
  * that matches all of a fact's keyword groups and states a quantity of the same dimension is
  * consistent when the quantity lies within the fact's range (units converted where exact), else a
- * contradiction. A negated quantity ("不是 7 天", "not 7 days") is skipped. Deterministic; findings
- * are ordered by segment and offset.
+ * contradiction. A negated quantity ("不是 7 天", "not 7 days") is skipped. With `prepared` (the
+ * shared normalisation of the same segments), segments that cannot mention a fact are skipped by one
+ * automaton pass; the result is the same with or without it. Deterministic; findings are ordered by
+ * segment and offset.
  */
-export function checkKnowledge(compiled: CompiledKnowledge, segments: readonly Segment[], speaker: Speaker = 'agent'): KnowledgeCheck {
+export function checkKnowledge(
+  compiled: CompiledKnowledge,
+  segments: readonly Segment[],
+  speaker: Speaker = 'agent',
+  prepared?: PreparedTranscript,
+): KnowledgeCheck {
   const contradictions: KnowledgeFinding[] = [];
   const confirmations: KnowledgeFinding[] = [];
   let checked = 0;
@@ -229,16 +298,26 @@ export function checkKnowledge(compiled: CompiledKnowledge, segments: readonly S
   segments.forEach((segment, index) => {
     if (segment.speaker !== speaker) return;
     const text = segment.text;
-    // Cheap gates first: most segments state no quantity, and most quantities concern no fact.
+    // Cheap gates first: most segments mention no fact, and most that do state no quantity.
+    let relevant: CompiledFact[];
+    if (prepared) {
+      const ids = factsInSegment(compiled, prepared, index);
+      if (ids.length === 0) return;
+      relevant = ids.map((f) => compiled.facts[f] as CompiledFact);
+    } else relevant = [...compiled.facts];
     if (!NUMBER_HINT.test(text) || !UNIT_HINT.test(text)) return;
-    const whole = foldKeepingSpaces(text);
-    const wholeStems = new Set(englishStems(text));
-    const wholeHan = whole.replace(/ /gu, '');
-    const relevant = compiled.facts.filter((f) => f.groups.every((g) => groupMatches(g, wholeHan, wholeStems)));
-    if (relevant.length === 0) return;
+    if (!prepared) {
+      const wholeStems = new Set(englishStems(text));
+      const wholeHan = foldKeepingSpaces(text).replace(/ /gu, '');
+      relevant = relevant.filter((f) => f.groups.every((g) => groupMatches(g, wholeHan, wholeStems)));
+      if (relevant.length === 0) return;
+    }
+    const dimensions = new Set(relevant.map((f) => f.expected.dimension));
     for (const { from, to } of sentencesOf(text)) {
-      const sentence = text.slice(from, to);
-      const quantities = findQuantities(sentence);
+      const raw = text.slice(from, to);
+      if (!NUMBER_HINT.test(raw)) continue;
+      const sentence = foldInPlace(raw);
+      const quantities = findQuantities(sentence).filter((q) => dimensions.has(q.dimension));
       if (quantities.length === 0) continue;
       const folded = foldKeepingSpaces(sentence);
       const hanText = folded.replace(/ /gu, '');

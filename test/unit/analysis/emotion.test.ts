@@ -100,3 +100,39 @@ describe('analyzeCustomerEmotion', () => {
     expect(e.timeline).toEqual([]);
   });
 });
+
+describe('customer emotion over the call (shipped model)', () => {
+  const c = (startS: number, text: string): Segment => ({ speaker: 'customer', startS, endS: startS + 5, text });
+  const a = (startS: number, text: string): Segment => ({ speaker: 'agent', startS, endS: startS + 5, text });
+
+  it('sees an upset customer calmed down: negative start, better turn, recovered', () => {
+    const e = analyzeCustomerEmotion(getDefaultEmotionModel(), [
+      c(0, '你们这什么破服务，太差劲了，我要投诉'),
+      a(6, '非常抱歉给您带来不便，我马上帮您处理'),
+      c(12, '等了半个月了还没到，气死我了'),
+      a(18, '已经为您加急，明天一定送到'),
+      c(24, '嗯'),
+      c(30, '好的，那谢谢你了，服务很好'),
+      c(36, '太好了，非常感谢你的耐心'),
+    ]);
+    const t = e.trajectory;
+    expect(t?.start.label).toBe('negative');
+    expect(t?.end.label).not.toBe('negative');
+    expect(t?.recovered).toBe(true);
+    expect(t?.lowest.fromSegment).toBe(0);
+    expect(t?.turns.some((turn) => turn.direction === 'better' && turn.segment >= 5)).toBe(true);
+  });
+
+  it('sees a calm customer turning upset: no recovery to judge, a worse turn', () => {
+    const e = analyzeCustomerEmotion(getDefaultEmotionModel(), [
+      c(0, 'I would like to check the status of my order'),
+      c(6, 'Can you tell me when it will be delivered'),
+      c(12, 'This is ridiculous, the worst service ever, I am furious'),
+      c(18, 'Terrible, absolutely unacceptable, I want a refund now'),
+    ]);
+    expect(e.trajectory?.start.label).not.toBe('negative');
+    expect(e.trajectory?.end.label).toBe('negative');
+    expect(e.trajectory?.recovered).toBeNull();
+    expect(e.trajectory?.turns.map((turn) => turn.direction)).toContain('worse');
+  });
+});

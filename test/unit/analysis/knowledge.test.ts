@@ -116,3 +116,20 @@ describe('knowledge facts in the analysis', () => {
     expect(() => buildAnalysisConfig({ knowledgeFacts: [{ id: 'x', statement: 'no number' }] })).toThrow(/exactly one quantity/u);
   });
 });
+
+describe('the keyword gate over the shared normalisation', () => {
+  it('gives the same findings with and without the prepared transcript, traditional characters included', async () => {
+    const { prepareSegments } = await import('../../../core/analysis/text/segment-text');
+    const segments = [
+      agent('退款10個工作日到賬'),
+      agent('Your refund will arrive within ten business days.'),
+      agent('快递10个工作日到'),
+      { speaker: 'customer' as const, startS: 0, endS: 1, text: '退款10个工作日到账' },
+      agent('年化 收益 百分之六'),
+    ];
+    const plain = checkKnowledge(compiled, segments);
+    const gated = checkKnowledge(compiled, segments, 'agent', prepareSegments(segments));
+    expect(gated).toEqual(plain);
+    expect(plain.contradictions.map((f) => `${f.factId}@${f.segment}`)).toEqual(['refund-days-zh@0', 'refund-days-en@1', 'yield-zh@4']);
+  });
+});
