@@ -219,7 +219,7 @@ export default class CallsightElement extends NavigationMixin(LightningElement) 
         this.mountRequested = true;
         this.mountedContainer = container;
         const component = this.componentName;
-        api.mount(container, { component, bridge: this.createBridge(), fallbackLocale: this.locale })
+        api.mount(container, { component, bridge: this.createBridge(), fallbackLocale: this.locale, theme: 'slds' })
             .then(() => {
                 this.status = 'ready';
             })

@@ -61,6 +61,7 @@ describe('c-callsight-call-history', () => {
         expect(target).toBe(container(element));
         expect(options.component).toBe('callsightCallHistory');
         expect(options.fallbackLocale).toBe('en');
+        expect(options.theme).toBe('slds');
         expect(container(element).textContent).toBe('widget call-history');
         expect(alertText(element)).toBeNull();
     });
