@@ -14,6 +14,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(1200),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED_DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
+  DEMO: z.enum(['auto', 'true', 'false']).default('auto'),
   DEMO_CALLS: z.coerce.number().int().min(13).max(5000).default(220),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
   WORKERS: z.enum(['true', 'false']).default('true'),
@@ -34,6 +35,11 @@ export interface HubConfig {
   readonly rateLimitPerMinute: number;
   readonly logLevel: string;
   readonly seedDemo: 'auto' | 'true' | 'false';
+  /**
+   * Demo mode: the `/demo` page and its endpoints exist only when true. On by default on the embedded defaults
+   * (`npm start`); off as soon as PUBLIC_URL is set, or with DEMO=false / `callsight serve --no-demo`.
+   */
+  readonly demo: boolean;
   readonly demoCalls: number;
   readonly twilioApiBaseUrl: string;
   readonly workers: boolean;
@@ -41,13 +47,19 @@ export interface HubConfig {
   readonly databaseUrl?: string;
 }
 
+/**
+ * The hub's configuration from `env` with `overrides` on top. Demo mode is decided last, on the merged values:
+ * DEMO=false (or `demo: false`) turns it off; PUBLIC_URL (a hub reachable from a network) turns it off too, and
+ * DEMO=true together with PUBLIC_URL is refused as a contradiction. With demo mode off, SEED_DEMO=auto seeds
+ * nothing. Throws naming the bad setting.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<HubConfig> = {}): HubConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`Invalid configuration: ${describeIssues(parsed.error)}. See the configuration table in README.md.`);
   }
   const e = parsed.data;
-  return {
+  const merged = {
     port: e.PORT,
     host: e.HOST,
     dataDir: resolve(e.DATA_DIR),
@@ -57,10 +69,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     rateLimitPerMinute: e.RATE_LIMIT_PER_MIN,
     logLevel: e.LOG_LEVEL,
     seedDemo: e.SEED_DEMO,
+    demo: true,
     demoCalls: e.DEMO_CALLS,
     twilioApiBaseUrl: e.TWILIO_API_BASE_URL,
     workers: e.WORKERS === 'true',
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...overrides,
   };
+  const publicHub = merged.publicUrl !== undefined;
+  if (publicHub && (overrides.demo === true || (overrides.demo === undefined && e.DEMO === 'true'))) {
+    throw new Error('Invalid configuration: DEMO=true with PUBLIC_URL set: the demo hands out tokens and runs only on a hub without a public URL');
+  }
+  const demo = overrides.demo ?? (e.DEMO !== 'false' && !publicHub);
+  const seedDemo = !demo && overrides.seedDemo === undefined && merged.seedDemo === 'auto' ? 'false' : merged.seedDemo;
+  return { ...merged, demo, seedDemo };
 }

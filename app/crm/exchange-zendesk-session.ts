@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { Role } from '../../core/access/access.policy';
 import type { ZendeskSessionResponse } from '../../core/api/crm.api';
-import { decideZendeskIdentity, parseZendeskIdentitySettings, type ZendeskIdentityRefusal, type ZendeskUserGrant } from '../../core/crm/zendesk-identity';
+import {
+  decideZendeskIdentity,
+  parseZendeskIdentitySettings,
+  type ZendeskIdentityDecision,
+  type ZendeskIdentityRefusal,
+  type ZendeskIdentitySettings,
+  type ZendeskUserGrant,
+} from '../../core/crm/zendesk-identity';
 import type { ProviderAccountStore } from '../../core/recordings/provider-accounts.port';
 import type { Clock } from '../../core/shared/clock.port';
 import { CallsightError } from '../../core/shared/errors';
@@ -9,13 +16,29 @@ import { systemActor, type Actor, type SystemActor } from '../shared/actor';
 import { allow, defineUseCase, deny, type Decision } from '../shared/use-case';
 import type { TokenIssuer } from '../tenants/index';
 
-/** Lifetime of a hub session opened from Zendesk; the widget asks for a new one after a 401. */
+/** Lifetime of a hub session opened from Zendesk's signed page request; the app is reopened for a new one. */
 export const ZENDESK_SESSION_TTL_S = 600;
-/** The app asks Zendesk for 60 s; anything valid for longer than this was not minted for one exchange. */
-export const MAX_ZENDESK_JWT_LIFETIME_S = 300;
+/**
+ * Zendesk's ZAF JWTs live about five minutes; one valid for longer than this was not minted for one page
+ * request, and spent token ids need not be remembered for longer.
+ */
+export const MAX_ZENDESK_JWT_LIFETIME_S = 900;
 
-/** Why a Zendesk JWT was refused before any identity was read from it. */
-export const ZENDESK_JWT_REJECTIONS = ['missing', 'malformed', 'algorithm', 'unknown_account', 'signature', 'expired', 'lifetime', 'audience', 'issuer', 'claims'] as const;
+/** Why a ZAF JWT was refused before any identity was read from it. */
+export const ZENDESK_JWT_REJECTIONS = [
+  'missing',
+  'malformed',
+  'algorithm',
+  'unknown_account',
+  'not_registered',
+  'signature',
+  'expired',
+  'lifetime',
+  'audience',
+  'issuer',
+  'claims',
+  'replayed',
+] as const;
 export type ZendeskJwtRejection = (typeof ZENDESK_JWT_REJECTIONS)[number];
 
 /** The ports of exchangeZendeskSession. */
@@ -26,12 +49,19 @@ export interface ExchangeZendeskSessionDeps {
 }
 
 /**
- * What the HTTP edge found in the Zendesk-signed JWT of an installation (`subdomain`) of the actor's tenant:
- * refused (`rejected` with why), or verified with the Zendesk user id and role the app reported.
+ * What the HTTP edge found in the ZAF JWT (RS256, verified with the installation's registered public key, its
+ * issuer, audience, expiry and single use checked) of an installation (`subdomain`) of the actor's tenant:
+ * refused (`rejected` with why), or verified with the Zendesk user id and, when the token names one, the
+ * Zendesk role, both read from the verified claims only.
  */
 export const exchangeZendeskSessionInput = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('rejected'), subdomain: z.string().min(1).max(63), reason: z.enum(ZENDESK_JWT_REJECTIONS) }),
-  z.object({ outcome: z.literal('verified'), subdomain: z.string().min(1).max(63), userId: z.string().regex(/^[1-9]\d{0,19}$/), zendeskRole: z.string().min(1) }),
+  z.object({
+    outcome: z.literal('verified'),
+    subdomain: z.string().min(1).max(63),
+    userId: z.string().regex(/^[1-9]\d{0,19}$/),
+    zendeskRole: z.string().min(1).max(128).optional(),
+  }),
 ]);
 export type ExchangeZendeskSessionRequest = z.input<typeof exchangeZendeskSessionInput>;
 type ExchangeInput = z.infer<typeof exchangeZendeskSessionInput>;
@@ -53,18 +83,19 @@ export function zendeskExchangeActor(tenantId: string, verifiedUserId: string | 
 }
 
 /**
- * Swaps a verified Zendesk JWT for a short-lived hub token carrying the rights the hub-side mapping gives the
- * Zendesk user (core/crm/zendesk-identity.ts), never more than the mapping says. A refused JWT is UNAUTHENTICATED
- * saying what to fix; a valid JWT of a user without rights FORBIDDEN saying whom to ask. Run by the HTTP edge as
- * the system actor of the installation's tenant (`zendesk:<user id>` once verified), so every exchange of a known
- * installation is audited, accepted or not; the granted role is in the allowed event's details.
+ * Swaps a verified ZAF JWT for a short-lived hub token carrying the rights the hub-side mapping gives the
+ * Zendesk user (core/crm/zendesk-identity.ts), never more than the mapping says; when the token names the user's
+ * Zendesk role it must correspond to the mapped role. A refused JWT is UNAUTHENTICATED saying what to fix; a
+ * valid JWT of a user without rights FORBIDDEN saying whom to ask. Run by the HTTP edge as the system actor of
+ * the installation's tenant (`zendesk:<user id>` once verified), so every exchange of a known installation is
+ * audited, accepted or not; the granted role is in the allowed event's details.
  */
 export const exchangeZendeskSession = defineUseCase({
   name: 'crm.exchange-zendesk-session',
   action: 'session_exchange',
   permission: 'system',
   input: exchangeZendeskSessionInput,
-  async authorize({ deps, actor, input }: { deps: ExchangeZendeskSessionDeps; actor: Actor; input: ExchangeInput }): Promise<Decision<{ userId: string; grant: ZendeskUserGrant; zendeskRole: string }>> {
+  async authorize({ deps, actor, input }: { deps: ExchangeZendeskSessionDeps; actor: Actor; input: ExchangeInput }): Promise<Decision<{ userId: string; grant: ZendeskUserGrant }>> {
     if (input.outcome === 'rejected') {
       return deny(`zendesk_jwt_${input.reason}`, new CallsightError('UNAUTHENTICATED', describeRejection(input.reason)));
     }
@@ -72,9 +103,9 @@ export const exchangeZendeskSession = defineUseCase({
     if (!account || account.tenantId !== actor.tenantId) {
       return deny('zendesk_jwt_unknown_account', new CallsightError('UNAUTHENTICATED', describeRejection('unknown_account')));
     }
-    const decision = decideZendeskIdentity(parseZendeskIdentitySettings(account.settings), { userId: input.userId, zendeskRole: input.zendeskRole });
+    const decision = decideRights(parseZendeskIdentitySettings(account.settings), input.userId, input.zendeskRole);
     if (!decision.allowed) return deny(decision.reason, new CallsightError('FORBIDDEN', describeRefusal(decision.reason)));
-    return allow({ userId: input.userId, grant: decision.grant, zendeskRole: input.zendeskRole }, 'zendesk_jwt');
+    return allow({ userId: input.userId, grant: decision.grant }, 'zendesk_jwt');
   },
   async run({ deps, actor, subject: { userId, grant } }): Promise<ZendeskSessionResponse> {
     const now = deps.clock.now();
@@ -92,29 +123,46 @@ export const exchangeZendeskSession = defineUseCase({
   audited: (output, input) => ({
     details: {
       role: output.principal.role,
-      zendeskRole: input.outcome === 'verified' ? input.zendeskRole.slice(0, 64) : '',
+      zendeskRole: input.outcome === 'verified' ? (input.zendeskRole ?? '').slice(0, 64) : '',
       ttlS: ZENDESK_SESSION_TTL_S,
     },
   }),
 });
 
-/** What to fix, for each way a Zendesk JWT can be refused. */
+/** The rights of a verified user: the mapping alone, or with the Zendesk role checked when the token names one. */
+function decideRights(settings: ZendeskIdentitySettings, userId: string, zendeskRole: string | undefined): ZendeskIdentityDecision {
+  if (zendeskRole !== undefined) return decideZendeskIdentity(settings, { userId, zendeskRole });
+  const grant = Object.hasOwn(settings.users, userId) ? settings.users[userId] : undefined;
+  return grant === undefined ? { allowed: false, reason: 'user_not_mapped' } : { allowed: true, grant };
+}
+
+/** What to fix, for each way a ZAF JWT can be refused. */
 export function describeRejection(reason: ZendeskJwtRejection): string {
   switch (reason) {
     case 'missing':
-      return 'Send the Zendesk-signed JWT as "Authorization: Bearer {{jwt.token}}"';
+      return 'Open Callsight from Zendesk: the page needs the token Zendesk signs for the app (manifest "signedUrls": true)';
+    case 'malformed':
+      return 'The Zendesk token is not a JWT';
     case 'unknown_account':
-      return 'This Zendesk account is not connected to this hub: run `callsight tenant add --zendesk <subdomain> --secret-file <file>`';
+      return 'This Zendesk account is not connected to this hub: run `callsight zendesk connect <subdomain> --tenant <id> --installation-id <id> --public-key <file>`';
+    case 'not_registered':
+      return "This Zendesk account has no app public key on this hub: run `callsight zendesk connect <subdomain> --tenant <id> --installation-id <id> --public-key <file>` with the app's public key";
     case 'signature':
-      return "The Zendesk JWT signature is wrong: the app's shared_secret setting must equal the secret given to `callsight tenant add`";
+      return "The Zendesk token's signature does not match the app public key registered for this account: register the key Zendesk shows for this app";
     case 'expired':
-      return 'The Zendesk JWT has expired; check the hub clock if this keeps happening';
+      return 'The Zendesk token has expired: reopen the app; check the hub clock if this keeps happening';
     case 'lifetime':
-      return `The Zendesk JWT is valid for too long; the app must ask for at most ${MAX_ZENDESK_JWT_LIFETIME_S} s`;
+      return `The Zendesk token is valid for too long (more than ${MAX_ZENDESK_JWT_LIFETIME_S} s)`;
     case 'algorithm':
-      return 'The Zendesk JWT must be signed with HS256';
-    default:
-      return `The Zendesk JWT was refused (${reason})`;
+      return 'The Zendesk token must be signed with RS256';
+    case 'audience':
+      return 'The Zendesk token was issued for another app installation: register the installation id Zendesk shows for this account';
+    case 'issuer':
+      return 'The Zendesk token names no Zendesk account this hub knows';
+    case 'claims':
+      return 'The Zendesk token lacks the user id (a numeric sub) or another required claim';
+    case 'replayed':
+      return 'This Zendesk token was already used: reopen the app to get a new one';
   }
 }
 

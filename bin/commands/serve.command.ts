@@ -5,9 +5,10 @@ import { startHub } from '../server';
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('start the hub (REST API, demo, workers); seeds the demo tenant on first start')
-    .action(async () => {
-      const running = await startHub(loadConfig());
+    .description('start the hub (REST API, demo, workers); in demo mode seeds the demo tenant on first start')
+    .option('--no-demo', 'no /demo page and no demo seeding (demo mode is also off when PUBLIC_URL is set or DEMO=false)')
+    .action(async (opts: { demo: boolean }) => {
+      const running = await startHub(loadConfig(process.env, opts.demo ? {} : { demo: false }));
       const shutdown = async () => {
         await running.close();
         process.exit(0);

@@ -1,9 +1,13 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { ROLES, type Role } from '../../core/access/access.policy';
 import type { ZendeskUserGrant } from '../../core/crm/zendesk-identity';
 import { findZendeskInstallationTenant } from '../../app/crm/index';
+import type { ZendeskPublicKeyChecker } from '../../app/crm/zendesk-app.ports';
+import { registerZendeskApp } from '../../app/crm/zendesk-register-app';
 import { cliActor } from '../../app/shared/actor';
+import { CallsightError } from '../../core/shared/errors';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
 import { crmUseCasesOf } from '../wiring/zendesk.wiring';
@@ -50,11 +54,64 @@ function parseUserOption(option: string): [string, ZendeskUserGrant] {
   return [id, grant];
 }
 
+/** Accepts an RSA public key of at least 2048 bits in PEM; answers it as SPKI PEM. Never echoes the key. */
+export const zendeskPublicKeyChecker: ZendeskPublicKeyChecker = {
+  checkZendeskPublicKey(pem) {
+    let key;
+    try {
+      key = createPublicKey({ key: pem, format: 'pem' });
+    } catch (error) {
+      throw new CallsightError('VALIDATION_FAILED', 'The Zendesk public key is not a PEM public key: copy the key Zendesk shows for the app (-----BEGIN PUBLIC KEY-----)', { cause: error });
+    }
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    if (key.asymmetricKeyType !== 'rsa' || bits < 2048) {
+      throw new CallsightError('VALIDATION_FAILED', 'The Zendesk public key must be an RSA key of at least 2048 bits (Zendesk signs with RS256)');
+    }
+    return key.export({ type: 'spki', format: 'pem' }).toString();
+  },
+};
+
+/**
+ * `callsight zendesk connect <subdomain> --tenant T --installation-id N --public-key FILE`: registers the Zendesk
+ * app installation whose signed page requests (ZAF JWT, RS256) identify Zendesk users to the hub.
+ */
+function registerZendeskAppCommand(program: Command): void {
+  const zendesk = program.commands.find((command) => command.name() === 'zendesk') ?? program.command('zendesk').description('the Zendesk app');
+  zendesk
+    .command('connect <subdomain>')
+    .description("register the Zendesk app installation of a subdomain: Zendesk's public key for the app and the installation id")
+    .requiredOption('--tenant <id>', 'the tenant the Zendesk account belongs to')
+    .requiredOption('--installation-id <id>', 'the app installation id (zcli apps:create prints it; Admin Center shows it)')
+    .requiredOption('--public-key <file>', "file holding the app's public key in PEM (Zendesk: GET /api/v2/apps/{app_id}/public_key.pem)")
+    .action(async (subdomain: string, opts: { tenant: string; installationId: string; publicKey: string }) => {
+      const publicKey = readFileSync(opts.publicKey, 'utf8');
+      const hub = await openHub(loadConfig());
+      try {
+        const register = registerZendeskApp.bind({
+          calls: hub.calls,
+          accounts: hub.accounts,
+          keys: hub.keys,
+          publicKeys: zendeskPublicKeyChecker,
+          clock: hub.clock,
+          audit: (entry) => hub.audit(entry),
+        });
+        const registered = await register(cliActor(opts.tenant), { subdomain, installationId: opts.installationId, publicKey });
+        process.stderr.write(
+          `tenant ${opts.tenant}: Zendesk ${registered.subdomain} installation ${registered.installationId} ${registered.created ? 'connected' : 'updated'}; map its users with \`callsight tenant zendesk-roles ${registered.subdomain}\`\n`,
+        );
+      } finally {
+        await hub.close();
+      }
+    });
+}
+
 /**
  * `callsight tenant zendesk-connect` (the Zendesk API connection used to put calls on customers) and
- * `callsight tenant zendesk-roles` (who a Zendesk user is in Callsight). Attached to the `tenant` command.
+ * `callsight tenant zendesk-roles` (who a Zendesk user is in Callsight), attached to the `tenant` command; and
+ * `callsight zendesk connect` (the app installation's public key, for signed URLs).
  */
 export function registerZendeskCommands(program: Command): void {
+  registerZendeskAppCommand(program);
   const tenant = program.commands.find((command) => command.name() === 'tenant') ?? program.command('tenant').description('manage tenants');
 
   tenant

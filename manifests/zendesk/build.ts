@@ -1,11 +1,13 @@
 /**
- * Builds the Zendesk app a CRM admin uploads: dist/zendesk/app/ (manifest, translations, assets,
- * iframe.html with the widget bundle) and dist/zendesk/callsight-zendesk.zip (the same files at the zip root).
+ * Builds the Zendesk app a CRM admin uploads: dist/zendesk/app/ (manifest, translations, logos) and
+ * dist/zendesk/callsight-zendesk.zip (the same files at the zip root).
  *
  *   npm run build:zendesk -- --hub-url https://callsight.example.com     (or HUB_URL=... npm run build:zendesk)
  *
- * manifest.json here is the source; the build stamps a generated copy whose `domainWhitelist` holds the hub
- * host, because Zendesk only lets an app send secure-setting requests to whitelisted domains.
+ * manifest.json here is the source; the build stamps a generated copy whose location URLs point at the hub's
+ * app page (`{{HUB_URL}}/zendesk/app`: with `signedUrls: true` Zendesk POSTs a signed token there, so the hub
+ * learns who the user is from Zendesk rather than from the iframe) and whose `domainWhitelist` holds the hub host.
+ * The widget bundle is not in the package: the hub serves the page and its assets.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, resolve } from 'node:path';
@@ -18,18 +20,14 @@ const repoRoot = resolve(here, '../..');
 
 /** The placeholder in the source manifest's domainWhitelist that the build replaces with the hub host. */
 export const HUB_HOST_PLACEHOLDER = '{{HUB_HOST}}';
-/** Where the location URLs point inside the app. */
-export const IFRAME_ASSET = 'iframe.html';
+/** The placeholder location URLs start with; the build replaces it with the hub's base URL. */
+export const HUB_URL_PLACEHOLDER = '{{HUB_URL}}';
 
 export interface BuildZendeskAppOptions {
   /** Base URL of the hub the installation will call (https, or http://localhost for trials). */
   readonly hubUrl: string;
   /** Output folder; defaults to dist/zendesk. */
   readonly outDir?: string;
-  /** Built widgets (vite output); defaults to dist/widgets. */
-  readonly widgetsDir?: string;
-  /** 'auto' rebuilds the widgets when the build is missing or older than widgets/ sources. */
-  readonly buildWidgets?: 'auto' | 'always' | 'never';
 }
 
 export interface ZendeskAppBuild {
@@ -53,8 +51,6 @@ interface ViteManifestEntry {
 export async function buildZendeskApp(options: BuildZendeskAppOptions): Promise<ZendeskAppBuild> {
   const hubHost = readHubHost(options.hubUrl);
   const outDir = resolve(options.outDir ?? join(repoRoot, 'dist/zendesk'));
-  const widgetsDir = resolve(options.widgetsDir ?? join(repoRoot, 'dist/widgets'));
-  await ensureWidgetsBuilt(widgetsDir, options.buildWidgets ?? 'auto');
 
   const appDir = join(outDir, 'app');
   rmSync(appDir, { recursive: true, force: true });
@@ -62,7 +58,7 @@ export async function buildZendeskApp(options: BuildZendeskAppOptions): Promise<
   mkdirSync(join(appDir, 'translations'), { recursive: true });
 
   const source = JSON.parse(readFileSync(join(here, 'manifest.json'), 'utf8')) as Record<string, unknown>;
-  writeFileSync(join(appDir, 'manifest.json'), `${JSON.stringify(stampManifest(source, hubHost), null, 2)}\n`);
+  writeFileSync(join(appDir, 'manifest.json'), `${JSON.stringify(stampManifest(source, hubHost, readHubBaseUrl(options.hubUrl)), null, 2)}\n`);
 
   for (const name of readdirSync(join(here, 'translations'))) {
     if (name.endsWith('.json')) copy(join(here, 'translations', name), join(appDir, 'translations', name));
@@ -70,7 +66,6 @@ export async function buildZendeskApp(options: BuildZendeskAppOptions): Promise<
   for (const name of readdirSync(join(here, 'assets'))) {
     copy(join(here, 'assets', name), join(appDir, 'assets', name));
   }
-  copyIframeBundle(widgetsDir, join(appDir, 'assets'));
 
   const files = listFiles(appDir);
   const zipInput: Record<string, Uint8Array> = {};
@@ -81,14 +76,40 @@ export async function buildZendeskApp(options: BuildZendeskAppOptions): Promise<
   return { appDir, zipPath, files, zipBytes: zip.length };
 }
 
-/** The generated manifest: the source with the hub host in `domainWhitelist` (placeholder replaced, no duplicates). */
-export function stampManifest(source: Record<string, unknown>, hubHost: string): Record<string, unknown> {
+/**
+ * The generated manifest: the source with the hub host in `domainWhitelist` (placeholder replaced, no duplicates)
+ * and every location URL's `{{HUB_URL}}` replaced by `hubBaseUrl`. Refuses a source without `signedUrls: true`
+ * or with a location that is not served by the hub, since the hub takes identity only from signed page requests.
+ */
+export function stampManifest(source: Record<string, unknown>, hubHost: string, hubBaseUrl: string): Record<string, unknown> {
   const whitelist = Array.isArray(source.domainWhitelist) ? (source.domainWhitelist as unknown[]) : [];
   if (!whitelist.includes(HUB_HOST_PLACEHOLDER)) {
     throw new CallsightError('VALIDATION_FAILED', `manifests/zendesk/manifest.json must list "${HUB_HOST_PLACEHOLDER}" in domainWhitelist`);
   }
+  if (source.signedUrls !== true) {
+    throw new CallsightError('VALIDATION_FAILED', 'manifests/zendesk/manifest.json must set "signedUrls": true (the hub verifies Zendesk-signed page requests)');
+  }
+  const products = typeof source.location === 'object' && source.location !== null ? (source.location as Record<string, Record<string, Record<string, unknown>>>) : {};
+  const location: Record<string, Record<string, Record<string, unknown>>> = {};
+  for (const [product, places] of Object.entries(products)) {
+    location[product] = {};
+    for (const [name, place] of Object.entries(places)) {
+      const url = place.url;
+      if (typeof url !== 'string' || !url.startsWith(`${HUB_URL_PLACEHOLDER}/`)) {
+        throw new CallsightError('VALIDATION_FAILED', `manifests/zendesk/manifest.json: location ${product}.${name} must point at "${HUB_URL_PLACEHOLDER}/..."`);
+      }
+      location[product]![name] = { ...place, url: `${hubBaseUrl}${url.slice(HUB_URL_PLACEHOLDER.length)}` };
+    }
+  }
   const stamped = [...new Set(whitelist.map((entry) => (entry === HUB_HOST_PLACEHOLDER ? hubHost : entry)))];
-  return { ...source, domainWhitelist: stamped };
+  return { ...source, location, domainWhitelist: stamped };
+}
+
+/** The hub's base URL as location URLs start with it: origin and path, no trailing slash (checked like readHubHost). */
+export function readHubBaseUrl(hubUrl: string): string {
+  readHubHost(hubUrl);
+  const url = new URL(hubUrl);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 /** The host Zendesk must whitelist for this hub URL; rejects anything but https (http only for localhost). */
@@ -104,33 +125,6 @@ export function readHubHost(hubUrl: string): string {
     throw new CallsightError('VALIDATION_FAILED', 'The hub URL must use https (http is accepted for localhost only)');
   }
   return url.hostname;
-}
-
-/**
- * Copies zendesk.html as assets/iframe.html with every file its entry needs (JS chunks, the lazily loaded
- * feature chunks, CSS, assets), flattened next to it: Zendesk serves an app's assets folder as one flat directory.
- */
-function copyIframeBundle(widgetsDir: string, assetsDir: string): void {
-  const manifestPath = join(widgetsDir, '.vite/manifest.json');
-  const viteManifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, ViteManifestEntry>;
-  const files = new Set<string>();
-  const visit = (key: string) => {
-    const entry = viteManifest[key];
-    if (entry === undefined) throw new CallsightError('VALIDATION_FAILED', `${manifestPath} does not list ${key}: rebuild the widgets`);
-    if (files.has(entry.file)) return;
-    files.add(entry.file);
-    for (const css of entry.css ?? []) files.add(css);
-    for (const asset of entry.assets ?? []) files.add(asset);
-    for (const imported of [...(entry.imports ?? []), ...(entry.dynamicImports ?? [])]) visit(imported);
-  };
-  visit('zendesk.html');
-  for (const file of files) {
-    if (posix.dirname(file) !== 'assets') throw new CallsightError('VALIDATION_FAILED', `Unexpected widget output path ${file}`);
-    copy(join(widgetsDir, file), join(assetsDir, posix.basename(file)));
-  }
-  const html = readFileSync(join(widgetsDir, 'zendesk.html'), 'utf8').replace(/(["'])\.\/assets\//g, '$1./');
-  if (/["']\.?\/?assets\//.test(html)) throw new CallsightError('VALIDATION_FAILED', 'zendesk.html still points into assets/ after flattening');
-  writeFileSync(join(assetsDir, IFRAME_ASSET), html);
 }
 
 /**

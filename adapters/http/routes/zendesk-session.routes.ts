@@ -1,57 +1,40 @@
-import type { FastifyRequest } from 'fastify';
-import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { describeRejection, MAX_ZENDESK_JWT_LIFETIME_S, zendeskExchangeActor, type CrmUseCases, type ZendeskJwtRejection } from '../../../app/crm/index';
+import type { CrmUseCases } from '../../../app/crm/index';
 import type { Clock } from '../../../core/shared/clock.port';
 import { CallsightError } from '../../../core/shared/errors';
 import type { HttpPlugin } from '../http.deps';
 
-/** Route of the exchange: a Zendesk-signed JWT in, a short-lived hub bearer token out. */
-export const ZENDESK_SESSION_PATH = '/api/v1/session/zendesk';
-/** `aud` the Zendesk app puts in the JWT (widgets/hosts/zendesk/zendesk-bridge.ts). */
-export const ZENDESK_JWT_AUDIENCE = 'callsight';
-export { MAX_ZENDESK_JWT_LIFETIME_S };
-/** Tolerated clock difference between Zendesk's proxy and the hub. */
-export const CLOCK_TOLERANCE_S = 30;
 /**
- * Where Zendesk serves app iframes (ZAF v2 apps load from `https://<app id>.apps.zdusercontent.com`); the
- * widget calls the hub directly from there with the bearer token it got through the exchange.
+ * The route of the former session exchange, where the app's own iframe code sent claims for Zendesk's proxy to
+ * sign. It is gone: claims the iframe writes prove nothing about the user, so the hub now takes identity only
+ * from Zendesk's signed page request (adapters/http/routes/zendesk-app.routes.ts). The path answers 404.
+ */
+export const ZENDESK_SESSION_PATH = '/api/v1/session/zendesk';
+/**
+ * Where Zendesk serves app iframes (`https://<app id>.apps.zdusercontent.com`); allowed to call /api/v1 from a
+ * browser by default. The Callsight app page itself is served by the hub (same origin) and needs no CORS.
  */
 export const DEFAULT_ZENDESK_ORIGINS: readonly string[] = ['https://*.apps.zdusercontent.com'];
 
-const SUBDOMAIN = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const ZENDESK_USER_ID = /^[1-9]\d{0,19}$/;
-
-/** One Zendesk app installation the hub knows: the tenant it belongs to and its opened shared secret. */
+/** Kept for the wiring's sake; the removed exchange read it. */
 export interface ZendeskInstallation {
   readonly tenantId: string;
-  /** The app's secure `shared_secret` setting, in clear (opened from its sealed copy for this request only). */
   readonly sharedSecret: string;
 }
 
 export interface ZendeskSessionDeps {
-  /** The installation for a Zendesk subdomain (lower case), or null when this hub does not know it. */
-  findInstallation(subdomain: string): Promise<ZendeskInstallation | null>;
-  /** The exchange use-case: decides the rights, issues the token, audits (app/crm). */
-  readonly exchange: CrmUseCases['exchangeZendeskSession'];
-  readonly clock: Clock;
+  /** Unused since the exchange route was removed; accepted so that existing wiring still compiles. */
+  findInstallation?(subdomain: string): Promise<ZendeskInstallation | null>;
+  /** Unused since the exchange route was removed (the signed page calls the exchange use-case). */
+  readonly exchange?: CrmUseCases['exchangeZendeskSession'];
+  readonly clock?: Clock;
   /** Origins allowed to call /api/v1 from a browser: exact (`https://app.example.com`) or `https://*.suffix`. */
   readonly allowedOrigins: readonly string[];
 }
 
-/** What the JWT proved: nothing (and maybe which tenant's installation it claims), or a Zendesk user. */
-type Verification =
-  | { readonly outcome: 'rejected'; readonly reason: ZendeskJwtRejection; readonly installation: { tenantId: string; subdomain: string } | null }
-  | { readonly outcome: 'verified'; readonly tenantId: string; readonly subdomain: string; readonly userId: string; readonly zendeskRole: string };
-
 /**
- * `POST /api/v1/session/zendesk` and CORS for /api/v1.
- *
- * The exchange verifies the HS256 JWT that Zendesk's proxy signed with the installation's `shared_secret`
- * (tenant found by `iss` = subdomain; `aud`, `exp`, a lifetime of at most MAX_ZENDESK_JWT_LIFETIME_S and the
- * HS256 algorithm are required), then hands what it proved to the exchange use-case, which derives the rights
- * from the hub-side mapping and answers `{token, expiresAt, principal}` (core/api/crm.api.ts). Every exchange
- * of a known installation is audited by the use-case, accepted or not; refusals answer 401 (bad token) or 403
- * (a valid token of a user without rights), without saying more than the code and what to fix.
+ * CORS for /api/v1: allowed origins get `Access-Control-Allow-Origin` (never credentials) and their preflights
+ * 204 with GET/POST and Authorization/Content-Type/Range; other origins' preflights get 403, their other requests
+ * no CORS headers. Registers no session route: `POST /api/v1/session/zendesk` answers 404 like any unknown path.
  */
 export function zendeskSessionRoutes(deps: ZendeskSessionDeps): HttpPlugin {
   const isAllowedOrigin = createOriginMatcher(deps.allowedOrigins);
@@ -82,92 +65,7 @@ export function zendeskSessionRoutes(deps: ZendeskSessionDeps): HttpPlugin {
     });
     // A preflight to a path without an OPTIONS route still needs a route for the hook above to answer it.
     app.options('/api/v1/*', async (_request, reply) => reply.status(204).send());
-
-    app.post(ZENDESK_SESSION_PATH, async (request, reply) => {
-      const verification = await verifyExchange(request, deps);
-      let session;
-      if (verification.outcome === 'rejected') {
-        const { installation, reason } = verification;
-        if (installation === null) {
-          request.log.warn({ reason }, 'zendesk session exchange refused');
-          throw new CallsightError('UNAUTHENTICATED', describeRejection(reason));
-        }
-        session = await deps.exchange(zendeskExchangeActor(installation.tenantId, null), {
-          outcome: 'rejected',
-          subdomain: installation.subdomain,
-          reason,
-        });
-      } else {
-        const { tenantId, subdomain, userId, zendeskRole } = verification;
-        session = await deps.exchange(zendeskExchangeActor(tenantId, userId), { outcome: 'verified', subdomain, userId, zendeskRole });
-      }
-      void reply.header('Cache-Control', 'no-store');
-      return session;
-    });
   };
-}
-
-async function verifyExchange(request: FastifyRequest, deps: ZendeskSessionDeps): Promise<Verification> {
-  const rejected = (reason: ZendeskJwtRejection, installation: { tenantId: string; subdomain: string } | null = null): Verification => ({
-    outcome: 'rejected',
-    reason,
-    installation,
-  });
-  const header = request.headers.authorization;
-  const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
-  if (token === '') return rejected('missing');
-
-  let issuer: unknown;
-  try {
-    if (decodeProtectedHeader(token).alg !== 'HS256') return rejected('algorithm');
-    issuer = decodeJwt(token).iss;
-  } catch {
-    return rejected('malformed');
-  }
-  if (typeof issuer !== 'string' || !SUBDOMAIN.test(issuer.toLowerCase())) return rejected('issuer');
-  const subdomain = issuer.toLowerCase();
-  const found = await deps.findInstallation(subdomain);
-  if (found === null) return rejected('unknown_account');
-  const installation = { tenantId: found.tenantId, subdomain };
-
-  const now = deps.clock.now();
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, new TextEncoder().encode(found.sharedSecret), {
-      algorithms: ['HS256'],
-      issuer,
-      audience: ZENDESK_JWT_AUDIENCE,
-      requiredClaims: ['exp', 'sub'],
-      currentDate: now,
-      clockTolerance: CLOCK_TOLERANCE_S,
-    }));
-  } catch (error) {
-    return rejected(reasonFor(error), installation);
-  }
-  const nowS = Math.floor(now.getTime() / 1000);
-  const exp = payload.exp as number;
-  const lifetimeS = typeof payload.iat === 'number' ? exp - payload.iat : exp - nowS;
-  if (lifetimeS > MAX_ZENDESK_JWT_LIFETIME_S || exp - nowS > MAX_ZENDESK_JWT_LIFETIME_S + CLOCK_TOLERANCE_S) {
-    return rejected('lifetime', installation);
-  }
-  const userId = payload.sub;
-  const zendeskRole = payload.role;
-  if (typeof userId !== 'string' || !ZENDESK_USER_ID.test(userId) || typeof zendeskRole !== 'string' || zendeskRole.trim() === '') {
-    return rejected('claims', installation);
-  }
-  return { outcome: 'verified', tenantId: found.tenantId, subdomain, userId, zendeskRole };
-}
-
-function reasonFor(error: unknown): ZendeskJwtRejection {
-  if (error instanceof joseErrors.JWTExpired) return 'expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) {
-    if (error.claim === 'aud') return 'audience';
-    if (error.claim === 'iss') return 'issuer';
-    return 'claims';
-  }
-  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'signature';
-  if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm';
-  return 'malformed';
 }
 
 /**

@@ -1,12 +1,20 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  buildSessionRequest,
-  createZendeskBridge,
-  normaliseHubUrl,
-  readZendeskPlace,
-  waitForRegistration,
-} from '../../../widgets/hosts/zendesk/zendesk-bridge';
+import { createZendeskBridge as createBridge, readZendeskPlace, waitForRegistration } from '../../../widgets/hosts/zendesk/zendesk-bridge';
+import type { ZafClient } from '../../../widgets/hosts/zendesk/zaf-client.port';
+import type { ZendeskAppSession } from '../../../core/api/zendesk-app.api';
 import { stubZafClient as stubClient } from './fixtures/zaf-client.stub';
+
+const NOW = Date.parse('2026-11-02T09:50:00Z');
+const SESSION: ZendeskAppSession = {
+  token: 'hub-session-token',
+  expiresAt: '2026-11-02T10:00:00Z',
+  hubUrl: 'https://hub.example.com',
+  principal: { userId: 'zendesk:9001', role: 'agent', agentId: 'a-1', teams: [], queues: [] },
+};
+
+function createZendeskBridge(client: ZafClient, registered: Promise<void>, session: ZendeskAppSession | null = SESSION, now = NOW) {
+  return createBridge(client, registered, session, () => now);
+}
 
 describe('Zendesk host bridge', () => {
   it('waits for app.registered before reading anything', async () => {
@@ -76,70 +84,25 @@ describe('Zendesk host bridge', () => {
     expect(client.invoke).toHaveBeenCalledWith('resize', { width: '100%', height: '413px' });
   });
 
-  it('exchanges a Zendesk-signed JWT for a hub session through the secure proxy', async () => {
+  it('hands out the session the hub embedded in the page, and never asks Zendesk to sign claims', async () => {
     const { client } = stubClient();
-    const session = await createZendeskBridge(client, Promise.resolve()).fetchToken();
-    expect(session).toEqual({ token: 'hub-jwt', hubUrl: 'https://hub.example.com' });
-    expect(client.request).toHaveBeenCalledWith({
-      url: 'https://hub.example.com/api/v1/session/zendesk',
-      type: 'POST',
-      secure: true,
-      cors: false,
-      contentType: 'application/json',
-      dataType: 'json',
-      data: '{}',
-      headers: { Authorization: 'Bearer {{jwt.token}}' },
-      jwt: {
-        algorithm: 'HS256',
-        secret_key: '{{setting.shared_secret}}',
-        expiry: 60,
-        claims: { iss: 'acme', aud: 'callsight', sub: '9001', role: 'agent' },
-      },
-    });
+    await expect(createZendeskBridge(client, Promise.resolve()).fetchToken()).resolves.toEqual({ token: 'hub-session-token', hubUrl: 'https://hub.example.com' });
+    expect(client.request).not.toHaveBeenCalled();
+    expect(client.metadata).not.toHaveBeenCalled();
   });
 
-  it('accepts a session answer that arrives as text', async () => {
-    const { client } = stubClient({ request: async () => JSON.stringify({ token: 'as-text' }) });
-    await expect(createZendeskBridge(client, Promise.resolve()).fetchToken()).resolves.toMatchObject({ token: 'as-text' });
-  });
-
-  it.each([
-    [{ status: 401, responseJSON: { error: { code: 'SIGNATURE_INVALID', message: 'bad' } } }, 'SIGNATURE_INVALID', 401],
-    [{ status: 401, responseText: 'Unauthorized' }, 'SESSION_FAILED', 401],
-    [{ status: 0, statusText: 'error' }, 'NETWORK', 0],
-    [{ status: 503, responseText: '{"error":{"code":"UPSTREAM_FAILED","message":"x"}}' }, 'UPSTREAM_FAILED', 503],
-    [{ status: 429 }, 'RATE_LIMITED', 429],
-  ])('turns a refused exchange %j into code %s', async (failure, code, status) => {
-    const { client } = stubClient({
-      request: async () => {
-        throw failure;
-      },
-    });
-    await expect(createZendeskBridge(client, Promise.resolve()).fetchToken()).rejects.toMatchObject({ code, status });
-  });
-
-  it('refuses a session answer without a token', async () => {
-    const { client } = stubClient({ request: async () => ({ nope: true }) });
-    await expect(createZendeskBridge(client, Promise.resolve()).fetchToken()).rejects.toMatchObject({ code: 'BAD_RESPONSE' });
-  });
-
-  it('refuses to send the secret-signed request to a hub_url that is not https', async () => {
-    const { client } = stubClient({ settings: { hub_url: 'http://evil.example.com' } });
-    await expect(createZendeskBridge(client, Promise.resolve()).fetchToken()).rejects.toMatchObject({ code: 'SESSION_FAILED' });
+  it('refuses to hand out a session that has ended or is about to (UNAUTHENTICATED: reopen the app)', async () => {
+    const { client } = stubClient();
+    const ending = Date.parse(SESSION.expiresAt) - 5_000;
+    await expect(createZendeskBridge(client, Promise.resolve(), SESSION, ending).fetchToken()).rejects.toMatchObject({ code: 'UNAUTHENTICATED', status: 401 });
+    await expect(createZendeskBridge(client, Promise.resolve(), SESSION, Date.parse(SESSION.expiresAt) + 1).fetchToken()).rejects.toThrow(/reopen the app/);
     expect(client.request).not.toHaveBeenCalled();
   });
 
-  it.each([
-    ['https://hub.example.com/', 'https://hub.example.com'],
-    ['https://hub.example.com:8443/callsight/', 'https://hub.example.com:8443/callsight'],
-    ['http://localhost:3000', 'http://localhost:3000'],
-    ['  https://hub.example.com  ', 'https://hub.example.com'],
-  ])('normaliseHubUrl(%s) is %s', (input, expected) => {
-    expect(normaliseHubUrl(input)).toBe(expected);
-  });
-
-  it.each([[''], ['hub.example.com'], ['ftp://hub.example.com'], ['http://hub.example.com'], [undefined], [42]])('normaliseHubUrl(%j) is refused', (input) => {
-    expect(() => normaliseHubUrl(input)).toThrow(/hub_url/);
+  it('fails with SESSION_FAILED when the page carries no session (not served by the hub for a signed request)', async () => {
+    const { client } = stubClient();
+    await expect(createZendeskBridge(client, Promise.resolve(), null).fetchToken()).rejects.toMatchObject({ code: 'SESSION_FAILED' });
+    expect(client.request).not.toHaveBeenCalled();
   });
 
   it('tells customer-changed listeners when the ticket requester changes, through one ZAF subscription', async () => {
@@ -168,9 +131,5 @@ describe('Zendesk host bridge', () => {
     emit('ticket.requester.id.changed', 457);
     await changed;
     await expect(bridge.context()).resolves.toMatchObject({ customer: { id: '457', name: 'Lin Tao', phone: '+8613700000000' } });
-  });
-
-  it('builds the request options the docs describe', () => {
-    expect(buildSessionRequest('https://h', { iss: 'x' }).headers).toEqual({ Authorization: 'Bearer {{jwt.token}}' });
   });
 });

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { unzipSync } from 'fflate';
-import { buildZendeskApp, readHubHost, stampManifest } from '../../../manifests/zendesk/build';
+import { buildZendeskApp, readHubBaseUrl, readHubHost, stampManifest } from '../../../manifests/zendesk/build';
+import { ZENDESK_APP_PATH } from '../../../core/api/zendesk-app.api';
 import type { ZendeskAppBuild } from '../../../manifests/zendesk/build';
 import { featureAt } from '../../../widgets/hosts/shared/location-registry';
 import { ZENDESK_LOCATIONS } from '../../../widgets/hosts/zendesk/zendesk-locations';
@@ -35,7 +36,7 @@ function readJson(path: string): Record<string, any> {
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'callsight-zendesk-'));
-  build = await buildZendeskApp({ hubUrl: HUB_URL, outDir: join(workDir, 'zendesk'), widgetsDir: join(workDir, 'widgets'), buildWidgets: 'always' });
+  build = await buildZendeskApp({ hubUrl: HUB_URL, outDir: join(workDir, 'zendesk') });
   manifest = readJson(join(build.appDir, 'manifest.json'));
 }, 120_000);
 
@@ -53,27 +54,24 @@ describe('Zendesk app package', () => {
     expect(manifest.version).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  it('declares the user and ticket sidebars as flexible iframes', () => {
+  it('asks Zendesk for signed URLs and points both sidebars at the hub page that verifies them', () => {
+    expect(manifest.signedUrls).toBe(true);
     expect(Object.keys(manifest.location)).toEqual(['support']);
     for (const name of ['user_sidebar', 'ticket_sidebar']) {
-      expect(manifest.location.support[name]).toEqual({ url: 'assets/iframe.html', flexible: true });
+      expect(manifest.location.support[name]).toEqual({ url: `${HUB_URL}${ZENDESK_APP_PATH}`, flexible: true });
     }
+    expect(JSON.stringify(manifest)).not.toContain('{{HUB_URL}}');
   });
 
-  it('resolves every location URL to a file in the built app that loads the bundle', () => {
+  it('ships no iframe page of its own: every location URL is an https URL on the hub, none inside the package', () => {
     for (const location of Object.values<Record<string, { url: string }>>(manifest.location)) {
       for (const { url } of Object.values(location)) {
-        const file = join(build.appDir, url);
-        expect(existsSync(file), url).toBe(true);
-        const html = readFileSync(file, 'utf8');
-        const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
-        expect(references.some((ref) => ref.endsWith('.js'))).toBe(true);
-        for (const ref of references) {
-          expect(ref, 'no CDN or absolute URL').toMatch(/^\.\//);
-          expect(existsSync(join(build.appDir, 'assets', ref)), ref).toBe(true);
-        }
+        const parsed = new URL(url);
+        expect(parsed.protocol).toBe('https:');
+        expect(parsed.hostname).toBe('callsight.example.com');
       }
     }
+    expect(build.files.filter((file) => file.endsWith('.html') || file.endsWith('.js'))).toEqual([]);
   });
 
   it('declares only locations the widget registry mounts a feature in', () => {
@@ -84,30 +82,8 @@ describe('Zendesk app package', () => {
     }
   });
 
-  it('packs every script the iframe can load, lazily loaded features included, next to it', () => {
-    const assets = join(build.appDir, 'assets');
-    const pending = [...readFileSync(join(assets, 'iframe.html'), 'utf8').matchAll(/src="\.\/([^"]+\.js)"/g)].map((match) => match[1]!);
-    const seen = new Set<string>();
-    while (pending.length > 0) {
-      const file = pending.pop()!;
-      if (seen.has(file)) continue;
-      seen.add(file);
-      expect(existsSync(join(assets, file)), file).toBe(true);
-      const code = readFileSync(join(assets, file), 'utf8');
-      for (const match of code.matchAll(/["'`]\.\/([\w.-]+\.js)["'`]/g)) pending.push(match[1]!);
-    }
-    expect([...seen].some((file) => file.startsWith('call-history-'))).toBe(true);
-  });
-
-  it('keeps the shared secret secure and the hub URL required', () => {
-    const byName = Object.fromEntries((manifest.parameters as Array<Record<string, unknown>>).map((p) => [p.name, p]));
-    expect(byName.hub_url).toMatchObject({ type: 'url', required: true });
-    expect(byName.hub_url?.secure).not.toBe(true);
-    expect(byName.shared_secret).toMatchObject({ type: 'text', secure: true, required: true });
-    for (const parameter of manifest.parameters as Array<Record<string, unknown>>) {
-      expect(parameter.name).toMatch(/^[a-z][a-z0-9_]*$/);
-      expect(parameter.type).toMatch(/^(text|password|checkbox|url|number|multiline|hidden|oauth)$/);
-    }
+  it('has no settings: no shared secret to sign claims with, no hub URL for the iframe to read', () => {
+    expect(manifest.parameters).toEqual([]);
   });
 
   it('whitelists the hub host given at build time and nothing else', () => {
@@ -147,7 +123,22 @@ describe('Zendesk app package', () => {
   it('leaves the source manifest as the source (placeholder kept, stamped copy only in dist)', () => {
     const source = readJson(join(sourceDir, 'manifest.json'));
     expect(source.domainWhitelist).toContain('{{HUB_HOST}}');
-    expect(stampManifest(source, 'a.example').domainWhitelist).toEqual(['a.example']);
+    expect(source.location.support.user_sidebar.url).toBe('{{HUB_URL}}/zendesk/app');
+    const stamped = stampManifest(source, 'a.example', 'https://a.example/cs');
+    expect(stamped.domainWhitelist).toEqual(['a.example']);
+    expect((stamped.location as any).support.ticket_sidebar.url).toBe('https://a.example/cs/zendesk/app');
+  });
+
+  it('refuses a source manifest without signed URLs or with a location not served by the hub', () => {
+    const source = readJson(join(sourceDir, 'manifest.json'));
+    expect(() => stampManifest({ ...source, signedUrls: false }, 'a.example', 'https://a.example')).toThrow(/signedUrls/);
+    const local = { ...source, location: { support: { user_sidebar: { url: 'assets/iframe.html', flexible: true } } } };
+    expect(() => stampManifest(local, 'a.example', 'https://a.example')).toThrow(/user_sidebar must point at/);
+  });
+
+  it('stamps the hub base URL without a trailing slash, keeping a path', () => {
+    expect(readHubBaseUrl('https://hub.example.com/')).toBe('https://hub.example.com');
+    expect(readHubBaseUrl('https://hub.example.com:8443/callsight/')).toBe('https://hub.example.com:8443/callsight');
   });
 
   it.each([['http://hub.example.com'], ['not a url'], ['ftp://x.example.com']])('refuses to build for hub URL %s', (url) => {
@@ -182,7 +173,7 @@ describe('zcli apps:server', () => {
     const appDir = join(workDir, 'zcli-app');
     cpSync(build.appDir, appDir, { recursive: true });
     // zcli prompts for settings it cannot find here; the prompt would hang a test.
-    writeFileSync(join(appDir, 'zcli.apps.config.json'), JSON.stringify({ parameters: { hub_url: HUB_URL, shared_secret: 'test-secret' } }));
+    writeFileSync(join(appDir, 'zcli.apps.config.json'), JSON.stringify({ parameters: {} }));
     const port = await freePort();
     server = spawn(join(repoRoot, 'node_modules/.bin/zcli'), ['apps:server', appDir, '--port', String(port), '--bind', '127.0.0.1'], {
       cwd: workDir,
@@ -207,9 +198,6 @@ describe('zcli apps:server', () => {
     const app = appJson.apps[0];
     expect(app).toMatchObject({ name: 'Callsight', default_locale: 'en', framework_version: '2.0' });
     expect(Object.keys(app.locations.support).sort()).toEqual(['ticket_sidebar', 'user_sidebar']);
-    expect(app.locations.support.user_sidebar.url).toBe('assets/iframe.html');
-    const iframe = await fetch(`${app.asset_url_prefix.replace('localhost', '127.0.0.1')}iframe.html`);
-    expect(iframe.status).toBe(200);
-    expect(await iframe.text()).toContain('<div id="app"></div>');
+    expect(app.locations.support.user_sidebar.url).toBe(`${HUB_URL}${ZENDESK_APP_PATH}`);
   }, 60_000);
 });

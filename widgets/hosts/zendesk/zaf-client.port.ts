@@ -26,7 +26,10 @@ export interface ZafMetadata {
   readonly settings?: Record<string, unknown>;
 }
 
-/** Options of `client.request` (ZAF "Making API requests from a Zendesk app"). */
+/**
+ * Options of `client.request` (ZAF "Making API requests from a Zendesk app"). Not used to reach the hub: the app
+ * page is served by the hub itself, and claims the iframe asks Zendesk to sign (`jwt`) would prove nothing.
+ */
 export interface ZafRequestOptions {
   readonly url: string;
   readonly type: 'GET' | 'POST';
@@ -38,10 +41,4 @@ export interface ZafRequestOptions {
   readonly headers?: Record<string, string>;
   readonly timeout?: number;
   readonly httpCompleteResponse?: boolean;
-  readonly jwt?: {
-    readonly algorithm: 'HS256';
-    readonly secret_key: string;
-    readonly expiry: number;
-    readonly claims: Record<string, string | number>;
-  };
 }

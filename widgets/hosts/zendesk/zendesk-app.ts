@@ -1,4 +1,5 @@
 import type { Locale } from '../../core/host-bridge';
+import type { ZendeskAppSession } from '../../../core/api/zendesk-app.api';
 import type { FeatureCatalog, FeatureId } from '../../features/feature';
 import { featureAt } from '../shared/location-registry';
 import { mountLocation, renderHostError } from '../shared/location-view';
@@ -9,6 +10,8 @@ import { ZENDESK_LOCATIONS } from './zendesk-locations';
 export interface StartZendeskAppOptions {
   /** Language of the messages shown before Zendesk reports the user's (and when the page is opened outside Zendesk). */
   readonly fallbackLocale: Locale;
+  /** The hub session embedded in the page (readEmbeddedSession); null when the page carries none. */
+  readonly session: ZendeskAppSession | null;
   /** Injected for tests; defaults to every shipped feature. */
   readonly catalog?: FeatureCatalog;
 }
@@ -36,7 +39,7 @@ export async function startZendeskApp(container: Element, client: ZafClient | fa
   return mountLocation(container, {
     feature: featureAt(ZENDESK_LOCATIONS, place.location),
     place: place.location,
-    bridge: createZendeskBridge(client, registered),
+    bridge: createZendeskBridge(client, registered, options.session),
     fallbackLocale: place.locale,
     catalog: options.catalog,
   });

@@ -1,18 +1,13 @@
 import { HostError } from '../../core/host-error';
-import type { HostBridge, HostContext, HostCustomer, HubSession, Locale } from '../../core/host-bridge';
+import type { HostBridge, HostContext, HostCustomer, Locale } from '../../core/host-bridge';
 import { createListenerSet, resolveLocale } from '../../core/host-bridge';
+import type { ZendeskAppSession } from '../../../core/api/zendesk-app.api';
 import { isPlaceOf } from '../shared/location-registry';
-import type { ZafClient, ZafRequestOptions } from './zaf-client.port';
+import type { ZafClient } from './zaf-client.port';
 import { toZendeskLocation, ZENDESK_LOCATIONS } from './zendesk-locations';
 
-/** Installation setting holding the hub's base URL (manifest parameter `hub_url`). */
-export const HUB_URL_SETTING = 'hub_url';
-/** Hub route that swaps a Zendesk-signed JWT for a hub session (docs/api.md). */
-export const SESSION_PATH = '/api/v1/session/zendesk';
-/** `aud` claim the hub expects in the Zendesk-signed JWT. */
-export const JWT_AUDIENCE = 'callsight';
-/** Lifetime of the Zendesk-signed JWT: it is spent at once on the session exchange. */
-export const JWT_EXPIRY_S = 60;
+/** A session is not handed out when it has less than this left: the hub would refuse it mid-request. */
+export const SESSION_MARGIN_MS = 10_000;
 
 /** Zendesk event fired when the ticket's requester changes (ticket sidebar). */
 export const REQUESTER_CHANGED_EVENT = 'ticket.requester.id.changed';
@@ -58,12 +53,14 @@ async function readPlaceAndUser(
 
 /**
  * A HostBridge over the ZAF client. Context comes from the location the app is shown in (the user in the
- * user sidebar, the ticket's requester in the ticket sidebar, no customer in the nav bar); the hub session
- * comes from `POST {hub_url}/api/v1/session/zendesk` sent through Zendesk's proxy with a JWT that Zendesk
- * signs with the installation's secure `shared_secret` (the secret never reaches the browser). Customer
- * changes are Zendesk's `ticket.requester.id.changed` events, subscribed once per bridge.
+ * user sidebar, the ticket's requester in the ticket sidebar, no customer in the nav bar); the hub session is
+ * the one the hub embedded in the page after verifying Zendesk's signed page request (`session`, read by
+ * readEmbeddedSession; nothing the page itself writes can ask for another). `fetchToken` hands it out while it
+ * has more than SESSION_MARGIN_MS left; after that, or when the page carries none, it fails with
+ * `UNAUTHENTICATED` / `SESSION_FAILED`: a new session comes only with a new signed request, i.e. reopening the app.
+ * Customer changes are Zendesk's `ticket.requester.id.changed` events, subscribed once per bridge.
  */
-export function createZendeskBridge(client: ZafClient, registered: Promise<void>): HostBridge {
+export function createZendeskBridge(client: ZafClient, registered: Promise<void>, session: ZendeskAppSession | null, now: () => number = Date.now): HostBridge {
   const customerChanged = createListenerSet();
   let subscribed = false;
   return {
@@ -92,23 +89,13 @@ export function createZendeskBridge(client: ZafClient, registered: Promise<void>
     },
 
     async fetchToken() {
-      await registered;
-      const [metadata, zafContext, currentUser] = await Promise.all([client.metadata(), client.context(), readObject(client, 'currentUser')]);
-      const hubUrl = normaliseHubUrl(metadata.settings?.[HUB_URL_SETTING]);
-      const subdomain = zafContext.account?.subdomain;
-      if (typeof subdomain !== 'string' || subdomain === '') {
-        throw new HostError('SESSION_FAILED', 0, 'Zendesk did not report the account subdomain');
+      if (session === null) {
+        throw new HostError('SESSION_FAILED', 0, 'The page carries no Callsight session: open the app from Zendesk (the hub serves its page)');
       }
-      const claims: Record<string, string> = { iss: subdomain, aud: JWT_AUDIENCE };
-      if (currentUser?.id !== undefined) claims.sub = String(currentUser.id);
-      if (currentUser?.role !== undefined) claims.role = String(currentUser.role);
-      let answer: unknown;
-      try {
-        answer = await client.request(buildSessionRequest(hubUrl, claims));
-      } catch (failure) {
-        throw toSessionError(failure);
+      if (Date.parse(session.expiresAt) - now() <= SESSION_MARGIN_MS) {
+        throw new HostError('UNAUTHENTICATED', 401, 'The Callsight session has ended: reopen the app in Zendesk to sign in again');
       }
-      return parseSession(answer, hubUrl);
+      return { token: session.token, hubUrl: session.hubUrl };
     },
 
     onCustomerChanged(listener) {
@@ -119,42 +106,6 @@ export function createZendeskBridge(client: ZafClient, registered: Promise<void>
       return customerChanged.subscribe(listener);
     },
   };
-}
-
-/** The exact `client.request` options for the session exchange (exported for tests and the docs). */
-export function buildSessionRequest(hubUrl: string, claims: Record<string, string>): ZafRequestOptions {
-  return {
-    url: `${hubUrl}${SESSION_PATH}`,
-    type: 'POST',
-    secure: true,
-    cors: false,
-    contentType: 'application/json',
-    dataType: 'json',
-    data: '{}',
-    headers: { Authorization: 'Bearer {{jwt.token}}' },
-    jwt: { algorithm: 'HS256', secret_key: '{{setting.shared_secret}}', expiry: JWT_EXPIRY_S, claims },
-  };
-}
-
-/**
- * Accepts `https://host[:port][/path]` (and `http://localhost` for local trials); returns it without a
- * trailing slash. Anything else is a configuration mistake reported with how to fix it.
- */
-export function normaliseHubUrl(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new HostError('SESSION_FAILED', 0, 'The app setting hub_url is empty: set it in Zendesk Admin Center > Apps > Callsight');
-  }
-  let url: URL;
-  try {
-    url = new URL(value.trim());
-  } catch {
-    throw new HostError('SESSION_FAILED', 0, 'The app setting hub_url is not a URL: use the form https://callsight.example.com');
-  }
-  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
-  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
-    throw new HostError('SESSION_FAILED', 0, 'The app setting hub_url must use https');
-  }
-  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
 }
 
 async function readObject(client: ZafClient, path: string): Promise<Record<string, unknown> | undefined> {
@@ -189,40 +140,4 @@ function readPhone(user: Record<string, unknown>): string | undefined {
   );
   const chosen = phones.find((identity) => identity.primary === true) ?? phones[0];
   return chosen?.value.trim() || undefined;
-}
-
-function parseSession(answer: unknown, hubUrl: string): HubSession {
-  const body = typeof answer === 'string' ? safeParse(answer) : answer;
-  const token = typeof body === 'object' && body !== null ? (body as { token?: unknown }).token : undefined;
-  if (typeof token !== 'string' || token === '') {
-    throw new HostError('BAD_RESPONSE', 200, 'The hub session answer has no token');
-  }
-  return { token, hubUrl };
-}
-
-/** ZAF rejects `client.request` with the XHR-like `{status, responseJSON?, responseText?}`. */
-function toSessionError(failure: unknown): HostError {
-  const record = typeof failure === 'object' && failure !== null ? (failure as Record<string, unknown>) : {};
-  const status = typeof record.status === 'number' ? record.status : 0;
-  const body = record.responseJSON ?? (typeof record.responseText === 'string' ? safeParse(record.responseText) : undefined);
-  const hubError = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown } }).error : undefined;
-  const code =
-    typeof hubError?.code === 'string' && /^[A-Z][A-Z0-9_]*$/.test(hubError.code)
-      ? hubError.code
-      : status === 0
-        ? 'NETWORK'
-        : status === 401 || status === 403
-          ? 'SESSION_FAILED'
-          : status === 429
-            ? 'RATE_LIMITED'
-            : 'UPSTREAM_FAILED';
-  return new HostError(code, status, `The hub refused the Zendesk session exchange with ${status} ${code}`, { cause: failure });
-}
-
-function safeParse(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
 }
