@@ -1,3 +1,4 @@
+import { notifyCrmFollowUp } from '../crm/crm.records';
 import { analyzeTranscript, type CallAnalysis } from '../../core/analysis/analyze-transcript';
 import type { Transcript } from '../../core/analysis/transcript.types';
 import type { Call } from '../../core/recordings/call';
@@ -71,6 +72,7 @@ export async function analyzeStoredCall(ports: AnalyzeCallPorts, call: Call): Pr
   });
   await ports.transcripts.saveAnalysis(call.tenantId, call.id, call.startedAt, analysis, ports.clock.now());
   await refreshRedactedAudio(ports, call, analysis.redactionSpans);
+  await notifyCrmFollowUp(ports.transcripts, call.tenantId, call.id, 'analysis');
   return analysis;
 }
 

@@ -34,7 +34,10 @@ export const connectZendeskInput = z.object({
   baseUrl: z.string().optional(),
   customObjectKey: z.string().optional(),
   notes: z.object({ enabled: z.boolean(), locale: z.enum(['en', 'zh-CN']).optional() }),
-  appLinkBase: z.string(),
+  /** Older connections' link base; checked, but records link to the app's nav bar location (`appName`). */
+  appLinkBase: z.string().optional(),
+  /** The Callsight app's installation name in Zendesk (default `callsight`): its nav bar route opens a call. */
+  appName: z.string().optional(),
 });
 export type ConnectZendeskRequest = z.input<typeof connectZendeskInput>;
 
@@ -66,15 +69,18 @@ export const connectZendesk = defineUseCase({
       ...(input.baseUrl ? { baseUrl: input.baseUrl } : {}),
       ...(input.customObjectKey ? { customObjectKey: input.customObjectKey } : {}),
       notes: { enabled: input.notes.enabled, locale: input.notes.locale ?? 'en' },
-      appLinkBase: input.appLinkBase,
+      ...(input.appLinkBase !== undefined ? { appLinkBase: input.appLinkBase } : {}),
+      ...(input.appName !== undefined ? { appName: input.appName } : {}),
     });
     if (!parsed.success) {
       const where = parsed.error.issues.map((issue) => issue.path.join('.') || 'connection').join(', ');
       throw new CallsightError('VALIDATION_FAILED', `invalid Zendesk connection: ${where} is not valid`);
     }
     const settings = parsed.data;
-    const problem = findAppLinkProblem(appLinkFor(settings.appLinkBase, 'c_example'));
-    if (problem !== null) throw new CallsightError('VALIDATION_FAILED', `app link base ${problem}`);
+    if (settings.appLinkBase !== undefined) {
+      const problem = findAppLinkProblem(appLinkFor(settings.appLinkBase, 'c_example'));
+      if (problem !== null) throw new CallsightError('VALIDATION_FAILED', `app link base ${problem}`);
+    }
     deps.zendesk.checkZendeskConnection(zendeskConnectionSpec(subdomain, settings, input.apiToken));
     await deps.connections.save(
       { tenantId, crm: 'zendesk', accountId: subdomain, sealedSecret: deps.keys.sealSecret(tenantId, ZENDESK_API_TOKEN_PURPOSE, input.apiToken), settings },

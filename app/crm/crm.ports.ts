@@ -1,16 +1,40 @@
 import { z } from 'zod';
-import type { Call } from '../../core/recordings/call';
-import type { CallRepository, NewOutboxMessage } from '../../core/recordings/call-repository.port';
 import type { CrmConnectionStore } from '../../core/crm/crm-connections.port';
 import type { ProviderAccountStore } from '../../core/recordings/provider-accounts.port';
-import type { CrmCallRecord } from '../../core/crm/crm-adapter.port';
-import { RECORD_CALL_KIND, type RecordCallPayload } from '../../core/crm/record-call.payload';
-import type { IdGenerator } from '../../core/shared/clock.port';
 import { CallsightError } from '../../core/shared/errors';
-import { DAY_MS } from '../../core/shared/time';
 import type { SecretSealer } from '../analysis/index';
 
 export type { SecretSealer };
+
+/** Purpose under which a tenant's Salesforce JWT signing key is sealed (the adapter's SALESFORCE_PRIVATE_KEY_PURPOSE). */
+export const SALESFORCE_PRIVATE_KEY_PURPOSE = 'salesforce-jwt-key';
+/** A Salesforce org id: `00D` and 12 (15-character form) or 15 (18-character form) letters and digits. */
+export const SALESFORCE_ORG_ID = /^00D[A-Za-z0-9]{12}(?:[A-Za-z0-9]{3})?$/;
+
+/** A tenant's Salesforce connection with its key opened: plain settings as stored, for the adapter to parse. */
+export interface SalesforceConnectionSpec {
+  readonly orgId: string;
+  readonly settings: Readonly<Record<string, unknown>>;
+  readonly privateKeyPem: string;
+}
+
+/**
+ * Checks a Salesforce connection the way the adapter will use it (login URL, consumer key, username, PKCS#8 key,
+ * API version, tag fields), throwing VALIDATION_FAILED naming the bad setting, never its value (adapters/crm/salesforce).
+ */
+export interface SalesforceConnectionChecker {
+  checkSalesforceConnection(connection: SalesforceConnectionSpec): void;
+}
+
+/** The tenant's Salesforce connection with its key opened, for the adapter at delivery; null when the tenant has none. */
+export async function openSalesforceConnection(
+  ports: { readonly connections: Pick<CrmConnectionStore, 'get'>; readonly keys: Pick<SecretSealer, 'openSecret'> },
+  tenantId: string,
+): Promise<SalesforceConnectionSpec | null> {
+  const row = await ports.connections.get(tenantId, 'salesforce');
+  if (row === null) return null;
+  return { orgId: row.accountId, settings: row.settings, privateKeyPem: ports.keys.openSecret(tenantId, SALESFORCE_PRIVATE_KEY_PURPOSE, row.sealedSecret) };
+}
 
 /** Purpose under which a tenant's Zendesk API token is sealed (the app's shared secret uses `zendesk`). */
 export const ZENDESK_API_TOKEN_PURPOSE = 'zendesk-api-token';
@@ -24,8 +48,13 @@ export const zendeskConnectionSettingsSchema = z
     baseUrl: z.url().optional(),
     customObjectKey: z.string().min(1).max(64).optional(),
     notes: z.object({ enabled: z.boolean(), locale: z.enum(['en', 'zh-CN']).default('en') }).strict(),
-    /** Absolute URL; the call id is appended. Opens the app, never audio (checked with findAppLinkProblem). */
-    appLinkBase: z.url(),
+    /**
+     * Absolute URL checked with findAppLinkProblem; kept for older connections. Links on Zendesk records open the
+     * app's nav bar location instead (crm.records.ts zendeskCallLink), never a hub page.
+     */
+    appLinkBase: z.url().optional(),
+    /** The app's installation name, whose nav bar route opens a call (default `callsight`). */
+    appName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/).optional(),
   })
   .strict();
 export type ZendeskConnectionSettings = z.infer<typeof zendeskConnectionSettingsSchema>;
@@ -81,49 +110,6 @@ export async function openZendeskConnection(
 /** The link put on a CRM record for a call: the app link base with the call id appended. */
 export function appLinkFor(base: string, callId: string): string {
   return `${base.replace(/\/+$/, '')}/${encodeURIComponent(callId)}`;
-}
-
-/** The `crm.record_call` payload for a newly stored call, or null when it is not synced (misdials, IVR-only). */
-export function buildRecordCallPayload(call: Call, agentName: string | null, appLinkBase: string): RecordCallPayload | null {
-  if (call.status !== 'stored') return null;
-  const record: CrmCallRecord = {
-    hubCallId: call.id,
-    startedAt: call.startedAt,
-    durationS: Math.min(DAY_MS / 1000, Math.max(0, call.durationS)),
-    direction: call.direction,
-    agentName: agentName === null ? null : agentName.slice(0, 128),
-    inquiryType: call.inquiryType === null ? null : call.inquiryType.slice(0, 128),
-    flags: [],
-    risk: 0,
-    appLink: appLinkFor(appLinkBase, call.id),
-    customerPhone: call.customerPhone,
-  };
-  return { crm: 'zendesk', call: record };
-}
-
-/** The ports recordCallMessagesFor reads. */
-export interface RecordCallFollowUpPorts {
-  readonly connections: Pick<CrmConnectionStore, 'get'>;
-  readonly calls: Pick<CallRepository, 'getAgent'>;
-  readonly ids: IdGenerator;
-  /** The app link base for a connection whose stored settings no longer parse (the hub's public URL). */
-  readonly fallbackAppLinkBase: string;
-}
-
-/**
- * The outbox messages for a newly stored call, written in the call's own transaction: one `crm.record_call` when
- * the tenant has a Zendesk connection and the call is synced, none otherwise. A damaged connection never blocks
- * the call's ingest: its message dead-letters at delivery instead, visible for an operator to requeue.
- */
-export async function recordCallMessagesFor(ports: RecordCallFollowUpPorts, call: Call): Promise<NewOutboxMessage[]> {
-  const connection = await ports.connections.get(call.tenantId, 'zendesk');
-  if (connection === null) return [];
-  const settings = zendeskConnectionSettingsSchema.safeParse(connection.settings);
-  const appLinkBase = settings.success ? settings.data.appLinkBase : ports.fallbackAppLinkBase;
-  const name = call.agentId === null ? null : ((await ports.calls.getAgent(call.tenantId, call.agentId))?.name ?? null);
-  const payload = buildRecordCallPayload(call, name, appLinkBase);
-  if (payload === null) return [];
-  return [{ id: ports.ids.newId('obx'), tenantId: call.tenantId, kind: RECORD_CALL_KIND, payload }];
 }
 
 /** NOT_FOUND for a Zendesk subdomain this hub has no installation of, saying how to add one. */

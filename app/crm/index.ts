@@ -1,10 +1,12 @@
 import { bindUseCases, type AuditDeps, type BoundUseCases, type PortsOf } from '../shared/use-case';
+import { connectSalesforce } from './connect-salesforce';
 import { connectZendesk } from './connect-zendesk';
 import { exchangeZendeskSession } from './exchange-zendesk-session';
 import { getZendeskRoles } from './get-zendesk-roles';
 import { updateZendeskRoles } from './update-zendesk-roles';
 
-export { connectZendesk, exchangeZendeskSession, getZendeskRoles, updateZendeskRoles };
+export { connectSalesforce, connectZendesk, exchangeZendeskSession, getZendeskRoles, updateZendeskRoles };
+export { connectSalesforceInput, type ConnectSalesforceRequest, type SalesforceConnected } from './connect-salesforce';
 export { connectZendeskInput, type ConnectZendeskRequest, type ZendeskConnected } from './connect-zendesk';
 export {
   describeRejection,
@@ -20,22 +22,40 @@ export {
 export { updateZendeskRolesInput, type UpdateZendeskRolesRequest } from './update-zendesk-roles';
 export {
   appLinkFor,
-  buildRecordCallPayload,
   findZendeskInstallationTenant,
+  openSalesforceConnection,
   openZendeskConnection,
-  recordCallMessagesFor,
+  SALESFORCE_ORG_ID,
+  SALESFORCE_PRIVATE_KEY_PURPOSE,
   ZENDESK_API_TOKEN_PURPOSE,
   ZENDESK_SHARED_SECRET_PURPOSE,
   zendeskConnectionSettingsSchema,
-  type RecordCallFollowUpPorts,
+  type SalesforceConnectionChecker,
+  type SalesforceConnectionSpec,
   type ZendeskConnectionChecker,
   type ZendeskConnectionSettings,
   type ZendeskConnectionSpec,
 } from './crm.ports';
-export { CRM_DRAIN_INTERVAL_MS, CRM_MAX_ATTEMPTS, crmBackoff, drainCrmOutbox, type CrmDrainPorts } from './crm.sync';
+export {
+  attachCrmFollowUps,
+  buildCrmCallRecord,
+  DEFAULT_ZENDESK_APP_NAME,
+  evaluationRecordsOf,
+  notifyCrmFollowUp,
+  queueCrmUpdate,
+  recordCallMessagesFor,
+  refreshCallRecords,
+  SYNCED_CRMS,
+  zendeskCallLink,
+  type CrmFollowUpPort,
+  type CrmFollowUpPorts,
+  type CrmFollowUpReason,
+  type CrmRecordSources,
+} from './crm.records';
+export { CRM_DRAIN_BATCH_SIZE, CRM_DRAIN_INTERVAL_MS, CRM_MAX_ATTEMPTS, crmBackoff, drainCrmOutbox, type CrmDrainPorts } from './crm.sync';
 
-/** Every CRM use-case: the Zendesk connection, its role mapping and the session exchange. */
-export const crmUseCases = { connectZendesk, getZendeskRoles, updateZendeskRoles, exchangeZendeskSession };
+/** Every CRM use-case: the Zendesk and Salesforce connections, the Zendesk role mapping and the session exchange. */
+export const crmUseCases = { connectZendesk, connectSalesforce, getZendeskRoles, updateZendeskRoles, exchangeZendeskSession };
 
 /** The ports the CRM use-cases need, besides the audit trail. */
 export type CrmUseCasePorts = PortsOf<typeof crmUseCases>;

@@ -1,3 +1,4 @@
+import { notifyCrmFollowUp } from '../crm/crm.records';
 import { DEFAULT_SCORECARD_ID } from '../../core/api/quality.api';
 import { summarizeAnalysisForQuality } from '../../core/quality/analysis-summary';
 import { computeCallScores, selectEffectiveEvaluations } from '../../core/quality/call-score';
@@ -72,11 +73,15 @@ export type PublishScoreDeps = {
   readonly clock: Clock;
 };
 
-/** Recomputes a call's QA score from the evaluations that count and publishes it (call_scores, read by search filters). */
+/**
+ * Recomputes a call's QA score from the evaluations that count and publishes it (call_scores, read by search filters),
+ * then queues the call's CRM records to show it (app/crm notifyCrmFollowUp).
+ */
 export async function publishCallScore(deps: PublishScoreDeps, tenantId: string, callId: string): Promise<number | null> {
   const effective = await effectiveEvaluations(deps, tenantId, await deps.store.listEvaluationsForCall(tenantId, callId));
   const score = computeCallScores(effective).get(callId) ?? null;
   await deps.calls.recordCallScore(tenantId, callId, score, nowIso(deps));
+  await notifyCrmFollowUp(deps.calls, tenantId, callId, 'score');
   return score;
 }
 

@@ -1,3 +1,4 @@
+import { notifyCrmFollowUp } from '../crm/crm.records';
 import type { Call } from '../../core/recordings/call';
 import type { RetentionDecision, RetentionSubject } from '../../core/retention';
 import type { RetentionStore } from '../../core/retention/retention-store.port';
@@ -25,6 +26,7 @@ export async function archiveCall(
       reason: 'retention_rule', details: { ruleId: decision.ruleId, dueAt: decision.at }, at,
     }),
   );
+  await notifyCrmFollowUp(deps.store, call.tenantId, call.id, 'recording');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { notifyCrmFollowUp } from '../crm/crm.records';
 import type { AuditEntry } from '../../core/audit/audit-recorder.port';
 import type { JsonValue } from '../../core/audit/canonical-json';
 import type { Role } from '../../core/access/access.policy';
@@ -109,6 +110,7 @@ export async function completeDeletion(deps: ShreddingPorts, entry: ShredEntry, 
     );
   }
   await deps.journal.complete(entry.tenantId, entry.callId, deps.clock.now().toISOString());
+  if (written) await notifyCrmFollowUp(deps.store, entry.tenantId, entry.callId, 'recording');
   return written;
 }
 

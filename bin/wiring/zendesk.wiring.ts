@@ -1,17 +1,33 @@
 import { randomInt } from 'node:crypto';
 import {
+  attachCrmFollowUps,
   createCrmUseCases,
   CRM_DRAIN_INTERVAL_MS,
   crmBackoff,
   drainCrmOutbox,
+  openSalesforceConnection,
   openZendeskConnection,
+  queueCrmUpdate,
   recordCallMessagesFor,
+  refreshCallRecords,
   ZENDESK_SHARED_SECRET_PURPOSE,
+  type CrmFollowUpPorts,
   type CrmUseCasePorts,
   type CrmUseCases,
+  type SalesforceConnectionSpec,
   type ZendeskConnectionSpec,
 } from '../../app/crm/index';
+import { transcriptionJobsFor } from '../../app/analysis/index';
 import { createZendeskCrmAdapter, resolveZendeskConnection, type ZendeskConnection } from '../../adapters/crm/zendesk';
+import {
+  createSalesforceCrmAdapter,
+  resolveSalesforceConnection,
+  salesforceConnectionSettingsSchema,
+  toSalesforceConnection,
+  type SalesforceConnection,
+} from '../../adapters/crm/salesforce';
+import { CallsightError } from '../../core/shared/errors';
+import { analysisPorts } from './analysis.wiring';
 import { zendeskSessionRoutes, DEFAULT_ZENDESK_ORIGINS } from '../../adapters/http/routes/zendesk-session.routes';
 import type { BackoffPolicy, DrainReport } from '../../core/crm/crm-sync';
 import type { Clock } from '../../core/shared/clock.port';
@@ -32,7 +48,17 @@ function toZendeskConnection(spec: ZendeskConnectionSpec): ZendeskConnection {
   };
 }
 
-/** The CRM ports of a hub: its stores, keys, token service and the Zendesk adapter's connection check. */
+/** The Salesforce adapter's view of a stored connection; VALIDATION_FAILED when the stored settings no longer parse. */
+function toAdapterSalesforceConnection(spec: SalesforceConnectionSpec): SalesforceConnection {
+  const settings = salesforceConnectionSettingsSchema.safeParse(spec.settings);
+  if (!settings.success) {
+    const where = settings.error.issues.map((issue) => issue.path.join('.') || 'connection').join(', ');
+    throw new CallsightError('VALIDATION_FAILED', `invalid Salesforce connection: ${where} is not valid; run \`callsight salesforce connect\` again`);
+  }
+  return toSalesforceConnection(settings.data, spec.privateKeyPem);
+}
+
+/** The CRM ports of a hub: its stores, keys, token service and the adapters' connection checks. */
 export function crmPorts(hub: Hub): CrmUseCasePorts {
   return {
     calls: hub.calls,
@@ -42,6 +68,23 @@ export function crmPorts(hub: Hub): CrmUseCasePorts {
     tokens: hub.tokens,
     clock: hub.clock,
     zendesk: { checkZendeskConnection: (spec) => void resolveZendeskConnection(toZendeskConnection(spec)) },
+    salesforce: { checkSalesforceConnection: (spec) => void resolveSalesforceConnection(toAdapterSalesforceConnection(spec)) },
+  };
+}
+
+/** What building and queueing a call's CRM records reads and writes on a hub (app/crm crm.records.ts). */
+export function crmFollowUpPorts(hub: Hub): CrmFollowUpPorts {
+  const analysis = analysisPorts(hub);
+  return {
+    calls: hub.calls,
+    transcripts: hub.transcripts,
+    quality: hub.storage.quality,
+    connections: hub.storage.connections,
+    transcriptionExpected: async (call) => (await transcriptionJobsFor(analysis, call)).length > 0,
+    outbox: hub.storage.outbox,
+    ids: hub.ids,
+    clock: hub.clock,
+    reviewerName: async () => null,
   };
 }
 
@@ -76,12 +119,27 @@ export function createCrmSync(
       return spec === null ? null : toZendeskConnection(spec);
     },
   });
+  const salesforce = createSalesforceCrmAdapter({
+    clock,
+    resolveConnection: async (tenantId) => {
+      const spec = await openSalesforceConnection({ connections: hub.storage.connections, keys: hub.keys }, tenantId);
+      return spec === null ? null : toAdapterSalesforceConnection(spec);
+    },
+  });
+  const sources = crmFollowUpPorts(hub);
   const backoff = options.backoff ?? crmBackoff({ next: () => randomInt(0, 2 ** 32) / 2 ** 32 });
   let running: Promise<DrainReport> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   const drainOnce = () => {
-    running ??= drainCrmOutbox({ outbox, adapters: { zendesk }, clock, backoff, log }).finally(() => {
+    running ??= drainCrmOutbox({
+      outbox,
+      adapters: { zendesk, salesforce },
+      clock,
+      backoff,
+      log,
+      refreshCalls: (tenantId, crm, calls) => refreshCallRecords(sources, tenantId, crm, calls),
+    }).finally(() => {
       running = null;
     });
     return running;
@@ -106,9 +164,11 @@ export function createCrmSync(
 }
 
 /**
- * Zendesk (app/crm): the session exchange for the Zendesk app (`POST /api/v1/session/zendesk`) with CORS for
- * the app's iframe origins on /api/v1, and the CRM sync: each stored call of a tenant with a Zendesk
- * connection is queued (`crm.record_call`) in the call's transaction and delivered by a periodic drain.
+ * Zendesk and Salesforce (app/crm): the session exchange for the Zendesk app (`POST /api/v1/session/zendesk`) with
+ * CORS for the app's iframe origins on /api/v1, and the CRM sync: each stored call of a tenant with a Zendesk or
+ * Salesforce connection is queued (`crm.record_call`) in the call's transaction, queued again when its analysis,
+ * score or recording changes (the follow-up attached to the hub's stores, app/crm notifyCrmFollowUp), and delivered
+ * by a periodic drain with the call's state at delivery (Salesforce in batches).
  *
  * CORS origins: `CORS_ALLOWED_ORIGINS` (comma-separated, `https://*.suffix` allowed) replaces the default
  * Zendesk app origin `https://*.apps.zdusercontent.com`.
@@ -117,14 +177,14 @@ export const zendeskCapability: CapabilityFactory = (hub: Hub): Capability => {
   const sync = createCrmSync(hub);
   const crm = crmUseCasesOf(hub);
   const configuredOrigins = (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').map((o) => o.trim()).filter((o) => o !== '');
-  const followUpPorts = {
-    connections: hub.storage.connections,
-    calls: hub.calls,
-    ids: hub.ids,
-    fallbackAppLinkBase: hub.config.publicUrl ?? 'http://localhost',
-  };
+  const followUpPorts = crmFollowUpPorts(hub);
 
   hub.onCallStored(async (call) => ({ outbox: await recordCallMessagesFor(followUpPorts, call) }));
+  attachCrmFollowUps([hub.calls, hub.transcripts, hub.storage.quality, hub.storage.retention], {
+    callChanged: async (tenantId, callId, reason) => {
+      await queueCrmUpdate(followUpPorts, tenantId, callId, reason);
+    },
+  });
 
   return {
     name: 'zendesk',

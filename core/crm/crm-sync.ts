@@ -1,7 +1,7 @@
 import type { Clock, RandomSource } from '../shared/clock.port';
 import { CallsightError } from '../shared/errors';
 import type { CrmName } from '../recordings/call';
-import type { CrmAdapter, CrmLinkResult } from './crm-adapter.port';
+import type { CrmAdapter, CrmCallOutcome, CrmCallRecord, CrmLinkResult } from './crm-adapter.port';
 import {
   CrmAuthError,
   CrmNotConfiguredError,
@@ -10,7 +10,14 @@ import {
   CrmUnavailableError,
 } from './crm.errors';
 import type { OutboxMessage, OutboxStore } from './outbox.port';
-import { parseRecordCallPayload, RECORD_CALL_KIND, type RecordCallPayload } from './record-call.payload';
+import {
+  parseRecordCallPayload,
+  parseRecordEvaluationPayload,
+  RECORD_CALL_KIND,
+  RECORD_EVALUATION_KIND,
+  type RecordCallPayload,
+  type RecordEvaluationPayload,
+} from './record-call.payload';
 
 /** Delay in ms before the next try, given how many deliveries have failed so far (>= 1). */
 export type BackoffPolicy = (failedAttempts: number) => number;
@@ -104,6 +111,9 @@ export type FailureListener = (failure: {
   readonly error: unknown;
 }) => void;
 
+/** Replaces queued call records by the calls' state at delivery, one for one and in order. */
+export type CallRecordRefresher = (tenantId: string, crm: CrmName, calls: readonly CrmCallRecord[]) => Promise<readonly CrmCallRecord[]>;
+
 export interface DrainOptions {
   readonly store: OutboxStore;
   readonly adapters: Partial<Record<CrmName, CrmAdapter>>;
@@ -113,7 +123,7 @@ export interface DrainOptions {
   readonly backoff: BackoffPolicy;
   /** Rate-limit deferrals per message that do not count as failures (default 20). */
   readonly maxRateLimitDeferrals?: number;
-  /** Messages claimed per batch (default 50). */
+  /** Messages claimed per batch (default 50). A CRM with `recordCalls` gets each lane of a batch in one call. */
   readonly batchSize?: number;
   /** Batches per drain at most (default 20); the drain also stops at the first short batch. */
   readonly maxBatches?: number;
@@ -121,6 +131,13 @@ export interface DrainOptions {
   readonly leaseMs?: number;
   /** Tenant-and-CRM lanes delivered in parallel (default 4); messages within a lane go one at a time. */
   readonly concurrency?: number;
+  /**
+   * The calls' state now, replacing the queued snapshots before they are sent, so that a late or retried message
+   * never puts an older state over a newer one (default: send the snapshots as queued).
+   */
+  readonly refreshCalls?: CallRecordRefresher;
+  /** Told of each delivered call once its messages are marked done (e.g. to keep the customer's CRM tags). */
+  readonly onDelivered?: (delivery: { readonly tenantId: string; readonly crm: CrmName; readonly result: CrmLinkResult; readonly hubCallId: string }) => Promise<void> | void;
   readonly onFailure?: FailureListener;
 }
 
@@ -146,16 +163,26 @@ interface Counters {
 }
 
 type Claimed =
-  | { readonly message: OutboxMessage; readonly payload: RecordCallPayload }
+  | { readonly message: OutboxMessage; readonly call: RecordCallPayload }
+  | { readonly message: OutboxMessage; readonly evaluation: RecordEvaluationPayload }
   | { readonly message: OutboxMessage; readonly invalid: unknown };
 
+/** The drain's view of a lane: one tenant, one CRM. */
+interface Lane {
+  readonly tenantId: string;
+  readonly crm: CrmName | null;
+  readonly items: Claimed[];
+}
+
 /**
- * Delivers due `crm.record_call` messages to their CRM adapters and records each outcome in the store.
- * Guarantees: a message is marked done only after its adapter confirmed it; every failure leaves the
- * message pending with a later `nextAttemptAt`, or dead with a code (nothing is dropped silently);
- * a rate-limited CRM is not called again before its Retry-After; per tenant and CRM, messages are
- * sent one at a time. Re-delivery after a crash is safe because adapters upsert by the hub call id.
- * Rejects only when the store itself fails (after finishing the lanes under way).
+ * Delivers due `crm.record_call` and `crm.record_evaluation` messages to their CRM adapters and records each
+ * outcome in the store. Guarantees: a message is marked done only after its adapter confirmed it; every failure
+ * leaves the message pending with a later `nextAttemptAt`, or dead with a code (nothing is dropped silently);
+ * a rate-limited CRM is not called again before its Retry-After; per tenant and CRM, one request runs at a time.
+ * Messages of a lane about the same call are sent once (the call's state now, with `refreshCalls`) and all marked
+ * with that outcome; a CRM with `recordCalls` gets the lane's calls in one call. Re-delivery after a crash is safe
+ * because adapters upsert by the hub call id. Rejects only when the store itself fails (after finishing the lanes
+ * under way).
  */
 export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
   const policy: RetryPolicy = {
@@ -180,7 +207,7 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
       now: options.clock.now(),
       limit: batchSize,
       leaseMs,
-      kinds: [RECORD_CALL_KIND],
+      kinds: [RECORD_CALL_KIND, RECORD_EVALUATION_KIND],
     });
     counters.claimed += messages.length;
     const lanes = groupIntoLanes(messages.map(parseClaimed));
@@ -192,50 +219,204 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainReport> {
 
 function parseClaimed(message: OutboxMessage): Claimed {
   try {
-    return { message, payload: parseRecordCallPayload(message.payload) };
+    return message.kind === RECORD_EVALUATION_KIND
+      ? { message, evaluation: parseRecordEvaluationPayload(message.payload) }
+      : { message, call: parseRecordCallPayload(message.payload) };
   } catch (invalid) {
     return { message, invalid };
   }
 }
 
-function groupIntoLanes(claimed: readonly Claimed[]): Claimed[][] {
-  const lanes = new Map<string, Claimed[]>();
+function crmOf(item: Claimed): CrmName | null {
+  if ('call' in item) return item.call.crm;
+  if ('evaluation' in item) return item.evaluation.crm;
+  return null;
+}
+
+function groupIntoLanes(claimed: readonly Claimed[]): Lane[] {
+  const lanes = new Map<string, Lane>();
   for (const item of claimed) {
-    const crm = 'payload' in item ? item.payload.crm : '';
-    const key = `${item.message.tenantId}\u0000${crm}`;
+    const crm = crmOf(item);
+    const key = `${item.message.tenantId}\u0000${crm ?? ''}`;
     const lane = lanes.get(key);
-    if (lane === undefined) lanes.set(key, [item]);
-    else lane.push(item);
+    if (lane === undefined) lanes.set(key, { tenantId: item.message.tenantId, crm, items: [item] });
+    else lane.items.push(item);
   }
   return [...lanes.values()];
 }
 
-async function deliverLane(lane: readonly Claimed[], options: DrainOptions, policy: RetryPolicy, counters: Counters): Promise<void> {
+/** Records one message's outcome; returns until when its lane must pause (null: no pause). */
+type Settle = (message: OutboxMessage, outcome: { ok: true; result: CrmLinkResult } | { ok: false; error: unknown }) => Promise<Date | null>;
+
+async function deliverLane(lane: Lane, options: DrainOptions, policy: RetryPolicy, counters: Counters): Promise<void> {
+  const settle: Settle = async (message, outcome) => {
+    if (outcome.ok) {
+      await options.store.markDone(message.id, { now: options.clock.now(), result: outcome.result });
+      counters.recorded += 1;
+      return null;
+    }
+    const failedAt = options.clock.now();
+    const decision = decideAfterFailure(outcome.error, message, failedAt, policy);
+    await applyDecision(options.store, message.id, decision, failedAt, counters);
+    options.onFailure?.({ messageId: message.id, tenantId: message.tenantId, decision: decision.action, code: decision.code, error: outcome.error });
+    return decision.pauseLaneUntil;
+  };
+  for (const item of lane.items) if ('invalid' in item) await settle(item.message, { ok: false, error: item.invalid });
+  if (lane.crm === null) return;
+  const adapter = options.adapters[lane.crm];
+  const calls = lane.items.filter((item): item is Extract<Claimed, { call: RecordCallPayload }> => 'call' in item);
+  const evaluations = lane.items.filter((item): item is Extract<Claimed, { evaluation: RecordEvaluationPayload }> => 'evaluation' in item);
+  if (adapter === undefined) {
+    for (const item of [...calls, ...evaluations]) await settle(item.message, { ok: false, error: new CrmNotConfiguredError(lane.crm) });
+    return;
+  }
+  const pausedUntil = await deliverCalls(lane.tenantId, lane.crm, adapter, calls, options, settle, counters);
+  await deliverEvaluations(lane.tenantId, lane.crm, adapter, evaluations, options, settle, counters, pausedUntil);
+}
+
+/** Messages about the same record, sent once. */
+interface Group<T> {
+  record: T;
+  readonly messages: OutboxMessage[];
+}
+
+function groupBy<T>(items: readonly { message: OutboxMessage; record: T; key: string }[]): Group<T>[] {
+  const groups = new Map<string, Group<T>>();
+  for (const { message, record, key } of items) {
+    const group = groups.get(key);
+    if (group === undefined) {
+      groups.set(key, { record, messages: [message] });
+      continue;
+    }
+    group.messages.push(message);
+    // The snapshot queued last is the newest; with `refreshCalls` it is replaced by the state now anyway.
+    const newest = group.messages.reduce((a, b) => (b.createdAt > a.createdAt ? b : a));
+    if (newest === message) group.record = record;
+  }
+  return [...groups.values()];
+}
+
+async function deliverCalls(
+  tenantId: string,
+  crm: CrmName,
+  adapter: CrmAdapter,
+  items: readonly { message: OutboxMessage; call: RecordCallPayload }[],
+  options: DrainOptions,
+  settle: Settle,
+  counters: Counters,
+): Promise<Date | null> {
+  if (items.length === 0) return null;
+  const groups = groupBy(items.map((item) => ({ message: item.message, record: item.call.call, key: item.call.call.hubCallId })));
+  const settleGroup = async (group: Group<CrmCallRecord>, outcome: CrmCallOutcome): Promise<Date | null> => {
+    let pause: Date | null = null;
+    for (const message of group.messages) {
+      const until = await settle(message, outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error });
+      if (until !== null && (pause === null || until > pause)) pause = until;
+    }
+    if (outcome.ok) await options.onDelivered?.({ tenantId, crm, hubCallId: group.record.hubCallId, result: outcome.result });
+    return pause;
+  };
+
+  if (options.refreshCalls !== undefined) {
+    let fresh: readonly CrmCallRecord[];
+    try {
+      fresh = await options.refreshCalls(tenantId, crm, groups.map((g) => g.record));
+      if (fresh.length !== groups.length || fresh.some((record, i) => record.hubCallId !== groups[i]?.record.hubCallId)) {
+        throw new Error('refreshCalls must return one record per call, in order');
+      }
+    } catch (error) {
+      let pause: Date | null = null;
+      for (const group of groups) pause = (await settleGroup(group, { hubCallId: group.record.hubCallId, ok: false, error })) ?? pause;
+      return pause;
+    }
+    fresh.forEach((record, i) => {
+      (groups[i] as Group<CrmCallRecord>).record = record;
+    });
+  }
+
+  if (adapter.recordCalls !== undefined && groups.length > 1) {
+    const records = groups.map((g) => g.record);
+    let outcomes: readonly CrmCallOutcome[];
+    try {
+      outcomes = await adapter.recordCalls(tenantId, records);
+      if (outcomes.length !== records.length || outcomes.some((o, i) => o.hubCallId !== records[i]?.hubCallId)) {
+        throw new Error(`${crm} recordCalls must return one outcome per call, in order`);
+      }
+    } catch (error) {
+      outcomes = records.map((record) => ({ hubCallId: record.hubCallId, ok: false, error }));
+    }
+    let pause: Date | null = null;
+    for (const [i, group] of groups.entries()) {
+      const until = await settleGroup(group, outcomes[i] as CrmCallOutcome);
+      if (until !== null && (pause === null || until > pause)) pause = until;
+    }
+    return pause;
+  }
+
   let pausedUntil: Date | null = null;
-  for (const item of lane) {
-    const { message } = item;
+  for (const group of groups) {
     const now = options.clock.now();
     if (pausedUntil !== null && pausedUntil > now) {
+      for (const message of group.messages) {
+        await options.store.release(message.id, { nextAttemptAt: pausedUntil, now });
+        counters.released += 1;
+      }
+      continue;
+    }
+    let outcome: CrmCallOutcome;
+    try {
+      outcome = { hubCallId: group.record.hubCallId, ok: true, result: await adapter.recordCall(tenantId, group.record) };
+    } catch (error) {
+      outcome = { hubCallId: group.record.hubCallId, ok: false, error };
+    }
+    pausedUntil = (await settleGroup(group, outcome)) ?? pausedUntil;
+  }
+  return pausedUntil;
+}
+
+async function deliverEvaluations(
+  tenantId: string,
+  crm: CrmName,
+  adapter: CrmAdapter,
+  items: readonly { message: OutboxMessage; evaluation: RecordEvaluationPayload }[],
+  options: DrainOptions,
+  settle: Settle,
+  counters: Counters,
+  pausedUntil: Date | null,
+): Promise<void> {
+  if (items.length === 0) return;
+  const now = options.clock.now();
+  if (pausedUntil !== null && pausedUntil > now) {
+    for (const { message } of items) {
       await options.store.release(message.id, { nextAttemptAt: pausedUntil, now });
       counters.released += 1;
-      continue;
     }
-    let result: CrmLinkResult;
-    try {
-      if (!('payload' in item)) throw item.invalid;
-      const adapter = options.adapters[item.payload.crm];
-      if (adapter === undefined) throw new CrmNotConfiguredError(item.payload.crm);
-      result = await adapter.recordCall(message.tenantId, item.payload.call);
-    } catch (error) {
-      const failedAt = options.clock.now();
-      const decision = decideAfterFailure(error, message, failedAt, policy);
-      await applyDecision(options.store, message.id, decision, failedAt, counters);
-      options.onFailure?.({ messageId: message.id, tenantId: message.tenantId, decision: decision.action, code: decision.code, error });
-      pausedUntil = decision.pauseLaneUntil;
-      continue;
+    return;
+  }
+  if (adapter.recordEvaluations === undefined) {
+    const error = new CallsightError('VALIDATION_FAILED', `the ${crm} adapter records no evaluations; nothing to deliver`);
+    for (const { message } of items) await settle(message, { ok: false, error });
+    return;
+  }
+  const groups = groupBy(items.map((item) => ({ message: item.message, record: item.evaluation.evaluation, key: item.evaluation.evaluation.hubEvaluationId })));
+  const records = groups.map((g) => g.record);
+  let outcomes: readonly { ok: boolean; id?: string; error?: unknown; hubEvaluationId: string }[];
+  try {
+    outcomes = await adapter.recordEvaluations(tenantId, records);
+    if (outcomes.length !== records.length) throw new Error(`${crm} recordEvaluations must return one outcome per evaluation`);
+  } catch (error) {
+    outcomes = records.map((record) => ({ hubEvaluationId: record.hubEvaluationId, ok: false, error }));
+  }
+  for (const [i, group] of groups.entries()) {
+    const outcome = outcomes[i];
+    for (const message of group.messages) {
+      await settle(
+        message,
+        outcome?.ok === true && typeof outcome.id === 'string'
+          ? { ok: true, result: { crm, customer: null, links: [{ crm, objectType: 'evaluation', id: outcome.id }] } }
+          : { ok: false, error: outcome?.error ?? new Error('no outcome for the evaluation') },
+      );
     }
-    await options.store.markDone(message.id, { now: options.clock.now(), result });
-    counters.recorded += 1;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The Zendesk sync through the real hub: calls ingested over HTTP queue `crm.record_call` in their own
  * transaction (SQLite outbox), and the drain delivers them to a fake Zendesk (msw) through an outage, a rate
- * limit and a crash between Zendesk's answer and the outbox commit, with nothing lost and nothing doubled.
+ * limit and a crash between Zendesk's answer and the outbox commit, with nothing lost and nothing doubled. Then
+ * the record follows the call: the analysis and the shredding of the recording reach the same Zendesk record, and
+ * the ticket note, posted once the analysis is done, shows the risk found.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setupServer } from 'msw/node';
@@ -11,6 +13,7 @@ import { createExponentialBackoff } from '../../core/crm/crm-sync';
 import { cliActor } from '../../app/shared/actor';
 import { createCrmSync, crmUseCasesOf, type CrmSync } from '../../bin/wiring/zendesk.wiring';
 import { createZendeskFake, type FakeTicket, type ZendeskFake } from '../fakes/zendesk-api.fake';
+import { createOpenAiTranscriptionsFake, FAKE_OPENAI_BASE_URL } from '../fakes/openai-transcriptions.fake';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { ManualClock } from '../unit/crm/crm-test-data';
@@ -104,7 +107,7 @@ describe('Zendesk sync through the hub', () => {
     expect(messages.map((m) => (m.payload as { call: { hubCallId: string } }).call.hubCallId).sort()).toEqual([...callIds].sort());
     expect(messages[0]?.payload).toMatchObject({
       crm: 'zendesk',
-      call: { agentName: 'Li Na', customerPhone: phoneOf(0), appLink: `https://callsight.example.com/calls/${callIds[0]}`, flags: [], risk: 0 },
+      call: { agentName: 'Li Na', customerPhone: phoneOf(0), appLink: `https://acme.zendesk.com/agent/apps/callsight/calls/${callIds[0]}`, flags: [], analysis: 'none' },
     });
     expect(await outbox.list('plain')).toEqual([]);
   });
@@ -141,7 +144,7 @@ describe('Zendesk sync through the hub', () => {
       { crm: 'zendesk', objectType: 'user', id: String(tickets[0]!.requester_id) },
       { crm: 'zendesk', objectType: 'ticket', id: String(tickets[0]!.id) },
     ]);
-    expect(record.custom_object_fields).toMatchObject({ agent_name: 'Li Na', app_link: `https://callsight.example.com/calls/${callIds[0]}` });
+    expect(record.custom_object_fields).toMatchObject({ agent_name: 'Li Na', app_link: `https://acme.zendesk.com/agent/apps/callsight/calls/${callIds[0]}`, recording_status: 'stored' });
   });
 
   it('redelivers after a crash between the CRM answer and the outbox commit without doubling anything', async () => {
@@ -156,6 +159,86 @@ describe('Zendesk sync through the hub', () => {
     expect(fake.records()).toHaveLength(recordsBefore);
     expect(notesFor(callIds[0]!)).toBe(1);
     expect(await outbox.counts('crm.record_call')).toEqual({ pending: 0, done: 11, dead: 0 });
+    expect(fake.unhandledRequests).toEqual([]);
+  });
+});
+
+describe('the Zendesk record follows the call', () => {
+  const OPENAI_KEY = 'sk-test-follow-up-key';
+  const asr = createOpenAiTranscriptionsFake({
+    apiKey: OPENAI_KEY,
+    respond: () => ({
+      task: 'transcribe',
+      language: 'english',
+      duration: 30,
+      text: 'It is a guaranteed return with no risk. You will surely make money.',
+      segments: [
+        { id: 0, seek: 0, start: 0.4, end: 4.2, text: ' It is a guaranteed return with no risk.', tokens: [], temperature: 0, avg_logprob: -0.2, compression_ratio: 1.2, no_speech_prob: 0.01 },
+        { id: 1, seek: 0, start: 5.1, end: 9.8, text: ' You will surely make money, guaranteed return.', tokens: [], temperature: 0, avg_logprob: -0.25, compression_ratio: 1.1, no_speech_prob: 0.02 },
+      ],
+    }),
+  });
+  let finco: string;
+
+  beforeAll(async () => {
+    server.use(...asr.handlers);
+    await hub.hub.ensureTenant({ id: 'finco', name: 'FinCo', defaultRegion: 'CN', industry: 'finance' });
+    await hub.hub.calls.upsertAgent({ tenantId: 'finco', id: 'a-1', name: 'Li Na', team: 'north', seniority: 'senior', hiredAt: '2020-01-01' });
+    finco = await hub.token('admin', { tenant: 'finco' });
+    const saved = await fetch(`${hub.url}/api/v1/settings/analysis`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${finco}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ transcriber: { kind: 'openai-compatible', baseUrl: FAKE_OPENAI_BASE_URL, model: 'whisper-1', language: 'en', apiKey: OPENAI_KEY } }),
+    });
+    expect(saved.status).toBe(200);
+    await crmUseCasesOf(hub.hub).connectZendesk(cliActor('finco'), {
+      subdomain: 'finco',
+      baseUrl: 'https://acme.zendesk.com',
+      email: EMAIL,
+      apiToken: API_TOKEN,
+      notes: { enabled: true },
+      appName: 'Callsight QA',
+    });
+  }, 60_000);
+
+  it('updates the record after the analysis finds risk and flags, posts the note with that risk, and marks the record when the recording is shredded', async () => {
+    const clock = new ManualClock(new Date(Date.now() + 7_200_000));
+    const sync = createCrmSync(hub.hub, { clock, log: () => {} });
+    const callId = await ingest(finco, 40);
+    const ticket = tickets[40 % CUSTOMERS]!;
+    const notesBefore = fake.comments(ticket.id).length;
+
+    await drainUntilSettled(sync, clock);
+    const atIngest = fake.record(callId)!;
+    expect(atIngest.custom_object_fields).toMatchObject({ risk: null, flags: null, recording_status: 'stored', app_link: `https://finco.zendesk.com/agent/apps/callsight-qa/calls/${callId}` });
+    expect(fake.comments(ticket.id)).toHaveLength(notesBefore);
+
+    await hub.hub.jobs.drain();
+    const analysis = await hub.hub.transcripts.getAnalysis('finco', callId);
+    expect(analysis?.risk).toBeGreaterThan(0);
+    expect(analysis?.flags.length).toBeGreaterThan(0);
+    expect((await outbox.list('finco')).filter((m) => m.status === 'pending')).toHaveLength(1);
+    await drainUntilSettled(sync, clock);
+
+    const analysed = fake.record(callId)!;
+    expect(analysed.id).toBe(atIngest.id);
+    const codes = [...new Set(analysis!.flags.map((f) => f.code))];
+    expect(analysed.custom_object_fields).toMatchObject({ risk: Math.round(analysis!.risk * 1000) / 1000, flags: codes.join(', ') });
+    const notes = fake.comments(ticket.id).filter((c) => c.body.includes(`Callsight ref: ${callId}`));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.html_body).toContain(`Risk: ${Math.round(analysis!.risk * 100)}%`);
+    expect(notes[0]!.html_body).not.toContain('Risk: 0%');
+    for (const code of codes) expect(notes[0]!.html_body).toContain(code);
+    expect(notes[0]!.html_body).toContain(`https://finco.zendesk.com/agent/apps/callsight-qa/calls/${callId}`);
+    expect(notes[0]!.html_body).not.toMatch(/127\.0\.0\.1|\/api\/v1\//);
+
+    const deleted = await fetch(`${hub.url}/api/v1/calls/${callId}`, { method: 'DELETE', headers: { Authorization: `Bearer ${finco}` } });
+    expect(deleted.status).toBe(200);
+    await drainUntilSettled(sync, clock);
+    expect(fake.record(callId)!.custom_object_fields).toMatchObject({ recording_status: 'deleted', risk: null });
+    expect(fake.records().filter((r) => r.external_id === callId)).toHaveLength(1);
+    expect(fake.comments(ticket.id).filter((c) => c.body.includes(`Callsight ref: ${callId}`))).toHaveLength(1);
+    expect(await outbox.counts()).toMatchObject({ pending: 0, dead: 0 });
     expect(fake.unhandledRequests).toEqual([]);
   });
 });

@@ -1,15 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  buildRecordCallPayload,
+  attachCrmFollowUps,
+  buildCrmCallRecord,
   createCrmUseCases,
   crmBackoff,
   drainCrmOutbox,
   findZendeskInstallationTenant,
+  notifyCrmFollowUp,
+  openSalesforceConnection,
   openZendeskConnection,
+  queueCrmUpdate,
   recordCallMessagesFor,
   ZENDESK_SESSION_TTL_S,
+  type ConnectSalesforceRequest,
+  type CrmFollowUpPorts,
   type ConnectZendeskRequest,
   type CrmUseCasePorts,
+  type SalesforceConnectionSpec,
   type ZendeskConnectionSpec,
 } from '../../app/crm/index';
 import { cliActor, systemActor } from '../../app/shared/actor';
@@ -37,6 +44,7 @@ let opened: Awaited<ReturnType<typeof openAnalysisStorage>>;
 let spy: ReturnType<typeof auditSpy>;
 let issued: Record<string, unknown>[];
 let checked: ZendeskConnectionSpec[];
+let checkedSalesforce: SalesforceConnectionSpec[];
 let ports: CrmUseCasePorts & { readonly connections: CrmConnectionStore; readonly calls: CallRepository; readonly keys: typeof fakeKeys };
 
 function crm() {
@@ -62,6 +70,7 @@ beforeEach(async () => {
   spy = auditSpy();
   issued = [];
   checked = [];
+  checkedSalesforce = [];
   ports = {
     calls: storage.calls,
     accounts: storage.accounts,
@@ -78,6 +87,12 @@ beforeEach(async () => {
       checkZendeskConnection(spec) {
         checked.push(spec);
         if (!spec.email.includes('@')) throw new CallsightError('VALIDATION_FAILED', 'invalid Zendesk connection: auth.email must be an email');
+      },
+    },
+    salesforce: {
+      checkSalesforceConnection(spec) {
+        checkedSalesforce.push(spec);
+        if (!spec.privateKeyPem.includes('BEGIN PRIVATE KEY')) throw new CallsightError('VALIDATION_FAILED', 'invalid Salesforce connection: privateKeyPem must be a PKCS#8 PEM');
       },
     },
   };
@@ -216,27 +231,167 @@ describe('crm.exchange-zendesk-session', () => {
   });
 });
 
+const SALESFORCE: ConnectSalesforceRequest = {
+  orgId: '00D5g000004ABCDEAA',
+  loginUrl: 'https://login.salesforce.com',
+  consumerKey: '3MVG9connectedAppKey',
+  username: 'integration@acme.example',
+  privateKeyPem: '-----BEGIN PRIVATE KEY-----\nMIIEvgIBADANBg\n-----END PRIVATE KEY-----',
+};
+
+describe('crm.connect-salesforce', () => {
+  it('stores the connection under the org id with the key sealed; one allowed event without the key', async () => {
+    await expect(crm().connectSalesforce(cliActor('t1'), SALESFORCE)).resolves.toEqual({ orgId: '00D5g000004ABCDEAA', username: 'integration@acme.example', tagFields: 0 });
+    const row = await opened.storage.connections.get('t1', 'salesforce');
+    expect(row).toMatchObject({ accountId: '00D5g000004ABCDEAA', settings: { loginUrl: 'https://login.salesforce.com', consumerKey: '3MVG9connectedAppKey', username: 'integration@acme.example' } });
+    expect(JSON.stringify(row?.settings)).not.toContain('PRIVATE KEY');
+    expect(await openSalesforceConnection(ports, 't1')).toEqual({ orgId: '00D5g000004ABCDEAA', settings: row?.settings, privateKeyPem: SALESFORCE.privateKeyPem });
+    expect(spy.events).toEqual([expect.objectContaining({ action: 'change_settings', outcome: 'allowed', reason: 'salesforce_connect' })]);
+    expect(JSON.stringify(spy.events)).not.toContain('PRIVATE KEY');
+  });
+
+  it('refuses a bad org id or key with VALIDATION_FAILED, never echoing the key, and saves nothing', async () => {
+    await expect(crm().connectSalesforce(cliActor('t1'), { ...SALESFORCE, orgId: '001ABC' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/orgId/) });
+    const bad = (await crm().connectSalesforce(cliActor('t1'), { ...SALESFORCE, privateKeyPem: 'not-a-key-s3cr3t' }).catch((e: unknown) => e)) as Error;
+    expect(bad).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/PKCS#8/) });
+    expect(bad.message).not.toContain('s3cr3t');
+    expect(await opened.storage.connections.get('t1', 'salesforce')).toBeNull();
+    await expect(crm().connectSalesforce(principal('agent'), SALESFORCE)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
+
+/** The follow-up ports over the test's storage; analysis and scores come from what the test puts in them. */
+function followUpPorts(extra: { analysis?: unknown; evaluations?: unknown[]; disputes?: unknown[]; transcription?: boolean } = {}): CrmFollowUpPorts {
+  let n = 0;
+  return {
+    calls: opened.storage.calls,
+    transcripts: { getAnalysis: async () => (extra.analysis ?? null) as never, getTranscript: async () => null },
+    quality: { listEvaluationsForCall: async () => (extra.evaluations ?? []) as never, listDisputesForCalls: async () => (extra.disputes ?? []) as never },
+    connections: opened.storage.connections,
+    transcriptionExpected: () => extra.transcription ?? true,
+    outbox: opened.storage.outbox,
+    ids: { newId: (p: string) => `${p}_${++n}` },
+    clock: { now: () => NOW },
+  };
+}
+
+const ANALYSIS = { flags: [{ code: 'SENSITIVE_WORD' }, { code: 'MISSING_SCRIPT' }, { code: 'SENSITIVE_WORD' }, { code: 'AGITATED_CUSTOMER' }], risk: 0.81, emotion: { customer: { label: 'negative' } } };
+
+function evaluation(id: string, reviewerId: string, total: number, createdAt: string) {
+  return {
+    id,
+    callId: 'c01',
+    agentId: 'a1',
+    reviewerId,
+    callStartedAt: '2026-05-01T00:00:00Z',
+    scorecard: { scorecardId: 'default', version: 2 },
+    answers: [],
+    clips: [],
+    score: { scorecard: { scorecardId: 'default', version: 2 }, criteria: [], sections: [{ sectionId: 'compliance', weight: 30, appliedWeightPct: 100, score: total }], total, totalBeforeCritical: total, criticalFailed: false, failedCriticalIds: [] },
+    createdAt,
+  };
+}
+
 describe('CRM sync through the outbox', () => {
-  it("queues one crm.record_call with the call's agent and app link for a connected tenant, none for others or misdials", async () => {
+  it('queues one crm.record_call per connected CRM, with the link that opens the call inside that CRM; none for others or misdials', async () => {
     await crm().connectZendesk(cliActor('t1'), CONNECTION);
-    const follow = { ...ports, ids: { newId: (p: string) => `${p}_1` }, fallbackAppLinkBase: 'http://localhost' };
+    const follow = followUpPorts();
     const call = makeCall(1);
     expect(await recordCallMessagesFor(follow, call)).toEqual([
       {
         id: 'obx_1',
         tenantId: 't1',
         kind: 'crm.record_call',
-        payload: { crm: 'zendesk', call: expect.objectContaining({ hubCallId: 'c01', agentName: 'Li Na', appLink: 'https://callsight.example.com/calls/c01', customerPhone: '+8613800000000' }) },
+        payload: {
+          crm: 'zendesk',
+          call: expect.objectContaining({
+            hubCallId: 'c01',
+            agentName: 'Li Na',
+            analysis: 'pending',
+            recordingStatus: 'stored',
+            appLink: 'https://acme.zendesk.com/agent/apps/callsight/calls/c01',
+            customerPhone: '+8613800000000',
+          }),
+        },
       },
     ]);
+    await crm().connectSalesforce(cliActor('t1'), SALESFORCE);
+    const both = await recordCallMessagesFor(followUpPorts({ transcription: false }), call);
+    expect(both.map((m) => (m.payload as { crm: string }).crm)).toEqual(['zendesk', 'salesforce']);
+    expect((both[1]?.payload as { call: unknown }).call).toMatchObject({ appLink: null, analysis: 'none' });
     expect(await recordCallMessagesFor(follow, makeCall(2, { status: 'misdial' }))).toEqual([]);
     expect(await recordCallMessagesFor(follow, makeCall(3, { tenantId: 't2' }))).toEqual([]);
-    expect(buildRecordCallPayload(makeCall(4, { durationS: 100_000 }), null, 'https://x.example/calls/')?.call).toMatchObject({ durationS: 86_400, appLink: 'https://x.example/calls/c04' });
+  });
+
+  it("builds the record from the call's state now: analysis, score after disputes, recording status, the CRM's own record id", async () => {
+    await crm().connectZendesk(cliActor('t1'), CONNECTION);
+    await crm().connectSalesforce(cliActor('t1'), SALESFORCE);
+    await opened.storage.calls.insertCall(makeCall(1));
+    expect(await buildCrmCallRecord(followUpPorts(), 't1', 'c01', 'zendesk')).toMatchObject({ analysis: 'pending', risk: 0, flags: [], score: null });
+
+    const first = evaluation('ev1', 'qa1', 60, '2026-06-01T10:00:00Z');
+    const second = evaluation('ev2', 'qa2', 80, '2026-06-01T11:00:00Z');
+    const revised = evaluation('ev3', 'qa1', 90, '2026-06-01T12:00:00Z');
+    const scored = followUpPorts({ analysis: ANALYSIS, evaluations: [first, second] });
+    expect(await buildCrmCallRecord(scored, 't1', 'c01', 'zendesk')).toMatchObject({
+      analysis: 'done',
+      risk: 0.81,
+      flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT', 'AGITATED_CUSTOMER'],
+      customerEmotion: 'negative',
+      score: 70,
+    });
+    const disputed = followUpPorts({
+      analysis: ANALYSIS,
+      evaluations: [first, second, revised],
+      disputes: [{ id: 'd1', evaluationId: 'ev1', callId: 'c01', status: 'resolved', outcome: 'changed', openedAt: '2026-06-01T11:30:00Z', revisedEvaluationId: 'ev3' }],
+    });
+    expect((await buildCrmCallRecord(disputed, 't1', 'c01', 'salesforce'))?.score).toBe(85);
+
+    await opened.storage.calls.setCrmLinks('t1', 'c01', [
+      { crm: 'zendesk', objectType: 'custom_object_record:callsight_call', id: '01JREC' },
+      { crm: 'salesforce', objectType: 'Call_Recording__c', id: 'a0B5g00000XyZ12AAA' },
+    ]);
+    await opened.storage.calls.updateCallStatus('t1', 'c01', 'archived');
+    expect(await buildCrmCallRecord(scored, 't1', 'c01', 'salesforce')).toMatchObject({ recordingStatus: 'archived', crmRecordId: 'a0B5g00000XyZ12AAA', appLink: null });
+    expect(await buildCrmCallRecord(scored, 't1', 'c01', 'zendesk')).toMatchObject({ recordingStatus: 'archived', crmRecordId: '01JREC' });
+    expect(await buildCrmCallRecord(scored, 't2', 'c01', 'zendesk')).toBeNull();
+  });
+
+  it('queues the update for every CRM the call is on, with the evaluations for Salesforce when the score changes', async () => {
+    await crm().connectZendesk(cliActor('t1'), CONNECTION);
+    await crm().connectSalesforce(cliActor('t1'), SALESFORCE);
+    await opened.storage.calls.insertCall(makeCall(1));
+    const ports = followUpPorts({ analysis: ANALYSIS, evaluations: [evaluation('ev1', 'qa1', 72, '2026-06-01T10:00:00Z')] });
+    expect(await queueCrmUpdate(ports, 't1', 'c01', 'analysis')).toBe(2);
+    expect(await queueCrmUpdate(ports, 't1', 'c01', 'score')).toBe(3);
+    const queued = await opened.storage.outbox.list('t1');
+    expect(queued.map((m) => [m.kind, (m.payload as { crm: string }).crm])).toEqual([
+      ['crm.record_call', 'zendesk'],
+      ['crm.record_call', 'salesforce'],
+      ['crm.record_call', 'zendesk'],
+      ['crm.record_call', 'salesforce'],
+      ['crm.record_evaluation', 'salesforce'],
+    ]);
+    expect(queued[4]?.payload).toMatchObject({ evaluation: { hubEvaluationId: 'ev1', hubCallId: 'c01', totalScore: 72, status: 'published', disputeState: 'none' } });
+    expect(queued[3]?.payload).toMatchObject({ call: { risk: 0.81, score: 72 } });
+
+    await opened.storage.calls.insertCall(makeCall(2, { status: 'misdial' }));
+    expect(await queueCrmUpdate(ports, 't1', 'c02', 'recording')).toBe(0);
+    expect(await queueCrmUpdate(ports, 't1', 'c_missing', 'recording')).toBe(0);
+  });
+
+  it('reaches the follow-up through any store it is attached to, and nothing through other objects', async () => {
+    const seen: string[] = [];
+    const store = {};
+    attachCrmFollowUps([store], { callChanged: async (tenantId, callId, reason) => void seen.push(`${tenantId}/${callId}/${reason}`) });
+    await notifyCrmFollowUp(store, 't1', 'c01', 'score');
+    await notifyCrmFollowUp({}, 't1', 'c02', 'score');
+    expect(seen).toEqual(['t1/c01/score']);
   });
 
   it('delivers queued messages to the CRM adapter and marks them done; failures are logged by code only', async () => {
     await crm().connectZendesk(cliActor('t1'), CONNECTION);
-    const follow = { ...ports, ids: { newId: (p: string) => `${p}_${Math.random().toString(36).slice(2)}` }, fallbackAppLinkBase: 'http://localhost' };
+    const follow = followUpPorts();
     for (const n of [1, 2]) {
       const call = makeCall(n);
       await opened.storage.calls.insertCall(call, { outbox: await recordCallMessagesFor(follow, call) });

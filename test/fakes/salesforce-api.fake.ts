@@ -47,7 +47,7 @@ export const DEFAULT_FAKE_OBJECTS = {
   Call_Recording__c: {
     externalId: 'Hub_Call_Id__c',
     idPrefix: 'a01',
-    fields: ['Hub_Call_Id__c', 'Started_At__c', 'Duration_Seconds__c', 'Direction__c', 'Agent_Name__c', 'Inquiry_Type__c', 'Flags__c', 'Risk__c', 'QA_Score__c', 'App_Link__c', 'Contact__c', 'Account__c', 'Lead__c'],
+    fields: ['Hub_Call_Id__c', 'Started_At__c', 'Duration_Seconds__c', 'Direction__c', 'Agent_Name__c', 'Inquiry_Type__c', 'Flags__c', 'Risk__c', 'Customer_Emotion__c', 'QA_Score__c', 'Recording_Status__c', 'App_Link__c', 'Contact__c', 'Account__c', 'Lead__c'],
   },
   Call_Evaluation__c: {
     externalId: 'Hub_Evaluation_Id__c',

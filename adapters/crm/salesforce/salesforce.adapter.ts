@@ -1,4 +1,4 @@
-import type { CrmAdapter, CrmCallRecord, CrmCustomer, CrmLinkResult } from '../../../core/crm/crm-adapter.port';
+import type { CrmAdapter, CrmCallRecord, CrmCustomer, CrmEvaluationRecord, CrmLinkResult } from '../../../core/crm/crm-adapter.port';
 import { CrmNotConfiguredError, CrmUnavailableError, isCrmFailure, type CrmFailure } from '../../../core/crm/crm.errors';
 import { findAppLinkProblem } from '../../../core/crm/record-call.payload';
 import type { CrmLink } from '../../../core/recordings/call';
@@ -28,19 +28,7 @@ export interface SalesforceCustomer extends CrmCustomer {
 }
 
 /** A QA evaluation of a call, as put on `Call_Evaluation__c` (master-detail to the call's `Call_Recording__c`). */
-export interface SalesforceEvaluationRecord {
-  readonly hubEvaluationId: string;
-  readonly hubCallId: string;
-  readonly scorecard: string;
-  readonly scorecardVersion: string;
-  readonly sectionScores: readonly { readonly section: string; readonly score: number }[];
-  readonly totalScore: number;
-  readonly reviewerName: string | null;
-  /** e.g. `draft`, `published`, `revised`. */
-  readonly status: string;
-  /** e.g. `none`, `open`, `upheld`, `overturned`. */
-  readonly disputeState: string | null;
-}
+export type SalesforceEvaluationRecord = CrmEvaluationRecord;
 
 /** One call's result in a batch: its links, or the typed failure for that call alone. */
 export type SalesforceCallOutcome =
@@ -181,7 +169,7 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
           'upsert call records',
           callObject,
           callFields.hubCallId,
-          part.map((call) => ({ attributes: { type: callObject }, ...buildCallFields(call, customerOf(customers, call), client.connection) })),
+          part.map((call) => ({ attributes: { type: callObject }, ...buildCallFields(call, customerOf(customers, call), client.connection, instanceUrlOf(client)) })),
         );
         part.forEach((call, index) => {
           const result = results[index] as UpsertResult;
@@ -189,7 +177,7 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
           outcomes.set(
             call.hubCallId,
             result.success && typeof result.id === 'string'
-              ? { hubCallId: call.hubCallId, ok: true, result: linkResult(callObject, result.id, customer), customerTags: customer?.tags ?? [] }
+              ? { hubCallId: call.hubCallId, ok: true, result: linkResult(client, result.id, customer), customerTags: customer?.tags ?? [] }
               : { hubCallId: call.hubCallId, ok: false, error: translateRecordErrors(result.errors ?? [], 'upsert call record', client.connection.limitPauseMs) },
           );
         });
@@ -265,7 +253,7 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
         const customers = await findCustomers(client, phonesOf(valid));
         const { callObject, callFields } = client.connection;
         const columns = Object.values(callFields);
-        const rows = valid.map((call) => buildCallFields(call, customerOf(customers, call), client.connection));
+        const rows = valid.map((call) => buildCallFields(call, customerOf(customers, call), client.connection, instanceUrlOf(client)));
         const results = await runBulkUpsert(client, { object: callObject, externalIdField: callFields.hubCallId, columns, rows }, bulkOptions);
         for (const call of valid) {
           const result = results.get(call.hubCallId);
@@ -273,7 +261,7 @@ export function createSalesforceCrmAdapter(options: SalesforceCrmAdapterOptions)
           if (result === undefined) {
             outcomes.set(call.hubCallId, { hubCallId: call.hubCallId, ok: false, error: new CrmUnavailableError('salesforce', 'bulk upsert', 'job reported no result for the record') });
           } else if (result.ok) {
-            outcomes.set(call.hubCallId, { hubCallId: call.hubCallId, ok: true, result: linkResult(callObject, result.id, customer), customerTags: customer?.tags ?? [] });
+            outcomes.set(call.hubCallId, { hubCallId: call.hubCallId, ok: true, result: linkResult(client, result.id, customer), customerTags: customer?.tags ?? [] });
           } else {
             outcomes.set(call.hubCallId, { hubCallId: call.hubCallId, ok: false, error: translateRecordErrors(result.errors, 'bulk upsert', client.connection.limitPauseMs) });
           }
@@ -434,19 +422,49 @@ function customerOf(customers: Map<string, SalesforceCustomer | null>, call: Crm
   return call.customerPhone === null ? null : (customers.get(call.customerPhone) ?? null);
 }
 
-function linkResult(callObject: string, recordId: string, customer: SalesforceCustomer | null): CrmLinkResult {
+function linkResult(client: SalesforceClient, recordId: string, customer: SalesforceCustomer | null): CrmLinkResult {
+  const { callObject } = client.connection;
   const links: CrmLink[] = [{ crm: 'salesforce', objectType: callObject, id: recordId }];
   if (customer !== null) links.push({ crm: 'salesforce', objectType: customer.objectType, id: customer.id });
-  return { crm: 'salesforce', customer: customer === null ? null : toPortCustomer(customer), links };
+  const instanceUrl = instanceUrlOf(client);
+  return {
+    crm: 'salesforce',
+    customer: customer === null ? null : toPortCustomer(customer),
+    links,
+    callUrl: instanceUrl === null ? null : recordPageUrl(instanceUrl, callObject, recordId),
+    customerTags: customer?.tags ?? [],
+  };
 }
+
+function instanceUrlOf(client: SalesforceClient): string | null {
+  return client.state.session?.instanceUrl ?? client.connection.instanceUrl;
+}
+
+/**
+ * The Lightning record page of a record, where the package's page layout shows the Callsight player:
+ * https://developer.salesforce.com/docs/platform/lwc/guide/reference-page-reference-type.html (standard__recordPage,
+ * URL form `/lightning/r/{objectApiName}/{recordId}/view`). The instance URL redirects to the org's Lightning domain.
+ */
+export function recordPageUrl(instanceUrl: string, object: string, recordId: string): string {
+  return `${instanceUrl.replace(/\/+$/, '')}/lightning/r/${encodeURIComponent(object)}/${encodeURIComponent(recordId)}/view`;
+}
+
+const RECORDING_STATUS_VALUES = { stored: 'Stored', archived: 'Archived', deleted: 'Deleted' } as const;
 
 /**
  * The `Call_Recording__c` fields of a call. Every field is written on every upsert (nulls included), so the record
  * always shows the latest analysis and score, and a lookup that no longer matches is cleared. `Name` is left to
  * the object's Auto Number.
  */
-export function buildCallFields(call: CrmCallRecord, customer: SalesforceCustomer | null, connection: ResolvedSalesforceConnection): Record<string, unknown> {
+export function buildCallFields(
+  call: CrmCallRecord,
+  customer: SalesforceCustomer | null,
+  connection: ResolvedSalesforceConnection,
+  instanceUrl: string | null = connection.instanceUrl,
+): Record<string, unknown> {
   const f = connection.callFields;
+  const analysed = (call.analysis ?? 'done') === 'done';
+  const recordId = call.crmRecordId !== undefined && call.crmRecordId !== null && SALESFORCE_ID.test(call.crmRecordId) ? call.crmRecordId : null;
   return {
     [f.hubCallId]: call.hubCallId,
     [f.startedAt]: call.startedAt,
@@ -454,10 +472,12 @@ export function buildCallFields(call: CrmCallRecord, customer: SalesforceCustome
     [f.direction]: call.direction === 'inbound' ? 'Inbound' : 'Outbound',
     [f.agentName]: call.agentName,
     [f.inquiryType]: call.inquiryType,
-    [f.flags]: call.flags.length === 0 ? null : call.flags.join(';'),
-    [f.risk]: Math.round(call.risk * 1000) / 10,
+    [f.flags]: !analysed || call.flags.length === 0 ? null : call.flags.join(';'),
+    [f.risk]: analysed ? Math.round(call.risk * 1000) / 10 : null,
+    [f.customerEmotion]: analysed ? (call.customerEmotion ?? null) : null,
     [f.score]: call.score ?? null,
-    [f.appLink]: call.appLink,
+    [f.recordingStatus]: RECORDING_STATUS_VALUES[call.recordingStatus ?? 'stored'],
+    [f.appLink]: recordId === null || instanceUrl === null ? null : recordPageUrl(instanceUrl, connection.callObject, recordId),
     [f.contact]: customer?.objectType === 'Contact' ? customer.id : null,
     [f.account]: customer?.accountId ?? null,
     [f.lead]: customer?.objectType === 'Lead' ? customer.id : null,
@@ -468,7 +488,7 @@ function checkCalls(calls: readonly CrmCallRecord[]): { valid: CrmCallRecord[]; 
   const outcomes = new Map<string, SalesforceCallOutcome>();
   const byId = new Map<string, CrmCallRecord>();
   for (const call of calls) {
-    const problem = findAppLinkProblem(call.appLink);
+    const problem = call.appLink === null ? null : findAppLinkProblem(call.appLink);
     if (problem !== null) {
       outcomes.set(call.hubCallId, { hubCallId: call.hubCallId, ok: false, error: new CallsightError('VALIDATION_FAILED', `call appLink ${problem}`) });
     } else if (call.customerPhone !== null && !E164.test(call.customerPhone)) {

@@ -22,6 +22,11 @@ export interface SalesforceCallFieldNames {
   /** Percent (0-100). */
   readonly risk: string;
   readonly score: string;
+  /** Picklist `Stored`, `Archived`, `Deleted`. */
+  readonly recordingStatus: string;
+  /** Text: the customer's emotion label from the analysis. */
+  readonly customerEmotion: string;
+  /** URL of the record's own page (`/lightning/r/<object>/<Id>/view`), which shows the player; null until the Id is known. */
   readonly appLink: string;
   readonly contact: string;
   readonly account: string;
@@ -38,6 +43,8 @@ export const DEFAULT_CALL_FIELDS: SalesforceCallFieldNames = {
   flags: 'Flags__c',
   risk: 'Risk__c',
   score: 'QA_Score__c',
+  recordingStatus: 'Recording_Status__c',
+  customerEmotion: 'Customer_Emotion__c',
   appLink: 'App_Link__c',
   contact: 'Contact__c',
   account: 'Account__c',
@@ -245,8 +252,8 @@ export const salesforceConnectionSettingsSchema = z
       .array(z.union([z.string(), z.object({ field: z.string(), label: z.string().optional(), bands: z.array(z.object({ atLeast: z.number(), tag: z.string() })).optional() }).strict()]))
       .max(20)
       .optional(),
-    /** Absolute URL; the call id is appended. Opens the app, never audio. */
-    appLinkBase: z.url(),
+    /** Older settings only; records link to their own Lightning page (recordPageUrl), never to the hub. */
+    appLinkBase: z.url().optional(),
   })
   .strict();
 export type SalesforceConnectionSettings = z.infer<typeof salesforceConnectionSettingsSchema>;

@@ -27,7 +27,8 @@ const systemClock: Clock = { now: () => new Date() };
 /**
  * The Zendesk `CrmAdapter`: finds the customer (a Zendesk user) by phone, upserts one record of the
  * call custom object per call (external_id = hub call id, lookup to the user) and, where the tenant
- * enabled it, posts one internal note on the customer's most recent open ticket.
+ * enabled it, posts one internal note on the customer's most recent open ticket, once the call's analysis is
+ * done (or when none will come), so that the note shows the real risk and flags.
  *
  * The note is posted at most once per call, across retries and crashes: the chosen ticket is written
  * onto the record before posting (so a retry never picks another ticket), a retry that finds a ticket
@@ -62,7 +63,7 @@ export function createZendeskCrmAdapter(options: ZendeskCrmAdapterOptions): CrmA
     },
 
     async recordCall(tenantId, call): Promise<CrmLinkResult> {
-      const linkProblem = findAppLinkProblem(call.appLink);
+      const linkProblem = call.appLink === null ? null : findAppLinkProblem(call.appLink);
       if (linkProblem !== null) throw new CallsightError('VALIDATION_FAILED', `call appLink ${linkProblem}`);
       const { connection, client } = await connect(tenantId);
       const customer = call.customerPhone === null ? null : await findCustomer(client, call.customerPhone);
@@ -79,7 +80,7 @@ export function createZendeskCrmAdapter(options: ZendeskCrmAdapterOptions): CrmA
         const ticketId = await ensureNoteOnOpenTicket(client, connection, call, Number(customer.id), record, clock);
         if (ticketId !== null) links.push({ crm: 'zendesk', objectType: 'ticket', id: String(ticketId) });
       }
-      return { crm: 'zendesk', customer, links };
+      return { crm: 'zendesk', customer, links, callUrl: call.appLink };
     },
   };
 }
@@ -128,18 +129,24 @@ function compareKeys(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-/** The record's fields; the note bookkeeping fields are left out so an update never resets them. */
+/**
+ * The record's fields; the note bookkeeping fields are left out so an update never resets them. Risk, flags and
+ * emotion are empty until the analysis is done, so a record never shows a risk nobody computed.
+ */
 function buildRecordFields(call: CrmCallRecord, customer: CrmCustomer | null, connection: ResolvedZendeskConnection): Record<string, unknown> {
   const f = connection.fields;
+  const analysed = (call.analysis ?? 'done') === 'done';
   return {
     [f.startedAt]: call.startedAt,
     [f.durationS]: Math.round(call.durationS),
     [f.direction]: call.direction,
     [f.agentName]: call.agentName,
     [f.inquiryType]: call.inquiryType,
-    [f.risk]: Math.round(call.risk * 1000) / 1000,
-    [f.flags]: call.flags.join(', '),
+    [f.risk]: analysed ? Math.round(call.risk * 1000) / 1000 : null,
+    [f.flags]: analysed ? call.flags.join(', ') : null,
+    [f.customerEmotion]: analysed ? (call.customerEmotion ?? null) : null,
     [f.score]: call.score ?? null,
+    [f.recordingStatus]: call.recordingStatus ?? 'stored',
     [f.appLink]: call.appLink,
     [f.customer]: customer?.id ?? null,
   };
@@ -158,6 +165,9 @@ async function ensureNoteOnOpenTicket(
   const pinned = Number(stored[f.noteTicketId]);
   const pinnedTicketId = Number.isSafeInteger(pinned) && pinned > 0 ? pinned : null;
   if (pinnedTicketId !== null && typeof stored[f.notePostedAt] === 'string' && stored[f.notePostedAt] !== '') return pinnedTicketId;
+  // A note cannot be edited once posted: it waits for the analysis (a later delivery of the same call posts it),
+  // and a call whose recording is gone gets none.
+  if (call.analysis === 'pending' || call.recordingStatus === 'deleted') return pinnedTicketId;
 
   const html = renderCallNoteHtml(call, connection.notes.locale);
   // Write-ahead: once a ticket is on the record, every retry targets that ticket and no other.

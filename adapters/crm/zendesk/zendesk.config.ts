@@ -15,6 +15,11 @@ export interface ZendeskCallFieldKeys {
   readonly risk: string;
   readonly flags: string;
   readonly score: string;
+  /** Text: `stored`, `archived` or `deleted` (the audio was crypto-shredded). */
+  readonly recordingStatus: string;
+  /** Text: the customer's emotion label from the analysis. */
+  readonly customerEmotion: string;
+  /** The app's nav bar location with the call preselected. */
   readonly appLink: string;
   /** Lookup relationship field to `zen:user`. */
   readonly customer: string;
@@ -33,6 +38,8 @@ export const DEFAULT_FIELD_KEYS: ZendeskCallFieldKeys = {
   risk: 'risk',
   flags: 'flags',
   score: 'qa_score',
+  recordingStatus: 'recording_status',
+  customerEmotion: 'customer_emotion',
   appLink: 'app_link',
   customer: 'customer',
   noteTicketId: 'note_ticket_id',

@@ -55,8 +55,8 @@ export function buildRecordName(call: CrmCallRecord, locale: NoteLocale): string
 }
 
 /**
- * The internal note's HTML: a summary of the call and a link that opens the app (the only link; no
- * audio URL, no transcript). Every value is HTML-escaped.
+ * The internal note's HTML: a summary of the call, its risk and flags once analysed, and a link that opens the
+ * app inside Zendesk (the only link; no audio URL, no transcript). Every value is HTML-escaped.
  */
 export function renderCallNoteHtml(call: CrmCallRecord, locale: NoteLocale): string {
   const t = STRINGS[locale];
@@ -65,17 +65,20 @@ export function renderCallNoteHtml(call: CrmCallRecord, locale: NoteLocale): str
     call.agentName === null ? null : `${t.agent}: ${escapeHtml(call.agentName)}`,
     call.inquiryType === null ? null : `${t.inquiry}: ${escapeHtml(call.inquiryType)}`,
   ].filter((part) => part !== null);
+  const analysed = (call.analysis ?? 'done') === 'done';
   const quality = [
-    `${t.risk}: ${Math.round(call.risk * 100)}%`,
-    `${t.flags}: ${call.flags.length === 0 ? t.none : call.flags.map(escapeHtml).join(', ')}`,
+    analysed ? `${t.risk}: ${Math.round(call.risk * 100)}%` : null,
+    analysed ? `${t.flags}: ${call.flags.length === 0 ? t.none : call.flags.map(escapeHtml).join(', ')}` : null,
     call.score === undefined || call.score === null ? null : `${t.score}: ${Math.round(call.score)}`,
   ].filter((part) => part !== null);
   return [
     `<p>${summary.join(' · ')}</p>`,
-    `<p>${quality.join(' · ')}</p>`,
-    `<p><a href="${escapeHtml(call.appLink)}">${t.open}</a></p>`,
+    quality.length === 0 ? null : `<p>${quality.join(' · ')}</p>`,
+    call.appLink === null ? null : `<p><a href="${escapeHtml(call.appLink)}">${t.open}</a></p>`,
     `<p>${escapeHtml(buildNoteMarker(call.hubCallId))}</p>`,
-  ].join('');
+  ]
+    .filter((part) => part !== null)
+    .join('');
 }
 
 export function escapeHtml(text: string): string {

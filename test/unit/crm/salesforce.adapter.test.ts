@@ -170,8 +170,13 @@ describe('recordCall and recordCalls: Call_Recording__c by Hub_Call_Id__c throug
     const { adapter, fake, apiRequests } = setup();
     const account = fake.addPerson('Account', { Name: 'Acme', Phone: '+1 415 555 0100' });
     const contact = fake.addPerson('Contact', { Name: '李娜', Phone: PHONE, AccountId: account.Id });
-    const first = await adapter.recordCall('acme', buildCall());
-    const second = await adapter.recordCall('acme', buildCall({ score: 87.5, risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT'] }));
+    const first = await adapter.recordCall('acme', buildCall({ appLink: null }));
+    expect(fake.records('Call_Recording__c').get('c_0001')).toMatchObject({ App_Link__c: null, Recording_Status__c: 'Stored' });
+    const recordId = first.links[0]?.id as string;
+    const second = await adapter.recordCall(
+      'acme',
+      buildCall({ appLink: null, crmRecordId: recordId, score: 87.5, risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT'], customerEmotion: 'negative' }),
+    );
 
     const records = fake.records('Call_Recording__c');
     expect(records.size).toBe(1);
@@ -185,12 +190,15 @@ describe('recordCall and recordCalls: Call_Recording__c by Hub_Call_Id__c throug
       Flags__c: 'SENSITIVE_WORD;MISSING_SCRIPT',
       Risk__c: 81,
       QA_Score__c: 87.5,
-      App_Link__c: 'https://hub.example.com/app/calls/c_0001',
+      Customer_Emotion__c: 'negative',
+      Recording_Status__c: 'Stored',
+      App_Link__c: `${first.callUrl?.split('/lightning/')[0]}/lightning/r/Call_Recording__c/${recordId}/view`,
       Contact__c: contact.Id,
       Account__c: account.Id,
       Lead__c: null,
     });
     expect(second).toEqual(first);
+    expect(first.callUrl).toMatch(new RegExp(`^https://[^/]+/lightning/r/Call_Recording__c/${recordId}/view$`));
     expect(first.links).toEqual([
       { crm: 'salesforce', objectType: 'Call_Recording__c', id: records.get('c_0001')?.Id },
       { crm: 'salesforce', objectType: 'Contact', id: contact.Id },
@@ -332,7 +340,8 @@ describe('API limits: REQUEST_LIMIT_EXCEEDED, Sforce-Limit-Info and 503', () => 
 
     fake.setApiUsage(5000, 5000);
     const limited = await drain();
-    expect(limited).toMatchObject({ recorded: 0, deferred: 1, released: 5, dead: 0 });
+    // The lane goes to recordCalls at once: one request finds the allowance spent, every call is deferred uncounted.
+    expect(limited).toMatchObject({ recorded: 0, deferred: 6, released: 0, dead: 0 });
     const sentWhileLimited = fake.counts().api;
     expect(sentWhileLimited).toBe(1);
 

@@ -180,7 +180,7 @@ describe('recordCall: the call custom object record', () => {
   it('uses the configured object key and field keys', async () => {
     const fake = zendesk.use({
       customObjectKey: 'call_log',
-      customObjectFieldKeys: ['start', 'duration_s', 'direction', 'agent_name', 'inquiry_type', 'risk', 'flags', 'qa_score', 'app_link', 'requester', 'note_ticket_id', 'note_posted_at'],
+      customObjectFieldKeys: ['start', 'duration_s', 'direction', 'agent_name', 'inquiry_type', 'risk', 'flags', 'qa_score', 'recording_status', 'customer_emotion', 'app_link', 'requester', 'note_ticket_id', 'note_posted_at'],
       userLookupFieldKey: 'requester',
     });
     const user = fake.addUser({ name: 'Li', phone: PHONE });
@@ -215,6 +215,42 @@ describe('recordCall: the internal note on the open ticket', () => {
     expect(notes[0]?.html_body).toContain('张伟');
     expect(notes[0]?.html_body).not.toMatch(/\.(wav|mp3)|playback|audio/i);
     expect(fake.record('c_0001')?.custom_object_fields).toMatchObject({ note_ticket_id: String(target.id), note_posted_at: '2026-11-02T10:00:00.000Z' });
+  });
+
+  it('waits for the analysis before posting the note, so the note shows the risk found, never a risk of 0% nobody computed', async () => {
+    const fake = zendesk.use();
+    const user = fake.addUser({ name: '李娜', phone: PHONE });
+    const ticket = fake.addTicket({ requester_id: user.id, status: 'open' });
+    const adapter = adapterFor(fake);
+
+    const atIngest = await adapter.recordCall('acme', buildCall({ analysis: 'pending', risk: 0, flags: [] }));
+    expect(atIngest.links.map((l) => l.objectType)).not.toContain('ticket');
+    expect(fake.comments(ticket.id)).toEqual([]);
+    expect(fake.record('c_0001')?.custom_object_fields).toMatchObject({ risk: null, flags: null, customer_emotion: null, recording_status: 'stored' });
+
+    const analysed = await adapter.recordCall('acme', buildCall({ analysis: 'done', risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT', 'AGITATED_CUSTOMER'], customerEmotion: 'negative' }));
+    expect(analysed.links.at(-1)).toEqual({ crm: 'zendesk', objectType: 'ticket', id: String(ticket.id) });
+    const notes = fake.comments(ticket.id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]?.html_body).toContain('Risk: 81%');
+    expect(notes[0]?.html_body).toContain('SENSITIVE_WORD, MISSING_SCRIPT, AGITATED_CUSTOMER');
+    expect(notes[0]?.html_body).not.toContain('Risk: 0%');
+    expect(fake.record('c_0001')?.custom_object_fields).toMatchObject({ risk: 0.81, customer_emotion: 'negative' });
+
+    await adapter.recordCall('acme', buildCall({ analysis: 'done', risk: 0.81, score: 64 }));
+    expect(fake.comments(ticket.id)).toHaveLength(1);
+  });
+
+  it('posts the note without a risk line when no analysis will come, and none at all once the recording is shredded', async () => {
+    const fake = zendesk.use();
+    const user = fake.addUser({ name: '李娜', phone: PHONE });
+    const ticket = fake.addTicket({ requester_id: user.id, status: 'open' });
+    await adapterFor(fake).recordCall('acme', buildCall({ analysis: 'none', risk: 0, flags: [] }));
+    expect(fake.comments(ticket.id)[0]?.html_body).not.toMatch(/Risk|Flags/);
+
+    await adapterFor(fake).recordCall('acme', buildCall({ hubCallId: 'c_0002', analysis: 'done', recordingStatus: 'deleted' }));
+    expect(fake.comments(ticket.id)).toHaveLength(1);
+    expect(fake.record('c_0002')?.custom_object_fields).toMatchObject({ recording_status: 'deleted' });
   });
 
   it('follows cursor pagination across pages to find the open ticket', async () => {
