@@ -8,7 +8,7 @@ import { playCall } from './play-call';
 export { findCustomersWithCalls } from './find-customers-with-calls';
 export { getCall } from './get-call';
 export { issuePlaybackLink, type PlaybackLink } from './issue-playback-link';
-export { listCalls } from './list-calls';
+export { CALL_FLAG_CODES, listCalls } from './list-calls';
 export { playCall, type AudioStream } from './play-call';
 export {
   authorizeCallAccess,

@@ -1,4 +1,6 @@
+import * as z from 'zod/mini';
 import { listCallsQuerySchema, type CallPage, type ListCallsQuery } from '../../core/api/calls.api';
+import type { FlagCode } from '../../core/analysis/risk/risk.score';
 import type { CallFilter } from '../../core/recordings/call-repository.port';
 import type { Actor } from '../shared/actor';
 import { defineUseCase } from '../shared/use-case';
@@ -10,6 +12,32 @@ import { agentNamesOf, toCallView } from './calls.views';
 type ListDeps = Pick<CallsPorts, 'calls' | 'transcripts'>;
 
 const PAGING_KEYS = new Set(['limit', 'cursor', 'q', 'speaker', 'sort']);
+
+/** Every risk flag code analysis writes (core/analysis/risk/risk.score.ts), the values `flag` may take. */
+export const CALL_FLAG_CODES = [
+  'SENSITIVE_WORD',
+  'MISSING_SCRIPT',
+  'PII_PRESENT',
+  'CUSTOMER_AGITATED',
+  'DURATION_ABNORMAL',
+  'HIGH_INTERRUPTION',
+  'KNOWLEDGE_CONTRADICTION',
+] as const satisfies readonly FlagCode[];
+// Fails to compile when core adds a flag code this list lacks.
+const everyFlagListed: Exclude<FlagCode, (typeof CALL_FLAG_CODES)[number]> extends never ? true : false = true;
+void everyFlagListed;
+const FLAG_CODES: ReadonlySet<string> = new Set(CALL_FLAG_CODES);
+
+/**
+ * The list query with `flag` limited to the known flag codes: an unknown value (`flag=NOPE`) is a mistake to
+ * report (400), not a filter that silently matches nothing.
+ */
+const listCallsInput = listCallsQuerySchema.check(
+  z.refine((query: ListCallsQuery) => query.flag === undefined || FLAG_CODES.has(query.flag), {
+    message: `must be one of ${CALL_FLAG_CODES.join(', ')}`,
+    path: ['flag'],
+  }),
+);
 
 /** The names of the filters a query sets (for the audit trail: which, never their values). */
 function filterNames(query: ListCallsQuery): string[] {
@@ -23,14 +51,15 @@ function filterNames(query: ListCallsQuery): string[] {
  * time or relevance, one page at a time. The reader's scope is applied inside the query, so a call out of reach
  * is never counted, paged or returned; phone numbers are masked for masked roles, whose hits carry timestamps
  * without snippet text. `customerPhone` is read in the tenant's default region (VALIDATION_FAILED when it is
- * not a number). The audit event names the filters used, never their values.
+ * not a number) and `flag` must be a known flag code (CALL_FLAG_CODES). The audit event names the filters used, never
+ * their values.
  */
 export const listCalls = defineUseCase({
   name: 'calls.list-calls',
   action: 'list',
   permission: 'list',
   forbidden: 'Your role may not list calls',
-  input: listCallsQuerySchema,
+  input: listCallsInput,
   invalidInput: 'Invalid query',
   async run({ deps, actor, input }: { deps: ListDeps; actor: Actor; input: ListCallsQuery }): Promise<CallPage> {
     const { limit, cursor, customerPhone, q, speaker, sort, ...rest } = input;

@@ -7,7 +7,7 @@ import type { Hub } from '../../bin/hub';
 import type Database from 'better-sqlite3';
 import type { Role } from '../../core/access/access.policy';
 import { createTestDatabase, dropTestDatabase } from '../contracts/support/databases';
-import { openApiViolationsOf } from '../../adapters/http/routes/openapi.routes';
+import { checksResponses, openApiViolationsOf } from '../../adapters/http/routes/openapi.routes';
 import { assertNoOpenApiViolations } from './openapi';
 
 // Hubs built by tests check every answer against the OpenAPI document (adapters/http/routes/openapi.routes.ts).
@@ -45,6 +45,9 @@ export async function startTestHub(options: { demoCalls?: number; config?: Parti
     },
   );
   const running = await startHub(config, { quiet: true });
+  if (process.env.CALLSIGHT_OPENAPI_CHECK === '1' && !checksResponses(running.app)) {
+    throw new Error('The test hub was built without the OpenAPI response check (openApiRoutes in bin/hub.ts buildHubHttp)');
+  }
   return {
     ...running,
     dataDir,

@@ -1,4 +1,5 @@
 import type * as zc from 'zod/v4/core';
+import { CALL_FLAG_CODES } from '../../../app/calls';
 import * as analysis from '../../../core/api/analysis.api';
 import * as audit from '../../../core/api/audit.api';
 import * as calls from '../../../core/api/calls.api';
@@ -122,6 +123,7 @@ export const API_ROUTES: readonly RouteDoc[] = [
   },
   {
     method: 'GET', path: '/api/v1/calls', operationId: 'listCalls', summary: 'List and search calls', tags: ['calls'], auth: 'bearer',
+    description: `Unknown parameters are refused. \`flag\` is one of ${CALL_FLAG_CODES.join(', ')}. \`speaker\` and \`sort=relevance\` need \`q\`.`,
     query: calls.listCallsQuerySchema, responses: { 200: ok(callPage) }, errors: AUTHENTICATED,
   },
   {
