@@ -93,6 +93,13 @@ export function DemoApp() {
 
   useLayoutEffect(() => bridge.showCustomer(customer), [bridge, customer]);
 
+  const salesforceHref = `salesforce?${new URLSearchParams({
+    role: selection.role,
+    ...(selection.agentId === '' ? {} : { agentId: selection.agentId }),
+    ...(customer === null ? {} : { customer: customer.phone }),
+    locale,
+  }).toString()}`;
+
   const update = (patch: Partial<DemoSelection>) => setSelection((previous) => ({ ...previous, ...patch }));
 
   return (
@@ -100,6 +107,9 @@ export function DemoApp() {
       <header class="demo-topbar">
         <strong>{demoText(locale, 'title')}</strong>
         <span class="demo-intro">{demoText(locale, 'intro')}</span>
+        <a class="demo-topbar__link" href={salesforceHref} data-testid="salesforce-demo-link">
+          {demoText(locale, 'salesforceDemo')}
+        </a>
       </header>
       <form class="demo-controls" onSubmit={(event) => event.preventDefault()}>
         <label>

@@ -50,15 +50,8 @@ export function createDemoBridge(options: DemoBridgeOptions): DemoBridge {
     resize(heightPx) {
       options.resize(heightPx);
     },
-    async fetchToken(): Promise<HubSession> {
-      const body = options.agentId === undefined ? { role: options.role } : { role: options.role, agentId: options.agentId };
-      const response = await postJson(fetchImpl, `${origin}/demo/token`, body);
-      const token = (response as { token?: unknown }).token;
-      const hubUrl = (response as { hubUrl?: unknown }).hubUrl;
-      if (typeof token !== 'string' || token === '') {
-        throw new HostError('BAD_RESPONSE', 200, 'POST /demo/token answered without a token');
-      }
-      return { token, hubUrl: typeof hubUrl === 'string' && hubUrl !== '' ? hubUrl : origin };
+    fetchToken(): Promise<HubSession> {
+      return requestDemoSession({ role: options.role, agentId: options.agentId, origin, fetch: fetchImpl });
     },
     onCustomerChanged(listener) {
       return customerChanged.subscribe(listener);
@@ -69,6 +62,27 @@ export function createDemoBridge(options: DemoBridgeOptions): DemoBridge {
       customerChanged.emit();
     },
   };
+}
+
+/**
+ * A hub session from the demo's `POST /demo/token {role, agentId?}` on `origin`. The role is passed as given:
+ * the hub decides which roles a demo visitor may take and answers others with its error code (a HostError
+ * carrying it, e.g. VALIDATION_FAILED). BAD_RESPONSE when the answer has no token; NETWORK when nothing answered.
+ */
+export async function requestDemoSession(options: {
+  readonly role: string;
+  readonly agentId?: string | undefined;
+  readonly origin: string;
+  readonly fetch: typeof fetch;
+}): Promise<HubSession> {
+  const body = options.agentId === undefined ? { role: options.role } : { role: options.role, agentId: options.agentId };
+  const response = await postJson(options.fetch, `${options.origin}/demo/token`, body);
+  const token = (response as { token?: unknown }).token;
+  const hubUrl = (response as { hubUrl?: unknown }).hubUrl;
+  if (typeof token !== 'string' || token === '') {
+    throw new HostError('BAD_RESPONSE', 200, 'POST /demo/token answered without a token');
+  }
+  return { token, hubUrl: typeof hubUrl === 'string' && hubUrl !== '' ? hubUrl : options.origin };
 }
 
 /** The demo customers from `GET /demo/customers`, in the hub's order. */

@@ -16,6 +16,7 @@ const strings = {
     profile: 'Customer profile',
     phone: 'Phone',
     sidebar: 'Zendesk user sidebar (mock)',
+    salesforceDemo: 'Salesforce demo',
   },
   'zh-cn': {
     title: 'Callsight 演示',
@@ -31,6 +32,7 @@ const strings = {
     profile: '客户资料',
     phone: '电话',
     sidebar: 'Zendesk 用户侧边栏（模拟）',
+    salesforceDemo: 'Salesforce 演示',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

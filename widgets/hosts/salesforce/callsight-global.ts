@@ -5,6 +5,8 @@ import { isPlaceOf } from '../shared/location-registry';
 import { mountLocation, unmountLocation } from '../shared/location-view';
 import { SALESFORCE_COMPONENTS } from './salesforce-components';
 import type { SalesforceComponent } from './salesforce-components';
+import { applySalesforceTheme, clearSalesforceTheme, isSalesforceTheme, SALESFORCE_THEMES } from './salesforce-theme';
+import type { SalesforceTheme } from './salesforce-theme';
 
 /** Options of `Callsight.mount`. */
 export interface SalesforceMountOptions {
@@ -16,6 +18,11 @@ export interface SalesforceMountOptions {
   readonly fallbackLocale?: Locale;
   /** Injected for tests; defaults to every feature in the bundle. */
   readonly catalog?: FeatureCatalog;
+  /**
+   * `slds` styles the widget after the Lightning Design System (colours, type scale, buttons, badges, empty
+   * states) inside `element` only; without it the widget keeps its own look.
+   */
+  readonly theme?: SalesforceTheme;
 }
 
 /** A programmer mistake in a `Callsight.mount` call (unknown component, incomplete bridge, bad element). */
@@ -35,8 +42,8 @@ const mounted = new WeakSet<Element>();
  * Mounts the feature SALESFORCE_COMPONENTS names for `options.component` into `element` (an LWC's
  * `lwc:dom="manual"` container), adding its styles to the element's shadow root or document. Mounting
  * again into the same element replaces the widget. Resolves with the feature id once it is on screen.
- * Rejects with CallsightMountError for a non-element, a bridge missing a method, or an unknown component
- * (which also shows a message in the element); with the loader's error when the feature cannot load (a
+ * Rejects with CallsightMountError for a non-element, a bridge missing a method, an unknown theme (nothing is
+ * rendered then), or an unknown component (which also shows a message in the element); with the loader's error when the feature cannot load (a
  * message is shown); with MountAbandonedError when unmount or another mount comes first.
  */
 export async function mount(element: Element, options: SalesforceMountOptions): Promise<FeatureId> {
@@ -47,10 +54,15 @@ export async function mount(element: Element, options: SalesforceMountOptions): 
   if (missing.length > 0) {
     throw new CallsightMountError(`Callsight.mount: the bridge has no ${missing.join(', ')}; a HostBridge needs ${BRIDGE_METHODS.join(', ')}`);
   }
+  if (options.theme !== undefined && !isSalesforceTheme(options.theme)) {
+    throw new CallsightMountError(`Callsight.mount: no theme "${String(options.theme)}"; known themes: ${SALESFORCE_THEMES.join(', ')}`);
+  }
   const component = String(options.component);
   const fallbackLocale = options.fallbackLocale ?? resolveLocale(globalThis.navigator?.language);
   const known = isPlaceOf(SALESFORCE_COMPONENTS, component);
   mounted.add(element);
+  if (options.theme === undefined) clearSalesforceTheme(element);
+  else applySalesforceTheme(element, options.theme);
   const feature = await mountLocation(element, {
     feature: known ? SALESFORCE_COMPONENTS[component].feature : null,
     place: component,
@@ -74,6 +86,7 @@ export function unmount(element: Element): void {
   if (!mounted.has(element)) return;
   mounted.delete(element);
   unmountLocation(element);
+  clearSalesforceTheme(element);
 }
 
 /** Component names this bundle can mount. */
