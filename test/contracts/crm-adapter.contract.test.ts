@@ -26,7 +26,13 @@ describeCrmAdapterContract('zendesk', () => {
       const fields = fake.record(hubCallId)?.custom_object_fields;
       if (fields === undefined) return null;
       const flags = typeof fields.flags === 'string' && fields.flags !== '' ? fields.flags.split(', ') : [];
-      return { risk: Number(fields.risk), flags, score: (fields.qa_score as number | null) ?? null, customerId: (fields.customer as string | null) ?? null };
+      return {
+        risk: fields.risk === null || fields.risk === undefined ? null : Number(fields.risk),
+        flags,
+        score: (fields.qa_score as number | null) ?? null,
+        recordingStatus: fields.recording_status as 'stored',
+        customerId: (fields.customer as string | null) ?? null,
+      };
     },
     callRecordCount: () => fake.records().length,
     unhandledRequests: () => fake.unhandledRequests,
@@ -50,7 +56,13 @@ describeCrmAdapterContract('salesforce', () => {
       const record = fake.records('Call_Recording__c').get(hubCallId);
       if (record === undefined) return null;
       const flags = typeof record.Flags__c === 'string' ? record.Flags__c.split(';') : [];
-      return { risk: Number(record.Risk__c) / 100, flags, score: (record.QA_Score__c as number | null) ?? null, customerId: (record.Contact__c as string | null) ?? null };
+      return {
+        risk: record.Risk__c === null || record.Risk__c === undefined ? null : Number(record.Risk__c) / 100,
+        flags,
+        score: (record.QA_Score__c as number | null) ?? null,
+        recordingStatus: String(record.Recording_Status__c).toLowerCase() as 'stored',
+        customerId: (record.Contact__c as string | null) ?? null,
+      };
     },
     callRecordCount: () => fake.records('Call_Recording__c').size,
     unhandledRequests: () => fake.unhandledRequests,

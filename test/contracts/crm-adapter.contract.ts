@@ -4,9 +4,11 @@ import type { CrmName } from '../../core/recordings/call';
 
 /** What the contract reads back from the CRM's own store, normalised across CRMs (risk in [0, 1], flags as a list). */
 export interface StoredCallRecord {
-  readonly risk: number;
+  /** Null while the CRM shows no analysis. */
+  readonly risk: number | null;
   readonly flags: readonly string[];
   readonly score: number | null;
+  readonly recordingStatus: 'stored' | 'archived' | 'deleted';
   /** The CRM id of the customer the record is linked to, or null. */
   readonly customerId: string | null;
 }
@@ -38,10 +40,12 @@ function call(overrides: Partial<CrmCallRecord> = {}): CrmCallRecord {
     direction: 'inbound',
     agentName: '张伟',
     inquiryType: '退款',
+    analysis: 'pending',
     flags: [],
     risk: 0,
     score: null,
-    appLink: `https://hub.example.com/app/calls/${hubCallId}`,
+    recordingStatus: 'stored',
+    appLink: `https://crm.example.com/agent/apps/callsight/calls/${hubCallId}`,
     customerPhone: PHONE,
     ...overrides,
   };
@@ -50,7 +54,8 @@ function call(overrides: Partial<CrmCallRecord> = {}): CrmCallRecord {
 /**
  * The CrmAdapter contract (issue 14): every CRM adapter finds the customer by phone, records a call idempotently
  * (one CRM record per hub call id, whatever the number of deliveries), and updates that same record when the call
- * follows up: the analysis finishes (risk, flags), a QA score is published, then revised after a dispute.
+ * follows up: the analysis finishes (risk, flags), a QA score is published, then revised after a dispute, the
+ * recording is archived, then shredded.
  */
 export function describeCrmAdapterContract(crm: CrmName, open: OpenCrmAdapter): void {
   describe(`CrmAdapter contract: ${crm}`, () => {
@@ -88,19 +93,48 @@ export function describeCrmAdapterContract(crm: CrmName, open: OpenCrmAdapter): 
       expect(subject.callRecordCount()).toBe(1);
     });
 
-    it('updates the same record when the analysis finishes, a score is published and then revised', async () => {
-      subject.addCustomer(PHONE, '李娜');
+    it('updates the same record when the analysis finishes: risk and flags appear, the customer stays linked', async () => {
+      const id = subject.addCustomer(PHONE, '李娜');
       const ingest = await subject.adapter.recordCall(subject.tenantId, call());
-      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ risk: 0, flags: [], score: null });
+      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ risk: null, flags: [], score: null, recordingStatus: 'stored' });
 
-      await subject.adapter.recordCall(subject.tenantId, call({ risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT', 'AGITATED_CUSTOMER'] }));
-      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT', 'AGITATED_CUSTOMER'], score: null });
+      const analysed = await subject.adapter.recordCall(subject.tenantId, call({ analysis: 'done', risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT', 'AGITATED_CUSTOMER'], customerEmotion: 'negative' }));
+      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ risk: 0.81, flags: ['SENSITIVE_WORD', 'MISSING_SCRIPT', 'AGITATED_CUSTOMER'], score: null, customerId: id });
+      expect(analysed.links[0]).toEqual(ingest.links[0]);
+      expect(subject.callRecordCount()).toBe(1);
+    });
 
-      await subject.adapter.recordCall(subject.tenantId, call({ risk: 0.81, flags: ['SENSITIVE_WORD'], score: 72 }));
-      const revised = await subject.adapter.recordCall(subject.tenantId, call({ risk: 0.81, flags: ['SENSITIVE_WORD'], score: 85 }));
+    it('updates the same record when a score is published, and again when a dispute revises it', async () => {
+      subject.addCustomer(PHONE, '李娜');
+      const done = { analysis: 'done', risk: 0.81, flags: ['SENSITIVE_WORD'] } as const;
+      const ingest = await subject.adapter.recordCall(subject.tenantId, call(done));
+      await subject.adapter.recordCall(subject.tenantId, call({ ...done, score: 72 }));
+      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ risk: 0.81, score: 72 });
+
+      const revised = await subject.adapter.recordCall(subject.tenantId, call({ ...done, score: 85, crmRecordId: ingest.links[0]?.id ?? null }));
       expect(subject.readCallRecord('c_contract_1')).toMatchObject({ risk: 0.81, flags: ['SENSITIVE_WORD'], score: 85 });
       expect(revised.links[0]).toEqual(ingest.links[0]);
       expect(subject.callRecordCount()).toBe(1);
+    });
+
+    it('marks the same record archived, then deleted when the recording is shredded, keeping the customer link', async () => {
+      const id = subject.addCustomer(PHONE, '李娜');
+      const ingest = await subject.adapter.recordCall(subject.tenantId, call({ analysis: 'done', risk: 0.4, flags: ['SENSITIVE_WORD'], score: 70 }));
+      await subject.adapter.recordCall(subject.tenantId, call({ analysis: 'done', risk: 0.4, flags: ['SENSITIVE_WORD'], score: 70, recordingStatus: 'archived' }));
+      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ recordingStatus: 'archived', risk: 0.4 });
+
+      // Shredding purges what the hub derived from the audio: the CRM keeps the call, its customer and its status only.
+      const shredded = await subject.adapter.recordCall(subject.tenantId, call({ analysis: 'none', flags: [], risk: 0, score: null, recordingStatus: 'deleted' }));
+      expect(subject.readCallRecord('c_contract_1')).toMatchObject({ recordingStatus: 'deleted', risk: null, flags: [], score: null, customerId: id });
+      expect(shredded.links[0]).toEqual(ingest.links[0]);
+      expect(subject.callRecordCount()).toBe(1);
+    });
+
+    it("answers the URL that opens the call inside the CRM, never the hub's own pages or audio", async () => {
+      subject.addCustomer(PHONE, '李娜');
+      const result = await subject.adapter.recordCall(subject.tenantId, call());
+      expect(result.callUrl).toMatch(/^https:\/\//);
+      expect(result.callUrl).not.toMatch(/hub\.example|\/api\/v1\/|\/calls\/c_contract_1\/(audio|playback)|\.(wav|mp3)/);
     });
 
     it('records a call whose number was withheld without a customer', async () => {

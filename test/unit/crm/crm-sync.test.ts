@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CrmAdapter, CrmCallRecord, CrmLinkResult } from '../../../core/crm/crm-adapter.port';
+import type { CrmAdapter, CrmCallOutcome, CrmCallRecord, CrmEvaluationOutcome, CrmEvaluationRecord, CrmLinkResult } from '../../../core/crm/crm-adapter.port';
 import {
   createExponentialBackoff,
   decideAfterFailure,
@@ -15,7 +15,7 @@ import {
   CrmUnavailableError,
 } from '../../../core/crm/crm.errors';
 import type { OutboxMessage } from '../../../core/crm/outbox.port';
-import { RECORD_CALL_KIND, parseRecordCallPayload } from '../../../core/crm/record-call.payload';
+import { RECORD_CALL_KIND, RECORD_EVALUATION_KIND, parseRecordCallPayload } from '../../../core/crm/record-call.payload';
 import { createSeededRandom } from '../../../core/shared/clock.port';
 import { CallsightError } from '../../../core/shared/errors';
 import { InMemoryOutboxStore } from './in-memory-outbox.store';
@@ -277,6 +277,102 @@ describe('drainOutbox', () => {
     const { options } = await setup([]);
     await expect(drainOutbox({ ...options, maxAttempts: 0 })).rejects.toThrow(/maxAttempts/);
     await expect(drainOutbox({ ...options, batchSize: 0 })).rejects.toThrow(/batchSize/);
+  });
+});
+
+describe('drainOutbox: follow-ups and batches', () => {
+  /** A batch CRM (like Salesforce): recordCalls takes a lane at once; the script fails chosen calls. */
+  class BatchAdapter extends ScriptedAdapter {
+    readonly batches: string[][] = [];
+    readonly evaluations: string[] = [];
+    async recordCalls(tenantId: string, calls: readonly CrmCallRecord[]): Promise<CrmCallOutcome[]> {
+      this.batches.push(calls.map((c) => c.hubCallId));
+      const outcomes: CrmCallOutcome[] = [];
+      for (const call of calls) {
+        try {
+          outcomes.push({ hubCallId: call.hubCallId, ok: true, result: await this.recordCall(tenantId, call) });
+        } catch (error) {
+          outcomes.push({ hubCallId: call.hubCallId, ok: false, error });
+        }
+      }
+      return outcomes;
+    }
+    async recordEvaluations(_tenantId: string, evaluations: readonly CrmEvaluationRecord[]): Promise<CrmEvaluationOutcome[]> {
+      this.evaluations.push(...evaluations.map((e) => e.hubEvaluationId));
+      return evaluations.map((e) => ({ hubEvaluationId: e.hubEvaluationId, ok: true, id: `sf-${e.hubEvaluationId}` }));
+    }
+  }
+
+  it('sends a call queued several times once, with its state at delivery, and marks every message done', async () => {
+    const { store, adapter, options } = await setup([
+      { id: 'm1', payload: buildPayload({ hubCallId: 'c1', analysis: 'pending', risk: 0 }) },
+      { id: 'm2', payload: buildPayload({ hubCallId: 'c1', analysis: 'done', risk: 0.5 }) },
+      { id: 'm3', payload: buildPayload({ hubCallId: 'c2' }) },
+    ]);
+    const sent: CrmCallRecord[] = [];
+    const recordCall = adapter.recordCall.bind(adapter);
+    adapter.recordCall = async (tenantId, call) => {
+      sent.push(call);
+      return recordCall(tenantId, call);
+    };
+    const refreshed: string[] = [];
+    const report = await drainOutbox({
+      ...options,
+      refreshCalls: async (_tenantId, crm, calls) => {
+        refreshed.push(...calls.map((c) => `${crm}:${c.hubCallId}`));
+        return calls.map((c) => (c.hubCallId === 'c1' ? { ...c, analysis: 'done', risk: 0.81, score: 90 } : c));
+      },
+    });
+    expect(report).toMatchObject({ claimed: 3, recorded: 3 });
+    expect(refreshed).toEqual(['zendesk:c1', 'zendesk:c2']);
+    expect(sent.map((c) => [c.hubCallId, c.risk, c.score ?? null])).toEqual([['c1', 0.81, 90], ['c2', 0.4, null]]);
+    expect(store.all().map((m) => m.status)).toEqual(['done', 'done', 'done']);
+  });
+
+  it('retries every message of a lane when the refresh fails, sending nothing', async () => {
+    const { store, adapter, options } = await setup([{ id: 'm1' }, { id: 'm2' }]);
+    const report = await drainOutbox({ ...options, refreshCalls: async () => Promise.reject(new Error('database gone')) });
+    expect(report).toMatchObject({ recorded: 0, retried: 2, failuresByCode: { INTERNAL: 2 } });
+    expect(adapter.delivered).toEqual([]);
+    expect(store.all().map((m) => m.status)).toEqual(['pending', 'pending']);
+  });
+
+  it("gives a batch CRM the lane's calls in one recordCalls and settles each message by its own outcome", async () => {
+    const { store, options } = await setup([
+      { id: 'm1', payload: buildPayload({ hubCallId: 'c1' }, 'salesforce') },
+      { id: 'm2', payload: buildPayload({ hubCallId: 'c2' }, 'salesforce') },
+      { id: 'm3', payload: buildPayload({ hubCallId: 'c3' }, 'salesforce') },
+      { id: 'm4', payload: buildPayload({ hubCallId: 'c4' }, 'salesforce') },
+    ]);
+    const batch = new BatchAdapter();
+    batch.script('c2', new CrmRejectedError('salesforce', 'upsert call record', 'DUPLICATES_DETECTED'));
+    batch.script('c3', rateLimited(60));
+    const report = await drainOutbox({ ...options, adapters: { salesforce: batch as unknown as CrmAdapter } });
+    expect(batch.batches).toEqual([['c1', 'c2', 'c3', 'c4']]);
+    expect(report).toMatchObject({ claimed: 4, recorded: 2, dead: 1, deferred: 1, released: 0 });
+    expect(store.all().map((m) => [m.id, m.status, m.lastErrorCode])).toEqual([
+      ['m1', 'done', null],
+      ['m2', 'dead', 'CRM_REJECTED'],
+      ['m3', 'pending', 'CRM_RATE_LIMITED'],
+      ['m4', 'done', null],
+    ]);
+  });
+
+  it('delivers evaluations through recordEvaluations, and dead-letters them for a CRM that keeps none', async () => {
+    const evaluation = { hubEvaluationId: 'ev1', hubCallId: 'c1', scorecard: 'default', scorecardVersion: '2', sectionScores: [{ section: 'compliance', score: 80 }], totalScore: 80, reviewerName: null, status: 'published', disputeState: 'none' };
+    const { store, options } = await setup([]);
+    await store.enqueue({ id: 'e1', tenantId: 't1', kind: RECORD_EVALUATION_KIND, payload: { crm: 'salesforce', evaluation }, now: T0 });
+    await store.enqueue({ id: 'e2', tenantId: 't1', kind: RECORD_EVALUATION_KIND, payload: { crm: 'zendesk', evaluation }, now: T0 });
+    await store.enqueue({ id: 'e3', tenantId: 't1', kind: RECORD_EVALUATION_KIND, payload: { crm: 'salesforce', evaluation: { ...evaluation, totalScore: 'high' } }, now: T0 });
+    const batch = new BatchAdapter();
+    const report = await drainOutbox({ ...options, adapters: { salesforce: batch as unknown as CrmAdapter, zendesk: new ScriptedAdapter() } });
+    expect(batch.evaluations).toEqual(['ev1']);
+    expect(report).toMatchObject({ recorded: 1, dead: 2 });
+    expect(store.all().map((m) => [m.id, m.status, m.lastErrorCode])).toEqual([
+      ['e1', 'done', null],
+      ['e2', 'dead', 'VALIDATION_FAILED'],
+      ['e3', 'dead', 'VALIDATION_FAILED'],
+    ]);
   });
 });
 
