@@ -13,6 +13,7 @@ import { registerAuditCommands } from './commands/audit.command';
 import { registerExportCommands } from './commands/export.command';
 import { registerSampleCliCommands } from './commands/sample.command';
 import { registerKeysCommands } from './commands/keys.command';
+import { registerRecordingsCommands } from './commands/recordings.command';
 
 const program = new Command()
   .name('callsight')
@@ -34,6 +35,7 @@ registerAuditCommands(program);
 registerExportCommands(program);
 registerSampleCliCommands(program);
 registerKeysCommands(program);
+registerRecordingsCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -9,6 +9,7 @@ import { zendeskCapability } from './wiring/zendesk.wiring';
 import { demoCapability } from './wiring/demo.wiring';
 import { qualityCapability } from './wiring/quality.wiring';
 import { searchCapability } from './wiring/search.wiring';
+import { recordingsCapability } from './wiring/recordings.wiring';
 
 /**
  * A capability wires one area of the product into the hub: its HTTP routes, its job handlers (registered on
@@ -35,4 +36,5 @@ export const CAPABILITIES: readonly CapabilityFactory[] = [
   retentionCapability,
   qualityCapability,
   searchCapability,
+  recordingsCapability,
 ];

@@ -18,12 +18,20 @@ import { FileKeyVault } from '../adapters/keys/file';
 import { EncryptedFsAudioStore } from '../adapters/blob/encrypted-fs';
 import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
 import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
-import { buildHttpApp } from '../adapters/http/server';
+import { buildHttpApp, DEFAULT_EXPENSIVE_ROUTE_LIMITS, type ExpensiveRouteLimits } from '../adapters/http/server';
+import { SqlitePendingRecordings } from '../adapters/storage/sqlite/sqlite.pending-recordings';
+import { PostgresPendingRecordings } from '../adapters/storage/postgres/postgres.pending-recordings';
+import { openPostgresDatabase } from '../adapters/storage/postgres/postgres-database';
+import type { PendingRecordingStore } from '../core/recordings/pending-recording.port';
+import type { RecordingFetchPolicy } from '../app/recordings/index';
+import { recordingFetchPolicyFromEnv, recordingsUseCasesOf, twilioAccountFinder } from './wiring/recordings.wiring';
 import { PlaybackTokens, TokenService } from '../adapters/http/token-service';
 import { openApiRoutes } from '../adapters/http/routes/openapi.routes';
 import type { AuditEntry, HttpPlugin } from '../adapters/http/http.deps';
 import type { TelephonyWebhookHandler } from '../core/recordings/telephony.port';
 import type { HubConfig } from './config';
+import { z } from 'zod';
+import { describeIssues } from '../core/shared/validation';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -67,6 +75,12 @@ export interface Hub {
   transcriptStored(tenantId: string, callId: string, transcript: Transcript): Promise<void>;
   /** The ingest use-case (app/ingest), for every door a call comes in by: upload, webhooks, import, seeding. */
   readonly ingestion: IngestUseCases;
+  /** Recordings reported by telephony providers and not stored yet (the webhook's durable inbox). */
+  readonly pendingRecordings: PendingRecordingStore;
+  /** How long and how often reported recordings are fetched (RECORDING_FETCH_* settings). */
+  readonly recordingFetchPolicy: RecordingFetchPolicy;
+  /** Per-user and per-tenant budgets of the expensive routes (RATE_LIMIT_EXPENSIVE_* settings). */
+  readonly expensiveLimits: ExpensiveRouteLimits;
   /** Adding tenants and issuing users' tokens (app/tenants), as the CLI does. */
   readonly tenantAdmin: TenantsUseCases;
   /** Ingests a call as the system actor `system` (fixtures, benchmarks): the ingest use-case, audited like any other. */
@@ -80,8 +94,41 @@ export interface Hub {
   close(): Promise<void>;
 }
 
-export async function openHub(config: HubConfig, clock: Clock = systemClock): Promise<Hub> {
+/** Settings of the hub beyond HubConfig; each defaults to its environment variables. */
+export interface HubOptions {
+  readonly recordingFetch?: RecordingFetchPolicy;
+  readonly expensiveLimits?: ExpensiveRouteLimits;
+}
+
+const limitsEnvSchema = z.object({
+  RATE_LIMIT_EXPENSIVE_PER_USER_PER_MIN: z.coerce.number().int().positive().optional(),
+  RATE_LIMIT_EXPENSIVE_PER_TENANT_PER_MIN: z.coerce.number().int().positive().optional(),
+});
+
+/**
+ * The expensive-route budgets from the environment: RATE_LIMIT_EXPENSIVE_PER_USER_PER_MIN (default 600) and
+ * RATE_LIMIT_EXPENSIVE_PER_TENANT_PER_MIN (default 3000), per minute. Throws naming the bad setting.
+ */
+export function expensiveLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ExpensiveRouteLimits {
+  const parsed = limitsEnvSchema.safeParse(env);
+  if (!parsed.success) throw new Error(`Invalid configuration: ${describeIssues(parsed.error)}. See docs/decisions/rate-limits.md.`);
+  return {
+    perUser: parsed.data.RATE_LIMIT_EXPENSIVE_PER_USER_PER_MIN ?? DEFAULT_EXPENSIVE_ROUTE_LIMITS.perUser,
+    perTenant: parsed.data.RATE_LIMIT_EXPENSIVE_PER_TENANT_PER_MIN ?? DEFAULT_EXPENSIVE_ROUTE_LIMITS.perTenant,
+    windowMs: 60_000,
+  };
+}
+
+export async function openHub(config: HubConfig, clock: Clock = systemClock, options: HubOptions = {}): Promise<Hub> {
+  const recordingFetchPolicy = options.recordingFetch ?? recordingFetchPolicyFromEnv();
+  const expensiveLimits = options.expensiveLimits ?? expensiveLimitsFromEnv();
   const storage = await openStorage(config);
+  // HubStorage does not hand out its PostgreSQL pool, so the pending-recording store gets a small one of its own on
+  // the same database (its rows and their fetch jobs still commit in one transaction).
+  const pendingDb = config.databaseUrl ? await openPostgresDatabase(config.databaseUrl, { maxConnections: 2 }) : null;
+  const pendingRecordings: PendingRecordingStore = pendingDb
+    ? new PostgresPendingRecordings(pendingDb)
+    : new SqlitePendingRecordings(storage.sqlite!);
   const { calls, auditLog, accounts, transcripts, jobQueue } = storage;
   const keys = new FileKeyVault(join(config.dataDir, 'keys'));
   const audio = new EncryptedFsAudioStore(join(config.dataDir, 'audio'), keys);
@@ -144,11 +191,15 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock): Pr
       for (const hook of transcriptHooks) await hook(tenantId, callId, transcript);
     },
     ingestion,
+    pendingRecordings,
+    recordingFetchPolicy,
+    expensiveLimits,
     tenantAdmin,
     ingest: (tenantId, metadata, bytes) => ingestion.ingestCall(systemActor(tenantId, 'system'), { metadata, audio: bytes }),
     audit,
     ensureTenant: (tenant) => provisionTenant({ tenants: calls, keys, clock }, tenant),
     async close() {
+      await pendingDb?.close();
       await storage.close();
       keys.close();
     },
@@ -158,15 +209,10 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock): Pr
 
 /** Telephony webhook handlers, each resolving provider accounts to tenants. */
 export function telephonyHandlers(hub: Hub): Map<string, TelephonyWebhookHandler> {
+  const recordings = recordingsUseCasesOf(hub);
   const twilio = new TwilioRecordingWebhook({
-    apiBaseUrl: hub.config.twilioApiBaseUrl,
-    findAccount: async (accountSid) => {
-      const row = await hub.accounts.find('twilio', accountSid);
-      if (!row) return null;
-      return { tenantId: row.tenantId, accountSid, authToken: hub.keys.openSecret(row.tenantId, 'twilio', row.sealedSecret) };
-    },
-    findExisting: (tenantId, callSid) => hub.calls.findByProviderCallId(tenantId, 'twilio', callSid),
-    ingest: (tenantId, metadata, bytes) => hub.ingestion.ingestCall(systemActor(tenantId, 'twilio'), { metadata, audio: bytes }),
+    findAccount: twilioAccountFinder(hub),
+    accept: (tenantId, report) => recordings.acceptRecording(systemActor(tenantId, 'twilio'), report),
   });
   return new Map([[twilio.provider, twilio]]);
 }
@@ -207,6 +253,7 @@ export async function buildHubHttp(hub: Hub, plugins: readonly HttpPlugin[] = []
     ingest: hub.ingestion,
     telephony: telephonyHandlers(hub),
     audit: (entry) => hub.audit(entry),
+    expensiveLimits: hub.expensiveLimits,
     plugins: [...plugins, openApiRoutes({ checkResponses: process.env.CALLSIGHT_OPENAPI_CHECK === '1' })],
   });
 }

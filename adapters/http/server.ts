@@ -4,8 +4,9 @@ import rateLimit from '@fastify/rate-limit';
 import { Readable } from 'node:stream';
 import { CallsightError, isCallsightError } from '../../core/shared/errors';
 import type { Principal } from '../../core/access/access.policy';
-import { callParamsSchema, type ListCallsQueryInput, type WebhookResponse } from '../../core/api/calls.api';
+import { callParamsSchema, type ListCallsQueryInput } from '../../core/api/calls.api';
 import type { ErrorBody } from '../../core/api/common.api';
+import type { RecordingCallbackResponse } from '../../core/api/recordings.api';
 import { callNotVisible, type AudioStream } from '../../app/calls';
 import type { ReceivedCall } from '../../app/ingest';
 import { statusFor } from './error-status';
@@ -13,6 +14,33 @@ import { TokenRejectedError } from './token-service';
 import type { HttpDeps, HttpHelpers } from './http.deps';
 
 const CONTENT_TYPE = { wav: 'audio/wav', mp3: 'audio/mpeg' } as const;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Marks an expensive route (search, playback links, exports): each request counts against its user's and its
+     * tenant's budgets (ExpensiveRouteLimits). A function decides per request (e.g. only a list searched with `q`).
+     */
+    expensive?: boolean | ((request: FastifyRequest) => boolean);
+  }
+}
+
+/**
+ * Budgets of the expensive routes (docs/decisions/rate-limits.md), counted per verified principal, not per
+ * address: a user's requests count against their own budget and, once admitted, against their tenant's; a
+ * request over either is refused with 429 RATE_LIMITED and Retry-After, before its use-case runs.
+ */
+export interface ExpensiveRouteLimits {
+  /** Expensive requests one user may make per window. */
+  readonly perUser: number;
+  /** Expensive requests all users of one tenant may make together per window. */
+  readonly perTenant: number;
+  /** The window, in milliseconds (one minute by default). */
+  readonly windowMs?: number;
+}
+
+/** Generous enough for any person at a screen and for the test suites; RATE_LIMIT_* settings lower them. */
+export const DEFAULT_EXPENSIVE_ROUTE_LIMITS: ExpensiveRouteLimits = Object.freeze({ perUser: 600, perTenant: 3000, windowMs: 60_000 });
 
 /** Query parameters whose values never carry personal data or secrets, so they stay readable in logs. */
 const LOGGABLE_QUERY_KEYS = new Set(['limit', 'sort', 'speaker', 'direction', 'channel', 'status', 'from', 'to', 'period', 'format']);
@@ -35,7 +63,7 @@ export function redactUrl(url: string): string {
  * authenticates a bearer token; each then calls one use-case (app/), which checks the access policy and writes
  * the audit event, and serialises what it answers.
  */
-export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
+export async function buildHttpApp(deps: HttpDeps & { readonly expensiveLimits?: ExpensiveRouteLimits }): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: deps.config.logLevel,
@@ -51,6 +79,45 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   await app.register(rateLimit, { max: deps.config.rateLimitPerMinute, timeWindow: '1 minute' });
+  const limits = deps.expensiveLimits ?? DEFAULT_EXPENSIVE_ROUTE_LIMITS;
+  const principals = new WeakMap<FastifyRequest, Promise<Principal>>();
+  const limitWindowMs = limits.windowMs ?? 60_000;
+  const limiters = [
+    {
+      scope: 'user',
+      check: app.createRateLimit({ max: limits.perUser, timeWindow: limitWindowMs, keyGenerator: async (request) => {
+        const principal = await principals.get(request)!;
+        return `user:${principal.tenantId}:${principal.userId}`;
+      } }),
+    },
+    {
+      scope: 'tenant',
+      check: app.createRateLimit({ max: limits.perTenant, timeWindow: limitWindowMs, keyGenerator: async (request) => `tenant:${(await principals.get(request)!).tenantId}` }),
+    },
+  ] as const;
+  const limitExpensive = async (request: FastifyRequest) => {
+    const expensive = request.routeOptions.config.expensive;
+    if (!expensive || (typeof expensive === 'function' && !expensive(request))) return;
+    await authenticate(request);
+    for (const limiter of limiters) {
+      const outcome = await limiter.check(request);
+      if (!outcome.isAllowed && outcome.isExceeded) {
+        const retryAfterS = Math.max(1, outcome.ttlInSeconds);
+        throw new CallsightError(
+          'RATE_LIMITED',
+          limiter.scope === 'user'
+            ? `Too many searches, playback links or exports from this user; retry after ${retryAfterS} s`
+            : `Too many searches, playback links or exports from this organisation; retry after ${retryAfterS} s`,
+          { details: { retryAfterS, scope: limiter.scope } },
+        );
+      }
+    }
+  };
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.expensive) return;
+    const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+    route.preHandler = [limitExpensive, ...existing];
+  });
   await app.register(multipart, {
     limits: { fileSize: deps.config.maxAudioBytes, files: 1, fields: 4, fieldSize: 64 * 1024 },
   });
@@ -62,6 +129,8 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     const { status, code, message } = describeError(error);
     if (status >= 500) request.log.error({ err: error, code }, 'request failed');
     const size = isCallsightError(error) ? error.details?.size : undefined;
+    const retryAfterS = isCallsightError(error) ? error.details?.retryAfterS : undefined;
+    if (code === 'RATE_LIMITED' && typeof retryAfterS === 'number') void reply.header('Retry-After', String(retryAfterS));
     if (code === 'RANGE_NOT_SATISFIABLE' && typeof size === 'number') void reply.header('Content-Range', `bytes */${size}`);
     const body: ErrorBody = { error: { code, message } };
     if (!reply.sent) void reply.status(status).send(body);
@@ -71,8 +140,19 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     void reply.status(404).send(body);
   });
 
-  /** The principal of the bearer token; a refused token claiming a known tenant is audited there (no use-case ran). */
-  const authenticate = async (request: FastifyRequest): Promise<Principal> => {
+  /**
+   * The principal of the bearer token, verified once per request (the expensive-route limits key on it before the
+   * handler runs); a refused token claiming a known tenant is audited there (no use-case ran).
+   */
+  const authenticate = (request: FastifyRequest): Promise<Principal> => {
+    let principal = principals.get(request);
+    if (!principal) {
+      principal = verifyBearer(request);
+      principals.set(request, principal);
+    }
+    return principal;
+  };
+  const verifyBearer = async (request: FastifyRequest): Promise<Principal> => {
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
     try {
@@ -102,7 +182,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     return reply.status(result.created ? 201 : 200).send(result.view);
   });
 
-  app.get('/api/v1/calls', async (request) => {
+  app.get('/api/v1/calls', { config: { expensive: isSearch } }, async (request) => {
     const principal = await authenticate(request);
     return deps.calls.listCalls(principal, request.query as ListCallsQueryInput);
   });
@@ -118,7 +198,7 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     return sendAudio(request, reply, audio);
   });
 
-  app.post('/api/v1/calls/:id/playback-url', async (request) => {
+  app.post('/api/v1/calls/:id/playback-url', { config: { expensive: true } }, async (request) => {
     const principal = await authenticate(request);
     const { token, expiresAt } = await deps.calls.issuePlaybackLink(principal, callParams(request));
     return { url: `${baseUrl(request)}/api/v1/playback/${token}`, expiresAt };
@@ -141,9 +221,13 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
       headers: request.headers as Record<string, string | undefined>,
       form,
     });
-    const body: WebhookResponse =
-      outcome.kind === 'ignored' ? { status: 'ignored', reason: outcome.reason } : { status: outcome.kind, callId: outcome.call.id };
-    return reply.status(outcome.kind === 'stored' ? 201 : 200).send(body);
+    const body: RecordingCallbackResponse =
+      outcome.kind === 'ignored'
+        ? { status: 'ignored', reason: outcome.reason }
+        : outcome.kind === 'accepted'
+          ? { status: 'accepted', pendingId: outcome.pendingId, duplicate: !outcome.created }
+          : { status: outcome.kind, callId: outcome.call.id };
+    return reply.status(outcome.kind === 'stored' ? 201 : outcome.kind === 'accepted' ? 202 : 200).send(body);
   });
 
   for (const plugin of deps.plugins ?? []) await plugin(app, helpers);
@@ -154,6 +238,12 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
   }
 
   return app;
+}
+
+/** A call list searched with transcript words (`q`), the expensive kind of list. */
+function isSearch(request: FastifyRequest): boolean {
+  const q = (request.query as { q?: unknown } | undefined)?.q;
+  return typeof q === 'string' ? q.trim() !== '' : Array.isArray(q) && q.length > 0;
 }
 
 /** The `:id` of a call route; a malformed id is answered like an unknown call. */

@@ -5,6 +5,7 @@ import { countAnalysis } from '../../core/quality/analysis-summary';
 import { collectCalls } from '../../core/quality/call-source';
 import type { QualityStore } from '../../core/quality/quality-store.port';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
+import type { PendingRecordingStore } from '../../core/recordings/pending-recording.port';
 import type { Clock } from '../../core/shared/clock.port';
 import { DAY_MS } from '../../core/shared/time';
 import type { TranscriptStore } from '../../core/transcription/transcript-store.port';
@@ -18,6 +19,8 @@ type Deps = {
   readonly store: Pick<QualityStore, 'listEvaluations' | 'listDisputesForCalls'>;
   readonly transcripts: Pick<TranscriptStore, 'getAnalyses' | 'getSettings'>;
   readonly clock: Clock;
+  /** Recordings reported by telephony providers (app/recordings); without it the report has no `recordings`. */
+  readonly recordingGaps?: Pick<PendingRecordingStore, 'countReceived'>;
 };
 type Input = z.output<typeof kpiQuerySchema>;
 
@@ -29,6 +32,23 @@ export interface KpiReport {
   readonly fcrWindowDays: number;
   readonly targets: typeof KPI_TARGETS;
   readonly rows: KpiRow[];
+  /** Recordings expected vs stored in the range (R-CAP-1, R-STO-1); null for team-scoped managers or without the port. */
+  readonly recordings: RecordingCompleteness | null;
+}
+
+/**
+ * Recording completeness of the whole tenant in the range: calls stored with their audio, against those plus the
+ * recordings a telephony provider reported and the hub never stored within the fetch window (`missing`). Reports
+ * still inside their window (`waiting`) are not expected yet. The `all` row's recordingCompleteness counts the
+ * missing ones too, so the KPI shows the gap.
+ */
+export interface RecordingCompleteness {
+  readonly expected: number;
+  readonly stored: number;
+  readonly missing: number;
+  readonly waiting: number;
+  /** stored / expected; null when nothing was expected. */
+  readonly rate: number | null;
 }
 
 /**
@@ -90,7 +110,32 @@ export const reportKpis = defineUseCase({
       confidenceLevel: input.confidenceLevel,
       ...(counted ? { countedCallIds: counted } : {}),
     });
-    return { groupBy: input.groupBy, from: range.from, to: range.to, fcrWindowDays: input.fcrWindowDays, targets: KPI_TARGETS, rows };
+    const recordings =
+      deps.recordingGaps && !counted
+        ? await recordingCompletenessOf(deps.recordingGaps, actor.tenantId, range, now, facts)
+        : null;
+    const shown = recordings && input.groupBy === 'all' ? rows.map((row) => withMissingRecordings(row, recordings.missing)) : rows;
+    return { groupBy: input.groupBy, from: range.from, to: range.to, fcrWindowDays: input.fcrWindowDays, targets: KPI_TARGETS, rows: shown, recordings };
   },
   audited: (out) => ({ details: { groupBy: out.groupBy, groups: out.rows.length } }),
 });
+
+async function recordingCompletenessOf(
+  gaps: Pick<PendingRecordingStore, 'countReceived'>,
+  tenantId: string,
+  range: { from: string; to: string },
+  now: Date,
+  facts: readonly CallFact[],
+): Promise<RecordingCompleteness> {
+  const counts = await gaps.countReceived(tenantId, range, now.toISOString());
+  const stored = facts.filter((f) => f.hasRecording && f.startedAt >= range.from && f.startedAt < range.to).length;
+  const expected = stored + counts.missing;
+  return { expected, stored, missing: counts.missing, waiting: counts.waiting, rate: expected > 0 ? stored / expected : null };
+}
+
+function withMissingRecordings(row: KpiRow, missing: number): KpiRow {
+  if (missing === 0) return row;
+  const { numerator } = row.recordingCompleteness;
+  const denominator = row.recordingCompleteness.denominator + missing;
+  return { ...row, recordingCompleteness: { numerator, denominator, rate: denominator > 0 ? numerator / denominator : null } };
+}

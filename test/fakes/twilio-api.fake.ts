@@ -7,6 +7,10 @@ import { http, HttpResponse } from 'msw';
  * - Recording media, GET /2010-04-01/Accounts/{AccountSid}/Recordings/{Sid}.wav (HTTP Basic auth with the
  *   Account SID and auth token when "enforce HTTP auth on media URLs" is on)
  *   https://www.twilio.com/docs/voice/api/recording#fetch-a-recording-media-file
+ *   Until a recording's media is written Twilio answers its media URL with 404 and error 20404 ("The requested
+ *   resource ... was not found"), which is why the hub fetches recordings in a job and retries:
+ *   https://www.twilio.com/docs/voice/api/recording#fetch-a-recording-media-file and
+ *   https://www.twilio.com/docs/errors/20404 (the fake keeps a recording 404 until `readyAt`, read on `clock`).
  * The recording status callback itself (sent by Twilio to us) is documented at
  * https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback and signed per
  * https://www.twilio.com/docs/usage/webhooks/webhooks-security.
@@ -26,6 +30,10 @@ export interface FakeTwilioState {
   readonly calls: Map<string, FakeTwilioCall>;
   readonly recordings: Map<string, Uint8Array>;
   readonly requests: { method: string; url: string }[];
+  /** When a recording's media becomes available (absent: at once); compared with `clock`. */
+  readonly readyAt?: Map<string, Date>;
+  /** The fake's notion of now (the test clock the hub runs on); default the system clock. */
+  readonly clock?: () => Date;
 }
 
 /** RFC 2822 dates, as Twilio's API returns them ("Tue, 31 Aug 2010 20:36:28 +0000"). */
@@ -88,7 +96,19 @@ export function twilioHandlers(state: FakeTwilioState) {
       const file = String(params.file);
       const sid = file.replace(/\.(wav|mp3)$/, '');
       const audio = state.recordings.get(sid);
-      if (!audio) return HttpResponse.json({ code: 20404, message: 'Not found', status: 404 }, { status: 404 });
+      const readyAt = state.readyAt?.get(sid);
+      const now = state.clock?.() ?? new Date();
+      if (!audio || (readyAt && now.getTime() < readyAt.getTime())) {
+        return HttpResponse.json(
+          {
+            code: 20404,
+            message: `The requested resource /2010-04-01/Accounts/${state.accountSid}/Recordings/${file} was not found`,
+            more_info: 'https://www.twilio.com/docs/errors/20404',
+            status: 404,
+          },
+          { status: 404 },
+        );
+      }
       return new HttpResponse(audio, { headers: { 'Content-Type': file.endsWith('.mp3') ? 'audio/mpeg' : 'audio/x-wav' } });
     }),
   ];

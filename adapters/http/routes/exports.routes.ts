@@ -17,11 +17,12 @@ const decisionInput = (request: FastifyRequest) => {
  * Two-person export approval (R-ACC-3) over HTTP: `POST /api/v1/exports` (201), `GET /api/v1/exports[/:id]`,
  * `POST /api/v1/exports/:id/approve|reject` and `GET /api/v1/exports/:id/download` (a zip stream). Each route
  * authenticates and calls one use-case of app/exports, which authorises, validates with core/api/exports.api.ts
- * and writes the audit event.
+ * and writes the audit event. Requesting and downloading an export count against the expensive-route budgets
+ * of the user and the tenant (server.ts, docs/decisions/rate-limits.md).
  */
 export function exportsRoutes(exports: ExportsUseCases): HttpPlugin {
   return (app, helpers: HttpHelpers) => {
-    app.post('/api/v1/exports', async (request, reply) => {
+    app.post('/api/v1/exports', { config: { expensive: true } }, async (request, reply) => {
       const principal = await helpers.authenticate(request);
       return reply.status(201).send(await exports.request(principal, request.body));
     });
@@ -33,7 +34,7 @@ export function exportsRoutes(exports: ExportsUseCases): HttpPlugin {
     app.post('/api/v1/exports/:id/approve', async (request) => exports.approve(await helpers.authenticate(request), decisionInput(request)));
     app.post('/api/v1/exports/:id/reject', async (request) => exports.reject(await helpers.authenticate(request), decisionInput(request)));
 
-    app.get('/api/v1/exports/:id/download', async (request, reply) => {
+    app.get('/api/v1/exports/:id/download', { config: { expensive: true } }, async (request, reply) => {
       const download = await exports.download(await helpers.authenticate(request), { id: exportId(request) });
       const body = Readable.from(download.content);
       body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'export stream aborted'));

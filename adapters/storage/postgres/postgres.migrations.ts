@@ -4,6 +4,7 @@ import { ACCESS_MIGRATIONS } from './migrations/access.migrations';
 import { QUALITY_MIGRATIONS } from './migrations/quality.migrations';
 import { RETENTION_MIGRATIONS } from './migrations/retention.migrations';
 import { QUEUE_MIGRATIONS } from './migrations/queue.migrations';
+import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
 
 export type { PgMigration } from './migrations/pg-migration';
 
@@ -211,6 +212,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   ...QUALITY_MIGRATIONS,
   ...RETENTION_MIGRATIONS,
   ...QUEUE_MIGRATIONS,
+  ...RECORDINGS_MIGRATIONS,
 ];
 
 /**

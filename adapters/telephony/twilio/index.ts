@@ -1,2 +1,3 @@
-export { TwilioRecordingWebhook, type TwilioAccount } from './twilio.webhook';
+export { TwilioRecordingWebhook, type TwilioAccount, type TwilioRecordingReport, type TwilioWebhookDeps } from './twilio.webhook';
+export { TwilioRecordingSource, type TwilioRecordingSourceDeps } from './twilio.recording-source';
 export { computeTwilioSignature, isValidTwilioSignature } from './twilio.signature';

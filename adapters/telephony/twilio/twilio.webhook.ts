@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { CallsightError } from '../../../core/shared/errors';
-import type { IngestResult } from '../../../core/recordings/ingest-call';
 import type {
   TelephonyWebhookHandler,
   TelephonyWebhookOutcome,
@@ -8,7 +7,6 @@ import type {
 } from '../../../core/recordings/telephony.port';
 import type { Call } from '../../../core/recordings/call';
 import { isValidTwilioSignature } from './twilio.signature';
-import { twilioRequestFailed } from './twilio.errors';
 
 /** A Twilio account known to the hub and the tenant its calls belong to. */
 export interface TwilioAccount {
@@ -17,15 +15,25 @@ export interface TwilioAccount {
   readonly authToken: string;
 }
 
+/** A completed recording as a verified callback reports it, for the hub to record and fetch later. */
+export interface TwilioRecordingReport {
+  readonly provider: 'twilio';
+  readonly providerCallId: string;
+  readonly recordingId: string;
+  readonly accountId: string;
+}
+
 export interface TwilioWebhookDeps {
   /** Looks up the account by its SID; null when the hub does not know it. */
   readonly findAccount: (accountSid: string) => Promise<TwilioAccount | null>;
-  readonly findExisting: (tenantId: string, providerCallId: string) => Promise<Call | null>;
-  readonly ingest: (tenantId: string, metadata: unknown, audio: Uint8Array) => Promise<IngestResult>;
-  /** Base of Twilio's REST API; https://api.twilio.com unless a proxy sits in between. */
-  readonly apiBaseUrl?: string;
-  readonly fetch?: typeof fetch;
-  readonly timeoutMs?: number;
+  /**
+   * Records the report durably (app/recordings accept-recording, as the system actor `twilio`): the call when it is
+   * stored already, else the pending recording and whether this callback created it.
+   */
+  readonly accept: (
+    tenantId: string,
+    report: TwilioRecordingReport,
+  ) => Promise<{ readonly kind: 'stored'; readonly call: Call } | { readonly kind: 'pending'; readonly pendingId: string; readonly created: boolean }>;
 }
 
 // Recording status callback parameters:
@@ -39,30 +47,16 @@ const callbackSchema = z.object({
   RecordingChannels: z.string().optional(),
 });
 
-// Call resource: https://www.twilio.com/docs/voice/api/call-resource#call-properties
-const callResourceSchema = z.object({
-  sid: z.string(),
-  from: z.string().nullable(),
-  to: z.string().nullable(),
-  direction: z.string(),
-  start_time: z.string().nullable(),
-  date_created: z.string().nullable(),
-});
-
 /**
- * Twilio recording status callbacks. Verifies X-Twilio-Signature with the account's auth token before
- * anything else, acts only on `completed` recordings, skips calls already stored without downloading again,
- * then fetches the call's From/To and the recording (WAV) with the account's credentials.
+ * Twilio recording status callbacks. Verifies X-Twilio-Signature with the account's auth token before anything
+ * else, acts only on `completed` recordings, and records the report durably without downloading anything, so
+ * that Twilio is answered at once even when the media is not ready yet; the `recordings.fetch` job downloads it
+ * (TwilioRecordingSource). A repeat callback, or one for a call already stored, writes nothing.
  */
 export class TwilioRecordingWebhook implements TelephonyWebhookHandler {
   readonly provider = 'twilio';
-  private readonly apiBaseUrl: string;
-  private readonly fetchImpl: typeof fetch;
 
-  constructor(private readonly deps: TwilioWebhookDeps) {
-    this.apiBaseUrl = (deps.apiBaseUrl ?? 'https://api.twilio.com').replace(/\/$/, '');
-    this.fetchImpl = deps.fetch ?? fetch;
-  }
+  constructor(private readonly deps: TwilioWebhookDeps) {}
 
   async handle(request: TelephonyWebhookRequest): Promise<TelephonyWebhookOutcome> {
     const accountSid = request.form.find(([name]) => name === 'AccountSid')?.[1];
@@ -76,59 +70,14 @@ export class TwilioRecordingWebhook implements TelephonyWebhookHandler {
     const event = parsed.data;
     if (event.RecordingStatus !== 'completed') return { kind: 'ignored', reason: `recording ${event.RecordingStatus}` };
 
-    const existing = await this.deps.findExisting(account.tenantId, event.CallSid);
-    if (existing) return { kind: 'duplicate', call: existing };
-
-    const callInfo = await this.getJson(account, `/2010-04-01/Accounts/${account.accountSid}/Calls/${event.CallSid}.json`);
-    const call = callResourceSchema.parse(callInfo);
-    const audio = await this.download(account, `${event.RecordingUrl}.wav`);
-    const inbound = call.direction === 'inbound';
-    const customer = inbound ? call.from : call.to;
-    const agentEnd = inbound ? call.to : call.from;
-    const startedAt = new Date(call.start_time ?? call.date_created ?? Date.now());
-    const metadata = {
+    const outcome = await this.deps.accept(account.tenantId, {
       provider: 'twilio',
       providerCallId: event.CallSid,
-      channel: 'human',
-      direction: inbound ? 'inbound' : 'outbound',
-      startedAt: startedAt.toISOString(),
-      agentId: agentEnd?.startsWith('client:') ? agentEnd.slice('client:'.length) : null,
-      customerPhone: customer && !customer.startsWith('client:') ? customer : null,
-      tags: [],
-    };
-    const result = await this.deps.ingest(account.tenantId, metadata, audio);
-    return result.created ? { kind: 'stored', call: result.call } : { kind: 'duplicate', call: result.call };
-  }
-
-  private authHeader(account: TwilioAccount): string {
-    return `Basic ${Buffer.from(`${account.accountSid}:${account.authToken}`).toString('base64')}`;
-  }
-
-  private async getJson(account: TwilioAccount, path: string): Promise<unknown> {
-    const response = await this.request(account, `${this.apiBaseUrl}${path}`, 'call lookup');
-    try {
-      return await response.json();
-    } catch (cause) {
-      throw twilioRequestFailed('call lookup', response.status, cause);
-    }
-  }
-
-  private async download(account: TwilioAccount, url: string): Promise<Uint8Array> {
-    const response = await this.request(account, url, 'recording download');
-    return new Uint8Array(await response.arrayBuffer());
-  }
-
-  private async request(account: TwilioAccount, url: string, what: string): Promise<Response> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(url, {
-        headers: { Authorization: this.authHeader(account) },
-        signal: AbortSignal.timeout(this.deps.timeoutMs ?? 30_000),
-      });
-    } catch (cause) {
-      throw twilioRequestFailed(what, null, cause);
-    }
-    if (!response.ok) throw twilioRequestFailed(what, response.status);
-    return response;
+      recordingId: event.RecordingSid,
+      accountId: account.accountSid,
+    });
+    return outcome.kind === 'stored'
+      ? { kind: 'duplicate', call: outcome.call }
+      : { kind: 'accepted', pendingId: outcome.pendingId, created: outcome.created };
   }
 }

@@ -1,0 +1,36 @@
+/**
+ * Recordings reported by telephony providers (issue 16 item 4): accepted from a verified callback at once, fetched
+ * by a job with backoff, stored through the ingest use-case, and listed for admins when they never arrive.
+ * Adapters reach these use-cases only through this entry.
+ */
+import { bindUseCases, type AuditDeps, type BoundUseCases, type PortsOf } from '../shared/use-case';
+import { acceptRecording } from './accept-recording';
+import { fetchRecording } from './fetch-recording';
+import { listMissingRecordings } from './list-missing-recordings';
+
+export { acceptRecording, acceptRecordingInput, type AcceptRecordingInput, type AcceptRecordingOutcome } from './accept-recording';
+export { fetchRecording, fetchRecordingInput, type FetchRecordingInput, type FetchRecordingOutcome } from './fetch-recording';
+export {
+  listMissingRecordings,
+  listMissingRecordingsInput,
+  type ListMissingRecordingsInput,
+  type MissingRecordingView,
+  type MissingRecordingsPage,
+} from './list-missing-recordings';
+export {
+  DEFAULT_RECORDING_FETCH_POLICY,
+  fetchJobId,
+  type RecordingFetchPolicy,
+  type RecordingIngest,
+  type RecordingsPorts,
+} from './recordings.ports';
+export { FETCH_RECORDING_JOB } from '../../core/recordings/pending-recording.port';
+
+/** The recordings use-case definitions, keyed as routes, commands and jobs call them. */
+export const recordingsUseCases = { acceptRecording, fetchRecording, listMissingRecordings } as const;
+export type RecordingsUseCases = BoundUseCases<typeof recordingsUseCases>;
+
+/** Binds the recordings use-cases to their ports (bin/wiring/recordings.wiring.ts). */
+export function createRecordingsUseCases(ports: PortsOf<typeof recordingsUseCases> & AuditDeps): RecordingsUseCases {
+  return bindUseCases(recordingsUseCases, ports);
+}
