@@ -293,6 +293,13 @@ describe('Salesforce demo page: record changes, the Case page, navigation and to
     await page.evaluate(() => {
       (window as unknown as { sfdMarker: string }).sfdMarker = 'same-document';
     });
+    await page.locator('#sfd-tab-related').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await page.locator('#sfd-tab-details').getAttribute('aria-selected')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sfd-tab-details');
+    expect(await page.locator('#sfd-panel-details').textContent()).toContain(customer.phone);
+    await page.keyboard.press('ArrowLeft');
+    expect(await page.locator('#sfd-tab-related').getAttribute('aria-selected')).toBe('true');
     await page.locator('[data-testid="cases-card"] a').first().click();
     await page.locator('c-callsight-review-panel .cs-message').waitFor({ timeout: 20_000 });
     expect(new URL(page.url()).searchParams.get('page')).toBe('case');
@@ -362,6 +369,8 @@ describe('Salesforce demo page: record changes, the Case page, navigation and to
   it('links the two demos: the Zendesk demo opens the Salesforce page for the same role and customer, and back', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${hub.url}/demo?role=qa&customer=${encodeURIComponent(customer.phone)}&locale=en`);
+    await page.locator('[data-testid="widget-frame"] [role="option"]').first().waitFor({ timeout: 20_000 });
+    await shot(page, 'zendesk-demo-with-link-en-1280');
     await page.locator('[data-testid="salesforce-demo-link"]').click();
     await page.waitForURL(/\/demo\/salesforce\?/);
     expect(await listedCallIds(page)).toEqual((await visibleCalls('qa', customer.phone)).map((call) => call.id));

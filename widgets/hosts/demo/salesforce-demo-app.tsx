@@ -424,6 +424,14 @@ function ContactPage({ contact, cases, locale, bridge, hrefFor, onOutcome }: Pag
     { id: 'related', label: t('related') },
     { id: 'details', label: t('details') },
   ] as const;
+  function handleTabKey(event: KeyboardEvent) {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const index = tabs.findIndex((item) => item.id === tab);
+    const next = tabs[(index + (event.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length]!;
+    setTab(next.id);
+    document.getElementById(`sfd-tab-${next.id}`)?.focus();
+  }
   return (
     <>
       <RecordHeader
@@ -441,7 +449,7 @@ function ContactPage({ contact, cases, locale, bridge, hrefFor, onOutcome }: Pag
       <div class="slds-grid slds-wrap sfd-columns">
         <div class="slds-col slds-size_1-of-1 slds-large-size_8-of-12 sfd-main">
           <div class="slds-tabs_default slds-card sfd-tabs">
-            <ul class="slds-tabs_default__nav" role="tablist">
+            <ul class="slds-tabs_default__nav" role="tablist" onKeyDown={handleTabKey}>
               {tabs.map((item) => (
                 <li class={`slds-tabs_default__item${tab === item.id ? ' slds-is-active' : ''}`} role="presentation" key={item.id}>
                   <button
