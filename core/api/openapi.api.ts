@@ -51,3 +51,6 @@ export const corsPathParamsSchema = z.object({ path: z.string() });
 
 /** Body of `PUT /api/v1/settings/:key`: the body the key takes (`audit-retention` or `exports`). */
 export const settingBodySchema = z.union([auditRetentionSettingSchema, exportsSettingSchema]);
+
+/** The form Zendesk posts to `POST /zendesk/app` (signed URLs): the ZAF JWT in `token`; Zendesk may add fields. */
+export const zendeskAppFormSchema = z.looseObject({ token: z.string().check(z.minLength(1)) });

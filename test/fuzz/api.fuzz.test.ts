@@ -256,6 +256,10 @@ describe('API fuzzing', () => {
     await hub.hub.ensureTenant({ id: 'fuzz-other', name: 'Other', defaultRegion: 'CN', industry: 'general' });
     tokens.set('other-tenant', await hub.token('admin', { tenant: 'fuzz-other' }));
     tokens.set('expired', await hub.token('admin', { ttlS: 1 }));
+    // The default scorecard is provisioned on first use, by whichever request reads it first (app/quality
+    // ensureDefaultScorecard): provision it now so that a refused first reader is not blamed for it.
+    const warmUp = await hub.app.inject({ method: 'GET', url: '/api/v1/scorecards', headers: { authorization: `Bearer ${tokens.get('role:admin')}` } });
+    expect(warmUp.statusCode).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 2100));
   }, 120_000);
 

@@ -89,7 +89,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[] = API_ROUTES): 
       if (responses[String(status)]) throw new Error(`${route.operationId}: status ${status} is both a success and an error answer`);
       responses[String(status)] = {
         description: STATUS_TEXT[status] ?? `Error ${status}`,
-        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } } },
+        content: {
+          'application/json': { schema: { $ref: '#/components/schemas/ErrorBody' } },
+          ...(route.htmlErrors ? { 'text/html': {} } : {}),
+        },
       };
     }
 

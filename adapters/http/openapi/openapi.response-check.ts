@@ -71,7 +71,7 @@ export function createResponseChecker(document: OpenApiDocument): (response: Che
     const types = Object.keys(content);
     if (types.length === 0) return response.body === undefined || response.body === '' ? null : violation(path, `status ${response.status} is documented without a body`);
     const mediaType = (response.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-    if (types.includes('application/json')) {
+    if (types.includes('application/json') && (mediaType === 'application/json' || !types.includes(mediaType))) {
       if (mediaType !== 'application/json') return violation(path, `expected application/json, got "${mediaType || 'no content type'}"`);
       const pointer = `/paths/${escapePointer(path)}/${method}/responses/${response.status}/content/application~1json/schema`;
       return checkJson(validatorFor(pointer), response, (problem) => violation(path, problem));

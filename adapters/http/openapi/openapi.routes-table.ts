@@ -4,12 +4,12 @@ import * as analysis from '../../../core/api/analysis.api';
 import * as audit from '../../../core/api/audit.api';
 import * as calls from '../../../core/api/calls.api';
 import * as coaching from '../../../core/api/coaching.api';
-import * as crm from '../../../core/api/crm.api';
 import * as demo from '../../../core/api/demo.api';
 import * as exportsApi from '../../../core/api/exports.api';
 import * as insights from '../../../core/api/insights.api';
 import * as openapi from '../../../core/api/openapi.api';
 import * as quality from '../../../core/api/quality.api';
+import * as recordings from '../../../core/api/recordings.api';
 import * as retention from '../../../core/api/retention.api';
 import * as settings from '../../../core/api/settings.api';
 import { callMetadataSchema } from '../../../core/recordings/call-metadata.schema';
@@ -65,6 +65,8 @@ export interface RouteDoc {
   readonly body?: RequestBodyDoc;
   readonly responses: Readonly<Record<number, ResponseDoc>>;
   readonly errors: readonly number[];
+  /** Error statuses may also answer a (bilingual) HTML page instead of the JSON envelope (pages opened by a browser). */
+  readonly htmlErrors?: boolean;
 }
 
 const named = (name: string, schema: ApiSchema): NamedSchema => ({ name, schema });
@@ -77,6 +79,7 @@ const WITH_BODY = [...AUTHENTICATED, 413, 415] as const;
 const PUBLIC = [400, 404, 429, 500] as const;
 
 const AUDIO_TYPES = ['audio/wav', 'audio/mpeg'] as const;
+const ASSET_TYPES = ['text/javascript', 'text/css', 'image/svg+xml', 'image/png', 'image/jpeg', 'image/x-icon', 'font/woff2', 'font/woff', 'application/json', 'text/plain', 'application/octet-stream'] as const;
 
 const callView = named('CallView', calls.callViewSchema);
 const callPage = named('CallPage', calls.callPageSchema);
@@ -88,6 +91,8 @@ const legalHold = named('LegalHoldView', retention.legalHoldViewSchema);
 const settingView = named('SettingView', settings.settingViewSchema);
 const analysisSettings = named('AnalysisSettingsView', analysis.analysisSettingsResponseSchema);
 const retentionPolicyView = named('RetentionPolicyView', retention.retentionPolicyViewSchema);
+const recordingCallback = named('RecordingCallbackResponse', recordings.recordingCallbackResponseSchema);
+const HTML = ['text/html'] as const;
 
 const ok = (json: NamedSchema | ApiSchema, description = 'OK'): ResponseDoc => ({ description, json });
 const audio = (description: string): ResponseDoc => ({ description, binary: AUDIO_TYPES });
@@ -212,8 +217,31 @@ export const API_ROUTES: readonly RouteDoc[] = [
   {
     method: 'POST', path: '/api/v1/webhooks/:provider/recording', operationId: 'receiveRecordingWebhook', summary: "A telephony provider's recording callback", tags: ['telephony'], auth: 'webhook-signature',
     params: openapi.webhookProviderParamsSchema, body: { form: openapi.twilioRecordingCallbackSchema },
-    responses: { 201: ok(calls.webhookResponseSchema, 'Stored'), 200: ok(calls.webhookResponseSchema, 'Duplicate or ignored'), 202: ok(calls.webhookResponseSchema, 'Accepted; the recording is fetched by a job') },
+    description: 'Verified and recorded at once (202 `accepted`); a job fetches the recording with retries. 200 when the call is stored already or the status is not acted on.',
+    responses: {
+      202: ok(recordingCallback, 'Accepted; the recording is fetched by a job'),
+      201: ok(recordingCallback, 'Stored (a provider that sends the audio in the callback)'),
+      200: ok(recordingCallback, 'Duplicate or ignored'),
+    },
     errors: [...WITH_BODY, 422, 502, 503],
+  },
+  {
+    method: 'GET', path: '/api/v1/recordings/missing', operationId: 'listMissingRecordings', summary: 'Reported recordings that never arrived', tags: ['telephony'], auth: 'bearer',
+    query: recordings.missingRecordingsQuerySchema, responses: { 200: ok(recordings.missingRecordingsPageSchema) }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'POST', path: '/zendesk/app', operationId: 'openZendeskApp', summary: "The Zendesk app page, opened by Zendesk's signed POST", tags: ['crm'], auth: 'none',
+    description: 'Zendesk posts a ZAF JWT (RS256, signed URLs) in the form field `token`; the answer is the widget page with a short-lived hub session. Refusals are a bilingual HTML page (JSON when the client asks only for JSON).',
+    body: { form: openapi.zendeskAppFormSchema }, responses: { 200: { description: 'The widget page with its session', binary: HTML } },
+    errors: [...PUBLIC, 401, 403, 413, 415, 503], htmlErrors: true,
+  },
+  {
+    method: 'GET', path: '/zendesk/app', operationId: 'refuseZendeskAppGet', summary: 'Refused: the app page needs Zendesk’s signed POST', tags: ['crm'], auth: 'none',
+    responses: {}, errors: [401, 429, 500], htmlErrors: true,
+  },
+  {
+    method: 'GET', path: '/zendesk/assets/:file', operationId: 'getZendeskAppAsset', summary: "The Zendesk app page's built assets", tags: ['crm'], auth: 'none',
+    params: openapi.demoAssetParamsSchema, responses: { 200: { description: 'A built asset', binary: ASSET_TYPES } }, errors: PUBLIC,
   },
   {
     method: 'GET', path: '/api/v1/settings/analysis', operationId: 'getAnalysisSettings', summary: "The tenant's analysis settings", tags: ['analysis'], auth: 'bearer',
@@ -231,10 +259,6 @@ export const API_ROUTES: readonly RouteDoc[] = [
     method: 'PUT', path: '/api/v1/settings/:key', operationId: 'changeSetting', summary: 'Change a tenant setting', tags: ['settings'], auth: 'bearer',
     params: openapi.settingKeyPathSchema, body: { json: openapi.settingBodySchema },
     responses: { 200: ok(settingView) }, errors: [...WITH_BODY, 409],
-  },
-  {
-    method: 'POST', path: '/api/v1/session/zendesk', operationId: 'exchangeZendeskSession', summary: 'Exchange a Zendesk-signed JWT for a hub token', tags: ['crm'], auth: 'zendesk-jwt',
-    responses: { 200: ok(crm.zendeskSessionResponseSchema) }, errors: WITH_BODY,
   },
   // ---- quality ----
   {
@@ -372,21 +396,29 @@ export const API_ROUTES: readonly RouteDoc[] = [
   // ---- demo ----
   {
     method: 'GET', path: '/demo', operationId: 'getDemoPage', summary: 'The demo page (only while the demo is on)', tags: ['demo'], auth: 'none',
-    responses: { 200: { description: 'The widget in a Zendesk-like sidebar', binary: ['text/html'] } }, errors: [...PUBLIC, 503],
+    responses: { 200: { description: 'The widget in a Zendesk-like sidebar', binary: HTML } }, errors: [...PUBLIC, 403, 503],
   },
   {
     method: 'GET', path: '/demo/', operationId: 'getDemoPageSlash', summary: 'The demo page (trailing slash)', tags: ['demo'], auth: 'none',
-    responses: { 200: { description: 'The widget in a Zendesk-like sidebar', binary: ['text/html'] } }, errors: [...PUBLIC, 503],
+    responses: { 200: { description: 'The widget in a Zendesk-like sidebar', binary: HTML } }, errors: [...PUBLIC, 403, 503],
+  },
+  {
+    method: 'GET', path: '/demo/salesforce', operationId: 'getSalesforceDemoPage', summary: 'The Salesforce demo page (only while the demo is on)', tags: ['demo'], auth: 'none',
+    responses: { 200: { description: 'Lightning-like record pages with the Callsight components', binary: HTML } }, errors: [...PUBLIC, 403, 503],
+  },
+  {
+    method: 'GET', path: '/demo/salesforce/callsight.iife.js', operationId: 'getSalesforceDemoBundle', summary: 'The Salesforce static resource the demo loads', tags: ['demo'], auth: 'none',
+    responses: { 200: { description: 'The built bundle', binary: ['text/javascript'] } }, errors: [...PUBLIC, 403, 503],
   },
   {
     method: 'GET', path: '/demo/assets/:file', operationId: 'getDemoAsset', summary: "The demo page's built assets", tags: ['demo'], auth: 'none',
     params: openapi.demoAssetParamsSchema,
-    responses: { 200: { description: 'A built asset', binary: ['text/javascript', 'text/css', 'image/svg+xml', 'image/png', 'application/json', 'application/octet-stream'] } },
-    errors: [...PUBLIC, 503],
+    responses: { 200: { description: 'A built asset', binary: ASSET_TYPES } },
+    errors: [...PUBLIC, 403, 503],
   },
   {
     method: 'GET', path: '/demo/customers', operationId: 'listDemoCustomers', summary: 'Demo customers with calls', tags: ['demo'], auth: 'none',
-    responses: { 200: ok(demo.demoCustomersResponseSchema) }, errors: PUBLIC,
+    responses: { 200: ok(demo.demoCustomersResponseSchema) }, errors: [...PUBLIC, 403],
   },
   {
     method: 'POST', path: '/demo/token', operationId: 'issueDemoToken', summary: 'A short-lived demo token for a role', tags: ['demo'], auth: 'none',
