@@ -5,18 +5,24 @@
  *
  *   npm run bench:salesforce [-- --calls 10000 --numbers 4000 --known 3000 --claim 1000]
  *
- * Three ways are measured: the batch drain the outbox can use (`recordCalls`: lookups of 250 numbers per Composite
- * Batch request, upserts of 200 per sObject Collections request), the Bulk API 2.0 backfill, and, for comparison,
- * today's one-message-at-a-time `drainOutbox` with `recordCall` on the first 1,000 calls.
+ * Three ways are measured: the hub's own outbox drain (app/crm drainCrmOutbox over a real SQLite outbox, claims of
+ * CRM_DRAIN_BATCH_SIZE messages, each tenant's lane handed to the adapter's `recordCalls`: lookups of 250 numbers per
+ * Composite Batch request, upserts of 200 per sObject Collections request), the Bulk API 2.0 backfill, and, for
+ * comparison, the same drain with an adapter that only has `recordCall` (one message at a time) on 1,000 calls.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteDatabase, SqliteOutboxStore } from '../adapters/storage/sqlite';
+import { CRM_DRAIN_BATCH_SIZE, drainCrmOutbox } from '../app/crm/index';
 import { setupServer } from 'msw/node';
 import { createSalesforceCrmAdapter, type SalesforceCrmAdapter } from '../adapters/crm/salesforce';
 import type { CrmCallRecord } from '../core/crm/crm-adapter.port';
-import { createExponentialBackoff, decideAfterFailure, drainOutbox, type RetryPolicy } from '../core/crm/crm-sync';
-import { parseRecordCallPayload, RECORD_CALL_KIND } from '../core/crm/record-call.payload';
+import { createExponentialBackoff } from '../core/crm/crm-sync';
+import { RECORD_CALL_KIND } from '../core/crm/record-call.payload';
+import type { CrmAdapter } from '../core/crm/crm-adapter.port';
 import { createSeededRandom } from '../core/shared/clock.port';
 import { createSalesforceFake, FAKE_CONSUMER_KEY, FAKE_LOGIN_URL, FAKE_USERNAME, generateSalesforceKeyPair, type SalesforceFake } from '../test/fakes/salesforce-api.fake';
-import { InMemoryOutboxStore } from '../test/unit/crm/in-memory-outbox.store';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +32,7 @@ function arg(name: string, fallback: number): number {
 const CALLS = arg('calls', 10_000);
 const NUMBERS = arg('numbers', 4_000);
 const KNOWN = arg('known', 3_000);
-const CLAIM = arg('claim', 1_000);
+const CLAIM = arg('claim', CRM_DRAIN_BATCH_SIZE);
 const GOAL_PER_1000 = 10;
 const TENANT = 'acme';
 const clock = { now: () => new Date() };
@@ -51,7 +57,9 @@ function generateCalls(count: number): CrmCallRecord[] {
       flags: rnd.next() < 0.2 ? ['SENSITIVE_WORD'] : [],
       risk: Math.round(rnd.next() * 100) / 100,
       score: rnd.next() < 0.3 ? Math.round(rnd.next() * 100) : null,
-      appLink: `https://hub.example.com/app/calls/${id}`,
+      analysis: 'done',
+      recordingStatus: 'stored',
+      appLink: null,
       customerPhone: withheld ? null : phoneOf(Math.floor(rnd.next() * NUMBERS)),
     };
   });
@@ -90,37 +98,34 @@ function tally(fake: SalesforceFake) {
   };
 }
 
-async function enqueueAll(store: InMemoryOutboxStore, calls: readonly CrmCallRecord[]): Promise<void> {
+/** A real SQLite outbox in a temporary directory, as `callsight serve` keeps it. */
+function openOutbox(): { store: SqliteOutboxStore; close(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'callsight-sf-bench-'));
+  const db = openSqliteDatabase(join(dir, 'callsight.db'));
+  return {
+    store: new SqliteOutboxStore(db),
+    close() {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function enqueueAll(store: SqliteOutboxStore, calls: readonly CrmCallRecord[]): Promise<void> {
   const now = clock.now();
   for (const call of calls) await store.enqueue({ id: `m_${call.hubCallId}`, tenantId: TENANT, kind: RECORD_CALL_KIND, payload: { crm: 'salesforce', call }, now });
 }
 
-/** A batch drain: claim up to CLAIM due messages, deliver them with one `recordCalls`, record each outcome with core's retry rule. */
-async function drainInBatches(store: InMemoryOutboxStore, adapter: SalesforceCrmAdapter): Promise<{ done: number; failed: number }> {
-  const policy: RetryPolicy = { maxAttempts: 10, backoff: createExponentialBackoff({ baseMs: 30_000, maxMs: 3_600_000 }), maxRateLimitDeferrals: 20 };
+/** The hub's drain (app/crm drainCrmOutbox) until nothing is due; what it delivered and dead-lettered. */
+async function drainAll(store: SqliteOutboxStore, adapter: CrmAdapter, batchSize: number): Promise<{ done: number; failed: number }> {
   let done = 0;
   let failed = 0;
+  const backoff = createExponentialBackoff({ baseMs: 30_000, maxMs: 3_600_000 });
   for (;;) {
-    const messages = await store.claimDue({ now: clock.now(), limit: CLAIM, leaseMs: 5 * 60_000, kinds: [RECORD_CALL_KIND] });
-    if (messages.length === 0) break;
-    const calls = messages.map((m) => parseRecordCallPayload(m.payload).call);
-    const outcomes = await adapter.recordCalls(TENANT, calls);
-    for (const [index, outcome] of outcomes.entries()) {
-      const message = messages[index];
-      if (message === undefined) continue;
-      const now = clock.now();
-      if (outcome.ok) {
-        await store.markDone(message.id, { now, result: outcome.result });
-        done += 1;
-        continue;
-      }
-      failed += 1;
-      const decision = decideAfterFailure(outcome.error, message, now, policy);
-      if (decision.action === 'dead') await store.markDead(message.id, { code: decision.code, now });
-      else if (decision.action === 'defer') await store.defer(message.id, { code: decision.code, nextAttemptAt: decision.nextAttemptAt, now });
-      else await store.markFailed(message.id, { code: decision.code, nextAttemptAt: decision.nextAttemptAt, now });
-    }
-    if (failed > 0) break;
+    const report = await drainCrmOutbox({ outbox: store, adapters: { salesforce: adapter }, clock, backoff, log: () => {}, batchSize });
+    done += report.recorded;
+    failed += report.retried + report.deferred + report.dead;
+    if (report.claimed === 0 || failed > 0) break;
   }
   return { done, failed };
 }
@@ -136,15 +141,16 @@ console.log(`goal: <= ${GOAL_PER_1000} API requests per 1,000 calls, lookups and
 
 for (const [label, ttl] of [['default 5-minute lookup cache', undefined], ['lookup cache off', 0]] as const) {
   const { fake, adapter } = freshOrg(ttl);
-  const store = new InMemoryOutboxStore();
-  await enqueueAll(store, calls);
+  const outbox = openOutbox();
+  await enqueueAll(outbox.store, calls);
   const started = performance.now();
-  const { done, failed } = await drainInBatches(store, adapter);
+  const { done, failed } = await drainAll(outbox.store, adapter, CLAIM);
   const ms = performance.now() - started;
+  outbox.close();
   const t = tally(fake);
   const records = fake.records('Call_Recording__c').size;
   const rate = per1000(t.total, CALLS);
-  console.log(`outbox batch drain (recordCalls, ${fmt(CLAIM)} messages a claim, ${label})`);
+  console.log(`hub outbox drain (drainCrmOutbox on SQLite, recordCalls, ${fmt(CLAIM)} messages a claim, ${label})`);
   console.log(`  requests: ${fmt(t.total)} = ${t.token} token + ${t.lookups} lookup batches + ${t.collections} collection upserts`);
   console.log(`  per 1,000 calls: ${rate.toFixed(1)} (goal <= ${GOAL_PER_1000}: ${verdict(rate)})`);
   console.log(`  drain time: ${(ms / 1000).toFixed(2)} s (${fmt(Math.round((CALLS * 1000) / ms))} calls/s); delivered ${fmt(done)}, failed ${failed}, records in org ${fmt(records)}`);
@@ -168,17 +174,16 @@ for (const [label, ttl] of [['default 5-minute lookup cache', undefined], ['look
 {
   const sample = calls.slice(0, 1_000);
   const { fake, adapter } = freshOrg();
-  const store = new InMemoryOutboxStore();
-  await enqueueAll(store, sample);
+  const oneAtATime: CrmAdapter = { crm: 'salesforce', findCustomerByPhone: (t, p) => adapter.findCustomerByPhone(t, p), recordCall: (t, c) => adapter.recordCall(t, c) };
+  const outbox = openOutbox();
+  await enqueueAll(outbox.store, sample);
   const started = performance.now();
-  for (;;) {
-    const report = await drainOutbox({ store, adapters: { salesforce: adapter }, clock, maxAttempts: 10, backoff: createExponentialBackoff({ baseMs: 30_000, maxMs: 3_600_000 }), batchSize: 100, maxBatches: 100 });
-    if (report.claimed === 0) break;
-  }
+  await drainAll(outbox.store, oneAtATime, 100);
   const ms = performance.now() - started;
+  outbox.close();
   const t = tally(fake);
   const rate = per1000(t.total, sample.length);
-  console.log("for comparison: today's drainOutbox, one recordCall per message (first 1,000 calls)");
+  console.log('for comparison: the same drain with an adapter without recordCalls (one recordCall per message, first 1,000 calls)');
   console.log(`  requests: ${fmt(t.total)} = ${t.token} token + ${t.lookups} lookups + ${t.collections} upserts; per 1,000 calls: ${rate.toFixed(1)} (goal <= ${GOAL_PER_1000}: ${verdict(rate)})`);
   console.log(`  drain time: ${(ms / 1000).toFixed(2)} s`);
 }
