@@ -1,16 +1,24 @@
 /**
  * The call-history widget in real headless Chromium (Debian `chromium`, never a downloaded browser) against
- * a running hub with demo data: through the hub's /demo page (the widget in a mock Zendesk user sidebar), and
- * from the Salesforce static resource (the IIFE mounted into a shadow root, as an LWC would), sharing one hub.
+ * a running hub with demo data: as Zendesk opens it (signed URLs: a fake Zendesk agent page at
+ * https://acme.zendesk.com, answered by Playwright without any network, POSTs a ZAF JWT signed RS256 with a key
+ * generated here into the app iframe on the hub, and speaks the ZAF SDK's postMessage protocol to it), through
+ * the hub's /demo page (the widget in a mock Zendesk user sidebar), and from the Salesforce static resource (the
+ * IIFE mounted into a shadow root, as an LWC would), sharing one hub.
  * Needs: apt-get install -y chromium fonts-wqy-microhei; the hub test support (test/support/hub.ts).
  * Screenshots go to test-artifacts/.
  */
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { SignJWT } from 'jose';
 import { startTestHub } from '../support/hub';
+import { registerZendeskApp } from '../../app/crm/zendesk-register-app';
+import { cliActor } from '../../app/shared/actor';
+import { zendeskPublicKeyChecker } from '../../bin/commands/zendesk.command';
 import { ensureWidgetsBuilt } from '../../manifests/zendesk/build';
 import { SALESFORCE_BUNDLE, SALESFORCE_DIR } from '../../widgets/vite.config';
 
@@ -22,13 +30,29 @@ interface CallSummary {
 
 const artifacts = resolve(__dirname, '../../test-artifacts');
 const widgetsDir = resolve(__dirname, '../../dist/widgets');
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+// The fake Zendesk page counts as public and the test hub is on loopback: Chromium's Local Network Access checks
+// would block that frame, a boundary a real install (Zendesk framing a public https hub) never crosses.
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-features=LocalNetworkAccessChecks',
+];
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let browser: Browser;
 let customerPhone: string;
 let customerCalls: CallSummary[];
 let otherCustomer: { phone: string; calls: CallSummary[] };
+let zafKey: KeyObject;
+
+const ZENDESK_ORIGIN = 'https://acme.zendesk.com';
+const INSTALLATION_ID = '360001234567';
+const ZENDESK_ADMIN = '1003';
+const ZENDESK_UNMAPPED = '4242';
 
 async function hubGet<T>(path: string, token: string): Promise<{ status: number; body: T }> {
   const response = await fetch(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
@@ -85,7 +109,88 @@ beforeAll(async () => {
   const other = withCalls.find((customer) => customer.phone !== customerPhone);
   if (other === undefined) throw new Error('The demo data needs two customers with calls to show a customer change');
   otherCustomer = other;
+
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  zafKey = privateKey;
+  await registerZendeskApp.bind({
+    calls: hub.hub.calls,
+    accounts: hub.hub.accounts,
+    keys: hub.hub.keys,
+    publicKeys: zendeskPublicKeyChecker,
+    clock: hub.hub.clock,
+    audit: (entry) => hub.hub.audit(entry),
+  })(cliActor('demo'), { subdomain: 'acme', installationId: INSTALLATION_ID, publicKey: publicKey.export({ type: 'spki', format: 'pem' }).toString() });
+  const account = await hub.hub.accounts.find('zendesk', 'acme');
+  await hub.hub.accounts.save({ ...account!, settings: { ...account!.settings, users: { [ZENDESK_ADMIN]: { role: 'admin' } } } }, new Date());
 }, 120_000);
+
+/** A ZAF JWT as Zendesk signs it for the acme installation (RS256, iss, aud naming the installation, 5 minutes). */
+async function zafToken(userId: string): Promise<string> {
+  const nowS = Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    iss: 'acme.zendesk.com',
+    aud: `https://acme.zendesk.com/api/v2/apps/installations/${INSTALLATION_ID}.json`,
+    sub: userId,
+    jti: `e2e-${Math.random().toString(36).slice(2)}`,
+    context: { product: 'support', location: 'user_sidebar' },
+  })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
+    .setIssuedAt(nowS)
+    .setExpirationTime(nowS + 300)
+    .sign(zafKey);
+}
+
+/**
+ * A stand-in for Zendesk's agent page: it POSTs the signed page request into the app iframe (as Zendesk does
+ * with `signedUrls: true`) and answers the ZAF SDK's messages (iframe.handshake, get, invoke) like Zendesk's
+ * side of the protocol, with the user sidebar showing a customer.
+ */
+function fakeZendeskPage(token: string, zafLocale: string, customer: { phone: string; name: string }): string {
+  const action = `${hub.url}/zendesk/app?origin=${encodeURIComponent(ZENDESK_ORIGIN)}&app_guid=e2e-guid`;
+  const data = {
+    currentUser: { id: Number(ZENDESK_ADMIN), name: 'Admin Wang', locale: zafLocale, role: 'admin' },
+    user: { id: 501, name: customer.name, phone: customer.phone },
+  };
+  return `<!doctype html><html><head><meta charset="utf-8"><style>html,body{margin:0;height:100%}iframe{border:0;width:100%;height:100%;display:block}</style></head>
+<body><iframe name="app" title="Callsight"></iframe>
+<form id="signed" method="post" target="app" action="${action}"><input type="hidden" name="token" value="${token}"></form>
+<script>
+const data = ${JSON.stringify(data)};
+const hubOrigin = ${JSON.stringify(new URL(hub.url).origin)};
+window.zafCalls = [];
+window.addEventListener('message', (event) => {
+  if (event.origin !== hubOrigin) return;
+  const message = typeof event.data === 'string' ? JSON.parse(event.data) : event.data;
+  const reply = (payload) => event.source.postMessage(JSON.stringify(payload), hubOrigin);
+  if (message.key === 'iframe.handshake') {
+    reply({ key: 'zaf.app.registered', message: { metadata: { appId: 1, installationId: ${INSTALLATION_ID}, settings: {} }, context: { product: 'support', location: 'user_sidebar', account: { subdomain: 'acme' } } } });
+  } else if (message.request === 'get') {
+    const result = {};
+    for (const path of message.params) result[path] = data[path];
+    reply({ id: message.id, result });
+  } else if (message.request === 'invoke') {
+    window.zafCalls.push(Object.keys(message.params)[0]);
+    reply({ id: message.id, result: {} });
+  }
+});
+document.getElementById('signed').submit();
+</script></body></html>`;
+}
+
+/** Opens the fake Zendesk page at `width` and returns the app frame once its first answer is on screen. */
+async function openInZendesk(token: string, zafLocale: string, width: number, waitFor: string): Promise<{ page: Page; app: Frame; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 } });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  const customer = { phone: customerPhone, name: '李雷 Li Lei' };
+  await page.route(`${ZENDESK_ORIGIN}/agent/**`, (route) => route.fulfill({ contentType: 'text/html', body: fakeZendeskPage(token, zafLocale, customer) }));
+  await page.goto(`${ZENDESK_ORIGIN}/agent/users/501`);
+  const frame = page.frameLocator('iframe[name="app"]');
+  await frame.locator(waitFor).first().waitFor({ timeout: 20_000 });
+  const app = page.frames().find((candidate) => candidate.name() === 'app');
+  if (app === undefined) throw new Error('the app iframe is missing');
+  return { page, app, problems };
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -207,6 +312,54 @@ describe('call history widget in Chromium', () => {
     expect(sessions).toEqual([]);
     await page.screenshot({ path: join(artifacts, 'zendesk-widget-customer-changed.png'), fullPage: true });
     await page.close();
+  });
+});
+
+describe('Zendesk app opened through a signed page request (signed URLs)', () => {
+  it.each([
+    ['en-US', 'en', 1280],
+    ['en-US', 'en', 320],
+    ['zh-CN', 'zh-cn', 1280],
+    ['zh-CN', 'zh-cn', 320],
+  ])("lists the customer's calls for a verified Zendesk admin (Zendesk locale %s, widget %s, %i px)", async (zafLocale, locale, width) => {
+    const { page, app, problems } = await openInZendesk(await zafToken(ZENDESK_ADMIN), zafLocale, width, '[role="option"]');
+    const ids = await app.$$eval('[role="option"]', (options) => options.map((option) => option.id.replace(/^cs-call-/, '')));
+    expect(ids).toEqual(customerCalls.map((call) => call.id));
+    expect(await app.locator('.cs-heading').textContent()).toBe(locale === 'en' ? 'Call history' : '通话记录');
+    // The session reached the page only through the hub's verified answer; the block is gone once read.
+    expect(await app.evaluate(() => document.getElementById('callsight-session'))).toBeNull();
+    expect(app.url()).toContain('/zendesk/app?origin=');
+    expect(await page.evaluate(() => (window as unknown as { zafCalls: string[] }).zafCalls)).toContain('resize');
+    expect(problems).toEqual([]);
+    await page.screenshot({ path: join(artifacts, `zendesk-signed-${locale}-${width}.png`), fullPage: true });
+    await page.close();
+  });
+
+  it('plays a call in the signed page', async () => {
+    const { page, app } = await openInZendesk(await zafToken(ZENDESK_ADMIN), 'en-US', 1280, '[role="option"]');
+    await app.locator('[role="option"]').first().click();
+    await app.locator('audio').waitFor({ state: 'attached', timeout: 15_000 });
+    await app.waitForFunction(() => (document.querySelector('audio') as HTMLAudioElement | null)?.readyState! >= 1, undefined, { timeout: 15_000 });
+    expect(await app.$eval('audio', (element) => (element as HTMLAudioElement).error)).toBeNull();
+    await page.close();
+  });
+
+  it.each([320, 1280])('shows a user without Callsight rights why, in English and Chinese (%i px)', async (width) => {
+    const { page, app } = await openInZendesk(await zafToken(ZENDESK_UNMAPPED), 'en-US', width, 'section[lang="zh-CN"]');
+    expect(await app.locator('section[lang="en"] h1').textContent()).toBe('No Callsight access');
+    expect(await app.locator('section[lang="en"] p').first().textContent()).toMatch(/ask a Callsight admin/);
+    expect(await app.locator('section[lang="zh-CN"] h1').textContent()).toBe('没有 Callsight 权限');
+    await page.screenshot({ path: join(artifacts, `zendesk-signed-refused-${width}.png`), fullPage: true });
+    await page.close();
+  });
+
+  it('refuses the same signed request a second time (replay)', async () => {
+    const token = await zafToken(ZENDESK_ADMIN);
+    const first = await openInZendesk(token, 'en-US', 1280, '[role="option"]');
+    await first.page.close();
+    const second = await openInZendesk(token, 'en-US', 1280, 'section[lang="en"]');
+    expect(await second.app.locator('section[lang="en"] p').first().textContent()).toMatch(/already used/);
+    await second.page.close();
   });
 });
 
