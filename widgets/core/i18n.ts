@@ -1,4 +1,5 @@
 import type { Locale } from './host-bridge';
+import { FLAG_LABELS, HIGHLIGHT_KIND_LABELS, labelAnalysisCode, type AnalysisLabel, type AnalysisLabelKind } from '../../core/analysis/analysis.labels';
 
 const en = {
   title: 'Call history',
@@ -68,34 +69,6 @@ const zhCn: Record<MessageKey, string> = {
   unsupportedLocation: 'Callsight 暂不支持在此处显示（{location}）。',
 };
 
-/** Labels for the hub's call flags and transcript highlight kinds (matched case-insensitively). */
-const flagLabels: Record<Locale, Record<string, string>> = {
-  en: {
-    SENSITIVE_WORD: 'Sensitive word',
-    MISSING_SCRIPT: 'Missing script',
-    MISSING_RECORDING_NOTICE: 'No recording notice',
-    AGITATED_CUSTOMER: 'Upset customer',
-    ABNORMAL_DURATION: 'Unusual duration',
-    HIGH_RISK: 'High risk',
-    MISDIAL: 'Misdial',
-    INTERRUPTION: 'Interruptions',
-    PII: 'Personal data',
-    REDACTED: 'Redacted',
-  },
-  'zh-cn': {
-    SENSITIVE_WORD: '敏感词',
-    MISSING_SCRIPT: '缺少必备话术',
-    MISSING_RECORDING_NOTICE: '缺少录音提示',
-    AGITATED_CUSTOMER: '客户情绪激动',
-    ABNORMAL_DURATION: '时长异常',
-    HIGH_RISK: '高风险',
-    MISDIAL: '误拨',
-    INTERRUPTION: '频繁打断',
-    PII: '个人信息',
-    REDACTED: '已脱敏',
-  },
-};
-
 /** Localised explanations for error codes (hub codes and the client's own). */
 const errorMessages: Record<Locale, Record<string, string>> = {
   en: {
@@ -156,9 +129,30 @@ export function translate(locale: Locale, key: MessageKey, vars?: Record<string,
   return fill(catalogs[locale][key], vars);
 }
 
-/** A localised label for a flag / highlight kind; unknown codes become readable words (`NEW_FLAG` → `new flag`). */
+/**
+ * The hub's call flags (FlagCode, e.g. `SENSITIVE_WORD`) and transcript highlight kinds (`sensitive`, `pii`) by
+ * upper-case code, labelled from the shared table (core/analysis/analysis.labels.ts); a flag wins over a highlight
+ * kind of the same name.
+ */
+const flagLabels: Readonly<Record<string, AnalysisLabel>> = {
+  ...Object.fromEntries(Object.entries(HIGHLIGHT_KIND_LABELS).map(([kind, label]) => [kind.toUpperCase(), label])),
+  ...FLAG_LABELS,
+};
+
+/** A localised label for a flag / highlight kind (any case); unknown codes become readable words (`NEW_FLAG` → `new flag`). */
 export function translateFlag(locale: Locale, code: string): string {
-  return flagLabels[locale][code.toUpperCase()] ?? code.toLowerCase().replace(/_+/g, ' ');
+  const key = code.toUpperCase();
+  const label = Object.prototype.hasOwnProperty.call(flagLabels, key) ? flagLabels[key] : undefined;
+  if (label === undefined) return code.toLowerCase().replace(/_+/g, ' ');
+  return locale === 'zh-cn' ? label.zh : label.en;
+}
+
+/**
+ * A localised label for any analysis code of a kind (`demand` ids such as `refund_complex`, `pii` kinds, `script`
+ * ids...), from the shared table; codes it does not know (a tenant's own category) are shown as they are.
+ */
+export function translateAnalysisCode(locale: Locale, kind: AnalysisLabelKind, code: string): string {
+  return labelAnalysisCode(kind, code, locale === 'zh-cn' ? 'zh-CN' : 'en') ?? code;
 }
 
 /** A localised sentence for an error code; unknown codes still show the code so support can trace it. */
@@ -171,9 +165,9 @@ export function knownErrorCodes(locale: Locale): string[] {
   return Object.keys(errorMessages[locale]);
 }
 
-/** Codes translateFlag knows, per locale (for completeness tests). */
-export function knownFlagCodes(locale: Locale): string[] {
-  return Object.keys(flagLabels[locale]);
+/** Codes translateFlag knows, per locale (for completeness tests): the same upper-case codes in every locale. */
+export function knownFlagCodes(_locale: Locale): string[] {
+  return Object.keys(flagLabels);
 }
 
 /** BCP 47 tag for Intl APIs. */

@@ -1,5 +1,6 @@
 import type { CrmCallRecord } from '../../../core/crm/crm-adapter.port';
 import type { NoteLocale } from './zendesk.config';
+import { labelAnalysisCode } from '../../../core/analysis/analysis.labels';
 
 const STRINGS = {
   en: {
@@ -55,7 +56,8 @@ export function buildRecordName(call: CrmCallRecord, locale: NoteLocale): string
 }
 
 /**
- * The internal note's HTML: a summary of the call, its risk and flags once analysed, and a link that opens the
+ * The internal note's HTML: a summary of the call, its risk and flags once analysed (labelled in the note's language
+ * from core/analysis/analysis.labels.ts; a code without a label is shown as it is), and a link that opens the
  * app inside Zendesk (the only link; no audio URL, no transcript). Every value is HTML-escaped.
  */
 export function renderCallNoteHtml(call: CrmCallRecord, locale: NoteLocale): string {
@@ -68,7 +70,7 @@ export function renderCallNoteHtml(call: CrmCallRecord, locale: NoteLocale): str
   const analysed = (call.analysis ?? 'done') === 'done';
   const quality = [
     analysed ? `${t.risk}: ${Math.round(call.risk * 100)}%` : null,
-    analysed ? `${t.flags}: ${call.flags.length === 0 ? t.none : call.flags.map(escapeHtml).join(', ')}` : null,
+    analysed ? `${t.flags}: ${call.flags.length === 0 ? t.none : call.flags.map((code) => escapeHtml(labelAnalysisCode('flag', code, locale) ?? code)).join(', ')}` : null,
     call.score === undefined || call.score === null ? null : `${t.score}: ${Math.round(call.score)}`,
   ].filter((part) => part !== null);
   return [

@@ -9,9 +9,11 @@ import {
   knownFlagCodes,
   messageKeys,
   translate,
+  translateAnalysisCode,
   translateError,
   translateFlag,
 } from '../../../widgets/core/i18n';
+import { FLAG_LABELS, HIGHLIGHT_KIND_LABELS } from '../../../core/analysis/analysis.labels';
 
 describe('widget strings', () => {
   it('zh-cn has a non-empty translation for every English key, with the same placeholders', () => {
@@ -50,8 +52,31 @@ describe('widget strings', () => {
     ['zh-cn', 'sensitive_word', '敏感词'],
     ['zh-cn', 'PII', '个人信息'],
     ['en', 'BRAND_NEW_FLAG', 'brand new flag'],
+    ['zh-cn', 'DURATION_ABNORMAL', '时长异常'],
+    ['zh-cn', 'PII_PRESENT', '含个人信息'],
+    ['en', 'HIGH_INTERRUPTION', 'Talks over the customer'],
+    ['zh-cn', 'sensitive', '敏感词'],
+    ['en', 'pii', 'Personal data'],
   ] as const)('translateFlag(%s, %s)', (locale, code, expected) => {
     expect(translateFlag(locale, code)).toBe(expected);
+  });
+
+  it('labels every flag code and highlight kind the hub emits in Chinese, never with the raw code', () => {
+    for (const code of [...Object.keys(FLAG_LABELS), ...Object.keys(HIGHLIGHT_KIND_LABELS)]) {
+      expect(knownFlagCodes('zh-cn'), code).toContain(code.toUpperCase());
+      const zh = translateFlag('zh-cn', code);
+      expect(zh, code).toMatch(/[\u3400-\u9fff]/u);
+      expect(translateFlag('en', code), code).not.toBe(code.toLowerCase().replace(/_+/g, ' '));
+    }
+  });
+
+  it.each([
+    ['zh-cn', 'demand', 'refund_complex', '退款流程复杂'],
+    ['en', 'demand', 'logistics_delay', 'Late delivery'],
+    ['en', 'demand', 'tenant_own', 'tenant_own'],
+    ['zh-cn', 'script', 'recording_notice', '录音提示'],
+  ] as const)('translateAnalysisCode(%s, %s, %s)', (locale, kind, code, expected) => {
+    expect(translateAnalysisCode(locale, kind, code)).toBe(expected);
   });
 
   it.each([
