@@ -63,12 +63,21 @@ describe('demo routes on a hub with the demo tenant', () => {
     const admin = await demoPost(hub.url, { role: 'admin' });
     expect((await listAgentIds(admin.body.token)).size).toBeGreaterThan(qaAgents.size);
 
+    const manager = await demoPost(hub.url, { role: 'manager' });
+    expect(manager.body).toMatchObject({ role: 'manager', teams: ['north'] });
+    expect(await listAgentIds(manager.body.token)).toEqual(qaAgents);
+
+    const auditor = await demoPost(hub.url, { role: 'auditor' });
+    expect(auditor.body).toMatchObject({ role: 'auditor' });
+    const calls = await fetch(`${hub.url}/api/v1/calls?limit=5`, { headers: { Authorization: `Bearer ${auditor.body.token}` } });
+    expect(calls.status).toBe(403);
+
     const audit = await hub.hub.auditLog.query('demo', { action: 'session_exchange', limit: 100 });
     expect(audit.map((event) => event.actor)).toEqual(expect.arrayContaining(['demo-agent-a-lina', 'demo-qa', 'demo-admin']));
   });
 
   it.each([
-    [{ role: 'manager' }],
+    [{ role: 'superuser' }],
     [{ role: 'agent', agentId: 'a-nobody' }],
     [{ role: 'admin', tenant: 'other' }],
     [{}],
