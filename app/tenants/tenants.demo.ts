@@ -9,13 +9,13 @@ export interface DemoSettings {
   readonly tenantId: string;
   /** Lifetime of a demo token, seconds. */
   readonly tokenTtlS: number;
-  /** The team a demo QA reviewer reviews. */
+  /** The team a demo QA reviewer reviews and a demo manager manages. */
   readonly qaTeam: string;
 }
 
 /**
  * Who a demo visitor becomes for the role they pick: `demo-agent-<agent id>` (the first demo agent unless they
- * name one), `demo-qa` reviewing the QA team, or `demo-admin`. This is the demo's sign-in: the identity is then
+ * name one), `demo-qa` reviewing the QA team, `demo-manager` managing it, `demo-admin` or `demo-auditor`. This is the demo's sign-in: the identity is then
  * the actor of the token it gets. VALIDATION_FAILED when the named agent is not one of the demo agents.
  */
 export function demoPrincipal(request: DemoTokenRequest, agents: readonly Pick<Agent, 'id'>[], demo: DemoSettings): Principal {
@@ -28,7 +28,11 @@ export function demoPrincipal(request: DemoTokenRequest, agents: readonly Pick<A
     }
     case 'qa':
       return { ...base, userId: 'demo-qa', role: 'qa', teams: [demo.qaTeam] };
+    case 'manager':
+      return { ...base, userId: 'demo-manager', role: 'manager', teams: [demo.qaTeam] };
     case 'admin':
       return { ...base, userId: 'demo-admin', role: 'admin' };
+    case 'auditor':
+      return { ...base, userId: 'demo-auditor', role: 'auditor' };
   }
 }

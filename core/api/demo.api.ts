@@ -7,7 +7,7 @@ import type { Role } from '../access/access.policy';
  */
 
 /** Roles a demo visitor may switch between. */
-export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const satisfies readonly Role[];
+export const DEMO_ROLES = ['agent', 'qa', 'manager', 'admin', 'auditor'] as const satisfies readonly Role[];
 export type DemoRole = (typeof DEMO_ROLES)[number];
 
 /** `POST /demo/token`: a role, and for `agent` optionally which demo agent (the first one otherwise). */

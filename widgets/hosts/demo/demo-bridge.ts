@@ -3,8 +3,9 @@ import type { HostBridge, HubSession, Locale } from '../../core/host-bridge';
 import { createListenerSet } from '../../core/host-bridge';
 
 /** Roles the demo lets a visitor switch between (the hub decides what each may see). */
-export const DEMO_ROLES = ['agent', 'qa', 'admin'] as const;
-export type DemoRole = (typeof DEMO_ROLES)[number];
+import { DEMO_ROLES, type DemoRole } from '../../../core/api/demo.api';
+
+export { DEMO_ROLES, type DemoRole };
 
 export interface DemoCustomer {
   readonly phone: string;

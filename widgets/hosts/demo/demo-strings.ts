@@ -39,8 +39,8 @@ const strings = {
 export type DemoMessageKey = keyof (typeof strings)['en'];
 
 const roleNames: Record<Locale, Record<DemoRole, string>> = {
-  en: { agent: 'Agent', qa: 'QA reviewer', admin: 'Admin' },
-  'zh-cn': { agent: '坐席', qa: '质检员', admin: '管理员' },
+  en: { agent: 'Agent', qa: 'QA reviewer', manager: 'Manager', admin: 'Admin', auditor: 'Auditor' },
+  'zh-cn': { agent: '坐席', qa: '质检员', manager: '主管', admin: '管理员', auditor: '审计员' },
 };
 
 export function demoText(locale: Locale, key: DemoMessageKey): string {
