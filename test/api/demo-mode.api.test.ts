@@ -94,7 +94,8 @@ describe('the demo token endpoint in demo mode', () => {
   });
 
   it('does not let a forwarded header make a remote client look local (trustProxy is on)', async () => {
-    for (const headers of [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }, { 'x-real-ip': '127.0.0.1' }]) {
+    const forwarded: Record<string, string>[] = [{ 'x-forwarded-for': '127.0.0.1' }, { forwarded: 'for=127.0.0.1' }, { 'x-real-ip': '127.0.0.1' }];
+    for (const headers of forwarded) {
       expect((await requestToken('10.1.2.3', headers)).statusCode).toBe(403);
     }
   });
