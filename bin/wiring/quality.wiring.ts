@@ -15,7 +15,11 @@ export function qualityPortsOf(hub: Hub): QualityPorts & { audit: Hub['audit'] }
 /** The quality use-cases bound to this hub, for routes and `callsight sample plan`. */
 export function createHubQualityUseCases(hub: Hub): { quality: QualityUseCases; coaching: CoachingUseCases; insights: InsightsUseCases } {
   const ports = qualityPortsOf(hub);
-  return { quality: createQualityUseCases(ports), coaching: createCoachingUseCases(ports), insights: createInsightsUseCases(ports) };
+  return {
+    quality: createQualityUseCases(ports),
+    coaching: createCoachingUseCases(ports),
+    insights: createInsightsUseCases({ ...ports, recordingGaps: hub.pendingRecordings }),
+  };
 }
 
 /**
