@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createResponseChecker, openApiDocument, type ResponseViolation } from '../../adapters/http/openapi';
-import { openApiViolationsOf } from '../../adapters/http/routes/openapi.routes';
+import { openApiViolationsOf, takeUnreportedOpenApiViolations } from '../../adapters/http/routes/openapi.routes';
 
 let check: ReturnType<typeof createResponseChecker> | undefined;
 
@@ -27,9 +27,25 @@ export function formatViolation(v: ResponseViolation): string {
 export function assertNoOpenApiViolations(app: FastifyInstance, label = 'hub'): void {
   const violations = openApiViolationsOf(app);
   if (violations.length === 0) return;
+  takeUnreportedOpenApiViolations();
+  throw violationError(violations, label);
+}
+
+function violationError(violations: readonly ResponseViolation[], label: string): Error {
   const unique = [...new Set(violations.map(formatViolation))];
-  throw new Error(
+  return new Error(
     `${violations.length} answer(s) of the ${label} did not match the OpenAPI document (adapters/http/openapi): fix the route or its ` +
       `entry in openapi.routes-table.ts / its schema in core/api.\n  ${unique.slice(0, 30).join('\n  ')}`,
   );
+}
+
+// Every suite that loads the harness ends by asserting that no hub it built (startTestHub, or buildHubHttp with
+// CALLSIGHT_OPENAPI_CHECK=1) answered outside the document. Registered first, so it runs after the suite's own
+// afterAll hooks have closed its hubs. Only under Vitest: benchmarks start test hubs through this harness too.
+if (process.env.VITEST) {
+  const { afterAll } = await import('vitest');
+  afterAll(() => {
+    const violations = takeUnreportedOpenApiViolations();
+    if (violations.length > 0) throw violationError(violations, 'hubs of this suite');
+  });
 }

@@ -116,7 +116,7 @@ export const API_ROUTES: readonly RouteDoc[] = [
     method: 'OPTIONS', path: '/api/v1/*', operationId: 'preflight', summary: 'CORS preflight for any /api/v1 path',
     description: 'Answered for allowed origins (Zendesk app iframes and configured origins) with the allowed methods and headers; 403 for other origins.',
     tags: ['hub'], auth: 'none', params: openapi.corsPathParamsSchema,
-    responses: { 204: { description: 'Preflight accepted (or no Origin header)', empty: true } }, errors: [403, 429, 500],
+    responses: { 204: { description: 'Preflight accepted (or no Origin header)', empty: true } }, errors: [400, 403, 413, 415, 429, 500],
   },
   // ---- calls ----
   {

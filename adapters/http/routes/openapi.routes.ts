@@ -11,6 +11,8 @@ export interface OpenApiRoutesOptions {
 }
 
 const violationsByApp = new WeakMap<FastifyInstance, ResponseViolation[]>();
+/** Violations of every checking app not yet handed to a harness (takeUnreportedOpenApiViolations). */
+const unreported: ResponseViolation[] = [];
 
 /**
  * What the response check recorded on this app since it was built (empty when the check is off). Test harnesses
@@ -18,6 +20,14 @@ const violationsByApp = new WeakMap<FastifyInstance, ResponseViolation[]>();
  */
 export function openApiViolationsOf(app: FastifyInstance): readonly ResponseViolation[] {
   return violationsByApp.get(app) ?? [];
+}
+
+/**
+ * Every violation any checking app of this process recorded since the last call, once: a harness asserts it is
+ * empty after each suite, whichever way the suite built its hubs.
+ */
+export function takeUnreportedOpenApiViolations(): ResponseViolation[] {
+  return unreported.splice(0, unreported.length);
 }
 
 /** Whether this app checks its answers against the document. */
@@ -47,11 +57,15 @@ export function openApiRoutes(options: OpenApiRoutesOptions = {}): HttpPlugin {
       const violation = check({
         method: request.method,
         url: request.url,
+        route: request.is404 ? undefined : request.routeOptions.url,
         status: reply.statusCode,
         contentType: typeof contentType === 'string' ? contentType : undefined,
         body: json ? payload : typeof payload === 'string' || payload === null || payload === undefined ? payload ?? undefined : '[stream]',
       });
-      if (violation) violations.push(violation);
+      if (violation) {
+        violations.push(violation);
+        unreported.push(violation);
+      }
       return payload;
     });
   };
