@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What an id of a call, export, evaluation, hold or any other stored object looks like: 1 to 128 URL-safe
@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const SAFE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** A stored object's id, as a zod schema (`is not a valid id` on failure). */
-export const idSchema = z.string().regex(SAFE_ID_PATTERN, 'is not a valid id');
+export const idSchema = z.string().check(z.regex(SAFE_ID_PATTERN, 'is not a valid id'));
 
 /** Route parameters `{ id }` of every `/:id` path. */
 export const idParamsSchema = z.object({ id: idSchema });
