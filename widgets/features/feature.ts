@@ -1,8 +1,12 @@
 import type { ComponentType } from 'preact';
 import type { HostBridge, Locale } from '../core/host-bridge';
 
-/** The features the widgets ship; a host's location registry names one of these per location. */
-export type FeatureId = 'call-history';
+/** The features the widgets ship (one per line); a host's location registry names one of these per location. */
+export const FEATURE_IDS = [
+  'call-history',
+] as const;
+
+export type FeatureId = (typeof FEATURE_IDS)[number];
 
 /** What every feature's root component receives from the host: the bridge, and nothing host-specific. */
 export interface FeatureProps {

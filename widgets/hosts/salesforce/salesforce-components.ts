@@ -1,7 +1,11 @@
 import type { LocationRegistry } from '../shared/location-registry';
 
-/** Names of the Lightning web components that host Callsight widgets (their LWC bundle names). */
-export type SalesforceComponent = 'callsightCallHistory';
+/** Names of the Lightning web components that host Callsight widgets (their LWC bundle names), one per line. */
+export const SALESFORCE_COMPONENT_NAMES = [
+  'callsightCallHistory',
+] as const;
+
+export type SalesforceComponent = (typeof SALESFORCE_COMPONENT_NAMES)[number];
 
 /**
  * What each Callsight LWC mounts when it calls `Callsight.mount(element, {component, bridge})`. The LWC's
