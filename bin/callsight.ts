@@ -14,6 +14,7 @@ import { registerExportCommands } from './commands/export.command';
 import { registerSampleCliCommands } from './commands/sample.command';
 import { registerKeysCommands } from './commands/keys.command';
 import { registerRecordingsCommands } from './commands/recordings.command';
+import { registerSalesforceCommands } from './commands/salesforce.command';
 
 const program = new Command()
   .name('callsight')
@@ -36,6 +37,7 @@ registerExportCommands(program);
 registerSampleCliCommands(program);
 registerKeysCommands(program);
 registerRecordingsCommands(program);
+registerSalesforceCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,12 +1,33 @@
 import { bindUseCases, type AuditDeps, type BoundUseCases, type PortsOf } from '../shared/use-case';
 import { connectSalesforce } from './connect-salesforce';
 import { connectZendesk } from './connect-zendesk';
+import { exchangeSalesforceSession } from './exchange-salesforce-session';
+import { registerSalesforceOrg } from './register-salesforce-org';
 import { exchangeZendeskSession } from './exchange-zendesk-session';
 import { getZendeskRoles } from './get-zendesk-roles';
 import { updateZendeskRoles } from './update-zendesk-roles';
 
 export { connectSalesforce, connectZendesk, exchangeZendeskSession, getZendeskRoles, updateZendeskRoles };
 export { connectSalesforceInput, type ConnectSalesforceRequest, type SalesforceConnected } from './connect-salesforce';
+export { exchangeSalesforceSession, registerSalesforceOrg };
+export {
+  createSalesforceAssertionLedger,
+  describeSalesforceRejection,
+  SALESFORCE_ASSERTION_SPENT_JOB,
+  SALESFORCE_SESSION_TTL_S,
+  salesforceActorId,
+  salesforceExchangeActor,
+  type ExchangeSalesforceSessionRequest,
+  type SalesforceAssertionLedger,
+} from './exchange-salesforce-session';
+export {
+  SALESFORCE_CERTIFICATE_PURPOSE,
+  salesforceOrgSettingsSchema,
+  type RegisterSalesforceOrgRequest,
+  type SalesforceCertificateReader,
+  type SalesforceOrgRegistered,
+  type SalesforceOrgSettings,
+} from './register-salesforce-org';
 export { connectZendeskInput, type ConnectZendeskRequest, type ZendeskConnected } from './connect-zendesk';
 export {
   describeRejection,
@@ -54,8 +75,16 @@ export {
 } from './crm.records';
 export { CRM_DRAIN_BATCH_SIZE, CRM_DRAIN_INTERVAL_MS, CRM_MAX_ATTEMPTS, crmBackoff, drainCrmOutbox, type CrmDrainPorts } from './crm.sync';
 
-/** Every CRM use-case: the Zendesk and Salesforce connections, the Zendesk role mapping and the session exchange. */
-export const crmUseCases = { connectZendesk, connectSalesforce, getZendeskRoles, updateZendeskRoles, exchangeZendeskSession };
+/** Every CRM use-case: the Zendesk and Salesforce connections, the Salesforce org registration, the Zendesk role mapping and both session exchanges. */
+export const crmUseCases = {
+  connectZendesk,
+  connectSalesforce,
+  registerSalesforceOrg,
+  exchangeSalesforceSession,
+  getZendeskRoles,
+  updateZendeskRoles,
+  exchangeZendeskSession,
+};
 
 /** The ports the CRM use-cases need, besides the audit trail. */
 export type CrmUseCasePorts = PortsOf<typeof crmUseCases>;

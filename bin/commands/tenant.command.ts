@@ -5,6 +5,8 @@ import { DEFAULT_PHONE_REGION } from '../../core/recordings/phone';
 import { TENANT_INDUSTRIES, type AddTenantRequest } from '../../app/tenants';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
+import { crmUseCasesOf } from '../wiring/zendesk.wiring';
+import { readSalesforceCertificate } from '../../adapters/crm/salesforce';
 
 function readSecretFile(path: string): string {
   return readFileSync(path, 'utf8').trim();
@@ -27,9 +29,32 @@ export function registerTenantCommands(program: Command): void {
     .option('--secret-file <file>', 'file holding the Zendesk app shared_secret')
     .option('--twilio-account <sid>', 'Twilio Account SID whose recordings belong to this tenant')
     .option('--twilio-token-file <file>', 'file holding the Twilio auth token')
-    .action(async (id: string, opts: { name?: string; region: string; industry: (typeof TENANT_INDUSTRIES)[number]; zendesk?: string; secretFile?: string; twilioAccount?: string; twilioTokenFile?: string }) => {
+    .option('--salesforce-org <id>', 'Salesforce org id (00D...) whose users open Callsight sessions for this tenant')
+    .option('--cert-file <file>', "the org's certificate in PEM, which the package's Apex signs session assertions with")
+    .option('--salesforce-login-url <url>', "the org's login URL (My Domain), for reference")
+    .option('--salesforce-audience <aud>', "the hub URL the package names as audience (default: this hub's PUBLIC_URL)")
+    .action(async (
+      id: string,
+      opts: {
+        name?: string;
+        region: string;
+        industry: (typeof TENANT_INDUSTRIES)[number];
+        zendesk?: string;
+        secretFile?: string;
+        twilioAccount?: string;
+        twilioTokenFile?: string;
+        salesforceOrg?: string;
+        certFile?: string;
+        salesforceLoginUrl?: string;
+        salesforceAudience?: string;
+      },
+    ) => {
       if (opts.zendesk && !opts.secretFile) throw new Error('--zendesk needs --secret-file with the app shared_secret');
       if (opts.twilioAccount && !opts.twilioTokenFile) throw new Error('--twilio-account needs --twilio-token-file');
+      if (opts.salesforceOrg && !opts.certFile) throw new Error('--salesforce-org needs --cert-file with the org certificate (PEM)');
+      const certificatePem = opts.salesforceOrg && opts.certFile ? readFileSync(opts.certFile, 'utf8') : null;
+      // Checked before the tenant is created, so that a bad certificate changes nothing.
+      if (certificatePem !== null) readSalesforceCertificate(certificatePem, new Date());
       const request: AddTenantRequest = {
         ...(opts.name ? { name: opts.name } : {}),
         region: opts.region,
@@ -40,8 +65,18 @@ export function registerTenantCommands(program: Command): void {
       const hub = await openHub(loadConfig());
       try {
         const added = await hub.tenantAdmin.addTenant(cliActor(id), request);
+        const org =
+          opts.salesforceOrg && certificatePem !== null
+            ? await crmUseCasesOf(hub).registerSalesforceOrg(cliActor(id), {
+                orgId: opts.salesforceOrg,
+                certificatePem,
+                ...(opts.salesforceLoginUrl ? { loginUrl: opts.salesforceLoginUrl } : {}),
+                ...(opts.salesforceAudience ? { audience: opts.salesforceAudience } : {}),
+              })
+            : null;
         const zendesk = added.zendeskSubdomain ? `, Zendesk ${added.zendeskSubdomain}` : '';
-        process.stderr.write(`tenant ${added.tenant.id} ready${zendesk}${added.twilioLinked ? ', Twilio account linked' : ''}\n`);
+        const salesforce = org ? `, Salesforce org ${org.orgId} (certificate sha256 ${org.certificateSha256.slice(0, 16)}...)` : '';
+        process.stderr.write(`tenant ${added.tenant.id} ready${zendesk}${salesforce}${added.twilioLinked ? ', Twilio account linked' : ''}\n`);
       } finally {
         await hub.close();
       }

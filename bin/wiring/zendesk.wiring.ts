@@ -2,6 +2,9 @@ import { randomInt } from 'node:crypto';
 import {
   attachCrmFollowUps,
   createCrmUseCases,
+  createSalesforceAssertionLedger,
+  SALESFORCE_ASSERTION_SPENT_JOB,
+  salesforceOrgSettingsSchema,
   CRM_DRAIN_INTERVAL_MS,
   crmBackoff,
   drainCrmOutbox,
@@ -21,7 +24,10 @@ import { transcriptionJobsFor } from '../../app/analysis/index';
 import { createZendeskCrmAdapter, resolveZendeskConnection, type ZendeskConnection } from '../../adapters/crm/zendesk';
 import {
   createSalesforceCrmAdapter,
+  peekSalesforceIssuer,
+  readSalesforceCertificate,
   resolveSalesforceConnection,
+  verifySalesforceAssertion,
   salesforceConnectionSettingsSchema,
   toSalesforceConnection,
   type SalesforceConnection,
@@ -29,6 +35,8 @@ import {
 import { CallsightError } from '../../core/shared/errors';
 import { analysisPorts } from './analysis.wiring';
 import { zendeskSessionRoutes, DEFAULT_ZENDESK_ORIGINS } from '../../adapters/http/routes/zendesk-session.routes';
+import { salesforceSessionRoutes } from '../../adapters/http/routes/salesforce-session.routes';
+import { salesforceOrgKey } from '../../core/crm/salesforce-identity';
 import type { BackoffPolicy, DrainReport } from '../../core/crm/crm-sync';
 import type { Clock } from '../../core/shared/clock.port';
 import type { HubStorage } from '../storage';
@@ -69,7 +77,16 @@ export function crmPorts(hub: Hub): CrmUseCasePorts {
     clock: hub.clock,
     zendesk: { checkZendeskConnection: (spec) => void resolveZendeskConnection(toZendeskConnection(spec)) },
     salesforce: { checkSalesforceConnection: (spec) => void resolveSalesforceConnection(toAdapterSalesforceConnection(spec)) },
+    certificates: { readSalesforceCertificate },
+    assertions: createSalesforceAssertionLedger(hub.jobQueue, hub.ids),
   };
+}
+
+/** The audience Salesforce assertions must name by default: SALESFORCE_JWT_AUDIENCE, else the hub's PUBLIC_URL origin. */
+export function salesforceAudience(hub: Hub): string {
+  const configured = process.env.SALESFORCE_JWT_AUDIENCE?.trim();
+  if (configured) return configured;
+  return hub.config.publicUrl ? new URL(hub.config.publicUrl).origin : 'urn:callsight:hub';
 }
 
 /** What building and queueing a call's CRM records reads and writes on a hub (app/crm crm.records.ts). */
@@ -186,9 +203,24 @@ export const zendeskCapability: CapabilityFactory = (hub: Hub): Capability => {
     },
   });
 
+  hub.jobs.register(SALESFORCE_ASSERTION_SPENT_JOB, async () => undefined);
+  const audience = salesforceAudience(hub);
+
   return {
     name: 'zendesk',
     plugins: [
+      salesforceSessionRoutes({
+        clock: hub.clock,
+        peekIssuer: peekSalesforceIssuer,
+        verify: verifySalesforceAssertion,
+        exchange: crm.exchangeSalesforceSession,
+        async findOrg(orgId) {
+          const account = await hub.accounts.find('salesforce', salesforceOrgKey(orgId));
+          const settings = account === null ? null : salesforceOrgSettingsSchema.safeParse(account.settings);
+          if (account === null || settings === null || !settings.success) return null;
+          return { tenantId: account.tenantId, orgId: settings.data.orgId, publicKeyPem: settings.data.publicKeyPem, audience: settings.data.audience ?? audience };
+        },
+      }),
       zendeskSessionRoutes({
         clock: hub.clock,
         allowedOrigins: configuredOrigins.length > 0 ? configuredOrigins : DEFAULT_ZENDESK_ORIGINS,

@@ -89,6 +89,8 @@ beforeEach(async () => {
         if (!spec.email.includes('@')) throw new CallsightError('VALIDATION_FAILED', 'invalid Zendesk connection: auth.email must be an email');
       },
     },
+    certificates: { readSalesforceCertificate: () => ({ publicKeyPem: 'pem', sha256: '0'.repeat(64), notAfter: '2030-01-01T00:00:00.000Z' }) },
+    assertions: { spend: async () => true },
     salesforce: {
       checkSalesforceConnection(spec) {
         checkedSalesforce.push(spec);

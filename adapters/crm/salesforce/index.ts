@@ -5,6 +5,7 @@ export {
   MAX_COLLECTION_RECORDS,
   pickCustomer,
   readTags,
+  recordPageUrl,
   type SalesforceCallOutcome,
   type SalesforceCrmAdapter,
   type SalesforceCrmAdapterOptions,
@@ -30,3 +31,10 @@ export {
 } from './salesforce.config';
 export { parseApiUsage, translateRecordErrors, translateSalesforceError } from './salesforce.errors';
 export { buildPhoneSearch, phoneMatches, phoneSearchDigits, quoteSoslTerm } from './salesforce.sosl';
+export {
+  peekSalesforceIssuer,
+  readSalesforceCertificate,
+  verifySalesforceAssertion,
+  type SalesforceAssertionClaims,
+  type SalesforceCertificateInfo,
+} from './salesforce.identity';
