@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
-import { seedDemo } from '../seed/demo-data';
+import { seedDemo, STORY_MIN_CALLS } from '../seed/demo-data';
 
 export function registerSeedCommand(program: Command): void {
   program
     .command('seed')
-    .description('seed the demo tenant with agents, customers and calls with real audio (idempotent)')
+    .description('seed the demo tenant: three months of calls with real audio, transcripts, CSAT and (from 100 calls) the QA history; idempotent')
     .option('--calls <n>', 'number of calls', '220')
     .action(async (opts: { calls: string }) => {
       const calls = Number(opts.calls);
@@ -21,6 +21,12 @@ export function registerSeedCommand(program: Command): void {
         process.stderr.write(
           `demo tenant: ${report.calls} calls (${report.misdials} misdials), ${report.agents} agents, ${report.customers} customers\n`,
         );
+        if (report.story) {
+          const s = report.story;
+          process.stderr.write(`QA history: ${s.evaluations} evaluations by ${s.reviewers} reviewers, 1 coaching task with ${s.followUpCalls} follow-up calls, ${s.disputes} open dispute\n`);
+        } else if (calls < STORY_MIN_CALLS) {
+          process.stderr.write(`QA history skipped: it needs at least ${STORY_MIN_CALLS} calls\n`);
+        }
       } finally {
         bar.stop();
         await hub.close();
