@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -6,6 +7,9 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliActor } from '../../app/shared/actor';
 import { crmUseCasesOf } from '../../bin/wiring/zendesk.wiring';
+import { registerZendeskApp } from '../../app/crm/zendesk-register-app';
+import { zendeskPublicKeyChecker } from '../../bin/commands/zendesk.command';
+import { zendeskAppSessionSchema } from '../../core/api/zendesk-app.api';
 import { startTestHub, type TestHub } from '../support/hub';
 
 const run = promisify(execFile);
@@ -13,7 +17,10 @@ const CLI = resolve(__dirname, '../../bin/callsight.mjs');
 const SHARED_SECRET = 'cli-shared-secret-5d1f9a7c3e';
 const API_TOKEN = 'zdCLItoken8c2e4a6b';
 
+const INSTALLATION = '360000000042';
+
 let hub: TestHub;
+let appKey: KeyObject;
 
 async function callsight(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -25,15 +32,28 @@ async function callsight(...args: string[]): Promise<{ code: number; stdout: str
   }
 }
 
+/** Opens the app as Zendesk does for user `sub` (signed URLs: a form POST with a ZAF JWT signed RS256 by the app's key). */
 async function exchange(sub: string, role: string) {
   const nowS = Math.floor(Date.now() / 1000);
-  const jwt = await new SignJWT({ iss: 'initech', aud: 'callsight', sub, role })
-    .setProtectedHeader({ alg: 'HS256' })
+  const token = await new SignJWT({
+    iss: 'initech.zendesk.com',
+    aud: `https://initech.zendesk.com/api/v2/apps/installations/${INSTALLATION}.json`,
+    sub,
+    role,
+    jti: `jti-${sub}-${Math.random().toString(36).slice(2)}`,
+  })
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
     .setIssuedAt(nowS)
-    .setExpirationTime(nowS + 60)
-    .sign(new TextEncoder().encode(SHARED_SECRET));
-  const response = await fetch(`${hub.url}/api/v1/session/zendesk`, { method: 'POST', headers: { Authorization: `Bearer ${jwt}` } });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+    .setExpirationTime(nowS + 300)
+    .sign(appKey);
+  const response = await fetch(`${hub.url}/zendesk/app`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  const text = await response.text();
+  const block = /<script type="application\/json" id="callsight-session">([^<]*)<\/script>/.exec(text);
+  return { status: response.status, body: block ? zendeskAppSessionSchema.parse(JSON.parse(block[1]!)) : null };
 }
 
 beforeAll(async () => {
@@ -42,10 +62,20 @@ beforeAll(async () => {
   writeFileSync(join(hub.dataDir, 'api-token.txt'), `${API_TOKEN}\n`);
   // As `callsight tenant add initech --zendesk initech --secret-file F` stores it.
   await hub.hub.ensureTenant({ id: 'initech', name: 'Initech', defaultRegion: 'CN', industry: 'general' });
-  hub.hub.accounts.save(
+  await hub.hub.accounts.save(
     { provider: 'zendesk', accountId: 'initech', tenantId: 'initech', sealedSecret: hub.hub.keys.sealSecret('initech', 'zendesk', SHARED_SECRET), settings: {} },
     new Date(),
   );
+  const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  appKey = pair.privateKey;
+  await registerZendeskApp.bind({
+    calls: hub.hub.calls,
+    accounts: hub.hub.accounts,
+    keys: hub.hub.keys,
+    publicKeys: zendeskPublicKeyChecker,
+    clock: hub.hub.clock,
+    audit: (entry) => hub.hub.audit(entry),
+  })(cliActor('initech'), { subdomain: 'initech', installationId: INSTALLATION, publicKey: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString() });
 }, 60_000);
 
 afterAll(async () => {
