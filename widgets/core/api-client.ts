@@ -44,7 +44,16 @@ export interface HubClient {
   createPlaybackUrl(callId: string): Promise<PlaybackUrl>;
   /** `null` when the call has no transcript yet (404 `TRANSCRIPT_NOT_FOUND`). */
   getTranscript(callId: string): Promise<Transcript | null>;
+  /**
+   * Any other hub call, for a feature's own client (`features/<feature>/<feature>.client.ts`): sends `method path`
+   * with an optional JSON `body` and checks the answer against the contract's `schema`. Fails with HubApiError: the
+   * hub's code, or BAD_RESPONSE when the answer is not in that shape.
+   */
+  request<S extends z.ZodMiniType>(method: HubMethod, path: string, schema: S, body?: unknown): Promise<z.output<S>>;
 }
+
+/** HTTP methods `HubClient.request` sends. */
+export type HubMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface HubClientOptions {
   readonly fetchToken: () => Promise<HubSession>;
@@ -74,31 +83,34 @@ export function createHubClient(options: HubClientOptions): HubClient {
     return session;
   }
 
-  async function send(method: 'GET' | 'POST', path: string, allowRetry = true): Promise<Response> {
+  async function send(method: HubMethod, path: string, allowRetry = true, body?: unknown): Promise<Response> {
     const current = await obtainSession();
     let response: Response;
     try {
+      const headers: Record<string, string> = { Authorization: `Bearer ${current.token}`, Accept: 'application/json' };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
       response = await fetchImpl(joinUrl(current.hubUrl, path), {
         method,
-        headers: { Authorization: `Bearer ${current.token}`, Accept: 'application/json' },
+        headers,
         credentials: 'omit',
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
     } catch (error) {
       throw new HubApiError('NETWORK', 0, `The hub did not answer ${method} ${stripQuery(path)}`, { cause: error });
     }
     if (response.status === 401 && allowRetry) {
       if (session !== null && (await session.catch(() => null)) === current) session = null;
-      return send(method, path, false);
+      return send(method, path, false, body);
     }
     return response;
   }
 
   /** Sends the request and checks the answer against the contract's response schema (BAD_RESPONSE otherwise). */
-  async function requestJson<S extends z.ZodMiniType>(method: 'GET' | 'POST', path: string, schema: S): Promise<z.output<S>> {
-    const response = await send(method, path);
-    const body = await readJson(response);
-    if (!response.ok) throw toApiError(response.status, body, method, path);
-    const parsed = schema.safeParse(body);
+  async function requestJson<S extends z.ZodMiniType>(method: HubMethod, path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+    const response = await send(method, path, true, body);
+    const answer = await readJson(response);
+    if (!response.ok) throw toApiError(response.status, answer, method, path);
+    const parsed = schema.safeParse(answer);
     if (!parsed.success) {
       throw new HubApiError('BAD_RESPONSE', response.status, `The hub answered ${method} ${stripQuery(path)} in an unexpected shape`);
     }
@@ -106,6 +118,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
   }
 
   return {
+    request: requestJson,
     listCalls(query) {
       const params = new URLSearchParams();
       if (query.customerPhone !== undefined) params.set('customerPhone', query.customerPhone);
