@@ -10,6 +10,7 @@ import { demoCapability } from './wiring/demo.wiring';
 import { qualityCapability } from './wiring/quality.wiring';
 import { searchCapability } from './wiring/search.wiring';
 import { recordingsCapability } from './wiring/recordings.wiring';
+import { adminCapability } from './wiring/admin.wiring';
 
 /**
  * A capability wires one area of the product into the hub: its HTTP routes, its job handlers (registered on
@@ -37,4 +38,5 @@ export const CAPABILITIES: readonly CapabilityFactory[] = [
   qualityCapability,
   searchCapability,
   recordingsCapability,
+  adminCapability,
 ];

@@ -67,3 +67,4 @@ export function createAnalysisUseCases(ports: AnalysisUseCasePorts & AuditDeps):
   const analysisConfigs = createAnalysisConfigSource(ports);
   return { ...bindUseCases(analysisUseCases, { ...ports, analysisConfigs }), analysisConfigs };
 }
+export { tryLexicon, type TryLexiconDeps } from './try-lexicon';

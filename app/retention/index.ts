@@ -68,3 +68,4 @@ export type { PolicyChange } from './change-retention-policy';
 export type { CallDeletion } from './delete-call';
 export type { SweepControl, SweepProgress } from './run-retention-sweep';
 export type { ReappliedDeletions } from './reapply-deletions';
+export { previewRetentionPolicy, type RetentionPreview } from './preview-retention-policy';

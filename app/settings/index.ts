@@ -28,3 +28,6 @@ export {
   type SettingDefinition,
 } from './settings.definitions';
 export { type SettingsPorts, type SettingsReader, type SettingsWriter, type TenantDirectory } from './settings.ports';
+export { listConnections, type ListConnectionsDeps } from './list-connections';
+export { testConnection, type TestConnectionDeps } from './test-connection';
+export type { ConnectionProbe, ConnectionProbeResult, ConnectionProbes } from './connection.ports';

@@ -1,0 +1,67 @@
+import type { TryLexiconRequest, RetentionPreviewRequest } from '../../../core/api/admin.api';
+import {
+  connectionListSchema,
+  connectionParamsSchema,
+  connectionStatusSchema,
+  retentionPreviewRequestSchema,
+  retentionPreviewSchema,
+  tryLexiconRequestSchema,
+  tryLexiconResponseSchema,
+} from '../../../core/api/admin.api';
+import type { RouteDoc } from '../openapi/openapi.routes-table';
+import type { HttpHelpers, HttpPlugin } from '../http.deps';
+import type { Actor } from '../../../app/shared/actor';
+
+/** The admin setup use-cases the routes call (bound in bin/wiring/admin.wiring.ts). */
+export interface AdminRouteUseCases {
+  previewRetentionPolicy(actor: Actor, input: unknown): Promise<unknown>;
+  tryLexicon(actor: Actor, input: unknown): Promise<unknown>;
+  listConnections(actor: Actor, input: unknown): Promise<unknown>;
+  testConnection(actor: Actor, input: unknown): Promise<unknown>;
+}
+
+/**
+ * The admin setup screen's routes (contract in core/api/admin.api.ts): the dry run of a proposed retention policy,
+ * the "try a sentence" lexicon check, and the connection list and tests. Each parses the transport and calls one
+ * use-case, which checks the role (admins), validates and writes the one audit event.
+ */
+export function adminRoutes(useCases: AdminRouteUseCases): HttpPlugin {
+  return (app, helpers: HttpHelpers) => {
+    app.post<{ Body: RetentionPreviewRequest }>('/api/v1/admin/retention/preview', async (request) =>
+      useCases.previewRetentionPolicy(await helpers.authenticate(request), request.body ?? {}),
+    );
+    app.post<{ Body: TryLexiconRequest }>('/api/v1/admin/lexicon/try', async (request) =>
+      useCases.tryLexicon(await helpers.authenticate(request), request.body ?? {}),
+    );
+    app.get('/api/v1/admin/connections', async (request) => useCases.listConnections(await helpers.authenticate(request), undefined));
+    app.post('/api/v1/admin/connections/:kind/test', async (request) =>
+      useCases.testConnection(await helpers.authenticate(request), { kind: String((request.params as Record<string, unknown>)['kind'] ?? '') }),
+    );
+  };
+}
+
+const AUTHENTICATED = [400, 401, 403, 404, 429, 500] as const;
+const WITH_BODY = [...AUTHENTICATED, 413, 415] as const;
+
+/**
+ * The OpenAPI entries of the admin routes, for adapters/http/openapi/openapi.routes-table.ts to list with
+ * `...ADMIN_ROUTE_DOCS` (the route-coverage test requires every registered route to be documented).
+ */
+export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
+  {
+    method: 'POST', path: '/api/v1/admin/retention/preview', operationId: 'previewRetentionPolicy', summary: 'Dry run of a proposed retention policy (nothing saved)',
+    tags: ['admin'], auth: 'bearer', body: { json: retentionPreviewRequestSchema }, responses: { 200: { description: 'OK', json: retentionPreviewSchema } }, errors: WITH_BODY,
+  },
+  {
+    method: 'POST', path: '/api/v1/admin/lexicon/try', operationId: 'tryLexicon', summary: 'Screen one sentence with the saved or a proposed lexicon',
+    tags: ['admin'], auth: 'bearer', body: { json: tryLexiconRequestSchema }, responses: { 200: { description: 'OK', json: tryLexiconResponseSchema } }, errors: WITH_BODY,
+  },
+  {
+    method: 'GET', path: '/api/v1/admin/connections', operationId: 'listConnections', summary: 'Whether each outside service is configured',
+    tags: ['admin'], auth: 'bearer', responses: { 200: { description: 'OK', json: connectionListSchema } }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'POST', path: '/api/v1/admin/connections/:kind/test', operationId: 'testConnection', summary: 'Run one cheap authenticated call to an outside service',
+    tags: ['admin'], auth: 'bearer', params: connectionParamsSchema, responses: { 200: { description: 'OK', json: connectionStatusSchema } }, errors: AUTHENTICATED,
+  },
+];
