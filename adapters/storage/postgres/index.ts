@@ -12,3 +12,4 @@ export { PostgresProviderAccounts } from './postgres.provider-accounts';
 export { PostgresTenantSettings } from './postgres.tenant-settings';
 export { PostgresRetentionStore } from './postgres.retention';
 export { PostgresTranscriptStore } from './postgres.transcripts';
+export { PostgresClipStore } from './postgres.training';

@@ -5,6 +5,7 @@ import { QUALITY_MIGRATIONS } from './migrations/quality.migrations';
 import { RETENTION_MIGRATIONS } from './migrations/retention.migrations';
 import { QUEUE_MIGRATIONS } from './migrations/queue.migrations';
 import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
+import { TRAINING_MIGRATIONS } from './migrations/training.migrations';
 
 export type { PgMigration } from './migrations/pg-migration';
 
@@ -213,6 +214,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   ...RETENTION_MIGRATIONS,
   ...QUEUE_MIGRATIONS,
   ...RECORDINGS_MIGRATIONS,
+  ...TRAINING_MIGRATIONS,
 ];
 
 /**

@@ -11,3 +11,4 @@ export { SqliteRetentionStore, type StoredRetentionPolicy, type Tombstone, type 
 export { SqliteOutboxStore, type StoredOutboxMessage, type OutboxCounts } from './sqlite.outbox';
 export { SqliteCrmConnections, type CrmConnectionRow } from './sqlite.crm-connections';
 export { SqliteQualityStore, type StoredSamplePlan, type EvaluationQuery } from './sqlite.quality';
+export { SqliteClipStore } from './sqlite.training';

@@ -7,13 +7,14 @@ import { QUALITY_MIGRATIONS } from './migrations/quality.migrations';
 import { CRM_MIGRATIONS } from './migrations/crm.migrations';
 import { ANALYSIS_MIGRATIONS } from './migrations/analysis.migrations';
 import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
+import { TRAINING_MIGRATIONS } from './migrations/training.migrations';
 
 /**
  * Append-only schema migrations. A migration, once released, is never edited: add a new one. Each capability
  * keeps its migrations in its own file under migrations/ within its reserved version range, so that
  * capabilities evolve their tables independently:
  *   1-9 core (calls, outbox, jobs, audit) · 10-19 search · 20-29 exports · 30-39 retention · 40-49 quality
- *   50-59 CRM sync · 60-69 transcripts and analysis · 70-79 pending recordings.
+ *   50-59 CRM sync · 60-69 transcripts and analysis · 70-79 pending recordings · 90-99 training clips.
  */
 export interface Migration {
   readonly version: number;
@@ -30,6 +31,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...CRM_MIGRATIONS,
   ...ANALYSIS_MIGRATIONS,
   ...RECORDINGS_MIGRATIONS,
+  ...TRAINING_MIGRATIONS,
 ];
 
 /**
