@@ -14,6 +14,7 @@ import { cliActor } from '../../app/shared/actor';
 import { createCrmSync, crmUseCasesOf, type CrmSync } from '../../bin/wiring/zendesk.wiring';
 import { createZendeskFake, type FakeTicket, type ZendeskFake } from '../fakes/zendesk-api.fake';
 import { createOpenAiTranscriptionsFake, FAKE_OPENAI_BASE_URL } from '../fakes/openai-transcriptions.fake';
+import { labelAnalysisCode } from '../../core/analysis/analysis.labels';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { sqliteOf, startTestHub, type TestHub } from '../support/hub';
 import { ManualClock } from '../unit/crm/crm-test-data';
@@ -228,7 +229,7 @@ describe('the Zendesk record follows the call', () => {
     expect(notes).toHaveLength(1);
     expect(notes[0]!.html_body).toContain(`Risk: ${Math.round(analysis!.risk * 100)}%`);
     expect(notes[0]!.html_body).not.toContain('Risk: 0%');
-    for (const code of codes) expect(notes[0]!.html_body).toContain(code);
+    for (const code of codes) expect(notes[0]!.html_body).toContain(labelAnalysisCode('flag', code, 'en') ?? code);
     expect(notes[0]!.html_body).toContain(`https://finco.zendesk.com/agent/apps/callsight-qa/calls/${callId}`);
     expect(notes[0]!.html_body).not.toMatch(/127\.0\.0\.1|\/api\/v1\//);
 

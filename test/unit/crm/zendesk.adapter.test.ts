@@ -233,7 +233,7 @@ describe('recordCall: the internal note on the open ticket', () => {
     const notes = fake.comments(ticket.id);
     expect(notes).toHaveLength(1);
     expect(notes[0]?.html_body).toContain('Risk: 81%');
-    expect(notes[0]?.html_body).toContain('SENSITIVE_WORD, MISSING_SCRIPT, AGITATED_CUSTOMER');
+    expect(notes[0]?.html_body).toContain('Flags: Sensitive word, Missing script, AGITATED_CUSTOMER');
     expect(notes[0]?.html_body).not.toContain('Risk: 0%');
     expect(fake.record('c_0001')?.custom_object_fields).toMatchObject({ risk: 0.81, customer_emotion: 'negative' });
 
