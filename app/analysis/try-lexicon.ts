@@ -1,5 +1,7 @@
 import * as z from 'zod/mini';
 import { tryLexiconRequestSchema, type TryLexiconBody } from '../../core/api/admin.api';
+import { analysisSettingsSchema } from '../../core/api/analysis.api';
+import { validationError } from '../../core/shared/validation';
 import { analyzeTranscript } from '../../core/analysis/analyze-transcript';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
 import type { TranscriptStore } from '../../core/transcription/transcript-store.port';
@@ -30,7 +32,12 @@ export const tryLexicon = defineUseCase({
   target: () => 'settings:analysis',
   async run({ deps, actor, input }: UseCaseContext<TryLexiconDeps, Input>): Promise<TryLexiconBody> {
     const industry = (await deps.calls.getTenant(actor.tenantId))?.industry ?? 'general';
-    const settings = input.settings ?? (await readAnalysisSettings(deps.transcripts, actor.tenantId)).settings;
+    let settings = (await readAnalysisSettings(deps.transcripts, actor.tenantId)).settings;
+    if (input.settings !== undefined) {
+      const proposed = z.safeParse(analysisSettingsSchema, input.settings);
+      if (!proposed.success) throw validationError('Invalid proposed analysis settings', proposed.error);
+      settings = proposed.data;
+    }
     const config = compileAnalysisConfig(industry, settings);
     const endS = Math.max(1, input.sentence.length / 4);
     const analysis = analyzeTranscript({ language: 'auto', segments: [{ speaker: input.speaker, startS: 0, endS, text: input.sentence }] }, config);

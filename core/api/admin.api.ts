@@ -1,6 +1,4 @@
 import * as z from 'zod/mini';
-import { analysisSettingsSchema } from './analysis.api';
-import { retentionPlanSchema } from './retention.api';
 
 /**
  * The admin setup screen's part of the hub's API contract: the dry run of a proposed retention policy, the
@@ -24,7 +22,8 @@ export type RetentionPreviewRequest = z.input<typeof retentionPreviewRequestSche
 export const tryLexiconRequestSchema = z.strictObject({
   sentence: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
   speaker: z._default(z.enum(['agent', 'customer']), 'agent'),
-  settings: z.optional(analysisSettingsSchema),
+  /** Checked against `analysisSettingsSchema` (core/api/analysis.api.ts) by the use-case, so this file stays light for widgets. */
+  settings: z.optional(z.record(z.string(), z.unknown())),
 });
 export type TryLexiconRequest = z.input<typeof tryLexiconRequestSchema>;
 
@@ -37,8 +36,31 @@ export const connectionParamsSchema = z.object({ kind: z.enum(CONNECTION_KINDS) 
 
 // ---- responses ----
 
+const countsSchema = z.object({
+  keep: z.number().check(z.int(), z.minimum(0)),
+  archive: z.number().check(z.int(), z.minimum(0)),
+  delete: z.number().check(z.int(), z.minimum(0)),
+  held: z.number().check(z.int(), z.minimum(0)),
+});
+
+/**
+ * A dry-run plan as the admin screen reads it (the full shape is `retentionPlanSchema` in retention.api.ts, which
+ * brings classic zod through the policy parser; this one stays zod/mini for the widget chunk).
+ */
+export const retentionPlanReadSchema = z.looseObject({
+  tenantId: z.string(),
+  policy: z.object({ name: z.string(), source: z.enum(['preset', 'custom']), version: z.number().check(z.int(), z.minimum(0)) }),
+  now: z.string(),
+  total: z.number().check(z.int(), z.minimum(0)),
+  counts: countsSchema,
+  byRule: z.record(z.string(), countsSchema),
+  heldBack: z.object({ archive: z.number().check(z.int()), delete: z.number().check(z.int()) }),
+  firstAffected: z.array(z.looseObject({ callId: z.string() })),
+});
+export type RetentionPlanRead = z.infer<typeof retentionPlanReadSchema>;
+
 /** The proposed policy's plan beside the plan of the policy in force (same instant, same holds). */
-export const retentionPreviewSchema = z.object({ proposed: retentionPlanSchema, current: retentionPlanSchema });
+export const retentionPreviewSchema = z.object({ proposed: retentionPlanReadSchema, current: retentionPlanReadSchema });
 export type RetentionPreviewBody = z.infer<typeof retentionPreviewSchema>;
 
 const hitSchema = z.object({
@@ -69,6 +91,29 @@ export const connectionStatusSchema = z.object({
   checkedAt: z.string(),
 });
 export type ConnectionStatusBody = z.infer<typeof connectionStatusSchema>;
+
+/** `GET /api/v1/retention/policy` as the admin screen reads it: which policy is in force (rules left to the hub). */
+export const retentionPolicyReadSchema = z.looseObject({
+  source: z.enum(['preset', 'custom']),
+  preset: z.nullable(z.enum(['general', 'finance', 'medical', 'ecommerce', 'education'])),
+  version: z.number().check(z.int(), z.minimum(0)),
+  updatedAt: z.nullable(z.string()),
+  policy: z.looseObject({ name: z.string(), rules: z.array(z.looseObject({ id: z.string() })) }),
+});
+export type RetentionPolicyRead = z.infer<typeof retentionPolicyReadSchema>;
+
+/** A legal hold as the admin screen lists it (`GET /api/v1/legal-holds`). */
+export const legalHoldReadSchema = z.looseObject({
+  id: z.string(),
+  by: z.looseObject({ kind: z.enum(['calls', 'customer', 'agent', 'filter']) }),
+  reason: z.string(),
+  author: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.nullable(z.string()),
+  active: z.boolean(),
+});
+export type LegalHoldRead = z.infer<typeof legalHoldReadSchema>;
+export const legalHoldPageReadSchema = z.object({ items: z.array(legalHoldReadSchema), nextCursor: z.nullable(z.string()) });
 
 /** `GET /api/v1/admin/connections`: whether each connection is configured (no outside call is made). */
 export const connectionListSchema = z.object({ items: z.array(connectionStatusSchema) });

@@ -6,4 +6,5 @@ import type { FeatureCatalog } from './feature';
  */
 export const FEATURE_CATALOG: FeatureCatalog = {
   'call-history': () => import('./call-history').then((module) => module.callHistoryFeature),
+  'admin-setup': () => import('./admin-setup').then((module) => module.adminSetupFeature),
 };

@@ -1,0 +1,375 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { createHubClient, type HubClient } from '../../core/api-client';
+import { errorCode } from '../../core/host-error';
+import { resolveLocale, type HostBridge, type Locale } from '../../core/host-bridge';
+import { formatDateTime } from '../../core/i18n';
+import type { ConnectionStatusBody, LegalHoldRead, RetentionPolicyRead, RetentionPreviewBody, TryLexiconBody } from '../../../core/api/admin.api';
+import { createAdminClient, RETENTION_PRESETS, type AdminClient, type RetentionPreset } from './admin-setup.client';
+import { adminText, type AdminMessageKey } from './admin-setup.strings';
+
+export interface AdminSetupProps {
+  readonly bridge: HostBridge;
+  readonly fallbackLocale?: Locale;
+  /** Injected for tests; defaults to a client built on `bridge.fetchToken`. */
+  readonly client?: HubClient;
+}
+
+type Load<T> = { readonly status: 'loading' } | { readonly status: 'error'; readonly code: string } | { readonly status: 'ready'; readonly value: T };
+
+function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Load<T>, () => void, (value: T) => void] {
+  const [state, setState] = useState<Load<T>>({ status: 'loading' });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let current = true;
+    setState({ status: 'loading' });
+    load().then(
+      (value) => current && setState({ status: 'ready', value }),
+      (error: unknown) => current && setState({ status: 'error', code: errorCode(error, 'INTERNAL') }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [...deps, attempt]);
+  return [state, () => setAttempt((n) => n + 1), (value) => setState({ status: 'ready', value })];
+}
+
+/**
+ * The admin setup workspace: connection status with a test per service, role-mapping guidance, the retention
+ * preset with its dry run shown before saving, legal holds, and a "try a sentence" check of the lexicon. What the
+ * reader may see and change is decided by the hub; a refused role sees one bilingual message.
+ */
+export function AdminSetup({ bridge, fallbackLocale, client: injected }: AdminSetupProps) {
+  const hub = useMemo(() => injected ?? createHubClient({ fetchToken: () => bridge.fetchToken() }), [bridge, injected]);
+  const admin = useMemo(() => createAdminClient(hub), [hub]);
+  const [locale, setLocale] = useState<Locale>(fallbackLocale ?? resolveLocale(globalThis.navigator?.language));
+  useEffect(() => {
+    bridge.context().then((context) => setLocale(context.locale), () => undefined);
+  }, [bridge]);
+  const t = (key: AdminMessageKey, vars?: Record<string, string | number>) => adminText(locale, key, vars);
+
+  return (
+    <div class="cs-root cs-admin" lang={locale === 'zh-cn' ? 'zh-CN' : 'en'}>
+      <h1 class="cs-heading cs-admin__title">{t('title')}</h1>
+      <div class="cs-admin__grid">
+        <ConnectionsSection admin={admin} t={t} />
+        <RetentionSection admin={admin} t={t} />
+        <HoldsSection admin={admin} t={t} locale={locale} />
+        <LexiconSection admin={admin} t={t} />
+        <section class="cs-admin__card" aria-labelledby="cs-admin-roles">
+          <h2 id="cs-admin-roles" class="cs-admin__h2">{t('roles')}</h2>
+          <p class="cs-admin__note">{t('rolesSalesforce')}</p>
+          <p class="cs-admin__note">{t('rolesZendesk')}</p>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+type T = (key: AdminMessageKey, vars?: Record<string, string | number>) => string;
+
+function Failure({ code, t, onRetry }: { code: string; t: T; onRetry?: () => void }) {
+  return (
+    <div class="cs-message cs-message--error" role="alert">
+      <p>{code === 'FORBIDDEN' ? t('forbidden') : t('error', { code })}</p>
+      {onRetry ? (
+        <button type="button" class="cs-button" onClick={onRetry}>
+          {t('retry')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+function Loading({ t }: { t: T }) {
+  return (
+    <p class="cs-message" role="status" aria-live="polite">
+      {t('loading')}
+    </p>
+  );
+}
+
+function ConnectionsSection({ admin, t }: { admin: AdminClient; t: T }) {
+  const [list, retry, setList] = useLoad(() => admin.connections().then((body) => body.items), [admin]);
+  const [testing, setTesting] = useState<string | null>(null);
+  const [testError, setTestError] = useState<string | null>(null);
+  function handleTest(item: ConnectionStatusBody) {
+    setTesting(item.kind);
+    setTestError(null);
+    admin.testConnection(item.kind).then(
+      (result) => {
+        setTesting(null);
+        if (list.status === 'ready') setList(list.value.map((entry) => (entry.kind === result.kind ? result : entry)));
+      },
+      (error: unknown) => {
+        setTesting(null);
+        setTestError(errorCode(error, 'INTERNAL'));
+      },
+    );
+  }
+  return (
+    <section class="cs-admin__card" aria-labelledby="cs-admin-connections">
+      <h2 id="cs-admin-connections" class="cs-admin__h2">{t('connections')}</h2>
+      {list.status === 'loading' ? <Loading t={t} /> : null}
+      {list.status === 'error' ? <Failure code={list.code} t={t} onRetry={retry} /> : null}
+      {list.status === 'ready' && list.value.length === 0 ? <p class="cs-message">{t('connectionsEmpty')}</p> : null}
+      {list.status === 'ready' && list.value.length > 0 ? (
+        <ul class="cs-admin__list">
+          {list.value.map((item) => (
+            <li key={item.kind} class="cs-admin__row" data-kind={item.kind}>
+              <span class="cs-admin__name">{t(`kind.${item.kind}` as AdminMessageKey)}</span>
+              <span class={`cs-admin__status cs-admin__status--${item.status}`} data-status={item.status}>
+                {t(`status.${item.status}` as AdminMessageKey, { code: item.code ?? '' })}
+              </span>
+              <button type="button" class="cs-button" disabled={testing !== null} onClick={() => handleTest(item)} aria-label={`${t('test')} ${t(`kind.${item.kind}` as AdminMessageKey)}`}>
+                {testing === item.kind ? t('testing') : t('test')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {testError !== null ? <Failure code={testError} t={t} /> : null}
+    </section>
+  );
+}
+
+function RetentionSection({ admin, t }: { admin: AdminClient; t: T }) {
+  const [policy, retry, setPolicy] = useLoad<RetentionPolicyRead>(() => admin.policy(), [admin]);
+  const [preset, setPreset] = useState<RetentionPreset | null>(null);
+  const [preview, setPreview] = useState<{ preset: RetentionPreset; plan: RetentionPreviewBody } | null>(null);
+  const [busy, setBusy] = useState<'preview' | 'save' | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+  const [saved, setSaved] = useState<RetentionPolicyRead | null>(null);
+  const chosen: RetentionPreset = preset ?? (policy.status === 'ready' && policy.value.preset !== null ? policy.value.preset : 'general');
+  const previewed = preview !== null && preview.preset === chosen;
+
+  function handlePreview() {
+    setBusy('preview');
+    setFailure(null);
+    setSaved(null);
+    admin.previewPreset(chosen).then(
+      (plan) => {
+        setBusy(null);
+        setPreview({ preset: chosen, plan });
+      },
+      (error: unknown) => {
+        setBusy(null);
+        setFailure(errorCode(error, 'INTERNAL'));
+      },
+    );
+  }
+  function handleSave() {
+    if (!previewed) return;
+    setBusy('save');
+    setFailure(null);
+    admin.savePreset(chosen).then(
+      (view) => {
+        setBusy(null);
+        setSaved(view);
+        setPolicy(view);
+        setPreview(null);
+      },
+      (error: unknown) => {
+        setBusy(null);
+        setFailure(errorCode(error, 'INTERNAL'));
+      },
+    );
+  }
+  const plan = previewed ? preview.plan : null;
+  return (
+    <section class="cs-admin__card" aria-labelledby="cs-admin-retention">
+      <h2 id="cs-admin-retention" class="cs-admin__h2">{t('retention')}</h2>
+      {policy.status === 'loading' ? <Loading t={t} /> : null}
+      {policy.status === 'error' ? <Failure code={policy.code} t={t} onRetry={retry} /> : null}
+      {policy.status === 'ready' ? (
+        <>
+          <p class="cs-admin__note" data-testid="current-policy">
+            {t('currentPolicy', { name: policy.value.policy.name, version: policy.value.version })}
+          </p>
+          <div class="cs-admin__field">
+            <label for="cs-admin-preset">{t('preset')}</label>
+            <select
+              id="cs-admin-preset"
+              class="cs-admin__input"
+              value={chosen}
+              onChange={(event) => {
+                setPreset((event.currentTarget as HTMLSelectElement).value as RetentionPreset);
+                setSaved(null);
+              }}
+            >
+              {RETENTION_PRESETS.map((name) => (
+                <option key={name} value={name}>
+                  {t(`preset.${name}` as AdminMessageKey)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div class="cs-admin__actions">
+            <button type="button" class="cs-button" disabled={busy !== null} onClick={handlePreview}>
+              {busy === 'preview' ? t('previewing') : t('preview')}
+            </button>
+            <button type="button" class="cs-button cs-button--primary" disabled={busy !== null || !previewed} aria-describedby={previewed ? undefined : 'cs-admin-preview-first'} onClick={handleSave}>
+              {busy === 'save' ? t('saving') : t('save')}
+            </button>
+          </div>
+          {!previewed && saved === null ? (
+            <p id="cs-admin-preview-first" class="cs-admin__hint">
+              {t('previewFirst')}
+            </p>
+          ) : null}
+          {plan !== null ? (
+            <div class="cs-admin__dryrun" role="status" aria-live="polite" data-testid="dry-run">
+              <p class="cs-admin__dryrun-title">{t('dryRunTitle', { name: plan.proposed.policy.name, total: plan.proposed.total })}</p>
+              <p class="cs-admin__dryrun-delete" data-testid="would-delete">
+                {t('wouldDelete', { count: plan.proposed.counts.delete })}
+              </p>
+              <ul class="cs-admin__counts">
+                <li data-testid="would-archive">{t('wouldArchive', { count: plan.proposed.counts.archive })}</li>
+                <li data-testid="would-keep">{t('wouldKeep', { count: plan.proposed.counts.keep })}</li>
+                <li data-testid="would-hold">{t('wouldHold', { count: plan.proposed.counts.held })}</li>
+              </ul>
+              <p class="cs-admin__hint" data-testid="current-delete">
+                {t('comparedToCurrent', { count: plan.current.counts.delete })}
+              </p>
+            </div>
+          ) : null}
+          {saved !== null ? (
+            <p class="cs-admin__ok" role="status" data-testid="saved">
+              {t('saved', { name: saved.policy.name, version: saved.version })}
+            </p>
+          ) : null}
+          {failure !== null ? <Failure code={failure} t={t} /> : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+function HoldsSection({ admin, t, locale }: { admin: AdminClient; t: T; locale: Locale }) {
+  const [holds, retry] = useLoad<LegalHoldRead[]>(() => admin.holds(), [admin]);
+  const [callIds, setCallIds] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  function act(work: Promise<unknown>) {
+    setBusy(true);
+    setFailure(null);
+    work.then(
+      () => {
+        setBusy(false);
+        retry();
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(errorCode(error, 'INTERNAL'));
+      },
+    );
+  }
+  function handlePlace(event: Event) {
+    event.preventDefault();
+    const ids = callIds.split(/[\s,，]+/).filter((id) => id !== '');
+    act(
+      admin.placeHold(ids, reason.trim()).then(() => {
+        setCallIds('');
+        setReason('');
+      }),
+    );
+  }
+  return (
+    <section class="cs-admin__card" aria-labelledby="cs-admin-holds">
+      <h2 id="cs-admin-holds" class="cs-admin__h2">{t('holds')}</h2>
+      {holds.status === 'loading' ? <Loading t={t} /> : null}
+      {holds.status === 'error' ? <Failure code={holds.code} t={t} onRetry={retry} /> : null}
+      {holds.status === 'ready' && holds.value.length === 0 ? <p class="cs-message">{t('holdsEmpty')}</p> : null}
+      {holds.status === 'ready' && holds.value.length > 0 ? (
+        <ul class="cs-admin__list" data-testid="holds">
+          {holds.value.map((hold) => (
+            <li key={hold.id} class="cs-admin__row" data-hold={hold.id}>
+              <span class="cs-admin__name">
+                {hold.reason}
+                <span class="cs-admin__sub">{t('holdBy', { kind: t(`holdKind.${hold.by.kind}` as AdminMessageKey), date: formatDateTime(hold.createdAt, locale) })}</span>
+              </span>
+              <button type="button" class="cs-button" disabled={busy} onClick={() => act(admin.releaseHold(hold.id))} aria-label={`${t('release')}: ${hold.reason}`}>
+                {t('release')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form class="cs-admin__form" onSubmit={handlePlace}>
+        <h3 class="cs-admin__h3">{t('placeHold')}</h3>
+        <div class="cs-admin__field">
+          <label for="cs-admin-hold-calls">{t('holdCallIds')}</label>
+          <input id="cs-admin-hold-calls" class="cs-admin__input" value={callIds} required onInput={(event) => setCallIds((event.currentTarget as HTMLInputElement).value)} />
+        </div>
+        <div class="cs-admin__field">
+          <label for="cs-admin-hold-reason">{t('holdReason')}</label>
+          <input id="cs-admin-hold-reason" class="cs-admin__input" value={reason} required onInput={(event) => setReason((event.currentTarget as HTMLInputElement).value)} />
+        </div>
+        <button type="submit" class="cs-button" disabled={busy}>
+          {t('placeHold')}
+        </button>
+      </form>
+      {failure !== null ? <Failure code={failure} t={t} /> : null}
+    </section>
+  );
+}
+
+function LexiconSection({ admin, t }: { admin: AdminClient; t: T }) {
+  const [sentence, setSentence] = useState('');
+  const [speaker, setSpeaker] = useState<'agent' | 'customer'>('agent');
+  const [result, setResult] = useState<Load<TryLexiconBody> | null>(null);
+  function handleTry(event: Event) {
+    event.preventDefault();
+    setResult({ status: 'loading' });
+    admin.trySentence(sentence, speaker).then(
+      (value) => setResult({ status: 'ready', value }),
+      (error: unknown) => setResult({ status: 'error', code: errorCode(error, 'INTERNAL') }),
+    );
+  }
+  const found = result?.status === 'ready' ? result.value : null;
+  return (
+    <section class="cs-admin__card" aria-labelledby="cs-admin-lexicon">
+      <h2 id="cs-admin-lexicon" class="cs-admin__h2">{t('lexicon')}</h2>
+      <form class="cs-admin__form" onSubmit={handleTry}>
+        <div class="cs-admin__field">
+          <label for="cs-admin-sentence">{t('trySentence')}</label>
+          <textarea id="cs-admin-sentence" class="cs-admin__input" rows={2} maxLength={2000} required value={sentence} onInput={(event) => setSentence((event.currentTarget as HTMLTextAreaElement).value)} />
+        </div>
+        <div class="cs-admin__field">
+          <label for="cs-admin-speaker">{t('speaker')}</label>
+          <select id="cs-admin-speaker" class="cs-admin__input" value={speaker} onChange={(event) => setSpeaker((event.currentTarget as HTMLSelectElement).value as 'agent' | 'customer')}>
+            <option value="agent">{t('speaker.agent')}</option>
+            <option value="customer">{t('speaker.customer')}</option>
+          </select>
+        </div>
+        <button type="submit" class="cs-button">
+          {t('tryButton')}
+        </button>
+      </form>
+      {result?.status === 'loading' ? <Loading t={t} /> : null}
+      {result?.status === 'error' ? <Failure code={result.code} t={t} /> : null}
+      {found !== null ? (
+        <div role="status" aria-live="polite" data-testid="lexicon-result">
+          {found.sensitive.length + found.cleared.length + found.scripts.length === 0 ? <p class="cs-message">{t('noHits')}</p> : null}
+          <ul class="cs-admin__hits">
+            {found.sensitive.map((hit) => (
+              <li key={`s${hit.start}`} class={`cs-admin__hit cs-admin__hit--${hit.severity}`} data-term={hit.term}>
+                {t('hit', { term: hit.term, severity: t(`severity.${hit.severity}` as AdminMessageKey) })}
+              </li>
+            ))}
+            {found.cleared.map((hit) => (
+              <li key={`c${hit.start}`} class="cs-admin__hit cs-admin__hit--cleared">
+                {t('cleared', { term: hit.term, by: t(`clearedBy.${hit.clearedBy}` as AdminMessageKey) })}
+              </li>
+            ))}
+            {found.scripts.map((script) => (
+              <li key={script.id} class="cs-admin__hit cs-admin__hit--script">
+                {t('scriptFound', { label: script.label })}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </section>
+  );
+}
