@@ -6,5 +6,6 @@ import type { FeatureCatalog } from './feature';
  */
 export const FEATURE_CATALOG: FeatureCatalog = {
   'call-history': () => import('./call-history').then((module) => module.callHistoryFeature),
+  'qa-review': () => import('./qa-review').then((module) => module.qaReviewFeature),
   'admin-setup': () => import('./admin-setup').then((module) => module.adminSetupFeature),
 };

@@ -4,6 +4,7 @@ import type { HostBridge, Locale } from '../core/host-bridge';
 /** The features the widgets ship (one per line); a host's location registry names one of these per location. */
 export const FEATURE_IDS = [
   'call-history',
+  'qa-review',
   'admin-setup',
 ] as const;
 

@@ -3,6 +3,7 @@ import type { LocationRegistry } from '../shared/location-registry';
 /** Names of the Lightning web components that host Callsight widgets (their LWC bundle names), one per line. */
 export const SALESFORCE_COMPONENT_NAMES = [
   'callsightCallHistory',
+  'callsightReviewPanel',
   'callsightAdminSetup',
 ] as const;
 
@@ -14,5 +15,6 @@ export type SalesforceComponent = (typeof SALESFORCE_COMPONENT_NAMES)[number];
  */
 export const SALESFORCE_COMPONENTS: LocationRegistry<SalesforceComponent> = {
   callsightCallHistory: { feature: 'call-history' },
+  callsightReviewPanel: { feature: 'qa-review' },
   callsightAdminSetup: { feature: 'admin-setup' },
 };

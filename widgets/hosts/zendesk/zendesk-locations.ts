@@ -15,7 +15,7 @@ export interface ZendeskLocationEntry extends LocationEntry {
  */
 export const ZENDESK_LOCATIONS: LocationRegistry<ZendeskLocation, ZendeskLocationEntry> = {
   'support.user_sidebar': { kind: 'customer-record', feature: 'call-history' },
-  'support.ticket_sidebar': { kind: 'case-record', feature: 'call-history' },
+  'support.ticket_sidebar': { kind: 'case-record', feature: 'qa-review' },
   'support.nav_bar': { kind: 'workspace', feature: null },
 };
 

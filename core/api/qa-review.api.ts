@@ -1,0 +1,44 @@
+/**
+ * The QA review panel's reading of the hub (issue 15 item 1), written with `zod/mini` so that no classic zod reaches
+ * a widget chunk. The panel reads a call's analysis (`GET /api/v1/calls/:id/analysis`) only as far as the review
+ * needs it: script results with their segment, sensitive-word hits with their times, conversation metrics, the
+ * customer's emotion timeline and trajectory, flags and risk. The objects are loose: a newer hub that adds fields
+ * breaks no panel. The hub's full contract of that answer stays `analysisResponseSchema` in analysis.api.ts.
+ */
+import * as z from 'zod/mini';
+
+const span = { startS: z.number(), endS: z.number() };
+const emotionLabelSchema = z.string();
+
+/** One customer segment's emotion on the call timeline (seconds). */
+export const emotionPointReadSchema = z.looseObject({ segment: z.number(), ...span, label: emotionLabelSchema, score: z.number() });
+
+/** A stretch of the customer's emotion trajectory (start, end, lowest). */
+const trajectoryStretchSchema = z.looseObject({ label: emotionLabelSchema, valence: z.number(), ...span, fromSegment: z.number(), toSegment: z.number() });
+
+/** `GET /api/v1/calls/:id/analysis` as the QA review panel reads it. */
+export const reviewAnalysisReadSchema = z.looseObject({
+  callId: z.string(),
+  masked: z.boolean(),
+  language: z.string(),
+  sensitive: z.array(
+    z.looseObject({ term: z.string(), segment: z.number(), start: z.number(), end: z.number(), startS: z.number(), endS: z.number(), speaker: z.optional(z.string()), category: z.optional(z.string()), severity: z.optional(z.string()) }),
+  ),
+  scripts: z.array(z.looseObject({ id: z.string(), required: z.boolean(), found: z.boolean(), segment: z.nullable(z.number()), score: z.number() })),
+  pii: z.array(z.looseObject({ kind: z.string(), segment: z.number(), start: z.number(), end: z.number() })),
+  metrics: z.looseObject({
+    durationS: z.number(),
+    customerTurns: z.number(),
+    customerTurnsInterrupted: z.optional(z.number()),
+    interruptionRate: z.number(),
+    durationBand: z.looseObject({ minS: z.number(), maxS: z.number() }),
+  }),
+  emotion: z.looseObject({
+    timeline: z.array(emotionPointReadSchema),
+    trajectory: z.optional(z.looseObject({ start: trajectoryStretchSchema, end: trajectoryStretchSchema, lowest: trajectoryStretchSchema })),
+  }),
+  flags: z.array(z.looseObject({ code: z.string() })),
+  risk: z.number(),
+});
+export type ReviewAnalysis = z.output<typeof reviewAnalysisReadSchema>;
+export type EmotionPointRead = z.output<typeof emotionPointReadSchema>;

@@ -1,0 +1,68 @@
+import type * as z from 'zod/mini';
+import { reviewAnalysisReadSchema, type ReviewAnalysis } from '../../../core/api/qa-review.api';
+import {
+  callEvaluationsResponseSchema,
+  scorecardResponseSchema,
+  scorecardSchema,
+  storedSamplePlanResponseSchema,
+  submitEvaluationResponseSchema,
+  type SubmitEvaluationRequest,
+} from '../../../core/api/quality.api';
+import { HubApiError, type HubClient } from '../../core/api-client';
+
+export type StoredPlan = z.output<typeof storedSamplePlanResponseSchema>;
+export type CallEvaluations = z.output<typeof callEvaluationsResponseSchema>;
+export type ScorecardVersion = z.output<typeof scorecardSchema>;
+export type SubmittedEvaluation = z.output<typeof submitEvaluationResponseSchema>;
+
+/** The hub calls of the QA review panel, on the widgets' one client (`HubClient.request`). */
+export interface QaReviewClient {
+  /** The month's sampling plan as far as the reader reaches it (a reviewer: their own assignments); null before it is planned. */
+  getPlan(period: string): Promise<StoredPlan | null>;
+  /** A call's evaluations; `blind` (and no items) while the reader must not see other scores yet. */
+  listEvaluations(callId: string): Promise<CallEvaluations>;
+  /** The call's analysis; null before it has been analysed (404 `ANALYSIS_NOT_FOUND`). */
+  getAnalysis(callId: string): Promise<ReviewAnalysis | null>;
+  /** The latest version of a scorecard. */
+  getScorecard(id: string): Promise<ScorecardVersion>;
+  /** One stored version of a scorecard (the version an evaluation was made with). */
+  getScorecardVersion(id: string, version: number): Promise<ScorecardVersion>;
+  submitEvaluation(callId: string, request: SubmitEvaluationRequest): Promise<SubmittedEvaluation>;
+}
+
+const NOT_YET = new Set(['NOT_FOUND', 'ANALYSIS_NOT_FOUND', 'TRANSCRIPT_NOT_FOUND']);
+
+/** Builds the panel's client on the shared hub client. */
+export function createQaReviewClient(client: HubClient): QaReviewClient {
+  const id = encodeURIComponent;
+  return {
+    async getPlan(period) {
+      try {
+        return await client.request('GET', `/api/v1/sampling/plans/${id(period)}`, storedSamplePlanResponseSchema);
+      } catch (error) {
+        if (error instanceof HubApiError && error.code === 'NOT_FOUND') return null;
+        throw error;
+      }
+    },
+    listEvaluations(callId) {
+      return client.request('GET', `/api/v1/calls/${id(callId)}/evaluations`, callEvaluationsResponseSchema);
+    },
+    async getAnalysis(callId) {
+      try {
+        return await client.request('GET', `/api/v1/calls/${id(callId)}/analysis`, reviewAnalysisReadSchema);
+      } catch (error) {
+        if (error instanceof HubApiError && NOT_YET.has(error.code)) return null;
+        throw error;
+      }
+    },
+    getScorecard(scorecardId) {
+      return client.request('GET', `/api/v1/scorecards/${id(scorecardId)}`, scorecardResponseSchema);
+    },
+    getScorecardVersion(scorecardId, version) {
+      return client.request('GET', `/api/v1/scorecards/${id(scorecardId)}/versions/${version}`, scorecardSchema);
+    },
+    submitEvaluation(callId, request) {
+      return client.request('POST', `/api/v1/calls/${id(callId)}/evaluations`, submitEvaluationResponseSchema, request);
+    },
+  };
+}

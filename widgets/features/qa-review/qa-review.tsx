@@ -1,0 +1,188 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { createHubClient, HubApiError, type HubClient } from '../../core/api-client';
+import type { CallView } from '../../core/api-types';
+import type { HostBridge, HostContext, Locale } from '../../core/host-bridge';
+import { resolveLocale } from '../../core/host-bridge';
+import { errorCode } from '../../core/host-error';
+import { translateError } from '../../core/i18n';
+import { CallHistory } from '../call-history/call-history';
+import { useHostResize } from '../call-history/use-host-resize';
+import { createQaReviewClient, type QaReviewClient } from './qa-review.client';
+import { qaText } from './qa-review.strings';
+import { ReviewCall } from './review-call';
+import { ReviewQueue, type QueueItem, type ReviewerDispute } from './review-queue';
+
+export interface QaReviewProps {
+  readonly bridge: HostBridge;
+  readonly fallbackLocale?: Locale;
+  /** Injected for tests; defaults to a client built on `bridge.fetchToken`. */
+  readonly client?: HubClient;
+  /** Injected for tests; defaults to the current time (the month whose reviews are shown). */
+  readonly now?: () => Date;
+}
+
+type PanelState =
+  | { readonly status: 'loading' }
+  | { readonly status: 'error'; readonly code: string }
+  | { readonly status: 'history' }
+  | {
+      readonly status: 'reviewer';
+      readonly reviewerId: string | null;
+      readonly planned: boolean;
+      readonly assignments: readonly QueueItem[];
+      readonly requester: RequesterState;
+      readonly disputes: readonly ReviewerDispute[];
+    };
+
+export type RequesterState =
+  | { readonly status: 'no-phone' }
+  | { readonly status: 'error'; readonly code: string }
+  | { readonly status: 'ready'; readonly calls: readonly CallView[] };
+
+/** Plans list at most this many of a reviewer's calls at once (each needs its call and its evaluations). */
+const MAX_ASSIGNMENTS = 60;
+
+/**
+ * The QA review panel (issue 15 item 1): a reviewer's assignments of this month's sampling plan, risk first and
+ * unscored first, and the calls of the ticket's requester; opening one shows the player, the transcript with the
+ * analysis overlaid and the scorecard form. Roles that may not see sampling plans (agents) get the requester's call
+ * history instead. Everything shown comes from the hub, which decides what the reader may see.
+ */
+export function QaReview({ bridge, fallbackLocale, client: injectedClient, now = () => new Date() }: QaReviewProps) {
+  const client = useMemo(() => injectedClient ?? createHubClient({ fetchToken: () => bridge.fetchToken() }), [bridge, injectedClient]);
+  const qa = useMemo(() => createQaReviewClient(client), [client]);
+  const [context, setContext] = useState<HostContext | null>(null);
+  const [state, setState] = useState<PanelState>({ status: 'loading' });
+  const [open, setOpen] = useState<CallView | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  const [customerVersion, setCustomerVersion] = useState(0);
+  const rootRef = useRef<HTMLDivElement>(null);
+  const period = useMemo(() => now().toISOString().slice(0, 7), [now]);
+  const locale = context?.locale ?? fallbackLocale ?? resolveLocale(globalThis.navigator?.language);
+
+  useHostResize(rootRef, (heightPx) => bridge.resize(heightPx));
+  useEffect(() => bridge.onCustomerChanged(() => setCustomerVersion((v) => v + 1)), [bridge]);
+
+  useEffect(() => {
+    let current = true;
+    setState({ status: 'loading' });
+    setOpen(null);
+    loadPanel(bridge, client, qa, period).then(
+      ([hostContext, next]) => {
+        if (!current) return;
+        setContext(hostContext);
+        setState(next);
+      },
+      (error: unknown) => current && setState({ status: 'error', code: errorCode(error, 'INTERNAL') }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [bridge, client, qa, period, attempt, customerVersion]);
+
+  if (state.status === 'history') return <CallHistory bridge={bridge} client={client} fallbackLocale={locale} />;
+
+  const userKey = state.status === 'reviewer' ? (state.reviewerId ?? context?.user?.id ?? 'me') : 'me';
+  return (
+    <div class="cs-root cs-qa" ref={rootRef} lang={locale === 'zh-cn' ? 'zh-CN' : 'en'}>
+      <h2 class="cs-heading">{qaText(locale, 'title')}</h2>
+      {state.status === 'loading' ? (
+        <p class="cs-message" role="status" aria-live="polite">
+          {qaText(locale, 'loading')}
+        </p>
+      ) : null}
+      {state.status === 'error' ? (
+        <div class="cs-message cs-message--error" role="alert">
+          <p>{translateError(locale, state.code)}</p>
+          <button type="button" class="cs-button" onClick={() => setAttempt((n) => n + 1)}>
+            {qaText(locale, 'retry')}
+          </button>
+        </div>
+      ) : null}
+      {state.status === 'reviewer' && open === null ? (
+        <ReviewQueue
+          locale={locale}
+          period={period}
+          planned={state.planned}
+          assignments={state.assignments}
+          requester={state.requester}
+          disputes={state.disputes}
+          onOpen={setOpen}
+        />
+      ) : null}
+      {state.status === 'reviewer' && open !== null ? (
+        <ReviewCall
+          key={open.id}
+          call={open}
+          client={client}
+          qa={qa}
+          locale={locale}
+          reviewerId={state.reviewerId}
+          userKey={userKey}
+          onBack={() => {
+            setOpen(null);
+            setAttempt((n) => n + 1);
+          }}
+        />
+      ) : null}
+    </div>
+  );
+}
+
+async function loadPanel(bridge: HostBridge, client: HubClient, qa: QaReviewClient, period: string): Promise<[HostContext, PanelState]> {
+  const hostContext = await bridge.context();
+  let plan;
+  try {
+    plan = await qa.getPlan(period);
+  } catch (error) {
+    if (error instanceof HubApiError && error.code === 'FORBIDDEN') return [hostContext, { status: 'history' }];
+    throw error;
+  }
+  // A reviewer reads the plan cut to their own assignments, whose roster then names only them.
+  const reviewerId = plan !== null && plan.filtered && plan.reviewers.length === 1 ? (plan.reviewers[0]?.reviewerId ?? null) : null;
+  const items = (plan?.items ?? []).filter((item) => reviewerId === null || item.reviewerIds.includes(reviewerId)).slice(0, MAX_ASSIGNMENTS);
+  const [assignments, requester] = await Promise.all([
+    Promise.all(
+      items.map(async (item): Promise<QueueItem | null> => {
+        const [call, evaluations] = await Promise.all([
+          client.getCall(item.callId).catch((error: unknown) => {
+            if (error instanceof HubApiError && error.code === 'CALL_NOT_FOUND') return null;
+            throw error;
+          }),
+          qa.listEvaluations(item.callId).catch((error: unknown) => {
+            if (error instanceof HubApiError && error.code === 'CALL_NOT_FOUND') return null;
+            throw error;
+          }),
+        ]);
+        if (call === null || evaluations === null) return null;
+        const mine = evaluations.items.filter((e) => e.reviewerId === reviewerId);
+        return {
+          call,
+          stratum: item.stratum,
+          riskScore: item.riskScore,
+          doubleScored: item.doubleScored,
+          blind: item.blind,
+          done: mine.length > 0,
+          disputes: mine.flatMap((e) => e.disputes.map((d) => ({ ...d, evaluationId: e.id, callId: call.id, callStartedAt: call.startedAt }))),
+        };
+      }),
+    ),
+    loadRequester(client, hostContext),
+  ]);
+  const queue = assignments.filter((a): a is QueueItem => a !== null).sort((a, b) => Number(a.done) - Number(b.done) || b.riskScore - a.riskScore || a.call.startedAt.localeCompare(b.call.startedAt));
+  return [
+    hostContext,
+    { status: 'reviewer', reviewerId, planned: plan !== null, assignments: queue, requester, disputes: queue.flatMap((item) => item.disputes) },
+  ];
+}
+
+async function loadRequester(client: HubClient, context: HostContext): Promise<RequesterState> {
+  const phone = context.customer.phone?.trim() ?? '';
+  if (phone === '') return { status: 'no-phone' };
+  try {
+    const page = await client.listCalls({ customerPhone: phone, limit: 25 });
+    return { status: 'ready', calls: page.items };
+  } catch (error) {
+    return { status: 'error', code: errorCode(error, 'INTERNAL') };
+  }
+}
