@@ -1,6 +1,6 @@
 import { systemActor } from '../../app/calls';
 import type { Hub } from '../hub';
-import { analysisUseCasesOf } from '../wiring/analysis.wiring';
+import { ANALYZE_JOB, analysisUseCasesOf } from '../wiring/analysis.wiring';
 import { DEMO_AGENTS, demoCustomers, planDemoCalls } from './demo-plan';
 import { demoAnalysisSettings } from './demo-settings';
 import { seedQualityStory, STORY_MIN_CALLS, type SeededCall, type StoryReport } from './demo-story';
@@ -17,6 +17,8 @@ export interface SeedReport {
   readonly misdials: number;
   readonly agents: number;
   readonly customers: number;
+  /** Jobs the seed ran itself (the analyses, before the QA history); the rest stay queued for the hub's workers. */
+  readonly analysed: number;
   /** The QA history (evaluations, coaching, dispute); null when the tenant already had one or too few calls were asked for. */
   readonly story: StoryReport | null;
 }
@@ -26,9 +28,10 @@ export interface SeedReport {
  * two teams and three queues (Chinese e-commerce, Chinese wealth and cards, English e-commerce) plus the IVR, 60
  * customers with CRM tags, and `calls` calls over the last three months with real playable audio of their stated
  * length (8 kHz telephony WAV), CSAT answers, and transcripts whose content plants the demo's findings (see
- * docs/demo.md). The analysis settings are saved and every transcript analysed through the analysis use-cases;
- * with at least STORY_MIN_CALLS calls, the QA history follows through the quality and coaching use-cases
- * (bin/seed/demo-story.ts). Idempotent: calls already present are skipped, settings and the QA history are written
+ * docs/demo.md). The analysis settings are saved through the analysis use-case and every transcript is queued for
+ * analysis (the `call.analyze` job); with at least STORY_MIN_CALLS calls the seed runs the queued jobs itself
+ * (the hub's handlers must be registered: bin/capabilities.ts) and the QA history follows through the quality and
+ * coaching use-cases (bin/seed/demo-story.ts). Idempotent: calls already present are skipped, settings and the QA history are written
  * only once. Calls come in through the ingest use-case as the system actor `demo-seed`, audited like any other.
  */
 export async function seedDemo(
@@ -72,7 +75,7 @@ export async function seedDemo(
         // Demo audio is synthetic, so the transcript comes as an import, as from a provider that transcribes.
         await hub.transcripts.saveTranscript(DEMO_TENANT, call.id, transcript, 'demo', hub.clock.now());
         await hub.transcriptStored(DEMO_TENANT, call.id, transcript);
-        await analysis.analyzeCall(seeder, { callId: call.id });
+        await hub.jobQueue.enqueue({ id: hub.ids.newId('job'), tenantId: DEMO_TENANT, kind: ANALYZE_JOB, payload: { callId: call.id }, dedupeKey: call.id });
       }
     } else if (transcript && (await hub.transcripts.getTranscript(DEMO_TENANT, existing.id)) === null) {
       transcript = null;
@@ -82,6 +85,15 @@ export async function seedDemo(
     options.onProgress?.(index + 1, total);
   }
   const hasHistory = (await hub.storage.quality.listEvaluations(DEMO_TENANT)).length > 0;
-  const story = total >= STORY_MIN_CALLS && added > 0 && !hasHistory ? await seedQualityStory(hub, DEMO_TENANT, seeded, now) : null;
-  return { calls: total, misdials, agents: DEMO_AGENTS.length, customers: demoCustomers().length, story };
+  let analysed = 0;
+  let story: StoryReport | null = null;
+  if (total >= STORY_MIN_CALLS && added > 0 && !hasHistory) {
+    // The reviewers score analysed calls: the queued analyses run first, through the hub's own job handler.
+    if (!hub.jobs.kinds().includes(ANALYZE_JOB)) {
+      throw new Error(`seedDemo writes the QA history only on analysed calls: register the analysis capability (bin/capabilities.ts) before seeding`);
+    }
+    analysed = await hub.jobs.drain();
+    story = await seedQualityStory(hub, DEMO_TENANT, seeded, now);
+  }
+  return { calls: total, misdials, agents: DEMO_AGENTS.length, customers: demoCustomers().length, analysed, story };
 }

@@ -124,6 +124,19 @@ const FINANCE_TOPIC_WEIGHTS: readonly [DemoTopic, number][] = [
 export const REFUND_COMPLAINT_SHARE = { highValue: 0.55, others: 0.12 } as const;
 
 /**
+ * The first answered calls of every demo, so that even a demo of a dozen calls shows each queue and the kinds of
+ * call the findings are made of (a refund-process complaint in both languages, an angry customer, a forbidden
+ * promise); their customers and agents are fixed, the rest of their conversation is planned like any call.
+ */
+const SHOWCASE: readonly { queue: string; agentId: string; highValue: boolean; script: Partial<CallScript> }[] = [
+  { queue: DEMO_QUEUES.global, agentId: 'a-emma', highValue: true, script: { topic: 'refund_process' } },
+  { queue: DEMO_QUEUES.ecommerce, agentId: 'a-lina', highValue: false, script: { topic: 'logistics', agitated: true, resolved: false } },
+  { queue: DEMO_QUEUES.finance, agentId: 'a-zhaolei', highValue: false, script: { topic: 'wealth_product', sensitive: 'guarantee' } },
+  { queue: DEMO_QUEUES.ecommerce, agentId: 'a-zhangwei', highValue: true, script: { topic: 'refund_process', agitated: true } },
+  { queue: DEMO_QUEUES.ecommerce, agentId: 'a-sunli', highValue: false, script: { topic: 'product_quality', agitated: false } },
+];
+
+/**
  * The demo's calls, deterministic for a count and a "now": spread over the last three months across the queues,
  * with most calls 3-8 minutes long, a misdial every so often, some IVR calls, repeat callers, and conversations
  * whose traits (missing notices, forbidden promises, angry customers, talking over the customer) come in plausible
@@ -136,16 +149,22 @@ export function planDemoCalls(total: number, now: Date): PlannedCall[] {
   const customerWeights = customers.map((_, i) => 1 / (1 + (i % 17) * 0.35));
   const misdialEvery = Math.max(2, Math.floor(total / 8));
   const calls: PlannedCall[] = [];
+  let shown = 0;
   for (let i = 0; i < total; i++) {
-    const customer = customers[weightedIndex(random, customerWeights)]!;
-    const english = customer.phone.startsWith('+1');
     const misdial = i % misdialEvery === misdialEvery - 1;
-    const ivr = !misdial && random.next() < 0.08;
-    const agentId = ivr ? null : pickAgent(random, english);
+    const showcase = !misdial && shown < SHOWCASE.length ? SHOWCASE[shown++]! : null;
+    const pool = showcase
+      ? customers.filter((c) => c.phone.startsWith('+1') === (showcase.queue === DEMO_QUEUES.global) && c.tags.includes('high-value') === showcase.highValue)
+      : customers;
+    const customer = showcase ? pool[shown % pool.length]! : customers[weightedIndex(random, customerWeights)]!;
+    const english = customer.phone.startsWith('+1');
+    const ivr = !misdial && !showcase && random.next() < 0.08;
+    const agentId = ivr ? null : showcase ? showcase.agentId : pickAgent(random, english);
     const queue = agentId === null ? DEMO_QUEUES.ivr : AGENT_QUEUE[agentId]!;
     const startedAt = startOf(random, now, agentId);
     const durationS = misdial ? 1 + Math.floor(random.next() * 4) : callLengthS(random);
-    const script = misdial || ivr ? null : scriptFor(random, queue, customer, agentId!, startedAt, now);
+    const planned = misdial || ivr ? null : scriptFor(random, queue, customer, agentId!, startedAt, now);
+    const script = planned && showcase ? { ...planned, ...showcase.script } : planned;
     const topic = script?.topic ?? pickWeighted(random, queue === DEMO_QUEUES.finance ? FINANCE_TOPIC_WEIGHTS : ECOMMERCE_TOPICS);
     calls.push({
       providerCallId: `demo-${String(i + 1).padStart(5, '0')}`,
