@@ -11,9 +11,11 @@ import * as openapi from '../../../core/api/openapi.api';
 import * as quality from '../../../core/api/quality.api';
 import * as recordings from '../../../core/api/recordings.api';
 import * as retention from '../../../core/api/retention.api';
+import * as salesforce from '../../../core/api/salesforce-session.api';
 import * as settings from '../../../core/api/settings.api';
 import { callMetadataSchema } from '../../../core/recordings/call-metadata.schema';
 import { idParamsSchema } from '../../../core/shared/ids';
+import { ADMIN_ROUTE_DOCS } from '../routes/admin.routes';
 
 /** Any zod 4 schema, classic or mini. */
 export type ApiSchema = zc.$ZodType;
@@ -260,6 +262,11 @@ export const API_ROUTES: readonly RouteDoc[] = [
     params: openapi.settingKeyPathSchema, body: { json: openapi.settingBodySchema },
     responses: { 200: ok(settingView) }, errors: [...WITH_BODY, 409],
   },
+  {
+    method: 'POST', path: '/api/v1/salesforce/session', operationId: 'exchangeSalesforceSession', summary: "Exchange a Salesforce org's signed assertion for a hub session", tags: ['crm'], auth: 'none',
+    description: "The org's Apex signs a 60-second RS256 assertion with its certificate; the hub verifies org, audience, expiry and replay and maps Callsight_* permission sets to a role.",
+    body: { json: salesforce.salesforceSessionRequestSchema }, responses: { 200: ok(salesforce.salesforceSessionResponseSchema) }, errors: [...WITH_BODY],
+  },
   // ---- quality ----
   {
     method: 'GET', path: '/api/v1/scorecards', operationId: 'listScorecards', summary: 'Scorecards (latest versions)', tags: ['quality'], auth: 'bearer',
@@ -424,5 +431,6 @@ export const API_ROUTES: readonly RouteDoc[] = [
     method: 'POST', path: '/demo/token', operationId: 'issueDemoToken', summary: 'A short-lived demo token for a role', tags: ['demo'], auth: 'none',
     body: { json: demo.demoTokenRequestSchema }, responses: { 200: ok(demo.demoTokenResponseSchema) }, errors: [...PUBLIC, 403, 413, 415],
   },
+  ...ADMIN_ROUTE_DOCS,
 ];
 
