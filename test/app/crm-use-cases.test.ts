@@ -218,7 +218,7 @@ describe('crm.exchange-zendesk-session', () => {
   it('records a refused JWT as UNAUTHENTICATED saying what to fix; refuses users and installations of other tenants', async () => {
     await expect(crm().exchangeZendeskSession(systemActor('t1', 'zendesk-session'), { outcome: 'rejected', subdomain: 'acme', reason: 'signature' })).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
-      message: expect.stringMatching(/shared_secret/),
+      message: expect.stringMatching(/public key registered/),
     });
     await expect(crm().exchangeZendeskSession(systemActor('t2', 'zendesk:1001'), { outcome: 'verified', subdomain: 'acme', userId: '1001', zendeskRole: 'agent' })).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
