@@ -10,6 +10,7 @@ import { demoCapability } from './wiring/demo.wiring';
 import { qualityCapability } from './wiring/quality.wiring';
 import { searchCapability } from './wiring/search.wiring';
 import { recordingsCapability } from './wiring/recordings.wiring';
+import { trainingCapability } from './wiring/training.wiring';
 import { adminCapability } from './wiring/admin.wiring';
 
 /**
@@ -39,4 +40,5 @@ export const CAPABILITIES: readonly CapabilityFactory[] = [
   searchCapability,
   recordingsCapability,
   adminCapability,
+  trainingCapability,
 ];

@@ -13,6 +13,7 @@ import {
   SqliteRetentionStore,
   SqliteTenantSettings,
   SqliteTranscriptStore,
+  SqliteClipStore,
 } from '../adapters/storage/sqlite';
 import {
   openPostgresDatabase,
@@ -27,6 +28,7 @@ import {
   PostgresRetentionStore,
   PostgresTenantSettings,
   PostgresTranscriptStore,
+  PostgresClipStore,
 } from '../adapters/storage/postgres';
 import type { CallRepository } from '../core/recordings/call-repository.port';
 import type { Tokenizer } from '../core/search/tokenizer.port';
@@ -40,6 +42,7 @@ import type { ExportStore } from '../core/access/export-store.port';
 import type { TenantSettingsStore } from '../core/access/tenant-settings.port';
 import type { OutboxAdmin, OutboxStore } from '../core/crm/outbox.port';
 import type { CrmConnectionStore } from '../core/crm/crm-connections.port';
+import type { ClipStore } from '../core/training/clip-store.port';
 import type { HubConfig } from './config';
 
 /**
@@ -60,6 +63,8 @@ export interface HubStorage {
   readonly settings: TenantSettingsStore;
   readonly outbox: OutboxStore & OutboxAdmin;
   readonly connections: CrmConnectionStore;
+  /** Training clips and their pins to coaching tasks. */
+  readonly clips: ClipStore;
   /** The SQLite database, for backups; null on PostgreSQL (back it up with the server's own tools). */
   readonly sqlite: Database.Database | null;
   close(): Promise<void>;
@@ -81,6 +86,7 @@ export async function openStorage(config: Pick<HubConfig, 'dataDir' | 'databaseU
       settings: new PostgresTenantSettings(db),
       outbox: new PostgresOutboxStore(db),
       connections: new PostgresCrmConnections(db),
+      clips: new PostgresClipStore(db),
       sqlite: null,
       close: () => db.close(),
     };
@@ -99,6 +105,7 @@ export async function openStorage(config: Pick<HubConfig, 'dataDir' | 'databaseU
     settings: new SqliteTenantSettings(db),
     outbox: new SqliteOutboxStore(db),
     connections: new SqliteCrmConnections(db),
+    clips: new SqliteClipStore(db),
     sqlite: db,
     close: async () => {
       db.close();
