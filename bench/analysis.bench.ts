@@ -1,5 +1,5 @@
 /**
- * npx tsx bench/analysis.bench.ts [--transcripts 400] [--seconds 2] [--rounds 3]
+ * npx tsx bench/analysis.bench.ts [--transcripts 400] [--seconds 2] [--rounds 3] [--no-facts]
  *
  * Five-minute bilingual transcripts (seeded; Chinese turns from /work/shared/data/dialogues/
  * zh-jddc-chat-sample.tsv, English turns from templates), a 1,000-term tenant lexicon on top of
@@ -120,7 +120,7 @@ const knowledgeFacts = [
   { id: 'annual-yield', statement: '年化收益 3%-4%', keywords: [['年化', 'annual'], ['收益', 'yield']] },
   { id: 'card-fee', statement: '年费 200 元' },
 ];
-const config = buildAnalysisConfig({ industry: 'finance', lexicon, knowledgeFacts });
+const config = buildAnalysisConfig({ industry: 'finance', lexicon, knowledgeFacts: args.includes('--no-facts') ? [] : knowledgeFacts });
 const buildMs = performance.now() - t0;
 
 interface Measured {

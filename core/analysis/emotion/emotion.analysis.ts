@@ -93,18 +93,26 @@ export function computeTrajectory(timeline: readonly EmotionPoint[]): EmotionTra
   const start = stretch(0, k - 1);
   const end = stretch(n - k, n - 1);
   const w = Math.min(3, n);
-  let lowest = stretch(0, w - 1);
+  // Moving sums, no allocation per window: the lowest window and the band of each trailing window.
+  let windowSum = 0;
+  for (let i = 0; i < w; i++) windowSum += v[i] as number;
+  let lowestAt = 0;
+  let lowestSum = windowSum;
   for (let i = 1; i + w <= n; i++) {
-    const s = stretch(i, i + w - 1);
-    if (s.valence < lowest.valence) lowest = s;
+    windowSum += (v[i + w - 1] as number) - (v[i - 1] as number);
+    if (windowSum < lowestSum - 1e-12) {
+      lowestSum = windowSum;
+      lowestAt = i;
+    }
   }
+  const lowest = stretch(lowestAt, lowestAt + w - 1);
   const turns: EmotionTurn[] = [];
   let band: EmotionLabel | null = null;
+  let trailing = 0;
   for (let i = 0; i < n; i++) {
-    const from = Math.max(0, i - 2);
-    let sum = 0;
-    for (let j = from; j <= i; j++) sum += v[j] as number;
-    const next = bandOf(sum / (i - from + 1));
+    trailing += v[i] as number;
+    if (i >= 3) trailing -= v[i - 3] as number;
+    const next = bandOf(trailing / Math.min(3, i + 1));
     if (band !== null && next !== band) {
       const p = timeline[i] as EmotionPoint;
       turns.push({ segment: p.segment, atS: p.startS, from: band, to: next, direction: RANK_OF[next] > RANK_OF[band] ? 'better' : 'worse' });

@@ -99,8 +99,8 @@ function invalid(message: string): CallsightError {
 
 const isHan = (ch: string) => /[\u3400-\u9fff]/u.test(ch);
 
-function englishStems(text: string): string[] {
-  return foldKeepingSpaces(text)
+function englishStems(text: string, folded = foldKeepingSpaces(text)): string[] {
+  return folded
     .split(' ')
     .filter((w) => /^[a-z]+$/u.test(w) && !EN_STOP.has(w))
     .map(stemEnglish);
@@ -202,6 +202,7 @@ function factsInSegment(compiled: CompiledKnowledge, prepared: PreparedTranscrip
  * where the fold is one code unit, so offsets still index the original: 個 reads as 个, ％ as %.
  */
 function foldInPlace(text: string): string {
+  if (!NON_ASCII.test(text)) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -272,6 +273,10 @@ const NUMBER_HINT =
 /** Some unit the parser knows: a segment without one states no quantity either. */
 const UNIT_HINT = /[天日周月年%％元块时钟次期拜]|day|hour|minute|week|month|year|percent|per cent|dollar|buck|yuan|rmb|times/iu;
 
+const NO_STEMS: ReadonlySet<string> = new Set();
+const HAN_CHAR = /[\u3400-\u9fff]/u;
+const NON_ASCII = /[^\x00-\x7f]/u;
+
 const sameDimension = (a: QuantityDimension, b: QuantityDimension) => a === b;
 const negation = compileNegation();
 const stated = (q: Quantity): StatedQuantity => ({ min: q.min, max: q.max, unit: q.unit });
@@ -301,6 +306,8 @@ export function checkKnowledge(
     // Cheap gates first: most segments mention no fact, and most that do state no quantity.
     let relevant: CompiledFact[];
     if (prepared) {
+      // No digit, Chinese numeral or Latin word: no quantity can be stated (exact, and free).
+      if ((prepared.numeralUnits[index] as number) === 0 && (prepared.units.words[index] as number) === 0) return;
       const ids = factsInSegment(compiled, prepared, index);
       if (ids.length === 0) return;
       relevant = ids.map((f) => compiled.facts[f] as CompiledFact);
@@ -320,8 +327,8 @@ export function checkKnowledge(
       const quantities = findQuantities(sentence).filter((q) => dimensions.has(q.dimension));
       if (quantities.length === 0) continue;
       const folded = foldKeepingSpaces(sentence);
-      const hanText = folded.replace(/ /gu, '');
-      const stems = new Set(englishStems(sentence));
+      const hanText = HAN_CHAR.test(sentence) ? folded.replace(/ /gu, '') : '';
+      const stems = /[a-z]/iu.test(sentence) ? new Set(englishStems(sentence, folded)) : NO_STEMS;
       for (const fact of relevant) {
         if (!fact.groups.every((g) => groupMatches(g, hanText, stems))) continue;
         for (const q of quantities) {

@@ -154,68 +154,71 @@ export function parseEnglishNumber(words: readonly string[]): number {
 
 const EN_NUMBER_WORDS = new Set([...Object.keys(EN_SMALL), ...Object.keys(EN_TENS), ...Object.keys(EN_SCALE), 'point', 'and', 'oh']);
 
-/** A token: a number (digits, Chinese numeral or English words) or a piece of text. */
+/** A number (digits, Chinese numeral or English words) or a Latin word, with its offsets. */
 interface Token {
-  readonly kind: 'number' | 'text';
+  readonly kind: 'number' | 'word';
   readonly value: number;
   readonly text: string;
   readonly start: number;
   readonly end: number;
 }
 
+/**
+ * Numbers and Latin words only: Chinese text between them is never tokenised (units and range
+ * words are read from the text at the number's end), so a long Chinese sentence costs one regex scan.
+ */
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
-  const re = /(\d+(?:[.,]\d+)*)|([零〇一幺壹二两兩贰三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万萬亿点點]+)|([A-Za-z]+(?:['’][A-Za-z]+)?)|(\s+)|([^\s])/gu;
+  const re = /(\d+(?:[.,]\d+)*)|([零〇一幺壹二两兩贰三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万萬亿点點]+)|([A-Za-z]+(?:['’][A-Za-z]+)?)/gu;
   let m: RegExpExecArray | null;
   while ((m = re.exec(text)) !== null) {
     const start = m.index;
     const end = start + m[0].length;
     if (m[1] !== undefined) {
       const v = Number(m[1].replace(/,(?=\d{3}\b)/gu, '').replace(',', '.'));
-      tokens.push({ kind: Number.isNaN(v) ? 'text' : 'number', value: v, text: m[1], start, end });
+      if (!Number.isNaN(v)) tokens.push({ kind: 'number', value: v, text: m[1], start, end });
     } else if (m[2] !== undefined) {
       pushChineseNumerals(m[2], start, tokens);
-    } else if (m[3] !== undefined) {
-      tokens.push({ kind: 'text', value: Number.NaN, text: m[3].toLowerCase(), start, end });
-    } else if (m[4] !== undefined) {
-      continue;
-    } else tokens.push({ kind: 'text', value: Number.NaN, text: m[0], start, end });
+    } else tokens.push({ kind: 'word', value: Number.NaN, text: (m[3] as string).toLowerCase(), start, end });
   }
-  return mergeEnglishNumbers(tokens);
+  return mergeEnglishNumbers(tokens, text);
 }
 
-/** A Han run of numeral characters; "一下", "一点" (a little) and a lone "点" are not numbers. */
+/** A Han run of numeral characters; "一" alone (一下, 一点), "百" of 百分之 and a lone "点" are not numbers. */
 function pushChineseNumerals(run: string, start: number, tokens: Token[]): void {
-  const trimmed = run.replace(/^[点點]+|[点點]+$/gu, '');
-  const lead = run.indexOf(trimmed);
-  const value = parseChineseNumeral(trimmed);
-  if (trimmed.length === 0 || Number.isNaN(value) || trimmed === '一' || trimmed === '万' || trimmed === '千' || trimmed === '百') {
-    tokens.push({ kind: 'text', value: Number.NaN, text: run, start, end: start + run.length });
-    return;
-  }
-  tokens.push({ kind: 'number', value, text: trimmed, start: start + lead, end: start + lead + trimmed.length });
-  if (lead + trimmed.length < run.length) tokens.push({ kind: 'text', value: Number.NaN, text: run.slice(lead + trimmed.length), start: start + lead + trimmed.length, end: start + run.length });
+  const body = run.replace(/^[点點]+|[点點]+$/gu, '');
+  const lead = run.indexOf(body);
+  if (body.length === 0) return;
+  const value = parseChineseNumeral(body);
+  // "百分之三": a lone 百 belongs to the percent word; a lone 一 is 一下 / 一点, not a number.
+  if (Number.isNaN(value) || body === '一' || body === '万' || body === '千' || body === '百') return;
+  tokens.push({ kind: 'number', value, text: body, start: start + lead, end: start + lead + body.length });
 }
 
-function mergeEnglishNumbers(tokens: Token[]): Token[] {
+/** Joins runs of English number words separated by spaces or hyphens only ("twenty one", "twenty-one"). */
+function mergeEnglishNumbers(tokens: readonly Token[], text: string): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    if (t.kind !== 'text' || !EN_NUMBER_WORDS.has(t.text) || t.text === 'and' || t.text === 'point' || t.text === 'a' || t.text === 'an') {
-      // "a hundred": an article only starts a number when a scale word follows.
-      if ((t.text === 'a' || t.text === 'an') && EN_SCALE[(tokens[i + 1] as Token | undefined)?.text ?? ''] !== undefined) {
-        // fall through to the run below
-      } else {
-        out.push(t);
-        continue;
-      }
+    const startsNumber =
+      t.kind === 'word' &&
+      EN_NUMBER_WORDS.has(t.text) &&
+      t.text !== 'and' &&
+      t.text !== 'point' &&
+      ((t.text !== 'a' && t.text !== 'an') || EN_SCALE[(tokens[i + 1] as Token | undefined)?.text ?? ''] !== undefined);
+    if (!startsNumber) {
+      out.push(t);
+      continue;
     }
     let j = i;
     const words: string[] = [];
-    while (j < tokens.length && tokens[j]!.kind === 'text' && EN_NUMBER_WORDS.has(tokens[j]!.text)) {
+    while (j < tokens.length) {
+      const u = tokens[j] as Token;
+      if (u.kind !== 'word' || !EN_NUMBER_WORDS.has(u.text)) break;
+      if (j > i && !/^[\s-]*$/u.test(text.slice((tokens[j - 1] as Token).end, u.start))) break;
       // "and" joins only after a scale ("a hundred and five"), never two numbers ("three and four").
-      if (tokens[j]!.text === 'and' && EN_SCALE[words[words.length - 1] ?? ''] === undefined) break;
-      words.push(tokens[j]!.text);
+      if (u.text === 'and' && EN_SCALE[words[words.length - 1] ?? ''] === undefined) break;
+      words.push(u.text);
       j++;
     }
     while (words.length > 0 && (words[words.length - 1] === 'and' || words[words.length - 1] === 'point')) {
@@ -227,135 +230,135 @@ function mergeEnglishNumbers(tokens: Token[]): Token[] {
       out.push(t);
       continue;
     }
-    out.push({ kind: 'number', value, text: words.join(' '), start: t.start, end: tokens[j - 1]!.end });
+    out.push({ kind: 'number', value, text: words.join(' '), start: t.start, end: (tokens[j - 1] as Token).end });
     i = j - 1;
   }
   return out;
 }
 
-/** Unit phrases after a number, longest first, as token text sequences. */
-const UNIT_AFTER: ReadonlyArray<readonly [readonly string[], QuantityUnit]> = [
-  [['个', '工', '作', '日'], 'business_day'],
-  [['工', '作', '日'], 'business_day'],
-  [['business', 'days'], 'business_day'],
-  [['business', 'day'], 'business_day'],
-  [['working', 'days'], 'business_day'],
-  [['working', 'day'], 'business_day'],
-  [['个', '自', '然', '日'], 'day'],
-  [['自', '然', '日'], 'day'],
-  [['个', '小', '时'], 'hour'],
-  [['小', '时'], 'hour'],
-  [['分', '钟'], 'minute'],
-  [['个', '星', '期'], 'week'],
-  [['星', '期'], 'week'],
-  [['个', '礼', '拜'], 'week'],
-  [['个', '月'], 'month'],
-  [['块', '钱'], 'yuan'],
-  [['天'], 'day'],
-  [['周'], 'week'],
-  [['年'], 'year'],
-  [['%'], 'percent'],
-  [['％'], 'percent'],
-  [['元'], 'yuan'],
-  [['块'], 'yuan'],
-  [['次'], 'times'],
-  [['per', 'cent'], 'percent'],
-  [['percent'], 'percent'],
-  [['days'], 'day'],
-  [['day'], 'day'],
-  [['hours'], 'hour'],
-  [['hour'], 'hour'],
-  [['minutes'], 'minute'],
-  [['weeks'], 'week'],
-  [['week'], 'week'],
-  [['months'], 'month'],
-  [['month'], 'month'],
-  [['years'], 'year'],
-  [['year'], 'year'],
-  [['dollars'], 'dollar'],
-  [['bucks'], 'dollar'],
-  [['yuan'], 'yuan'],
-  [['rmb'], 'yuan'],
-  [['times'], 'times'],
+/** Chinese and symbol units right after a number (spaces allowed between), longest first. */
+const ZH_UNITS: ReadonlyArray<readonly [string, QuantityUnit]> = [
+  ['个工作日', 'business_day'],
+  ['工作日', 'business_day'],
+  ['个自然日', 'day'],
+  ['自然日', 'day'],
+  ['个小时', 'hour'],
+  ['小时', 'hour'],
+  ['分钟', 'minute'],
+  ['个星期', 'week'],
+  ['星期', 'week'],
+  ['个礼拜', 'week'],
+  ['个月', 'month'],
+  ['块钱', 'yuan'],
+  ['天', 'day'],
+  ['周', 'week'],
+  ['年', 'year'],
+  ['%', 'percent'],
+  ['％', 'percent'],
+  ['元', 'yuan'],
+  ['块', 'yuan'],
+  ['次', 'times'],
 ];
+/** English unit words after a number; "business" / "working" and "per" need a second word. */
+const EN_UNIT_WORDS: ReadonlyMap<string, QuantityUnit> = new Map([
+  ['day', 'day'], ['days', 'day'], ['hour', 'hour'], ['hours', 'hour'], ['minute', 'minute'], ['minutes', 'minute'],
+  ['week', 'week'], ['weeks', 'week'], ['month', 'month'], ['months', 'month'], ['year', 'year'], ['years', 'year'],
+  ['percent', 'percent'], ['dollar', 'dollar'], ['dollars', 'dollar'], ['bucks', 'dollar'], ['yuan', 'yuan'], ['rmb', 'yuan'],
+  ['times', 'times'],
+]);
 
-/** Splits Han text tokens into single characters, so unit phrases match character by character. */
-function explode(tokens: readonly Token[]): Token[] {
-  const out: Token[] = [];
-  for (const t of tokens) {
-    if (t.kind === 'text' && t.text.length > 1 && /^[\u3400-\u9fff]+$/u.test(t.text)) {
-      [...t.text].forEach((c, k) => out.push({ kind: 'text', value: Number.NaN, text: c, start: t.start + k, end: t.start + k + 1 }));
-    } else out.push(t);
+/** The ASCII word starting at `at` (lower case) and its end; '' when none. */
+function wordAt(text: string, at: number): { word: string; end: number } {
+  let e = at;
+  while (e < text.length) {
+    const c = text.charCodeAt(e);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a))) break;
+    e++;
   }
-  return out;
+  return { word: text.slice(at, e).toLowerCase(), end: e };
 }
 
-function unitAt(tokens: readonly Token[], i: number): { unit: QuantityUnit; next: number } | null {
-  for (const [phrase, unit] of UNIT_AFTER) {
-    let ok = true;
-    for (let k = 0; k < phrase.length; k++) {
-      const t = tokens[i + k];
-      if (!t || t.kind !== 'text' || t.text !== phrase[k]) {
-        ok = false;
-        break;
-      }
+function skipSpaces(text: string, at: number): number {
+  let p = at;
+  while (p < text.length && (text[p] === ' ' || text[p] === '\u3000' || text[p] === '\t')) p++;
+  return p;
+}
+
+/** The unit starting at `at` (spaces skipped), with its end; null when none. */
+function unitAt(text: string, at: number): { unit: QuantityUnit; end: number } | null {
+  const p = skipSpaces(text, at);
+  for (const [u, unit] of ZH_UNITS) if (text.startsWith(u, p)) return { unit, end: p + u.length };
+  const first = wordAt(text, p);
+  if (first.word.length === 0) return null;
+  const unit = EN_UNIT_WORDS.get(first.word);
+  if (unit) return { unit, end: first.end };
+  if (first.word === 'business' || first.word === 'working' || first.word === 'per') {
+    const second = wordAt(text, skipSpaces(text, first.end));
+    if (first.word === 'per' ? second.word === 'cent' : second.word === 'day' || second.word === 'days') {
+      return { unit: first.word === 'per' ? 'percent' : 'business_day', end: second.end };
     }
-    if (ok) return { unit, next: i + phrase.length };
   }
   return null;
 }
 
-const RANGE_WORDS = new Set(['-', '–', '—', '~', '～', '到', '至', 'to', '或', 'or']);
+/** Range words between two numbers ("3-4", "三到四", "3 to 4", "between 3 and 4"). */
+const RANGE_SYMBOLS = ['-', '–', '—', '~', '～', '到', '至', '或'];
+const RANGE_WORDS = new Set(['to', 'or', 'and']);
 
-function isPercentPrefix(tokens: readonly Token[], i: number): boolean {
-  // 百分之 is tokenised as the numeral 百 (text) + 分 + 之, or as "百" text; accept either shape.
-  const a = tokens[i - 3];
-  const b = tokens[i - 2];
-  const c = tokens[i - 1];
-  return !!a && !!b && !!c && a.text === '百' && b.text === '分' && c.text === '之';
+function rangeAt(text: string, at: number, between: boolean): number {
+  const p = skipSpaces(text, at);
+  for (const sym of RANGE_SYMBOLS) if (text.startsWith(sym, p)) return p + sym.length;
+  const w = wordAt(text, p);
+  if (RANGE_WORDS.has(w.word) && (w.word !== 'and' || between)) return w.end;
+  return -1;
+}
+
+/** 百分之 just before `at` (spaces skipped): the start of that prefix, or -1. */
+function percentPrefixBefore(text: string, at: number): number {
+  let p = at;
+  while (p > 0 && (text[p - 1] === ' ' || text[p - 1] === '\u3000')) p--;
+  return p >= 3 && text.startsWith('百分之', p - 3) ? p - 3 : -1;
 }
 
 /**
  * Every quantity with a unit in `text`, in order. A number without a recognisable unit is not a
  * quantity (order numbers, phone digits). Ranges ("3%-4%", "3到4个工作日", "三到五天", "between
  * three and four percent") give min < max; single values give min = max. Dates ("3月7日") are not
- * durations. Deterministic and linear in the text.
+ * durations (months need 个月). Deterministic; one regex scan plus work per number found.
  */
 export function findQuantities(text: string): Quantity[] {
-  const tokens = explode(splitPercentPrefix(tokenize(text)));
+  const tokens = tokenize(text);
   const out: Quantity[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;
     if (t.kind !== 'number') continue;
-    const percentBefore = isPercentPrefix(tokens, i);
-    const start = percentBefore ? tokens[i - 3]!.start : t.start;
-    let j = i + 1;
-    let min = t.value;
-    let max = t.value;
-    let unit: QuantityUnit | null = percentBefore ? 'percent' : null;
+    const percentStart = percentPrefixBefore(text, t.start);
+    const start = percentStart >= 0 ? percentStart : t.start;
+    let unit: QuantityUnit | null = percentStart >= 0 ? 'percent' : null;
     let end = t.end;
-    const first = percentBefore ? null : unitAt(tokens, j);
+    const first = unit === null ? unitAt(text, t.end) : null;
     if (first) {
       unit = first.unit;
-      end = tokens[first.next - 1]!.end;
-      j = first.next;
+      end = first.end;
     }
-    // A range: connector then a second number, optionally with its own 百分之 / unit.
-    const connector = tokens[j];
-    const isBetween = tokens[i - 1]?.text === 'between' && connector?.text === 'and';
-    if (connector && (RANGE_WORDS.has(connector.text) || isBetween)) {
-      let k = j + 1;
-      if (tokens[k]?.text === '百' && tokens[k + 1]?.text === '分' && tokens[k + 2]?.text === '之') k += 3;
-      const second = tokens[k];
-      if (second && second.kind === 'number') {
-        const secondUnit = unitAt(tokens, k + 1);
-        const u = secondUnit?.unit ?? unit;
-        if (u !== null && (unit === null || unit === u || k > j + 1)) {
-          min = Math.min(t.value, second.value);
-          max = Math.max(t.value, second.value);
+    let min = t.value;
+    let max = t.value;
+    const between = (tokens[i - 1] as Token | undefined)?.text === 'between';
+    const afterConnector = rangeAt(text, end, between);
+    let k = i + 1;
+    while (afterConnector >= 0 && k < tokens.length && (tokens[k] as Token).end <= afterConnector) k++;
+    const next = tokens[k];
+    if (afterConnector >= 0 && next && next.kind === 'number') {
+      let p = skipSpaces(text, afterConnector);
+      if (text.startsWith('百分之', p)) p = skipSpaces(text, p + 3);
+      if (p === next.start) {
+        const secondUnit = unitAt(text, next.end);
+        const u = secondUnit?.unit ?? (text.startsWith('百分之', skipSpaces(text, afterConnector)) ? 'percent' : unit);
+        if (u !== null && (unit === null || unit === u)) {
+          min = Math.min(t.value, next.value);
+          max = Math.max(t.value, next.value);
           unit = u;
-          end = secondUnit ? tokens[secondUnit.next - 1]!.end : second.end;
-          j = secondUnit ? secondUnit.next : k + 1;
+          end = secondUnit ? secondUnit.end : next.end;
           i = k;
         }
       }
@@ -363,31 +366,5 @@ export function findQuantities(text: string): Quantity[] {
     if (unit === null) continue;
     out.push({ min, max, unit, dimension: DIMENSION[unit], start, end });
   }
-  return out.filter((q) => !isDate(text, q));
-}
-
-/** 百分之三 is tokenised as the numeral 百 followed by 分之三: split it back into 百 分 之 + 三. */
-function splitPercentPrefix(tokens: Token[]): Token[] {
-  const out: Token[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    const t = tokens[i] as Token;
-    const next = tokens[i + 1];
-    if (t.kind === 'number' && t.text.endsWith('百') && next && next.kind === 'text' && next.text.startsWith('分之')) {
-      const head = t.text.slice(0, -1);
-      if (head.length > 0) out.push({ kind: 'number', value: parseChineseNumeral(head), text: head, start: t.start, end: t.end - 1 });
-      out.push({ kind: 'text', value: Number.NaN, text: '百', start: t.end - 1, end: t.end });
-      continue;
-    }
-    if (t.kind === 'text' && (t.text === '百' || t.text.endsWith('百')) && next?.kind === 'text' && next.text.startsWith('分之')) {
-      out.push({ ...t, text: '百', start: t.end - 1 });
-      continue;
-    }
-    out.push(t);
-  }
   return out;
-}
-
-function isDate(text: string, q: Quantity): boolean {
-  // "3月7日" / "7号": only 天 and 工作日 count as day units, but guard "月" followed by a day number.
-  return q.unit === 'month' && /^\s*[\d零〇一二三四五六七八九十]+\s*[日号]/u.test(text.slice(q.end));
 }

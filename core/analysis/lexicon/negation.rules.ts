@@ -27,6 +27,8 @@ export interface CompiledNegation {
   readonly zhBridges: readonly string[];
   readonly enNegators: ReadonlySet<string>;
   readonly enBridges: ReadonlySet<string>;
+  /** Last characters of the Chinese negators and bridges: a hit preceded by none of them is not negated (fast path). */
+  readonly zhLastChars: ReadonlySet<string>;
 }
 
 const ZH_NEGATORS = ['并非', '绝不', '从不', '从未', '没有', '没法', '无法', '不能', '没', '不', '无', '非', '未', '别', '勿', '莫'];
@@ -76,7 +78,8 @@ export function compileNegation(options: NegationOptions = {}): CompiledNegation
   }
   // Longest first, so "并非" wins over "非" and "给您" over "给".
   const byLength = (a: string, b: string) => b.length - a.length;
-  return { zhNegators: zhNeg.sort(byLength), zhBridges: zhBridge.sort(byLength), enNegators: enNeg, enBridges: enBridge };
+  const zhLastChars = new Set([...zhNeg, ...zhBridge].map((w) => w[w.length - 1] as string));
+  return { zhNegators: zhNeg.sort(byLength), zhBridges: zhBridge.sort(byLength), enNegators: enNeg, enBridges: enBridge, zhLastChars };
 }
 
 /** The clause before `start`, without spaces between Han characters (ASR spaces them at random). */
@@ -122,6 +125,14 @@ function stripEnNegation(words: readonly string[], rules: CompiledNegation): str
  * Pure and allocation-light: reads at most LOOK_BACK characters before the hit.
  */
 export function isNegatedBefore(text: string, start: number, rules: CompiledNegation): boolean {
+  // Fast path: the character before the hit (spaces skipped) must end a negator or a bridge word,
+  // or be a Latin letter (English is checked by words below).
+  let k = start - 1;
+  while (k >= 0 && (text[k] === ' ' || text[k] === '\u3000' || text[k] === '\t')) k--;
+  if (k < 0) return false;
+  const prev = text.charCodeAt(k);
+  const latin = (prev >= 0x41 && prev <= 0x5a) || (prev >= 0x61 && prev <= 0x7a) || prev === 0x27 || prev === 0x2019;
+  if (!latin && !rules.zhLastChars.has(text[k] as string)) return false;
   const clause = clauseBefore(text, start);
   if (clause.length === 0) return false;
   const trimmed = clause.replace(/\s+$/u, '');
