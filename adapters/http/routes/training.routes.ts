@@ -1,6 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import type { TrainingUseCases } from '../../../app/training';
 import { CallsightError } from '../../../core/shared/errors';
+import { clipListResponseSchema, clipPinResponseSchema, clipSchema, listClipsQuerySchema, pinClipRequestSchema, saveClipRequestSchema } from '../../../core/api/training.api';
+import { idParamsSchema } from '../../../core/shared/ids';
+import * as z from 'zod/mini';
+import type { RouteDoc } from '../openapi/openapi.routes-table';
 import type { HttpPlugin } from '../http.deps';
 import { bodyWith, pathId, unparsed } from './quality.routes';
 
@@ -36,3 +40,35 @@ export function trainingRoutes(training: TrainingUseCases): HttpPlugin {
     });
   };
 }
+
+const AUTHENTICATED = [400, 401, 403, 404, 429, 500] as const;
+const WITH_BODY = [...AUTHENTICATED, 409, 413, 415] as const;
+const ok = (json: z.ZodMiniType, description = 'OK') => ({ description, json });
+
+/**
+ * The OpenAPI entries of the training routes, for adapters/http/openapi/openapi.routes-table.ts to list with
+ * `...TRAINING_ROUTE_DOCS` (the route-coverage test requires every registered route to be documented).
+ */
+export const TRAINING_ROUTE_DOCS: readonly RouteDoc[] = [
+  {
+    method: 'POST', path: '/api/v1/clips', operationId: 'saveClip', summary: 'Mark a time range of a call as a good or bad training example',
+    tags: ['training'], auth: 'bearer', body: { json: saveClipRequestSchema }, responses: { 201: ok(clipSchema, 'Saved') }, errors: WITH_BODY,
+  },
+  {
+    method: 'GET', path: '/api/v1/clips', operationId: 'listClips', summary: 'The training library, filtered',
+    tags: ['training'], auth: 'bearer', query: listClipsQuerySchema, responses: { 200: ok(clipListResponseSchema) }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'GET', path: '/api/v1/clips/:id', operationId: 'getClip', summary: 'One training clip',
+    tags: ['training'], auth: 'bearer', params: idParamsSchema, responses: { 200: ok(clipSchema) }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'DELETE', path: '/api/v1/clips/:id', operationId: 'removeClip', summary: 'Remove a training clip and its pins',
+    tags: ['training'], auth: 'bearer', params: idParamsSchema, responses: { 200: ok(z.looseObject({ id: z.string(), removed: z.boolean() })) }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'POST', path: '/api/v1/coaching/tasks/:id/clips', operationId: 'pinClipToTask', summary: 'Pin a library clip to a coaching task',
+    tags: ['training'], auth: 'bearer', params: idParamsSchema, body: { json: pinClipRequestSchema },
+    responses: { 201: ok(clipPinResponseSchema, 'Pinned'), 200: ok(clipPinResponseSchema, 'Already pinned') }, errors: WITH_BODY,
+  },
+];
