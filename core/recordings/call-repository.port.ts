@@ -1,4 +1,5 @@
-import type { Agent, Call, CallStatus, Channel, CrmLink, Direction, Tenant } from './call';
+import type { Agent, Call, CallStatus, Channel, CrmLink, CrmName, Direction, Tenant } from './call';
+import { CallsightError } from '../shared/errors';
 import type { Speaker, Transcript } from '../analysis/transcript.types';
 import type { SegmentHit } from '../search/highlight';
 
@@ -74,12 +75,49 @@ export interface NewOutboxMessage {
   readonly payload: unknown;
 }
 
+/**
+ * Outbox messages a store writes in the same transaction as its change (invariant 1), due at `at` (ISO-8601 UTC):
+ * both are stored or neither.
+ */
+export interface OutboxEffects {
+  readonly outbox: readonly NewOutboxMessage[];
+  readonly at: string;
+}
+
 /** A job queued in the same transaction as the call (transcription, analysis, CRM sync...). */
 export interface NewJob {
   readonly id: string;
   readonly tenantId: string;
   readonly kind: string;
   readonly payload: unknown;
+}
+
+/**
+ * The prefix a CRM's customer tags carry on a call (`sf:type:Customer`): it marks them as that CRM's, so a re-sync
+ * replaces exactly them and never a tag given at ingest. Ingest tags should not start with these prefixes.
+ */
+export const CRM_TAG_PREFIXES: Readonly<Record<CrmName, string>> = { salesforce: 'sf:', zendesk: 'zd:' };
+
+/** Longest customer tag a CRM may put on a call (with its prefix). */
+export const MAX_CRM_TAG_LENGTH = 200;
+/** Most customer tags one CRM may put on a call. */
+export const MAX_CRM_TAGS = 100;
+
+/**
+ * The call's tags after `crm` answered `tags` (unprefixed, e.g. `type:Customer`): the tags not of that CRM first, in
+ * their order, then the CRM's tags prefixed, de-duplicated and sorted. Throws VALIDATION_FAILED (naming no value)
+ * for an empty or over-long tag or too many tags.
+ */
+export function mergeCrmTags(current: readonly string[], crm: CrmName, tags: readonly string[]): string[] {
+  const prefix = CRM_TAG_PREFIXES[crm];
+  const fresh = [...new Set(tags.map((tag) => `${prefix}${tag.trim()}`))].sort();
+  if (fresh.length > MAX_CRM_TAGS) throw new CallsightError('VALIDATION_FAILED', `at most ${MAX_CRM_TAGS} customer tags per CRM`);
+  for (const tag of fresh) {
+    if (tag.length === prefix.length || tag.length > MAX_CRM_TAG_LENGTH) {
+      throw new CallsightError('VALIDATION_FAILED', `a customer tag must be 1-${MAX_CRM_TAG_LENGTH - prefix.length} characters`);
+    }
+  }
+  return [...current.filter((tag) => !tag.startsWith(prefix)), ...fresh];
 }
 
 export type InsertCallOutcome = { readonly inserted: true; readonly call: Call } | { readonly inserted: false; readonly call: Call };
@@ -108,6 +146,13 @@ export interface CallRepository {
   countCalls(tenantId: string): Promise<number>;
   updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void>;
   setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void>;
+  /**
+   * Replaces the customer tags `crm` gave the call by `tags` (unprefixed; stored as mergeCrmTags says, with the CRM's
+   * prefix), on the call and in the tag filter's index alike, atomically; tags given at ingest and other CRMs' tags
+   * stay. Returns the call's tags now, or null (nothing written) when the call does not exist. VALIDATION_FAILED for
+   * a bad tag, with nothing changed.
+   */
+  replaceCrmTags(tenantId: string, callId: string, crm: CrmName, tags: readonly string[]): Promise<readonly string[] | null>;
 
   /**
    * Filters plus transcript keywords, with the scope applied inside the query. Pages through every hit
@@ -119,8 +164,11 @@ export interface CallRepository {
   indexTranscript(tenantId: string, callId: string, transcript: Transcript): Promise<void>;
   /** Removes a call's transcript from the search index (retention purge); no-op when not indexed. */
   removeFromIndex(tenantId: string, callId: string): Promise<void>;
-  /** Records the call's latest QA score (used by the score filter); `null` removes it. */
-  recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void>;
+  /**
+   * Records the call's latest QA score (used by the score filter); `null` removes it. `effects` (outbox messages) are
+   * written in the same transaction: both are stored or neither.
+   */
+  recordCallScore(tenantId: string, callId: string, score: number | null, at: string, effects?: OutboxEffects): Promise<void>;
   /**
    * Replaces the call's risk flags (used by the flag filter). The SQLite analysis pipeline writes the same
    * rows through SqliteTranscriptStore.saveAnalysis; other stores need this call.

@@ -188,6 +188,56 @@ export function describeCallRepositoryContract(open: OpenStore): void {
     expect(ids(await listAll({ scoreMin: 79, scoreMax: 81 }))).toEqual([]);
   });
 
+  it('replaces a CRM\'s customer tags on the call and in the tag filter, keeping ingest and other CRMs\' tags', async () => {
+    // c01 was ingested with the tags vip and renewal.
+    expect(await store.repo.replaceCrmTags('t1', 'c01', 'salesforce', ['type:Customer - Direct', 'rating:Hot', 'rating:Hot'])).toEqual([
+      'vip',
+      'renewal',
+      'sf:rating:Hot',
+      'sf:type:Customer - Direct',
+    ]);
+    await store.repo.replaceCrmTags('t1', 'c01', 'zendesk', ['vip']);
+    expect(ids(await listAll({ tag: 'sf:type:Customer - Direct' }))).toEqual(['c01']);
+    expect(ids(await listAll({ tag: 'sf:rating:Hot', agentId: calls[0]?.agentId ?? undefined }))).toEqual(['c01']);
+
+    const tagRows = await store.countRows('call_tags');
+    expect(await store.repo.replaceCrmTags('t1', 'c01', 'salesforce', ['type:Partner'])).toEqual(['vip', 'renewal', 'zd:vip', 'sf:type:Partner']);
+    expect((await store.repo.getCall('t1', 'c01', { kind: 'all' }))?.tags).toEqual(['vip', 'renewal', 'zd:vip', 'sf:type:Partner']);
+    expect(await store.countRows('call_tags')).toBe(tagRows - 1);
+    expect(ids(await listAll({ tag: 'sf:type:Customer - Direct' }))).toEqual([]);
+    expect(ids(await listAll({ tag: 'sf:rating:Hot' }))).toEqual([]);
+    expect(ids(await listAll({ tag: 'sf:type:Partner' }))).toEqual(['c01']);
+    expect(ids(await listAll({ tag: 'renewal' }))).toEqual(newestFirst(calls.filter((c) => c.tags.includes('renewal'))));
+
+    await expect(store.repo.replaceCrmTags('t1', 'c01', 'salesforce', ['ok', ' '])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(store.repo.replaceCrmTags('t1', 'c01', 'salesforce', ['x'.repeat(300)])).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await store.repo.getCall('t1', 'c01', { kind: 'all' }))?.tags).toEqual(['vip', 'renewal', 'zd:vip', 'sf:type:Partner']);
+    expect(await store.repo.replaceCrmTags('t1', 'x30', 'salesforce', ['type:Other'])).toBeNull();
+    expect(await store.repo.replaceCrmTags('t2', 'x30', 'salesforce', [])).toEqual([]);
+
+    expect(await store.repo.replaceCrmTags('t1', 'c01', 'salesforce', [])).toEqual(['vip', 'renewal', 'zd:vip']);
+    await store.repo.replaceCrmTags('t1', 'c01', 'zendesk', []);
+    expect(await store.countRows('call_tags')).toBe(tagRows - 3);
+    expect((await store.repo.getCall('t1', 'c01', { kind: 'all' }))?.tags).toEqual(['vip', 'renewal']);
+  });
+
+  it('writes a score\'s outbox messages in its transaction: rolled back with it, committed with it', async () => {
+    const outboxBefore = await store.countRows('outbox');
+    // The message id is taken (c01's ingest message), so its insert fails inside the transaction.
+    const clash = { outbox: [{ id: 'ob-t1-c01', tenantId: 't1', kind: 'crm.record_call', payload: { callId: 'c19' } }], at: '2026-05-03T00:00:00Z' };
+    await expect(store.repo.recordCallScore('t1', 'c19', 66, '2026-05-03T00:00:00Z', clash)).rejects.toThrow();
+    expect(ids(await listAll({ scoreMin: 65, scoreMax: 67 }))).toEqual([]);
+    expect(await store.countRows('outbox')).toBe(outboxBefore);
+
+    const follow = { outbox: [{ id: 'ob-score-c19', tenantId: 't1', kind: 'crm.record_call', payload: { callId: 'c19' } }], at: '2026-05-03T00:00:00Z' };
+    await store.repo.recordCallScore('t1', 'c19', 66, '2026-05-03T00:00:00Z', follow);
+    expect(ids(await listAll({ scoreMin: 65, scoreMax: 67 }))).toEqual(['c19']);
+    expect(await store.countRows('outbox')).toBe(outboxBefore + 1);
+    await store.repo.recordCallScore('t1', 'c19', null, '2026-05-04T00:00:00Z', { outbox: [{ ...follow.outbox[0]!, id: 'ob-score-c19-removed' }], at: '2026-05-04T00:00:00Z' });
+    expect(ids(await listAll({ scoreMin: 65, scoreMax: 67 }))).toEqual([]);
+    expect(await store.countRows('outbox')).toBe(outboxBefore + 2);
+  });
+
   it('rejects a forged cursor with VALIDATION_FAILED', async () => {
     await expect(store.repo.listCalls('t1', {}, { kind: 'all' }, { limit: 2, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { CallsightError } from '../../../core/shared/errors';
-import type { Agent, Call, CallStatus, CrmLink, Tenant } from '../../../core/recordings/call';
+import type { Agent, Call, CallStatus, CrmLink, CrmName, Tenant } from '../../../core/recordings/call';
+import { mergeCrmTags, type OutboxEffects } from '../../../core/recordings/call-repository.port';
 import type {
   CallFilter,
   CallRepository,
@@ -203,6 +204,22 @@ export interface PostgresCallRepositoryOptions {
 }
 
 /**
+ * Writes outbox messages (due at `effects.at`) through `db`; call it inside the transaction of the change they follow
+ * (PostgresDatabase.transaction), so both are stored or neither (the stores' transactional outbox argument).
+ */
+export async function writePostgresOutbox(db: Pick<PostgresDatabase, 'query'>, effects: OutboxEffects): Promise<void> {
+  for (const m of effects.outbox) {
+    await db.query('INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5, $5)', [
+      m.id,
+      m.tenantId,
+      m.kind,
+      JSON.stringify(m.payload),
+      effects.at,
+    ]);
+  }
+}
+
+/**
  * CallRepository on PostgreSQL (pg): the same behaviour as the SQLite store, checked by the contract suites in
  * test/contracts/. Ingest is idempotent through ON CONFLICT; the call, its tags, outbox messages and jobs are
  * written in one transaction; the scope is part of every query.
@@ -396,6 +413,33 @@ export class PostgresCallRepository implements CallRepository {
 
   async setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void> {
     await this.query('UPDATE calls SET crm_links_json = $1 WHERE tenant_id = $2 AND id = $3', [JSON.stringify(links), tenantId, callId]);
+  }
+
+  async replaceCrmTags(tenantId: string, callId: string, crm: CrmName, tags: readonly string[]): Promise<readonly string[] | null> {
+    return this.transaction(async (client) => {
+      const found = await client.query<{ tags_json: string; started_at: string }>('SELECT tags_json, started_at FROM calls WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [
+        tenantId,
+        callId,
+      ]);
+      const row = found.rows[0];
+      if (row === undefined) return null;
+      const before = JSON.parse(row.tags_json) as string[];
+      const after = mergeCrmTags(before, crm, tags);
+      const removed = before.filter((tag) => !after.includes(tag));
+      if (removed.length > 0) {
+        await client.query('DELETE FROM call_tags WHERE tenant_id = $1 AND tag = ANY($2::text[]) AND started_at = $3 AND call_id = $4', [tenantId, removed, row.started_at, callId]);
+      }
+      if (after.length > 0) {
+        await client.query('INSERT INTO call_tags (tenant_id, call_id, tag, started_at) SELECT $1, $2, t, $4 FROM unnest($3::text[]) AS t ON CONFLICT DO NOTHING', [
+          tenantId,
+          callId,
+          after,
+          row.started_at,
+        ]);
+      }
+      await client.query('UPDATE calls SET tags_json = $1 WHERE tenant_id = $2 AND id = $3', [JSON.stringify(after), tenantId, callId]);
+      return after;
+    });
   }
 
   async searchCalls(tenantId: string, search: CallSearch, scope: CallScope, page: PageRequest): Promise<Page<CallSearchHit>> {
@@ -622,18 +666,21 @@ export class PostgresCallRepository implements CallRepository {
     await this.query('DELETE FROM call_search WHERE tenant_id = $1 AND call_id = $2', [tenantId, callId]);
   }
 
-  async recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void> {
-    if (score === null) {
-      await this.query('DELETE FROM call_scores WHERE tenant_id = $1 AND call_id = $2', [tenantId, callId]);
-      return;
-    }
-    if (!Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
-    await this.query(
-      `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
-       WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
-      [tenantId, callId, score, at],
-    );
+  async recordCallScore(tenantId: string, callId: string, score: number | null, at: string, effects?: OutboxEffects): Promise<void> {
+    if (score !== null && !Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
+    await this.transaction(async () => {
+      if (score === null) {
+        await this.query('DELETE FROM call_scores WHERE tenant_id = $1 AND call_id = $2', [tenantId, callId]);
+      } else {
+        await this.query(
+          `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
+           WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
+          [tenantId, callId, score, at],
+        );
+      }
+      if (effects !== undefined) await writePostgresOutbox(this.db, effects);
+    });
   }
 
   async replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void> {

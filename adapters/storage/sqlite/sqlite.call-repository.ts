@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { CallsightError } from '../../../core/shared/errors';
-import type { Agent, Call, CallStatus, CrmLink, Tenant } from '../../../core/recordings/call';
+import type { Agent, Call, CallStatus, CrmLink, CrmName, Tenant } from '../../../core/recordings/call';
+import { mergeCrmTags, type OutboxEffects } from '../../../core/recordings/call-repository.port';
 import type {
   CallFilter,
   CallRepository,
@@ -119,6 +120,16 @@ export function scopeSql(scope: CallScope, alias: string, params: unknown[]): st
     params.push(scope.reviewerId);
   }
   return parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`;
+}
+
+/**
+ * Writes outbox messages (due at `effects.at`) on `db`; call it inside the transaction of the change they follow, so
+ * both are stored or neither (the stores' transactional outbox argument).
+ */
+export function writeSqliteOutbox(db: Database.Database, effects: OutboxEffects): void {
+  if (effects.outbox.length === 0) return;
+  const insert = db.prepare('INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  for (const m of effects.outbox) insert.run(m.id, m.tenantId, m.kind, JSON.stringify(m.payload), effects.at, effects.at, effects.at);
 }
 
 /** CallRepository on SQLite (better-sqlite3): synchronous statements behind the async port. */
@@ -306,6 +317,25 @@ export class SqliteCallRepository implements CallRepository {
     this.db.prepare('UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(links), tenantId, callId);
   }
 
+  async replaceCrmTags(tenantId: string, callId: string, crm: CrmName, tags: readonly string[]): Promise<readonly string[] | null> {
+    const replace = this.db.transaction((): string[] | null => {
+      const row = this.db.prepare('SELECT tags_json, started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
+        | { tags_json: string; started_at: string }
+        | undefined;
+      if (!row) return null;
+      const before = JSON.parse(row.tags_json) as string[];
+      const after = mergeCrmTags(before, crm, tags);
+      const kept = new Set(after);
+      const remove = this.db.prepare('DELETE FROM call_tags WHERE tenant_id = ? AND tag = ? AND started_at = ? AND call_id = ?');
+      for (const tag of before) if (!kept.has(tag)) remove.run(tenantId, tag, row.started_at, callId);
+      const add = this.db.prepare('INSERT OR IGNORE INTO call_tags (tenant_id, call_id, tag, started_at) VALUES (?, ?, ?, ?)');
+      for (const tag of after) add.run(tenantId, callId, tag, row.started_at);
+      this.db.prepare('UPDATE calls SET tags_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(after), tenantId, callId);
+      return after;
+    });
+    return replace.immediate();
+  }
+
   async searchCalls(tenantId: string, search: CallSearch, scope: CallScope, page: PageRequest): Promise<Page<CallSearchHit>> {
     const sort = search.sort ?? 'time';
     if (search.q === undefined || search.q.trim() === '') {
@@ -416,19 +446,22 @@ export class SqliteCallRepository implements CallRepository {
     this.searchIndex.remove(tenantId, callId);
   }
 
-  async recordCallScore(tenantId: string, callId: string, score: number | null, at: string): Promise<void> {
-    if (score === null) {
-      this.db.prepare('DELETE FROM call_scores WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
-      return;
-    }
-    if (!Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
-    this.db
-      .prepare(
-        `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
-         WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
-      )
-      .run(tenantId, callId, score, at);
+  async recordCallScore(tenantId: string, callId: string, score: number | null, at: string, effects?: OutboxEffects): Promise<void> {
+    if (score !== null && !Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
+    this.db.transaction(() => {
+      if (score === null) {
+        this.db.prepare('DELETE FROM call_scores WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      } else {
+        this.db
+          .prepare(
+            `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
+             WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
+          )
+          .run(tenantId, callId, score, at);
+      }
+      if (effects !== undefined) writeSqliteOutbox(this.db, effects);
+    }).immediate();
   }
 
   async replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void> {
