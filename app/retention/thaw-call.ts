@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { notifyCrmFollowUp } from '../crm/crm.records';
 import { authorize as authorizeAccess, scopeFor } from '../../core/access/access.policy';
 import { classifyStatus, type Call } from '../../core/recordings/call';
 import { CallsightError } from '../../core/shared/errors';
@@ -42,6 +43,7 @@ export const thawCall = defineUseCase({
     await deps.store.transitionStatus(call.tenantId, call.id, ['archived', status], status, () =>
       deps.store.recordThaw(call.tenantId, call.id, actorId(actor), deps.clock.now().toISOString()),
     );
+    await notifyCrmFollowUp(deps.store, call.tenantId, call.id, 'recording');
     return { ...call, status };
   },
 });

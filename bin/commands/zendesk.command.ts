@@ -124,11 +124,16 @@ export function registerZendeskCommands(program: Command): void {
     .option('--custom-object <key>', 'key of the call custom object', 'callsight_call')
     .addOption(new Option('--notes <on|off>', "post an internal note on the customer's open ticket").choices(['on', 'off']).default('off'))
     .addOption(new Option('--note-locale <locale>', 'language of the notes and record names').choices(['en', 'zh-CN']).default('en'))
-    .option('--app-link-base <url>', 'https URL the call id is appended to, opening the call in Callsight (default: PUBLIC_URL + /calls)')
-    .action(async (tenantId: string, opts: { subdomain: string; email: string; apiTokenFile: string; baseUrl?: string; customObject: string; notes: 'on' | 'off'; noteLocale: 'en' | 'zh-CN'; appLinkBase?: string }) => {
+    .option('--app-name <name>', 'the Zendesk app as installed (its nav bar route): calls link to https://<subdomain>.zendesk.com/agent/apps/<app-name>/calls/<id>', 'callsight')
+    .addOption(new Option('--app-link-base <url>', 'removed: use --app-name').hideHelp())
+    .action(async (tenantId: string, opts: { subdomain: string; email: string; apiTokenFile: string; baseUrl?: string; customObject: string; notes: 'on' | 'off'; noteLocale: 'en' | 'zh-CN'; appName: string; appLinkBase?: string }) => {
+      if (opts.appLinkBase !== undefined) {
+        throw new CallsightError(
+          'VALIDATION_FAILED',
+          '--app-link-base is no longer supported: calls now open inside the Zendesk app; pass --app-name <name> (the installed app name, default callsight) instead',
+        );
+      }
       const config = loadConfig();
-      const appLinkBase = opts.appLinkBase ?? (config.publicUrl ? `${config.publicUrl.replace(/\/+$/, '')}/calls` : undefined);
-      if (appLinkBase === undefined) throw new Error('--app-link-base is needed when PUBLIC_URL is not set');
       const apiToken = readSecretFile(opts.apiTokenFile, 'The API token');
       const hub = await openHub(config);
       try {
@@ -139,7 +144,7 @@ export function registerZendeskCommands(program: Command): void {
           ...(opts.baseUrl ? { baseUrl: opts.baseUrl } : {}),
           customObjectKey: opts.customObject,
           notes: { enabled: opts.notes === 'on', locale: opts.noteLocale },
-          appLinkBase,
+          appName: opts.appName,
         });
         process.stderr.write(`tenant ${tenantId}: new calls will be recorded in Zendesk ${opts.subdomain.toLowerCase()}${opts.notes === 'on' ? ' with ticket notes' : ''}\n`);
       } finally {
