@@ -13,7 +13,7 @@ const SCAN_FACTOR = 4;
 
 /**
  * GET /api/v1/clips: the training library, newest first, filtered by demand, inquiry type, criterion, label or
- * call, holding only clips the reader may read (core/training/clip.policy.ts): clips of calls the reader may
+ * call or by the coaching task it is pinned to, holding only clips the reader may read (core/training/clip.policy.ts): clips of calls the reader may
  * view and, for agents, clips pinned to their own coaching tasks. Auditors are refused.
  */
 export const listClips = defineUseCase({
@@ -24,11 +24,12 @@ export const listClips = defineUseCase({
   invalidInput: 'Invalid query',
   target: () => 'clips',
   async run({ deps, actor, input }: UseCaseContext<Deps, Input>): Promise<{ items: TrainingClip[] }> {
-    const { limit, ...filters } = input;
+    const { limit, taskId, ...rest } = input;
+    const filters = { ...rest, ...(taskId !== undefined ? { taskIds: [taskId] } : {}) };
     const readable = await clipReader(deps, actor);
     const candidates = new Map<string, TrainingClip>();
     for (const clip of await deps.clips.listClips(actor.tenantId, { ...filters, limit: limit * SCAN_FACTOR })) candidates.set(clip.id, clip);
-    const tasks = await ownTaskIds(deps, actor);
+    const tasks = taskId === undefined ? await ownTaskIds(deps, actor) : [];
     if (tasks.length > 0) {
       for (const clip of await deps.clips.listClips(actor.tenantId, { ...filters, taskIds: tasks, limit })) candidates.set(clip.id, clip);
     }

@@ -29,6 +29,8 @@ export const listClipsQuerySchema = z.strictObject({
   criterionId: z.optional(codeSchema),
   label: z.optional(z.enum(['good', 'bad'])),
   callId: z.optional(idSchema),
+  /** Only clips pinned to this coaching task. */
+  taskId: z.optional(idSchema),
   limit: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(200)), 50),
 });
 

@@ -117,6 +117,8 @@ describe('training clips', () => {
     expect((await training.pinClipToTask(admin, { taskId: task.id, clipId: example.id })).created).toBe(false);
     expect(await training.getClip(agent1, { id: example.id })).toMatchObject({ id: example.id, taskIds: [task.id] });
     expect((await training.listClips(agent1, {})).items.map((c) => c.id)).toContain(example.id);
+    expect((await training.listClips(agent1, { taskId: task.id })).items.map((c) => c.id)).toEqual([example.id]);
+    expect((await training.listClips(admin, { taskId: 'coach_other' })).items).toEqual([]);
     const agent = await once(fx, () => training.pinClipToTask(agent1, { taskId: task.id, clipId: example.id }));
     expect(agent.event).toMatchObject({ outcome: 'denied', reason: 'role_not_permitted' });
   });
