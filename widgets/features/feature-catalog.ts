@@ -8,4 +8,6 @@ export const FEATURE_CATALOG: FeatureCatalog = {
   'call-history': () => import('./call-history').then((module) => module.callHistoryFeature),
   'qa-review': () => import('./qa-review').then((module) => module.qaReviewFeature),
   'admin-setup': () => import('./admin-setup').then((module) => module.adminSetupFeature),
+  'insights': () => import('./insights').then((module) => module.insightsFeature),
+  'workspace': () => import('./workspace').then((module) => module.workspaceFeature),
 };

@@ -6,6 +6,8 @@ export const FEATURE_IDS = [
   'call-history',
   'qa-review',
   'admin-setup',
+  'insights',
+  'workspace',
 ] as const;
 
 export type FeatureId = (typeof FEATURE_IDS)[number];

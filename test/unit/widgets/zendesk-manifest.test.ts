@@ -74,6 +74,21 @@ describe('Zendesk app package', () => {
     expect(build.files.filter((file) => file.endsWith('.html') || file.endsWith('.js'))).toEqual([]);
   });
 
+  it('opens the workspace shell from the nav bar, on the same signed hub page as the sidebars', () => {
+    expect(manifest.location.support.nav_bar).toEqual({ url: `${HUB_URL}${ZENDESK_APP_PATH}` });
+    expect(featureAt(ZENDESK_LOCATIONS, 'support.nav_bar')).toBe('workspace');
+    expect(ZENDESK_LOCATIONS['support.nav_bar'].kind).toBe('workspace');
+  });
+
+  it('ships the nav bar icon Zendesk requires: assets/icon_nav_bar.svg, an SVG with a viewBox drawn in currentColor', () => {
+    expect(build.files).toContain('assets/icon_nav_bar.svg');
+    const svg = readFileSync(join(build.appDir, 'assets/icon_nav_bar.svg'), 'utf8');
+    expect(svg).toMatch(/^<svg\s[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toMatch(/\sviewBox="0 0 \d+ \d+"/);
+    expect(svg).toContain('currentColor');
+    expect(svg).not.toMatch(/<script|<image|href=/i);
+  });
+
   it('declares only locations the widget registry mounts a feature in', () => {
     for (const [product, locations] of Object.entries<Record<string, unknown>>(manifest.location)) {
       for (const name of Object.keys(locations)) {
@@ -197,7 +212,7 @@ describe('zcli apps:server', () => {
     }
     const app = appJson.apps[0];
     expect(app).toMatchObject({ name: 'Callsight', default_locale: 'en', framework_version: '2.0' });
-    expect(Object.keys(app.locations.support).sort()).toEqual(['ticket_sidebar', 'user_sidebar']);
+    expect(Object.keys(app.locations.support).sort()).toEqual(['nav_bar', 'ticket_sidebar', 'user_sidebar']);
     expect(app.locations.support.user_sidebar.url).toBe(`${HUB_URL}${ZENDESK_APP_PATH}`);
   }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { HostError } from '../../core/host-error';
-import type { HostBridge, HubSession, Locale } from '../../core/host-bridge';
+import type { HostBridge, HubSession, Locale, LocationKind } from '../../core/host-bridge';
 import { createListenerSet } from '../../core/host-bridge';
 
 /** Roles the demo lets a visitor switch between (the hub decides what each may see). */
@@ -18,6 +18,8 @@ export interface DemoBridgeOptions {
   /** The customer shown first; showCustomer changes it. */
   readonly customer: DemoCustomer | null;
   readonly locale: Locale;
+  /** The kind of Zendesk place the demo frames (user sidebar, ticket sidebar, nav bar); default `customer-record`. */
+  readonly location?: LocationKind;
   readonly resize: (heightPx: number) => void;
   /** Same-origin base of the demo routes; defaults to the page origin. */
   readonly origin?: string;
@@ -31,8 +33,8 @@ export interface DemoBridge extends HostBridge {
 }
 
 /**
- * A HostBridge for the hub's `/demo` page, standing in for the Zendesk user sidebar: the customer and
- * language come from the page's pickers, the session from `POST /demo/token {role, agentId?}` on the same
+ * A HostBridge for the hub's `/demo` page, standing in for a Zendesk location (user sidebar, ticket sidebar, or the
+ * nav bar, which shows no customer): the customer and language come from the page's pickers, the session from `POST /demo/token {role, agentId?}` on the same
  * origin (a demo-only route of the hub).
  */
 export function createDemoBridge(options: DemoBridgeOptions): DemoBridge {
@@ -44,8 +46,8 @@ export function createDemoBridge(options: DemoBridgeOptions): DemoBridge {
     context() {
       return Promise.resolve({
         locale: options.locale,
-        location: 'customer-record',
-        customer: customer === null ? {} : { phone: customer.phone, name: customer.name },
+        location: options.location ?? 'customer-record',
+        customer: customer === null || options.location === 'workspace' ? {} : { phone: customer.phone, name: customer.name },
       });
     },
     resize(heightPx) {

@@ -5,6 +5,7 @@ export const SALESFORCE_COMPONENT_NAMES = [
   'callsightCallHistory',
   'callsightReviewPanel',
   'callsightAdminSetup',
+  'callsightInsights',
 ] as const;
 
 export type SalesforceComponent = (typeof SALESFORCE_COMPONENT_NAMES)[number];
@@ -17,4 +18,5 @@ export const SALESFORCE_COMPONENTS: LocationRegistry<SalesforceComponent> = {
   callsightCallHistory: { feature: 'call-history' },
   callsightReviewPanel: { feature: 'qa-review' },
   callsightAdminSetup: { feature: 'admin-setup' },
+  callsightInsights: { feature: 'insights' },
 };

@@ -10,13 +10,13 @@ export interface ZendeskLocationEntry extends LocationEntry {
 }
 
 /**
- * What the one iframe page mounts in each Zendesk location. `support.nav_bar` has no feature yet, so it is
- * left out of manifest.json (a test checks that every manifest location mounts a feature).
+ * What the one iframe page mounts in each Zendesk location; the nav bar opens the workspace shell (full page)
+ * with a tab per feature of the reader's role. A test checks that every manifest location mounts a feature.
  */
 export const ZENDESK_LOCATIONS: LocationRegistry<ZendeskLocation, ZendeskLocationEntry> = {
   'support.user_sidebar': { kind: 'customer-record', feature: 'call-history' },
   'support.ticket_sidebar': { kind: 'case-record', feature: 'qa-review' },
-  'support.nav_bar': { kind: 'workspace', feature: null },
+  'support.nav_bar': { kind: 'workspace', feature: 'workspace' },
 };
 
 /** ZAF reports `user_sidebar`, `ticket_sidebar`...: the full name carries the `support.` product prefix. */

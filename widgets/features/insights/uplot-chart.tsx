@@ -1,0 +1,124 @@
+import { useEffect, useRef } from 'preact/hooks';
+import uPlot from 'uplot';
+
+/** One plotted series: its legend label, colour and values (null for a gap). */
+export interface ChartSeries {
+  readonly label: string;
+  readonly color: string;
+  readonly values: readonly (number | null)[];
+}
+
+export interface UPlotChartProps {
+  /** `bars`: grouped bars, one group per x label; `lines`: one line per series over the x labels. */
+  readonly kind: 'bars' | 'lines';
+  readonly xLabels: readonly string[];
+  readonly series: readonly ChartSeries[];
+  /** Formats a y value for the axis (e.g. a percentage). */
+  readonly formatY: (value: number) => string;
+  /** The chart's text alternative (a table beside it holds the same numbers). */
+  readonly description: string;
+  /** Called with the x label index of a clicked bar group or point. */
+  readonly onSelect?: (index: number) => void;
+  readonly height?: number;
+}
+
+const AXIS_FONT = '11px system-ui, "WenQuanYi Micro Hei", sans-serif';
+
+/**
+ * Lays grouped bars out on one x scale: group g's series s sits at g * stride + s, with an empty slot between
+ * groups; each series is null at the other series' slots, so uPlot draws one bar per value.
+ */
+export function layoutGroupedBars(groups: number, series: readonly (readonly (number | null)[])[]): { x: number[]; ys: (number | null)[][]; stride: number } {
+  const stride = series.length + 1;
+  const x: number[] = [];
+  const ys: (number | null)[][] = series.map(() => []);
+  for (let g = 0; g < groups; g += 1) {
+    for (let slot = 0; slot < series.length; slot += 1) {
+      x.push(g * stride + slot);
+      series.forEach((values, s) => ys[s]!.push(s === slot ? (values[g] ?? null) : null));
+    }
+  }
+  return { x, ys, stride };
+}
+
+/**
+ * A uPlot chart (bars through uPlot's own bars path builder, or lines) sized to its container's width and redrawn
+ * on resize. The canvas is `aria-hidden`: the figure carries `description`, and the screen shows a table with the
+ * same numbers beside each chart, whose buttons do what a click on a bar does.
+ */
+export function UPlotChart({ kind, xLabels, series, formatY, description, onSelect, height = 220 }: UPlotChartProps) {
+  const boxRef = useRef<HTMLDivElement>(null);
+  const selectRef = useRef(onSelect);
+  selectRef.current = onSelect;
+
+  useEffect(() => {
+    const box = boxRef.current;
+    if (box === null || xLabels.length === 0 || series.length === 0) return undefined;
+    const bars = kind === 'bars';
+    const layout = bars
+      ? layoutGroupedBars(xLabels.length, series.map((s) => s.values))
+      : { x: xLabels.map((_, i) => i), ys: series.map((s) => [...s.values]), stride: 1 };
+    const centre = (group: number) => group * layout.stride + (bars ? (series.length - 1) / 2 : 0);
+    const labelAt = (value: number) => {
+      const group = Math.round((value - (bars ? (series.length - 1) / 2 : 0)) / layout.stride);
+      return Math.abs(centre(group) - value) < 1e-6 ? (xLabels[group] ?? '') : '';
+    };
+    const plot = new uPlot(
+      {
+        width: Math.max(240, box.clientWidth),
+        height,
+        legend: { show: true, live: false },
+        cursor: { drag: { x: false, y: false }, points: { show: !bars } },
+        scales: {
+          x: { time: false, range: (_u, min, max) => [min - 0.7, max + 0.7] },
+          y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+        },
+        axes: [
+          {
+            splits: () => xLabels.map((_, g) => centre(g)),
+            values: (_u, splits) => splits.map(labelAt),
+            size: 36,
+            font: AXIS_FONT,
+            stroke: '#68737d',
+            grid: { show: false },
+            ticks: { show: false },
+          },
+          { values: (_u, splits) => splits.map(formatY), size: 52, font: AXIS_FONT, stroke: '#68737d', grid: { stroke: '#e9ebed' } },
+        ],
+        series: [
+          {},
+          ...series.map<uPlot.Series>((s) =>
+            bars
+              ? { label: s.label, stroke: s.color, fill: s.color, width: 0, paths: uPlot.paths.bars!({ size: [0.9, 48] }), points: { show: false } }
+              : { label: s.label, stroke: s.color, width: 2, spanGaps: false, points: { show: true, size: 5, fill: s.color } },
+          ),
+        ],
+      },
+      [layout.x, ...layout.ys] as uPlot.AlignedData,
+      box,
+    );
+    const handleClick = () => {
+      const index = plot.cursor.idx;
+      if (index === null || index === undefined) return;
+      const value = layout.x[index];
+      if (value !== undefined) selectRef.current?.(Math.floor(value / layout.stride));
+    };
+    plot.over.addEventListener('click', handleClick);
+    const observer = new ResizeObserver(() => {
+      const next = Math.max(240, box.clientWidth);
+      if (Math.abs(next - plot.width) > 1) plot.setSize({ width: next, height });
+    });
+    observer.observe(box);
+    return () => {
+      observer.disconnect();
+      plot.over.removeEventListener('click', handleClick);
+      plot.destroy();
+    };
+  }, [kind, xLabels, series, formatY, height]);
+
+  return (
+    <figure class="cs-chart" role="group" aria-label={description}>
+      <div class="cs-chart__canvas" ref={boxRef} aria-hidden="true" />
+    </figure>
+  );
+}

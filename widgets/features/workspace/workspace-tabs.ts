@@ -1,0 +1,24 @@
+import type { Role } from '../../../core/access/access.policy';
+import type { Locale } from '../../core/host-bridge';
+import type { FeatureId } from '../feature';
+
+/** One tab of the workspace: the feature it mounts, the roles that see it, and its label in each UI language. */
+export interface WorkspaceTab {
+  readonly id: string;
+  readonly feature: FeatureId;
+  readonly roles: readonly Role[];
+  readonly label: Readonly<Record<Locale, string>>;
+}
+
+/**
+ * The workspace's tabs in display order, one line each; a tab's feature loads only when the tab is opened. Roles
+ * only choose which tabs are offered: the hub still decides what each reader may see.
+ */
+export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
+  { id: 'insights', feature: 'insights', roles: ['manager', 'admin'], label: { en: 'Insights', 'zh-cn': '质量洞察' } },
+];
+
+/** The tabs a role is offered, in registry order. */
+export function tabsForRole(role: Role, tabs: readonly WorkspaceTab[] = WORKSPACE_TABS): WorkspaceTab[] {
+  return tabs.filter((tab) => tab.roles.includes(role));
+}
