@@ -67,8 +67,10 @@ export interface EmergingDemand {
   readonly growth: number;
 }
 
+/** Demands over the calls mined, strongest first (`top` of them), and the emerging ones among all demands found. */
 export interface DemandMiningResult {
   readonly totalCalls: number;
+  /** The call threshold applied (given, or the default for this many calls). */
   readonly minCalls: number;
   readonly demands: readonly MinedDemand[];
   readonly emerging: readonly EmergingDemand[];
