@@ -2,6 +2,7 @@ import type { CrmAdapter, CrmLinkResult } from '../../core/crm/crm-adapter.port'
 import { createExponentialBackoff, drainOutbox, type BackoffPolicy, type CallRecordRefresher, type DrainReport } from '../../core/crm/crm-sync';
 import type { OutboxStore } from '../../core/crm/outbox.port';
 import type { CrmName } from '../../core/recordings/call';
+import { CRM_TAG_PREFIXES, MAX_CRM_TAG_LENGTH, MAX_CRM_TAGS, type CallRepository } from '../../core/recordings/call-repository.port';
 import type { Clock, RandomSource } from '../../core/shared/clock.port';
 
 /** How often the outbox is drained while the hub serves with workers. */
@@ -19,6 +20,29 @@ export function crmBackoff(random: RandomSource): BackoffPolicy {
   return createExponentialBackoff({ baseMs: 30_000, maxMs: 3_600_000, random });
 }
 
+/** One call delivered to a CRM. */
+export interface CrmDelivery {
+  readonly tenantId: string;
+  readonly crm: CrmName;
+  readonly hubCallId: string;
+  readonly result: CrmLinkResult;
+}
+
+/**
+ * Keeps the customer tags a CRM answered for a delivered call on the call (CallRepository.replaceCrmTags: that CRM's
+ * tags, prefixed, replace its earlier ones; tags given at ingest stay), so the content x tags insight sees them.
+ * A CRM that reads no tags (`customerTags` absent) leaves the call as it is; a delivery without a customer clears
+ * that CRM's tags. Values the call cannot hold (empty, longer than MAX_CRM_TAG_LENGTH with the prefix, past
+ * MAX_CRM_TAGS) are left out rather than fail the delivery. Returns the call's tags now, or null when nothing was written.
+ */
+export async function keepCustomerTags(calls: Pick<CallRepository, 'replaceCrmTags'>, delivery: CrmDelivery): Promise<readonly string[] | null> {
+  const answered = delivery.result.customerTags;
+  if (answered === undefined) return null;
+  const room = MAX_CRM_TAG_LENGTH - CRM_TAG_PREFIXES[delivery.crm].length;
+  const tags = [...new Set(answered.map((tag) => tag.trim()).filter((tag) => tag !== '' && tag.length <= room))].sort().slice(0, MAX_CRM_TAGS);
+  return calls.replaceCrmTags(delivery.tenantId, delivery.hubCallId, delivery.crm, tags);
+}
+
 /** The ports of a drain: the outbox, the CRM adapters, the clock and the retry policy. */
 export interface CrmDrainPorts {
   readonly outbox: OutboxStore;
@@ -28,7 +52,7 @@ export interface CrmDrainPorts {
   /** The calls' state at delivery (app/crm refreshCallRecords), so that late messages never send an older state. */
   readonly refreshCalls?: CallRecordRefresher;
   /** Told of each delivered call, e.g. to keep its customer's CRM tags. */
-  readonly onDelivered?: (delivery: { readonly tenantId: string; readonly hubCallId: string; readonly result: CrmLinkResult }) => Promise<void> | void;
+  readonly onDelivered?: (delivery: CrmDelivery) => Promise<void> | void;
   /** Told of each failed delivery by code only (adapter errors may describe the request; payloads hold phone numbers). */
   readonly log: (line: string) => void;
   /** Messages a claim (default CRM_DRAIN_BATCH_SIZE). */

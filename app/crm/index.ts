@@ -1,4 +1,5 @@
 import { bindUseCases, type AuditDeps, type BoundUseCases, type PortsOf } from '../shared/use-case';
+import { backfillSalesforce } from './backfill-salesforce';
 import { connectSalesforce } from './connect-salesforce';
 import { connectZendesk } from './connect-zendesk';
 import { exchangeSalesforceSession } from './exchange-salesforce-session';
@@ -8,6 +9,15 @@ import { getZendeskRoles } from './get-zendesk-roles';
 import { updateZendeskRoles } from './update-zendesk-roles';
 
 export { connectSalesforce, connectZendesk, exchangeZendeskSession, getZendeskRoles, updateZendeskRoles };
+export { backfillSalesforce };
+export {
+  DEFAULT_BACKFILL_CHUNK,
+  type BackfillProgress,
+  type BackfillSalesforceDeps,
+  type BackfillSalesforceRequest,
+  type SalesforceBackfilled,
+  type SalesforceBackfillPort,
+} from './backfill-salesforce';
 export { connectSalesforceInput, type ConnectSalesforceRequest, type SalesforceConnected } from './connect-salesforce';
 export { exchangeSalesforceSession, registerSalesforceOrg };
 export {
@@ -73,7 +83,7 @@ export {
   type CrmFollowUpReason,
   type CrmRecordSources,
 } from './crm.records';
-export { CRM_DRAIN_BATCH_SIZE, CRM_DRAIN_INTERVAL_MS, CRM_MAX_ATTEMPTS, crmBackoff, drainCrmOutbox, type CrmDrainPorts } from './crm.sync';
+export { CRM_DRAIN_BATCH_SIZE, CRM_DRAIN_INTERVAL_MS, CRM_MAX_ATTEMPTS, crmBackoff, drainCrmOutbox, keepCustomerTags, type CrmDelivery, type CrmDrainPorts } from './crm.sync';
 
 /** Every CRM use-case: the Zendesk and Salesforce connections, the Salesforce org registration, the Zendesk role mapping and both session exchanges. */
 export const crmUseCases = {

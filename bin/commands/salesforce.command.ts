@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { Presets, SingleBar } from 'cli-progress';
 import { cliActor } from '../../app/calls';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
-import { crmUseCasesOf } from '../wiring/zendesk.wiring';
+import { crmUseCasesOf, salesforceBackfillOf } from '../wiring/zendesk.wiring';
 
 /**
  * `callsight salesforce connect <tenant>`: the Salesforce API connection the CRM sync writes calls and evaluations
  * with (OAuth 2.0 JWT bearer flow of a connected app and an integration user); the private key is read from a file
  * (never a flag, which lands in shell history) and stored sealed. `callsight salesforce register-org <tenant>`: the
  * org whose users open hub sessions, with the certificate its Apex signs with (also `tenant add --salesforce-org`).
+ * `callsight salesforce backfill --tenant T [--since DATE]`: every stored call (since DATE) written to Salesforce
+ * through Bulk API 2.0, with a progress bar on stderr and the counts as JSON on stdout; exit code 1 when any call
+ * was refused.
  */
 export function registerSalesforceCommands(program: Command): void {
   const salesforce = program.command('salesforce').description('the Salesforce package and the CRM sync');
@@ -62,4 +66,50 @@ export function registerSalesforceCommands(program: Command): void {
         await hub.close();
       }
     });
+  salesforce
+    .command('backfill')
+    .description("write a tenant's calls to Call_Recording__c through Bulk API 2.0 (a new connection's history, an import); upserts, so a re-run doubles nothing")
+    .requiredOption('--tenant <id>', 'the tenant whose calls are written')
+    .option('--since <date>', 'only calls started at or after this date (YYYY-MM-DD or an ISO-8601 instant)', parseSince)
+    .option('--chunk <n>', 'calls per Bulk job (a progress step)', parseChunk)
+    .action(async (opts: { tenant: string; since?: string; chunk?: number }) => {
+      const hub = await openHub(loadConfig());
+      const bar = new SingleBar({ format: 'salesforce backfill {bar} {value}/{total} calls', stream: process.stderr, noTTYOutput: true }, Presets.shades_classic);
+      let started = false;
+      try {
+        const backfill = salesforceBackfillOf(hub, {
+          ...(opts.chunk !== undefined ? { chunkSize: opts.chunk } : {}),
+          onProgress: ({ done, total }) => {
+            if (!started) bar.start(total, done);
+            else bar.update(done);
+            started = true;
+          },
+        });
+        const result = await backfill(cliActor(opts.tenant), opts.since === undefined ? {} : { since: opts.since });
+        bar.stop();
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        const refused = Object.values(result.failed).reduce((a, b) => a + b, 0);
+        process.stderr.write(`tenant ${opts.tenant}: ${result.recorded} of ${result.total} calls written to Salesforce${refused > 0 ? `, ${refused} refused (${Object.entries(result.failed).map(([code, n]) => `${code} ${n}`).join(', ')})` : ''}\n`);
+        if (refused > 0) process.exitCode = 1;
+      } finally {
+        bar.stop();
+        await hub.close();
+      }
+    });
+}
+
+/** `--since`: a date (midnight UTC) or an ISO-8601 instant with its offset, as an ISO instant. */
+export function parseSince(value: string): string {
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value;
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}(T.*(Z|[+-]\d{2}:?\d{2}))?$/.test(value) || Number.isNaN(at.getTime())) {
+    throw new InvalidArgumentError('use a date YYYY-MM-DD or an ISO-8601 instant with its offset, e.g. 2026-01-31T00:00:00Z');
+  }
+  return at.toISOString();
+}
+
+function parseChunk(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError('use a whole number of calls from 1 to 100000');
+  return n;
 }

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import {
   attachCrmFollowUps,
+  backfillSalesforce,
   createCrmUseCases,
   createSalesforceAssertionLedger,
   SALESFORCE_ASSERTION_SPENT_JOB,
@@ -8,15 +9,19 @@ import {
   CRM_DRAIN_INTERVAL_MS,
   crmBackoff,
   drainCrmOutbox,
+  keepCustomerTags,
   openSalesforceConnection,
   openZendeskConnection,
   queueCrmUpdate,
   recordCallMessagesFor,
   refreshCallRecords,
   ZENDESK_SHARED_SECRET_PURPOSE,
+  type BackfillProgress,
   type CrmFollowUpPorts,
   type CrmUseCasePorts,
   type CrmUseCases,
+  type SalesforceBackfilled,
+  type BackfillSalesforceRequest,
   type SalesforceConnectionSpec,
   type ZendeskConnectionSpec,
 } from '../../app/crm/index';
@@ -30,6 +35,7 @@ import {
   verifySalesforceAssertion,
   salesforceConnectionSettingsSchema,
   toSalesforceConnection,
+  type BulkOptions,
   type SalesforceConnection,
 } from '../../adapters/crm/salesforce';
 import { CallsightError } from '../../core/shared/errors';
@@ -39,6 +45,7 @@ import { salesforceSessionRoutes } from '../../adapters/http/routes/salesforce-s
 import { salesforceOrgKey } from '../../core/crm/salesforce-identity';
 import type { BackoffPolicy, DrainReport } from '../../core/crm/crm-sync';
 import type { Clock } from '../../core/shared/clock.port';
+import type { Actor } from '../../app/shared/actor';
 import type { HubStorage } from '../storage';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
@@ -110,6 +117,37 @@ export function crmUseCasesOf(hub: Hub): CrmUseCases {
   return createCrmUseCases({ ...crmPorts(hub), audit: (entry) => hub.audit(entry) });
 }
 
+/** The Salesforce adapter of a hub, reading the tenant's stored connection. */
+function salesforceAdapterOf(hub: Hub, clock: Clock) {
+  return createSalesforceCrmAdapter({
+    clock,
+    resolveConnection: async (tenantId) => {
+      const spec = await openSalesforceConnection({ connections: hub.storage.connections, keys: hub.keys }, tenantId);
+      return spec === null ? null : toAdapterSalesforceConnection(spec);
+    },
+  });
+}
+
+/**
+ * The Bulk API 2.0 backfill (app/crm backfillSalesforce) bound to a hub: its stores, the Salesforce adapter's
+ * `backfillCalls`, and `onProgress` told after each Bulk job. `bulk` tunes the adapter's polling (tests, benchmarks).
+ */
+export function salesforceBackfillOf(
+  hub: Hub,
+  options: { readonly onProgress?: BackfillProgress; readonly chunkSize?: number; readonly bulk?: BulkOptions } = {},
+): (actor: Actor, input: BackfillSalesforceRequest) => Promise<SalesforceBackfilled> {
+  const adapter = salesforceAdapterOf(hub, hub.clock);
+  const { calls: _calls, outbox: _outbox, ids: _ids, clock: _clock, reviewerName: _reviewer, ...sources } = crmFollowUpPorts(hub);
+  return backfillSalesforce.bind({
+    calls: hub.calls,
+    sources,
+    salesforce: { backfillCalls: (tenantId, records) => adapter.backfillCalls(tenantId, records, options.bulk) },
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.chunkSize !== undefined ? { chunkSize: options.chunkSize } : {}),
+    audit: (entry) => hub.audit(entry),
+  });
+}
+
 export interface CrmSync {
   readonly outbox: HubStorage['outbox'];
   /** One drain pass over due messages; concurrent calls share the pass under way. */
@@ -136,13 +174,7 @@ export function createCrmSync(
       return spec === null ? null : toZendeskConnection(spec);
     },
   });
-  const salesforce = createSalesforceCrmAdapter({
-    clock,
-    resolveConnection: async (tenantId) => {
-      const spec = await openSalesforceConnection({ connections: hub.storage.connections, keys: hub.keys }, tenantId);
-      return spec === null ? null : toAdapterSalesforceConnection(spec);
-    },
-  });
+  const salesforce = salesforceAdapterOf(hub, clock);
   const sources = crmFollowUpPorts(hub);
   const backoff = options.backoff ?? crmBackoff({ next: () => randomInt(0, 2 ** 32) / 2 ** 32 });
   let running: Promise<DrainReport> | null = null;
@@ -156,6 +188,13 @@ export function createCrmSync(
       backoff,
       log,
       refreshCalls: (tenantId, crm, calls) => refreshCallRecords(sources, tenantId, crm, calls),
+      onDelivered: async (delivery) => {
+        // The delivery itself is recorded already; a failure to keep its tags is reported and retried by the call's
+        // next delivery, without holding up the other lanes of the pass.
+        await keepCustomerTags(hub.calls, delivery).catch((error: unknown) => {
+          log(`crm sync: customer tags of a ${delivery.crm} delivery not kept (${(error as { code?: string }).code ?? 'INTERNAL'})`);
+        });
+      },
     }).finally(() => {
       running = null;
     });
