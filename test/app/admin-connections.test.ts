@@ -54,7 +54,7 @@ describe('connections', () => {
     const spy = auditSpy();
     const p = probes();
     const test = testConnection.bind({ probes: p.probes, clock, audit: spy.audit });
-    await expect(test(principal('admin'), { kind: 'fax' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(test(principal('admin'), { kind: 'fax' } as unknown as { kind: 'twilio' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     for (const role of ['agent', 'qa', 'manager', 'auditor'] as const) {
       await expect(test(principal(role), { kind: 'twilio' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
     }

@@ -20,7 +20,9 @@ const EN = {
   roles: 'Users and roles',
   rolesSalesforce:
     'Salesforce: assign each user one of the Callsight_Agent, Callsight_QA, Callsight_Manager or Callsight_Admin permission sets, and set the Callsight Agent Id field on agents’ User records. The highest permission set wins.',
-  rolesZendesk: 'Zendesk: map users to roles with `callsight zendesk roles` until the user picker ships.',
+  rolesZendesk: 'Zendesk: until the user picker ships, map users to roles on the hub with:',
+  presetPolicy: '{preset} preset',
+  'code.PROBE_NOT_WIRED': 'No test on this hub yet',
   retention: 'Retention',
   currentPolicy: 'In force: {name} (version {version})',
   preset: 'Preset',
@@ -91,7 +93,9 @@ const ZH: Record<AdminMessageKey, string> = {
   roles: '用户与角色',
   rolesSalesforce:
     'Salesforce：为每位用户分配 Callsight_Agent、Callsight_QA、Callsight_Manager 或 Callsight_Admin 权限集之一，并在坐席的用户记录上填写 Callsight Agent Id 字段。以最高权限集为准。',
-  rolesZendesk: 'Zendesk：在用户选择器上线前，请用 `callsight zendesk roles` 映射用户与角色。',
+  rolesZendesk: 'Zendesk：在用户选择器上线前，请在服务器上用以下命令映射用户与角色：',
+  presetPolicy: '{preset}预设',
+  'code.PROBE_NOT_WIRED': '此服务器暂不支持测试',
   retention: '保留策略',
   currentPolicy: '当前生效：{name}（第 {version} 版）',
   preset: '预设',

@@ -46,26 +46,44 @@ export function AdminSetup({ bridge, fallbackLocale, client: injected }: AdminSe
     bridge.context().then((context) => setLocale(context.locale), () => undefined);
   }, [bridge]);
   const t = (key: AdminMessageKey, vars?: Record<string, string | number>) => adminText(locale, key, vars);
+  const connections = useLoad(() => admin.connections().then((body) => body.items), [admin]);
+  const refused = connections[0].status === 'error' && connections[0].code === 'FORBIDDEN';
 
   return (
     <div class="cs-root cs-admin" lang={locale === 'zh-cn' ? 'zh-CN' : 'en'}>
       <h1 class="cs-heading cs-admin__title">{t('title')}</h1>
-      <div class="cs-admin__grid">
-        <ConnectionsSection admin={admin} t={t} />
-        <RetentionSection admin={admin} t={t} />
-        <HoldsSection admin={admin} t={t} locale={locale} />
-        <LexiconSection admin={admin} t={t} />
-        <section class="cs-admin__card" aria-labelledby="cs-admin-roles">
-          <h2 id="cs-admin-roles" class="cs-admin__h2">{t('roles')}</h2>
-          <p class="cs-admin__note">{t('rolesSalesforce')}</p>
-          <p class="cs-admin__note">{t('rolesZendesk')}</p>
-        </section>
-      </div>
+      {connections[0].status === 'loading' ? <Loading t={t} /> : null}
+      {refused ? (
+        <p class="cs-message cs-message--error" role="alert">
+          {t('forbidden')}
+        </p>
+      ) : null}
+      {connections[0].status === 'loading' || refused ? null : (
+        <div class="cs-admin__grid">
+          <ConnectionsSection admin={admin} t={t} load={connections} />
+          <RetentionSection admin={admin} t={t} />
+          <HoldsSection admin={admin} t={t} locale={locale} />
+          <LexiconSection admin={admin} t={t} />
+          <section class="cs-admin__card" aria-labelledby="cs-admin-roles">
+            <h2 id="cs-admin-roles" class="cs-admin__h2">{t('roles')}</h2>
+            <p class="cs-admin__note">{t('rolesSalesforce')}</p>
+            <p class="cs-admin__note">{t('rolesZendesk')}</p>
+            <pre class="cs-admin__code">
+              <code>callsight zendesk roles</code>
+            </pre>
+          </section>
+        </div>
+      )}
     </div>
   );
 }
 
 type T = (key: AdminMessageKey, vars?: Record<string, string | number>) => string;
+
+/** A preset policy by its translated preset name; rules an admin wrote keep the name they were given. */
+function policyName(t: T, source: 'preset' | 'custom', preset: string | null, name: string): string {
+  return source === 'preset' && preset !== null ? t('presetPolicy', { preset: t(`preset.${preset}` as AdminMessageKey) }) : name;
+}
 
 function Failure({ code, t, onRetry }: { code: string; t: T; onRetry?: () => void }) {
   return (
@@ -80,7 +98,7 @@ function Failure({ code, t, onRetry }: { code: string; t: T; onRetry?: () => voi
   );
 }
 
-function Loading({ t }: { t: T }) {
+function Loading({ t }: { readonly t: T }) {
   return (
     <p class="cs-message" role="status" aria-live="polite">
       {t('loading')}
@@ -88,8 +106,8 @@ function Loading({ t }: { t: T }) {
   );
 }
 
-function ConnectionsSection({ admin, t }: { admin: AdminClient; t: T }) {
-  const [list, retry, setList] = useLoad(() => admin.connections().then((body) => body.items), [admin]);
+function ConnectionsSection({ admin, t, load }: { admin: AdminClient; t: T; load: ReturnType<typeof useLoad<ConnectionStatusBody[]>> }) {
+  const [list, retry, setList] = load;
   const [testing, setTesting] = useState<string | null>(null);
   const [testError, setTestError] = useState<string | null>(null);
   function handleTest(item: ConnectionStatusBody) {
@@ -109,7 +127,6 @@ function ConnectionsSection({ admin, t }: { admin: AdminClient; t: T }) {
   return (
     <section class="cs-admin__card" aria-labelledby="cs-admin-connections">
       <h2 id="cs-admin-connections" class="cs-admin__h2">{t('connections')}</h2>
-      {list.status === 'loading' ? <Loading t={t} /> : null}
       {list.status === 'error' ? <Failure code={list.code} t={t} onRetry={retry} /> : null}
       {list.status === 'ready' && list.value.length === 0 ? <p class="cs-message">{t('connectionsEmpty')}</p> : null}
       {list.status === 'ready' && list.value.length > 0 ? (
@@ -117,8 +134,8 @@ function ConnectionsSection({ admin, t }: { admin: AdminClient; t: T }) {
           {list.value.map((item) => (
             <li key={item.kind} class="cs-admin__row" data-kind={item.kind}>
               <span class="cs-admin__name">{t(`kind.${item.kind}` as AdminMessageKey)}</span>
-              <span class={`cs-admin__status cs-admin__status--${item.status}`} data-status={item.status}>
-                {t(`status.${item.status}` as AdminMessageKey, { code: item.code ?? '' })}
+              <span class={`cs-admin__status cs-admin__status--${item.code === 'PROBE_NOT_WIRED' ? 'unavailable' : item.status}`} data-status={item.status}>
+                {item.code === 'PROBE_NOT_WIRED' ? t('code.PROBE_NOT_WIRED') : t(`status.${item.status}` as AdminMessageKey, { code: item.code ?? '' })}
               </span>
               <button type="button" class="cs-button" disabled={testing !== null} onClick={() => handleTest(item)} aria-label={`${t('test')} ${t(`kind.${item.kind}` as AdminMessageKey)}`}>
                 {testing === item.kind ? t('testing') : t('test')}
@@ -183,7 +200,7 @@ function RetentionSection({ admin, t }: { admin: AdminClient; t: T }) {
       {policy.status === 'ready' ? (
         <>
           <p class="cs-admin__note" data-testid="current-policy">
-            {t('currentPolicy', { name: policy.value.policy.name, version: policy.value.version })}
+            {t('currentPolicy', { name: policyName(t, policy.value.source, policy.value.preset, policy.value.policy.name), version: policy.value.version })}
           </p>
           <div class="cs-admin__field">
             <label for="cs-admin-preset">{t('preset')}</label>
@@ -218,7 +235,7 @@ function RetentionSection({ admin, t }: { admin: AdminClient; t: T }) {
           ) : null}
           {plan !== null ? (
             <div class="cs-admin__dryrun" role="status" aria-live="polite" data-testid="dry-run">
-              <p class="cs-admin__dryrun-title">{t('dryRunTitle', { name: plan.proposed.policy.name, total: plan.proposed.total })}</p>
+              <p class="cs-admin__dryrun-title">{t('dryRunTitle', { name: policyName(t, 'preset', chosen, plan.proposed.policy.name), total: plan.proposed.total })}</p>
               <p class="cs-admin__dryrun-delete" data-testid="would-delete">
                 {t('wouldDelete', { count: plan.proposed.counts.delete })}
               </p>
@@ -234,7 +251,7 @@ function RetentionSection({ admin, t }: { admin: AdminClient; t: T }) {
           ) : null}
           {saved !== null ? (
             <p class="cs-admin__ok" role="status" data-testid="saved">
-              {t('saved', { name: saved.policy.name, version: saved.version })}
+              {t('saved', { name: policyName(t, saved.source, saved.preset, saved.policy.name), version: saved.version })}
             </p>
           ) : null}
           {failure !== null ? <Failure code={failure} t={t} /> : null}
