@@ -16,6 +16,7 @@ export interface WorkspaceTab {
  */
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'insights', feature: 'insights', roles: ['manager', 'admin'], label: { en: 'Insights', 'zh-cn': '质量洞察' } },
+  { id: 'admin', feature: 'admin-setup', roles: ['admin'], label: { en: 'Admin', 'zh-cn': '管理设置' } },
 ];
 
 /** The tabs a role is offered, in registry order. */
