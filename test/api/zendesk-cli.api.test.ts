@@ -122,17 +122,25 @@ describe('callsight tenant zendesk-connect', () => {
     const connected = await callsight(
       'tenant', 'zendesk-connect', 'initech',
       '--subdomain', 'initech', '--email', 'sync@initech.example', '--api-token-file', join(hub.dataDir, 'api-token.txt'),
-      '--notes', 'on', '--note-locale', 'zh-CN', '--app-link-base', 'https://callsight.initech.example/calls',
+      '--notes', 'on', '--note-locale', 'zh-CN', '--app-name', 'callsight-qa',
     );
     expect(connected.code, connected.stderr).toBe(0);
     const row = await hub.hub.storage.connections.get('initech', 'zendesk');
     expect(row).toMatchObject({
       accountId: 'initech',
-      settings: { email: 'sync@initech.example', notes: { enabled: true, locale: 'zh-CN' }, appLinkBase: 'https://callsight.initech.example/calls' },
+      settings: { email: 'sync@initech.example', notes: { enabled: true, locale: 'zh-CN' }, appName: 'callsight-qa' },
     });
+    expect(row!.settings).not.toHaveProperty('appLinkBase');
     expect(Buffer.from(row!.sealedSecret).includes(Buffer.from(API_TOKEN))).toBe(false);
     expect(hub.hub.keys.openSecret('initech', 'zendesk-api-token', row!.sealedSecret)).toBe(API_TOKEN);
     expect(`${connected.stdout}${connected.stderr}`).not.toContain(API_TOKEN);
+  }, 60_000);
+
+  it('refuses the retired --app-link-base flag, naming --app-name', async () => {
+    const old = await callsight('tenant', 'zendesk-connect', 'initech', '--subdomain', 'initech', '--email', 'sync@initech.example',
+      '--api-token-file', join(hub.dataDir, 'api-token.txt'), '--app-link-base', 'https://callsight.initech.example/calls');
+    expect(old.code).not.toBe(0);
+    expect(old.stderr).toMatch(/--app-name/);
   }, 30_000);
 
   it.each([
