@@ -61,8 +61,8 @@ export const clipSchema = z.looseObject({
 });
 /** GET /api/v1/clips. */
 export const clipListResponseSchema = z.looseObject({ items: z.array(clipSchema) });
-/** POST /api/v1/coaching/tasks/:id/clips: the pin. */
-export const clipPinResponseSchema = z.looseObject({ clipId: z.string(), taskId: z.string(), pinnedBy: z.string(), pinnedAt: z.string() });
+/** POST /api/v1/coaching/tasks/:id/clips: the pin; `created` is false when the clip was pinned to that task already. */
+export const clipPinResponseSchema = z.looseObject({ clipId: z.string(), taskId: z.string(), pinnedBy: z.string(), pinnedAt: z.string(), created: z.boolean() });
 
 export type SaveClipRequest = z.input<typeof saveClipRequestSchema>;
 export type ListClipsQuery = z.input<typeof listClipsQuerySchema>;

@@ -10,4 +10,6 @@ export const FEATURE_CATALOG: FeatureCatalog = {
   'admin-setup': () => import('./admin-setup').then((module) => module.adminSetupFeature),
   'insights': () => import('./insights').then((module) => module.insightsFeature),
   'workspace': () => import('./workspace').then((module) => module.workspaceFeature),
+  'my-calls': () => import('./my-calls').then((module) => module.myCallsFeature),
+  'training': () => import('./training').then((module) => module.trainingFeature),
 };

@@ -8,6 +8,8 @@ export const FEATURE_IDS = [
   'admin-setup',
   'insights',
   'workspace',
+  'my-calls',
+  'training',
 ] as const;
 
 export type FeatureId = (typeof FEATURE_IDS)[number];

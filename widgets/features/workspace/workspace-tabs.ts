@@ -16,6 +16,8 @@ export interface WorkspaceTab {
  */
 export const WORKSPACE_TABS: readonly WorkspaceTab[] = [
   { id: 'insights', feature: 'insights', roles: ['manager', 'admin'], label: { en: 'Insights', 'zh-cn': '质量洞察' } },
+  { id: 'my-calls', feature: 'my-calls', roles: ['agent'], label: { en: 'My calls', 'zh-cn': '我的通话' } },
+  { id: 'training', feature: 'training', roles: ['agent', 'qa', 'manager', 'admin'], label: { en: 'Training library', 'zh-cn': '培训素材' } },
   { id: 'admin', feature: 'admin-setup', roles: ['admin'], label: { en: 'Admin', 'zh-cn': '管理设置' } },
 ];
 

@@ -6,6 +6,8 @@ export const SALESFORCE_COMPONENT_NAMES = [
   'callsightReviewPanel',
   'callsightAdminSetup',
   'callsightInsights',
+  'callsightMyCalls',
+  'callsightTraining',
 ] as const;
 
 export type SalesforceComponent = (typeof SALESFORCE_COMPONENT_NAMES)[number];
@@ -19,4 +21,6 @@ export const SALESFORCE_COMPONENTS: LocationRegistry<SalesforceComponent> = {
   callsightReviewPanel: { feature: 'qa-review' },
   callsightAdminSetup: { feature: 'admin-setup' },
   callsightInsights: { feature: 'insights' },
+  callsightMyCalls: { feature: 'my-calls' },
+  callsightTraining: { feature: 'training' },
 };
