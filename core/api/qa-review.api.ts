@@ -42,3 +42,81 @@ export const reviewAnalysisReadSchema = z.looseObject({
 });
 export type ReviewAnalysis = z.output<typeof reviewAnalysisReadSchema>;
 export type EmotionPointRead = z.output<typeof emotionPointReadSchema>;
+
+const bilingualRead = z.looseObject({ zh: z.string(), en: z.string() });
+const scorecardRefRead = z.looseObject({ scorecardId: z.string(), version: z.number() });
+const disputeStatusRead = z.enum(['open', 'resolved']);
+const disputeOutcomeRead = z.nullable(z.enum(['upheld', 'changed']));
+
+/**
+ * `GET /api/v1/sampling/plans/:period` as the panel reads it (the hub's full shape: `storedSamplePlanResponseSchema`
+ * in quality.api.ts): a reviewer's plan is `filtered` to their assignments and its roster names only them.
+ */
+export const reviewPlanReadSchema = z.looseObject({
+  period: z.string(),
+  filtered: z.boolean(),
+  items: z.array(
+    z.looseObject({
+      callId: z.string(),
+      agentId: z.string(),
+      stratum: z.enum(['risk', 'control', 'quota']),
+      riskScore: z.number(),
+      reviewerIds: z.array(z.string()),
+      doubleScored: z.boolean(),
+      blind: z.boolean(),
+    }),
+  ),
+  reviewers: z.array(z.looseObject({ reviewerId: z.string() })),
+});
+export type ReviewPlan = z.output<typeof reviewPlanReadSchema>;
+
+const scoreRead = z.looseObject({ total: z.nullable(z.number()), criticalFailed: z.boolean() });
+
+/** `GET /api/v1/calls/:id/evaluations` as the panel reads it (`callEvaluationsResponseSchema` in quality.api.ts). */
+export const reviewEvaluationsReadSchema = z.looseObject({
+  callId: z.string(),
+  blind: z.boolean(),
+  callScore: z.nullable(z.number()),
+  items: z.array(
+    z.looseObject({
+      id: z.string(),
+      reviewerId: z.string(),
+      scorecard: scorecardRefRead,
+      score: scoreRead,
+      createdAt: z.string(),
+      disputes: z.array(z.looseObject({ id: z.string(), status: disputeStatusRead, outcome: disputeOutcomeRead })),
+    }),
+  ),
+});
+export type ReviewEvaluations = z.output<typeof reviewEvaluationsReadSchema>;
+
+/** A scorecard version as the form reads it (`scorecardSchema` in quality.api.ts); `source` names an automatic criterion's rule. */
+export const reviewScorecardReadSchema = z.looseObject({
+  id: z.string(),
+  version: z.number(),
+  name: bilingualRead,
+  sections: z.array(
+    z.looseObject({
+      id: z.string(),
+      label: bilingualRead,
+      weight: z.number(),
+      criteria: z.array(
+        z.looseObject({
+          id: z.string(),
+          label: bilingualRead,
+          kind: z.enum(['manual', 'automatic']),
+          source: z.optional(z.string()),
+          critical: z.boolean(),
+          allowNa: z.boolean(),
+          scale: z.looseObject({ kind: z.enum(['pass_fail', 'points']), max: z.optional(z.number()) }),
+          weight: z.number(),
+        }),
+      ),
+    }),
+  ),
+});
+export type ReviewScorecard = z.output<typeof reviewScorecardReadSchema>;
+
+/** `POST /api/v1/calls/:id/evaluations` (201) as the panel reads it (`submitEvaluationResponseSchema`). */
+export const submittedEvaluationReadSchema = z.looseObject({ id: z.string(), callId: z.string(), score: scoreRead, callScore: z.nullable(z.number()) });
+export type SubmittedEvaluationRead = z.output<typeof submittedEvaluationReadSchema>;

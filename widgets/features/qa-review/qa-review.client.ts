@@ -1,19 +1,22 @@
-import type * as z from 'zod/mini';
-import { reviewAnalysisReadSchema, type ReviewAnalysis } from '../../../core/api/qa-review.api';
 import {
-  callEvaluationsResponseSchema,
-  scorecardResponseSchema,
-  scorecardSchema,
-  storedSamplePlanResponseSchema,
-  submitEvaluationResponseSchema,
-  type SubmitEvaluationRequest,
-} from '../../../core/api/quality.api';
+  reviewAnalysisReadSchema,
+  reviewEvaluationsReadSchema,
+  reviewPlanReadSchema,
+  reviewScorecardReadSchema,
+  submittedEvaluationReadSchema,
+  type ReviewAnalysis,
+  type ReviewEvaluations,
+  type ReviewPlan,
+  type ReviewScorecard,
+  type SubmittedEvaluationRead,
+} from '../../../core/api/qa-review.api';
+import type { SubmitEvaluationRequest } from '../../../core/api/quality.api';
 import { HubApiError, type HubClient } from '../../core/api-client';
 
-export type StoredPlan = z.output<typeof storedSamplePlanResponseSchema>;
-export type CallEvaluations = z.output<typeof callEvaluationsResponseSchema>;
-export type ScorecardVersion = z.output<typeof scorecardSchema>;
-export type SubmittedEvaluation = z.output<typeof submitEvaluationResponseSchema>;
+export type StoredPlan = ReviewPlan;
+export type CallEvaluations = ReviewEvaluations;
+export type ScorecardVersion = ReviewScorecard;
+export type SubmittedEvaluation = SubmittedEvaluationRead;
 
 /** The hub calls of the QA review panel, on the widgets' one client (`HubClient.request`). */
 export interface QaReviewClient {
@@ -38,14 +41,14 @@ export function createQaReviewClient(client: HubClient): QaReviewClient {
   return {
     async getPlan(period) {
       try {
-        return await client.request('GET', `/api/v1/sampling/plans/${id(period)}`, storedSamplePlanResponseSchema);
+        return await client.request('GET', `/api/v1/sampling/plans/${id(period)}`, reviewPlanReadSchema);
       } catch (error) {
         if (error instanceof HubApiError && error.code === 'NOT_FOUND') return null;
         throw error;
       }
     },
     listEvaluations(callId) {
-      return client.request('GET', `/api/v1/calls/${id(callId)}/evaluations`, callEvaluationsResponseSchema);
+      return client.request('GET', `/api/v1/calls/${id(callId)}/evaluations`, reviewEvaluationsReadSchema);
     },
     async getAnalysis(callId) {
       try {
@@ -56,13 +59,13 @@ export function createQaReviewClient(client: HubClient): QaReviewClient {
       }
     },
     getScorecard(scorecardId) {
-      return client.request('GET', `/api/v1/scorecards/${id(scorecardId)}`, scorecardResponseSchema);
+      return client.request('GET', `/api/v1/scorecards/${id(scorecardId)}`, reviewScorecardReadSchema);
     },
     getScorecardVersion(scorecardId, version) {
-      return client.request('GET', `/api/v1/scorecards/${id(scorecardId)}/versions/${version}`, scorecardSchema);
+      return client.request('GET', `/api/v1/scorecards/${id(scorecardId)}/versions/${version}`, reviewScorecardReadSchema);
     },
     submitEvaluation(callId, request) {
-      return client.request('POST', `/api/v1/calls/${id(callId)}/evaluations`, submitEvaluationResponseSchema, request);
+      return client.request('POST', `/api/v1/calls/${id(callId)}/evaluations`, submittedEvaluationReadSchema, request);
     },
   };
 }

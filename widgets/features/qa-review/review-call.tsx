@@ -60,6 +60,12 @@ export function ReviewCall({ call, client, qa, locale, reviewerId, userKey, onBa
   const audioRef = useRef<HTMLAudioElement>(null);
   const transcriptRef = useRef<HTMLOListElement>(null);
   const refreshedAudio = useRef(false);
+  const reviewRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    // Keys (space, J / K) work as soon as a call opens: focus moves into the review from the list button that opened it.
+    reviewRef.current?.focus({ preventScroll: true });
+  }, []);
 
   useEffect(() => {
     let current = true;
@@ -222,7 +228,7 @@ export function ReviewCall({ call, client, qa, locale, reviewerId, userKey, onBa
   const others = ready?.evaluations.items.filter((e) => e.reviewerId !== reviewerId) ?? [];
 
   return (
-    <div class="cs-qa-review" onKeyDown={(event) => handleKeyDown(event as unknown as KeyboardEvent)}>
+    <div class="cs-qa-review" ref={reviewRef} tabIndex={-1} onKeyDown={(event) => handleKeyDown(event as unknown as KeyboardEvent)}>
       <button type="button" class="cs-button cs-qa-back" onClick={onBack}>
         ← {qaText(locale, 'back')}
       </button>

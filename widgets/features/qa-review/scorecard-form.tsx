@@ -113,10 +113,11 @@ export function ScorecardForm({ card, locale, automatic, draft, onAnswer, onComm
                         type="button"
                         class="cs-qa-chip"
                         data-evidence-start={evidence.startS}
-                        aria-label={qaText(locale, 'evidence', { time: formatClock(evidence.startS) })}
                         onClick={() => onSeek(evidence.startS)}
                       >
-                        ▶ {formatClock(evidence.startS)}
+                        <span class="cs-visually-hidden">{qaText(locale, 'evidence')} </span>
+                        <span aria-hidden="true">▶ </span>
+                        {formatClock(evidence.startS)}
                         {evidence.endS !== undefined ? `–${formatClock(evidence.endS)}` : ''}
                       </button>
                     ))}
