@@ -104,3 +104,4 @@ export type CrmUseCases = BoundUseCases<typeof crmUseCases>;
 export function createCrmUseCases(ports: CrmUseCasePorts & AuditDeps): CrmUseCases {
   return bindUseCases(crmUseCases, ports);
 }
+export { searchCrmUsers, type CrmStaffUser, type CrmUserDirectory, type SearchCrmUsersDeps } from './search-crm-users';

@@ -34,6 +34,9 @@ export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
 /** `POST /api/v1/admin/connections/:kind/test`. */
 export const connectionParamsSchema = z.object({ kind: z.enum(CONNECTION_KINDS) });
 
+/** `GET /api/v1/admin/crm-users?query=`: staff whose name or email matches (1-100 characters). */
+export const crmUserSearchQuerySchema = z.strictObject({ query: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) });
+
 // ---- responses ----
 
 const countsSchema = z.object({
@@ -118,3 +121,9 @@ export const legalHoldPageReadSchema = z.object({ items: z.array(legalHoldReadSc
 /** `GET /api/v1/admin/connections`: whether each connection is configured (no outside call is made). */
 export const connectionListSchema = z.object({ items: z.array(connectionStatusSchema) });
 export type ConnectionListBody = z.infer<typeof connectionListSchema>;
+
+/** Zendesk staff for the role-mapping picker: the CRM's own id, name, email and CRM role. */
+export const crmUserListSchema = z.object({
+  items: z.array(z.object({ id: z.string(), name: z.string(), email: z.nullable(z.string()), role: z.string() })),
+});
+export type CrmUserListBody = z.infer<typeof crmUserListSchema>;

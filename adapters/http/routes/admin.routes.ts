@@ -3,6 +3,8 @@ import {
   connectionListSchema,
   connectionParamsSchema,
   connectionStatusSchema,
+  crmUserListSchema,
+  crmUserSearchQuerySchema,
   retentionPreviewRequestSchema,
   retentionPreviewSchema,
   tryLexiconRequestSchema,
@@ -10,14 +12,15 @@ import {
 } from '../../../core/api/admin.api';
 import type { RouteDoc } from '../openapi/openapi.routes-table';
 import type { HttpHelpers, HttpPlugin } from '../http.deps';
-import type { Actor } from '../../../app/shared/actor';
+import type { Principal } from '../../../core/access/access.policy';
 
 /** The admin setup use-cases the routes call (bound in bin/wiring/admin.wiring.ts). */
 export interface AdminRouteUseCases {
-  previewRetentionPolicy(actor: Actor, input: unknown): Promise<unknown>;
-  tryLexicon(actor: Actor, input: unknown): Promise<unknown>;
-  listConnections(actor: Actor, input: unknown): Promise<unknown>;
-  testConnection(actor: Actor, input: unknown): Promise<unknown>;
+  previewRetentionPolicy(actor: Principal, input: unknown): Promise<unknown>;
+  tryLexicon(actor: Principal, input: unknown): Promise<unknown>;
+  listConnections(actor: Principal, input: unknown): Promise<unknown>;
+  testConnection(actor: Principal, input: unknown): Promise<unknown>;
+  searchCrmUsers(actor: Principal, input: unknown): Promise<unknown>;
 }
 
 /**
@@ -37,6 +40,7 @@ export function adminRoutes(useCases: AdminRouteUseCases): HttpPlugin {
     app.post('/api/v1/admin/connections/:kind/test', async (request) =>
       useCases.testConnection(await helpers.authenticate(request), { kind: String((request.params as Record<string, unknown>)['kind'] ?? '') }),
     );
+    app.get('/api/v1/admin/crm-users', async (request) => useCases.searchCrmUsers(await helpers.authenticate(request), request.query ?? {}));
   };
 }
 
@@ -63,5 +67,9 @@ export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
   {
     method: 'POST', path: '/api/v1/admin/connections/:kind/test', operationId: 'testConnection', summary: 'Run one cheap authenticated call to an outside service',
     tags: ['admin'], auth: 'bearer', params: connectionParamsSchema, responses: { 200: { description: 'OK', json: connectionStatusSchema } }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'GET', path: '/api/v1/admin/crm-users', operationId: 'searchCrmUsers', summary: "Search the CRM's staff for the role-mapping picker",
+    tags: ['admin'], auth: 'bearer', query: crmUserSearchQuerySchema, responses: { 200: { description: 'OK', json: crmUserListSchema } }, errors: [...AUTHENTICATED, 409, 502, 503],
   },
 ];
