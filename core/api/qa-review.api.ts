@@ -120,3 +120,7 @@ export type ReviewScorecard = z.output<typeof reviewScorecardReadSchema>;
 /** `POST /api/v1/calls/:id/evaluations` (201) as the panel reads it (`submitEvaluationResponseSchema`). */
 export const submittedEvaluationReadSchema = z.looseObject({ id: z.string(), callId: z.string(), score: scoreRead, callScore: z.nullable(z.number()) });
 export type SubmittedEvaluationRead = z.output<typeof submittedEvaluationReadSchema>;
+
+/** `POST /api/v1/clips` (201) as the panel reads it (`clipSchema` in training.api.ts): the saved training example. */
+export const savedClipReadSchema = z.looseObject({ id: z.string(), callId: z.string(), startS: z.number(), endS: z.number(), label: z.enum(['good', 'bad']) });
+export type SavedClipRead = z.output<typeof savedClipReadSchema>;

@@ -352,12 +352,21 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
     }
     await app.locator('[data-criterion] textarea').first().fill('Clear opening, e2e comment');
 
-    // Two transcript lines as a bad-example clip.
+    // Two transcript lines as a bad-example clip, also saved to the training library (POST /api/v1/clips) once the
+    // hub documents that route (until then a call to it would fail this suite's OpenAPI check, not the panel).
+    const openapi = (await (await fetch(`${hub.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
+    const libraryDocumented = openapi.paths['/api/v1/clips']?.post !== undefined;
     await app.locator('.cs-qa-line__check').nth(0).check();
     await app.locator('.cs-qa-line__check').nth(1).check();
     await app.locator('.cs-qa-clipbar input[type="text"]').fill('e2e clip');
-    await app.locator('.cs-qa-clipbar button').nth(1).click();
+    if (libraryDocumented) await app.locator('.cs-qa-check input').check();
+    await app.locator('.cs-qa-clipbar button', { hasText: 'Add as bad example' }).click();
     expect(await app.locator('.cs-qa-clips li').count()).toBe(1);
+    if (libraryDocumented) {
+      await app.locator('[data-testid="qa-library-saves"] li[data-status="saved"]').waitFor({ timeout: 10_000 });
+      const library = await api<{ items: Array<{ callId: string; label: string; note: string; createdBy: string }> }>('GET', `/api/v1/clips?callId=${callId}`, adminToken);
+      expect(library.body.items).toEqual([expect.objectContaining({ callId, label: 'bad', note: 'e2e clip', createdBy: QA_ID })]);
+    }
 
     // The draft survives a reload (a fresh page, the same user, call and scorecard version).
     await page.close();

@@ -3,14 +3,17 @@ import {
   reviewEvaluationsReadSchema,
   reviewPlanReadSchema,
   reviewScorecardReadSchema,
+  savedClipReadSchema,
   submittedEvaluationReadSchema,
   type ReviewAnalysis,
   type ReviewEvaluations,
   type ReviewPlan,
   type ReviewScorecard,
+  type SavedClipRead,
   type SubmittedEvaluationRead,
 } from '../../../core/api/qa-review.api';
 import type { SubmitEvaluationRequest } from '../../../core/api/quality.api';
+import type { SaveClipRequest } from '../../../core/api/training.api';
 import { HubApiError, type HubClient } from '../../core/api-client';
 
 export type StoredPlan = ReviewPlan;
@@ -31,6 +34,8 @@ export interface QaReviewClient {
   /** One stored version of a scorecard (the version an evaluation was made with). */
   getScorecardVersion(id: string, version: number): Promise<ScorecardVersion>;
   submitEvaluation(callId: string, request: SubmitEvaluationRequest): Promise<SubmittedEvaluation>;
+  /** Saves a time range of a call to the training library as a good or bad example (`POST /api/v1/clips`). */
+  saveTrainingClip(request: SaveClipRequest): Promise<SavedClipRead>;
 }
 
 const NOT_YET = new Set(['NOT_FOUND', 'ANALYSIS_NOT_FOUND', 'TRANSCRIPT_NOT_FOUND']);
@@ -66,6 +71,9 @@ export function createQaReviewClient(client: HubClient): QaReviewClient {
     },
     submitEvaluation(callId, request) {
       return client.request('POST', `/api/v1/calls/${id(callId)}/evaluations`, submittedEvaluationReadSchema, request);
+    },
+    saveTrainingClip(request) {
+      return client.request('POST', '/api/v1/clips', savedClipReadSchema, request);
     },
   };
 }

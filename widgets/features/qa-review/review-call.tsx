@@ -53,6 +53,8 @@ export function ReviewCall({ call, client, qa, locale, reviewerId, userKey, onBa
   const [restored, setRestored] = useState(false);
   const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
   const [clipNote, setClipNote] = useState('');
+  const [toLibrary, setToLibrary] = useState(false);
+  const [librarySaves, setLibrarySaves] = useState<readonly { readonly key: string; readonly status: 'saving' | 'saved' | 'error'; readonly code?: string }[]>([]);
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string | null>(null);
   const [result, setResult] = useState<SubmittedEvaluation | null>(null);
@@ -172,6 +174,16 @@ export function ReviewCall({ call, client, qa, locale, reviewerId, userKey, onBa
     updateDraft({ ...draft, clips: [...draft.clips, clip] });
     setSelected(new Set());
     setClipNote('');
+    if (toLibrary) saveToLibrary(clip);
+  }
+
+  function saveToLibrary(clip: DraftClip) {
+    const saveKey = `${clip.startS}-${clip.endS}-${clip.label}`;
+    setLibrarySaves((saves) => [...saves.filter((s) => s.key !== saveKey), { key: saveKey, status: 'saving' }]);
+    qa.saveTrainingClip({ callId: call.id, startS: clip.startS, endS: clip.endS, label: clip.label, note: clip.note }).then(
+      () => setLibrarySaves((saves) => saves.map((s) => (s.key === saveKey ? { key: saveKey, status: 'saved' } : s))),
+      (error: unknown) => setLibrarySaves((saves) => saves.map((s) => (s.key === saveKey ? { key: saveKey, status: 'error', code: codeOf(error) } : s))),
+    );
   }
 
   function handleSubmit(event: Event) {
@@ -341,6 +353,10 @@ export function ReviewCall({ call, client, qa, locale, reviewerId, userKey, onBa
                     value={clipNote}
                     onInput={(event) => setClipNote((event.currentTarget as HTMLInputElement).value)}
                   />
+                  <label class="cs-qa-check">
+                    <input type="checkbox" checked={toLibrary} onChange={(event) => setToLibrary((event.currentTarget as HTMLInputElement).checked)} />{' '}
+                    {qaText(locale, 'alsoLibrary')}
+                  </label>
                   <button type="button" class="cs-button" onClick={() => addClip('good')}>
                     {qaText(locale, 'clipGood')}
                   </button>
@@ -348,6 +364,15 @@ export function ReviewCall({ call, client, qa, locale, reviewerId, userKey, onBa
                     {qaText(locale, 'clipBad')}
                   </button>
                 </div>
+              ) : null}
+              {librarySaves.length > 0 ? (
+                <ul class="cs-qa-facts cs-qa-library" aria-live="polite" data-testid="qa-library-saves">
+                  {librarySaves.map((save) => (
+                    <li key={save.key} class={save.status === 'error' ? 'cs-qa-fact--bad' : save.status === 'saved' ? 'cs-qa-fact--ok' : ''} data-status={save.status}>
+                      {save.status === 'error' ? translateError(locale, save.code ?? 'INTERNAL') : qaText(locale, save.status === 'saved' ? 'librarySaved' : 'librarySaving')}
+                    </li>
+                  ))}
+                </ul>
               ) : null}
             </section>
           ) : null}
