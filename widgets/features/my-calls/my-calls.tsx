@@ -315,7 +315,7 @@ function TaskCard({ task: initial, api, hub, locale, t, criterionLabel }: TaskCa
         </p>
       ) : null}
       {playing !== null ? (
-        <ClipPlayer key={playing.callId} client={hub} callId={playing.callId} locale={locale} label={t('player')} preparing={t('preparingAudio')} seek={playing.seek} />
+        <ClipPlayer key={playing.callId} client={hub} callId={playing.callId} locale={locale} label={t('player')} preparing={t('preparingAudio')} seek={playing.seek} refused={t('refused')} />
       ) : null}
       {failure !== null ? (
         <p class="cs-message cs-message--error" role="alert">

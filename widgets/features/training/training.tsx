@@ -275,7 +275,7 @@ function ClipCard({ clip, api, hub, locale, t, tasks, criterionLabel, demandLabe
       ) : (
         <ClipPlayer client={hub} callId={clip.callId} locale={locale} label={t('player')} preparing={t('preparingAudio')} seek={seek} refused={t('refused')} />
       )}
-      {pinnedTo.length > 0 ? <p class="cs-training__meta">{t('pinnedCount', { count: pinnedTo.length })}</p> : null}
+      {pinnedTo.length > 0 ? <p class="cs-training__meta">{pinnedTo.length === 1 ? t('pinnedOne') : t('pinnedCount', { count: pinnedTo.length })}</p> : null}
       {tasks !== null ? (
         tasks.length === 0 ? (
           <p class="cs-training__meta">{t('noTasks')}</p>
