@@ -178,6 +178,8 @@ interface Tile {
   readonly target: string;
   readonly interval: { low: number; high: number } | null;
   readonly met: boolean | null;
+  /** Shown instead of on/below target when the interval does not decide it. */
+  readonly note?: string;
 }
 
 function ratioTile(id: string, label: string, ratio: Ratio, target: string, meets: (rate: number) => boolean): Tile {
@@ -212,7 +214,8 @@ function KpiTiles({ data, locale }: { data: Loaded; locale: Locale }) {
       detail: t('kpiCorrelationNote', { n: correlation.n }),
       target: t('targetPositive'),
       interval: correlation.ci ? { low: correlation.ci.lower, high: correlation.ci.upper } : null,
-      met: correlation.ci ? correlation.ci.lower > 0 : null,
+      met: correlation.ci ? (correlation.ci.lower > 0 ? true : correlation.ci.upper < 0 ? false : null) : null,
+      ...(correlation.ci && correlation.ci.lower <= 0 && correlation.ci.upper >= 0 ? { note: t('inconclusive') } : {}),
     },
     ...(emotion && emotion.denominator > 0 ? [{ ...ratioTile('emotion', t('kpiEmotion'), emotion, '—', () => true), met: null }] : []),
   ];
@@ -232,6 +235,7 @@ function KpiTiles({ data, locale }: { data: Loaded; locale: Locale }) {
             <span class="cs-tile__detail">{t('target', { target: tile.target })}</span>
             <span class="cs-tile__detail">{tile.interval ? t('ci', { low: formatBound(tile.id, tile.interval.low), high: formatBound(tile.id, tile.interval.high) }) : t('noData')}</span>
             {tile.met !== null ? <span class="cs-tile__status">{tile.met ? t('met') : t('missed')}</span> : null}
+            {tile.met === null && tile.note ? <span class="cs-tile__status cs-tile__status--open">{tile.note}</span> : null}
           </li>
         ))}
       </ul>

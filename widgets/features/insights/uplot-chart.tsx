@@ -24,6 +24,19 @@ export interface UPlotChartProps {
 
 const AXIS_FONT = '11px system-ui, "WenQuanYi Micro Hei", sans-serif';
 
+/** Shortens an axis label to what fits `widthPx` at the axis font (CJK characters count double), ending in "…". */
+export function fitLabel(label: string, widthPx: number): string {
+  const budget = Math.floor(widthPx / 6.5) - 1;
+  let used = 0;
+  let out = '';
+  for (const char of label) {
+    used += /[\u2e80-\u9fff\uff00-\uffef]/.test(char) ? 2 : 1;
+    if (used > budget) return out.length > 0 ? `${out}…` : '';
+    out += char;
+  }
+  return out;
+}
+
 /**
  * Lays grouped bars out on one x scale: group g's series s sits at g * stride + s, with an empty slot between
  * groups; each series is null at the other series' slots, so uPlot draws one bar per value.
@@ -76,7 +89,10 @@ export function UPlotChart({ kind, xLabels, series, formatY, description, onSele
         axes: [
           {
             splits: () => xLabels.map((_, g) => centre(g)),
-            values: (_u, splits) => splits.map(labelAt),
+            values: (u, splits) => {
+              const perGroupPx = u.bbox.width / (globalThis.devicePixelRatio || 1) / Math.max(1, xLabels.length);
+              return splits.map((split) => fitLabel(labelAt(split), perGroupPx));
+            },
             size: 36,
             font: AXIS_FONT,
             stroke: '#68737d',

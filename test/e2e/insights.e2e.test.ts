@@ -1,0 +1,200 @@
+/**
+ * Manager insights (issue 15 item 2) in real headless Chromium (Debian `chromium`, never a downloaded browser) on
+ * the hub's /demo page, framed as the Zendesk nav bar app, against a hub seeded with the demo. For the manager and
+ * the admin, in English and Chinese, at 320 px and 1280 px: the KPI tiles, weekly trend, segment comparison, demand
+ * trends and the agents table, each checked against what the hub's own API answers that role for the same period,
+ * and axe-core's rules. Then the acceptance scenario: a manager opens the high-value segment, drills from a bar's
+ * row into its calls (the same calls the hub lists for that tag and flag or demand), opens a call's evaluations and
+ * exports the table as CSV. Screenshots go to test-results/insights/.
+ * Needs: apt-get install -y chromium fonts-wqy-microhei.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { startTestHub } from '../support/hub';
+import { ensureWidgetsBuilt } from '../../manifests/zendesk/build';
+import { weeksEndingAt } from '../../widgets/features/insights/insights-model';
+
+type Role = 'manager' | 'admin';
+type Locale = 'en' | 'zh-cn';
+
+interface SegmentItem {
+  kind: 'demand' | 'flag';
+  key: string;
+  tagged: { count: number; share: number | null };
+  rest: { count: number; share: number | null };
+}
+
+const artifacts = resolve(__dirname, '../../test-results/insights');
+const widgetsDir = resolve(__dirname, '../../dist/widgets');
+const axeSource = readFileSync(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const WIDTHS = [320, 1280] as const;
+const LOCALES: readonly Locale[] = ['en', 'zh-cn'];
+const ROLES: readonly Role[] = ['manager', 'admin'];
+
+let hub: Awaited<ReturnType<typeof startTestHub>>;
+let browser: Browser;
+
+async function api<T>(role: Role, path: string): Promise<T> {
+  const session = (await (await fetch(`${hub.url}/demo/token`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ role }) })).json()) as { token: string };
+  const response = await fetch(`${hub.url}${path}`, { headers: { Authorization: `Bearer ${session.token}` } });
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+function period() {
+  return weeksEndingAt(new Date(), 12).range;
+}
+
+async function openInsights(role: string, locale: Locale, width: number): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, acceptDownloads: true });
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+  });
+  const params = new URLSearchParams({ role, locale, location: 'support.nav_bar', width: width <= 320 ? 'sidebar' : 'full' });
+  await page.goto(`${hub.url}/demo/?${params.toString()}`);
+  return { page, problems };
+}
+
+async function waitForInsights(page: Page): Promise<void> {
+  await page.locator('.cs-insights .cs-tiles, .cs-insights .cs-message--error, .cs-insights .cs-message').first().waitFor({ timeout: 60_000 });
+  await page.locator('.cs-tiles').waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid="segment-summary"], .cs-insights [data-testid="segment-tag"] ~ .cs-message').first().waitFor({ timeout: 60_000 });
+}
+
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    return axe.run(document, { resultTypes: ['violations'] });
+  });
+  return results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id} (${violation.impact}): ${JSON.stringify(violation.nodes.slice(0, 3).map((node) => node.target))}`);
+}
+
+/** Elements reaching past the viewport's right edge (the page must not scroll sideways at 320 px). */
+async function overflowing(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const limit = document.documentElement.clientWidth + 1;
+    const out: string[] = [];
+    for (const element of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && box.right > limit && !element.closest('.cs-table-wrap')) out.push(`${element.tagName.toLowerCase()}.${element.className} right=${Math.round(box.right)}`);
+    }
+    return out.slice(0, 8);
+  });
+}
+
+function shot(page: Page, name: string): Promise<Buffer> {
+  return page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+beforeAll(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  // CALLSIGHT_WIDGETS_PREBUILT=1 runs against the build in dist/widgets as it is (built once beforehand).
+  await ensureWidgetsBuilt(widgetsDir, process.env.CALLSIGHT_WIDGETS_PREBUILT === '1' ? 'never' : 'auto');
+  hub = await startTestHub({ demoCalls: 120 });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await hub?.close();
+});
+
+describe('insights in the Zendesk nav bar', () => {
+  for (const role of ROLES) {
+    for (const locale of LOCALES) {
+      for (const width of WIDTHS) {
+        it(`${role}, ${locale}, ${width}px: tiles, trend, segment, demands and people show what the hub answers; axe passes`, async () => {
+          const range = period();
+          const query = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
+          const overall = await api<{ rows: Array<{ calls: number; sensitiveWords: { hits: number } }> }>(role, `/api/v1/kpis?groupBy=all&${query}`);
+          const agents = await api<{ rows: Array<{ group: string }> }>(role, `/api/v1/kpis?groupBy=agent&${query}`);
+          const { page, problems } = await openInsights(role, locale, width);
+          await waitForInsights(page);
+          const calls = overall.rows[0]?.calls ?? 0;
+          expect(calls).toBeGreaterThan(0);
+          expect(await page.locator('.cs-insights__note').first().textContent()).toContain(String(calls));
+          expect(await page.locator('[data-kpi="sensitive"] .cs-tile__value').textContent()).toBe(String(overall.rows[0]!.sensitiveWords.hits));
+          expect(await page.locator('.cs-tile').count()).toBeGreaterThanOrEqual(7);
+          expect(await page.locator('.cs-insights__title').textContent()).toBe(locale === 'en' ? 'Quality insights' : '质量洞察');
+          expect(await page.locator('[data-testid="trend-table"] tbody tr').count()).toBe(12);
+          expect(await page.locator('[data-testid="people-table"] tbody tr').count()).toBe(agents.rows.length);
+          expect(await page.locator('.cs-chart canvas').count()).toBeGreaterThanOrEqual(2);
+          expect(await page.locator('[role="tab"][aria-selected="true"]').textContent()).toBe(locale === 'en' ? 'Insights' : '质量洞察');
+          expect(await overflowing(page)).toEqual([]);
+          await shot(page, `insights-${role}-${locale}-${width}`);
+          expect(await seriousAxeViolations(page)).toEqual([]);
+          expect(problems).toEqual([]);
+          await page.close();
+        }, 120_000);
+      }
+    }
+  }
+});
+
+describe('acceptance: a manager opens the high-value segment and drills into its calls', () => {
+  for (const locale of LOCALES) {
+    it(`${locale}: the bar's calls are the calls the hub lists for that tag, and a call opens its evaluations`, async () => {
+      const range = period();
+      const query = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
+      const tags = await api<{ rows: Array<{ group: string; calls: number }> }>('manager', `/api/v1/kpis?groupBy=tag&${query}`);
+      expect(tags.rows.map((row) => row.group)).toContain('high-value');
+      const segment = await api<{ taggedCalls: number; restCalls: number; items: SegmentItem[] }>('manager', `/api/v1/insights/segments?tag=high-value&${query}`);
+      const { page, problems } = await openInsights('manager', locale, 1280);
+      await waitForInsights(page);
+      expect(await page.locator('[data-testid="segment-tag"]').inputValue()).toBe('high-value');
+      expect(await page.locator('[data-testid="segment-summary"]').textContent()).toContain(String(segment.taggedCalls));
+      const shown = segment.items.filter((item) => item.tagged.count + item.rest.count > 0);
+      expect(await page.locator('[data-testid="segment-table"] tbody tr').count()).toBe(shown.length);
+      await shot(page, `acceptance-segment-${locale}`);
+
+      const item = shown.filter((candidate) => candidate.tagged.count > 0).sort((a, b) => b.tagged.count - a.tagged.count)[0];
+      expect(item, 'the demo needs a demand or flag among high-value calls').toBeDefined();
+      const row = page.locator(`[data-testid="segment-table"] tr[data-item="${item!.kind}:${item!.key}"]`);
+      expect(await row.locator('button[data-side="tagged"]').textContent()).toContain(String(item!.tagged.count));
+      await row.locator('button[data-side="tagged"]').click();
+      const drill = page.locator('[data-testid="drill-down"]');
+      await drill.waitFor();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('cs-drill-heading');
+
+      let expected: string[];
+      if (item!.kind === 'flag') {
+        const listed = await api<{ items: Array<{ id: string }> }>('manager', `/api/v1/calls?tag=high-value&flag=${encodeURIComponent(item!.key)}&limit=200&${query}`);
+        expected = listed.items.map((call) => call.id);
+      } else {
+        const demands = await api<{ categories: Array<{ id: string; callIds: string[] }> }>('manager', `/api/v1/insights/demands?tag=high-value&top=1&${query}`);
+        expected = demands.categories.find((category) => category.id === item!.key)?.callIds ?? [];
+      }
+      const listedIds = await drill.locator('[data-call-id]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-call-id')));
+      expect([...listedIds].sort()).toEqual([...expected].sort());
+      expect(listedIds.length).toBeGreaterThan(0);
+      expect(await drill.locator('[data-testid="drill-count"]').textContent()).toContain(String(listedIds.length));
+
+      const first = listedIds[0]!;
+      const evaluations = await api<{ items: Array<{ id: string }>; blind: boolean }>('manager', `/api/v1/calls/${first}/evaluations`);
+      await drill.locator(`[data-call-id="${first}"] button[aria-expanded]`).click();
+      const panel = drill.locator(`[data-call-id="${first}"] [data-testid="evaluations"]`);
+      await panel.waitFor();
+      expect(await panel.locator('li').count()).toBe(evaluations.items.length);
+
+      const download = page.waitForEvent('download');
+      await drill.locator('button[data-csv]').click();
+      const file = await download;
+      const csv = readFileSync((await file.path())!, 'utf8');
+      expect(csv.trim().split('\r\n')).toHaveLength(listedIds.length + 1);
+      await shot(page, `acceptance-drill-${locale}`);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    }, 180_000);
+  }
+});
