@@ -125,8 +125,8 @@ export const REFUND_COMPLAINT_SHARE = { highValue: 0.55, others: 0.12 } as const
 
 /**
  * The first answered calls of every demo, so that even a demo of a dozen calls shows each queue and the kinds of
- * call the findings are made of (a refund-process complaint in both languages, an angry customer, a forbidden
- * promise); their customers and agents are fixed, the rest of their conversation is planned like any call.
+ * call the findings are made of (refund-process complaints in both languages, two angry customers, a forbidden
+ * promise, a calm call); their customers and agents are fixed, the rest of their conversation is planned like any call.
  */
 const SHOWCASE: readonly { queue: string; agentId: string; highValue: boolean; script: Partial<CallScript> }[] = [
   { queue: DEMO_QUEUES.global, agentId: 'a-emma', highValue: true, script: { topic: 'refund_process' } },
