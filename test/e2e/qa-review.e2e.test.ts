@@ -275,7 +275,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
         await shot(page, `queue-${locale}-${width}`, app);
         expect(problems).toEqual([]);
         await page.close();
-      });
+      }, 90_000);
 
       it(`QA, ${locale}, ${width}px: a call opens with player, findings, emotion, masked transcript and the scorecard; passes axe`, async () => {
         const { page, app, problems } = await openTicket(QA_USER, locale, width, '[data-testid="qa-assignments"]');
@@ -295,7 +295,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
         await shot(page, `review-${locale}-${width}`, app);
         expect(problems).toEqual([]);
         await page.close();
-      });
+      }, 90_000);
     }
   }
 
@@ -463,7 +463,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
     expect(after.body.items.length).toBe(before.body.items.length);
     await shot(page, 'incomplete-zh-cn-320', app);
     await page.close();
-  });
+  }, 90_000);
 
   for (const locale of LOCALES) {
     it(`empty and error states, ${locale}: a reviewer without assignments, and a hub that fails the plan`, async () => {
@@ -489,7 +489,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
       await alert.locator('button').click();
       await page.frameLocator('iframe[name="app"]').locator('[data-testid="qa-assignments"]').waitFor({ timeout: 30_000 });
       await page.close();
-    });
+    }, 120_000);
   }
 
   for (const width of WIDTHS) {
