@@ -88,6 +88,7 @@ async function overflowing(page: Page): Promise<string[]> {
       const box = element.getBoundingClientRect();
       if (box.width > 0 && box.right > limit && !element.closest('.cs-table-wrap')) out.push(`${element.tagName.toLowerCase()}.${element.className} right=${Math.round(box.right)}`);
     }
+    if (document.documentElement.scrollWidth > limit) out.push(`document scrollWidth=${document.documentElement.scrollWidth}`);
     return out.slice(0, 8);
   });
 }

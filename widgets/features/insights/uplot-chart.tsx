@@ -24,9 +24,13 @@ export interface UPlotChartProps {
 
 const AXIS_FONT = '11px system-ui, "WenQuanYi Micro Hei", sans-serif';
 
-/** Shortens an axis label to what fits `widthPx` at the axis font (CJK characters count double), ending in "…". */
+/**
+ * Shortens an axis label to what fits `widthPx` at the axis font (CJK characters count double), ending in "…"; empty
+ * when not even a few characters fit (the chart's table names every group).
+ */
 export function fitLabel(label: string, widthPx: number): string {
   const budget = Math.floor(widthPx / 6.5) - 1;
+  if (budget < 5) return '';
   let used = 0;
   let out = '';
   for (const char of label) {
@@ -91,7 +95,10 @@ export function UPlotChart({ kind, xLabels, series, formatY, description, onSele
             splits: () => xLabels.map((_, g) => centre(g)),
             values: (u, splits) => {
               const perGroupPx = u.bbox.width / (globalThis.devicePixelRatio || 1) / Math.max(1, xLabels.length);
-              return splits.map((split) => fitLabel(labelAt(split), perGroupPx));
+              if (bars) return splits.map((split) => fitLabel(labelAt(split), perGroupPx));
+              const widest = Math.max(...xLabels.map((label) => label.length)) * 6.5 + 10;
+              const every = Math.max(1, Math.ceil(widest / perGroupPx));
+              return splits.map((split, i) => (i % every === 0 ? labelAt(split) : ''));
             },
             size: 36,
             font: AXIS_FONT,
