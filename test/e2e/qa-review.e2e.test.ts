@@ -498,6 +498,10 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
         const { page, app, problems } = await openTicket(AGENT_USER, locale, width, '.cs-root:not(.cs-qa) .cs-heading');
         expect(await app.locator('.cs-heading').first().textContent()).toBe(locale === 'en' ? 'Call history' : '通话记录');
         expect(await app.locator('.cs-qa-queue').count()).toBe(0);
+        const agentToken = await hub.hub.tokens.issue({ tenantId: 'demo', userId: `zendesk:${AGENT_USER}`, role: 'agent', agentId, teams: [], queues: [], ttlS: 600 });
+        const own = await api<{ items: CallSummary[] }>('GET', `/api/v1/calls?customerPhone=${encodeURIComponent(requester.phone)}&limit=25`, agentToken);
+        const listed = await app.locator('[role="option"]').evaluateAll((options) => options.map((option) => option.id.replace(/^cs-call-/, '')));
+        expect(listed).toEqual(own.body.items.map((call) => call.id));
         expect(await seriousAxeViolations(app)).toEqual([]);
         await shot(page, `agent-history-${locale}-${width}`, app);
         expect(problems).toEqual([]);
