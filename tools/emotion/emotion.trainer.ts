@@ -9,9 +9,11 @@ import { hashEmotionFeatures } from '../../core/analysis/emotion/emotion.feature
 import type { EmotionLabel } from '../../core/analysis/emotion/emotion.model';
 import type { LabelledText } from './emotion.dataset';
 
+/** Class index of each label in the model's weight triples. */
 export const CLASS_INDEX: Readonly<Record<EmotionLabel, number>> = { negative: 0, neutral: 1, positive: 2 };
 const K = 3;
 
+/** One hashed text: bucket indices, class index and domain index. */
 export interface Example {
   /** Bucket indices (duplicates summed by repetition). */
   readonly buckets: Uint32Array;
@@ -60,6 +62,7 @@ export interface FitSettings {
   readonly seeds?: number;
 }
 
+/** Float weights and biases of one fit, before quantisation. */
 export interface FittedModel {
   /** Effective weights (NB scaling folded in), `buckets * 3`. */
   readonly w: Float32Array;
@@ -78,6 +81,7 @@ export function featurise(rows: readonly LabelledText[], buckets: number, domain
   });
 }
 
+/** Deterministic uniform [0, 1) generator (mulberry32) for the shuffles. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {

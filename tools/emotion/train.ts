@@ -41,7 +41,7 @@ const rowsFor = (recipe: LanguageRecipe): LabelledText[] =>
   recipe.weakNeutral > 0 ? [...labelled, ...readWeakNeutral(dialogues, recipe.weakNeutral)] : labelled;
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const describe = (r: LanguageRecipe) =>
-  `epochs ${r.settings.epochs}, NB alpha ${r.settings.nbAlpha || 'off'}, min domains ${r.settings.minDomains}, domain power ${r.settings.domainPower}, weak neutral ${r.weakNeutral}`;
+  `rate ${r.settings.learningRate}, epochs ${r.settings.epochs}, NB alpha ${r.settings.nbAlpha || 'off'}, min domains ${r.settings.minDomains}, domain power ${r.settings.domainPower}, weak neutral ${r.weakNeutral}`;
 
 function lodoLines(language: 'zh' | 'en', result: LodoResult): string[] {
   return [
