@@ -14,8 +14,8 @@ export const TENANT_INDUSTRIES = ['general', 'finance', 'ecommerce', 'education'
 const secret = z.string().min(16, 'is shorter than 16 characters; use a long random secret').max(4096);
 
 /**
- * A tenant to create (or keep, when it exists) and the provider accounts whose requests belong to it: a Zendesk
- * subdomain with its app's shared secret, a Twilio Account SID with its auth token. Secrets are sealed under the
+ * A tenant to create (or keep, when it exists) and the provider accounts whose requests belong to it: a
+ * Twilio Account SID with its auth token (the Zendesk app registers with `callsight zendesk connect`, signed URLs). Secrets are sealed under the
  * tenant key and never echoed in errors.
  */
 export const addTenantInput = z
@@ -27,16 +27,6 @@ export const addTenantInput = z
       .default(DEFAULT_PHONE_REGION)
       .transform((v) => v.toUpperCase()),
     industry: z.enum(TENANT_INDUSTRIES).default('general'),
-    zendesk: z
-      .object({
-        subdomain: z
-          .string()
-          .transform((v) => v.toLowerCase())
-          .pipe(z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be a subdomain such as "acme"')),
-        sharedSecret: secret,
-      })
-      .strict()
-      .optional(),
     twilio: z
       .object({
         accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be an Account SID (AC + 32 hex)'),
@@ -56,7 +46,6 @@ interface AddTenantDeps extends ProvisionPorts {
 /** The tenant as it now is, and which provider accounts were linked to it. */
 export interface AddedTenant {
   readonly tenant: Tenant;
-  readonly zendeskSubdomain: string | null;
   readonly twilioLinked: boolean;
 }
 
@@ -77,19 +66,13 @@ export const addTenant = defineUseCase({
     if (!isSafeId(id)) throw new CallsightError('VALIDATION_FAILED', 'Invalid tenant: id: is not a valid id (1 to 128 letters, digits, "_" or "-")');
     const tenant = await provisionTenant(deps, { id, name: input.name ?? id, defaultRegion: input.region, industry: input.industry });
     const now = deps.clock.now();
-    if (input.zendesk) {
-      await deps.accounts.save(
-        { provider: 'zendesk', accountId: input.zendesk.subdomain, tenantId: id, sealedSecret: deps.keys.sealSecret(id, 'zendesk', input.zendesk.sharedSecret), settings: {} },
-        now,
-      );
-    }
     if (input.twilio) {
       await deps.accounts.save(
         { provider: 'twilio', accountId: input.twilio.accountSid, tenantId: id, sealedSecret: deps.keys.sealSecret(id, 'twilio', input.twilio.authToken), settings: {} },
         now,
       );
     }
-    return { tenant, zendeskSubdomain: input.zendesk?.subdomain ?? null, twilioLinked: input.twilio !== undefined };
+    return { tenant, twilioLinked: input.twilio !== undefined };
   },
-  audited: (output) => ({ reason: 'tenant_add', details: { zendesk: output.zendeskSubdomain !== null, twilio: output.twilioLinked } }),
+  audited: (output) => ({ reason: 'tenant_add', details: { twilio: output.twilioLinked } }),
 });

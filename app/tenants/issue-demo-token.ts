@@ -29,7 +29,7 @@ export interface DemoSession {
 export const issueDemoToken = defineUseCase({
   name: 'tenants.issue-demo-token',
   action: 'session_exchange',
-  permission: 'list',
+  permission: 'sign_in',
   authorize({ deps, actor }: { deps: DemoTokenDeps; actor: Actor }): Decision<Principal> {
     if (isSystemActor(actor) || actor.tenantId !== deps.demo.tenantId) {
       return deny('not_demo_tenant', new CallsightError('FORBIDDEN', 'Demo tokens are issued for the demo tenant only'));

@@ -6,6 +6,8 @@ import { TENANT_INDUSTRIES, type AddTenantRequest } from '../../app/tenants';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
 import { crmUseCasesOf } from '../wiring/zendesk.wiring';
+import { registerZendeskApp } from '../../app/crm/zendesk-register-app';
+import { zendeskPublicKeyChecker } from './zendesk.command';
 import { readSalesforceCertificate } from '../../adapters/crm/salesforce';
 
 function readSecretFile(path: string): string {
@@ -25,8 +27,10 @@ export function registerTenantCommands(program: Command): void {
     .option('--name <name>', 'display name')
     .option('--region <code>', 'default phone region (ISO 3166 alpha-2)', DEFAULT_PHONE_REGION)
     .addOption(new Option('--industry <industry>', 'industry preset').choices([...TENANT_INDUSTRIES]).default('general'))
-    .option('--zendesk <subdomain>', 'Zendesk subdomain whose app installation signs requests for this tenant')
-    .option('--secret-file <file>', 'file holding the Zendesk app shared_secret')
+    .option('--zendesk <subdomain>', 'Zendesk subdomain whose app installation signs requests for this tenant (signed URLs)')
+    .option('--zendesk-installation <id>', 'the Zendesk app installation id')
+    .option('--zendesk-public-key <file>', "file holding the Zendesk app's public key in PEM (GET /api/v2/apps/{app_id}/public_key.pem)")
+    .addOption(new Option('--secret-file <file>', 'removed: Zendesk requests are signed with the app key').hideHelp())
     .option('--twilio-account <sid>', 'Twilio Account SID whose recordings belong to this tenant')
     .option('--twilio-token-file <file>', 'file holding the Twilio auth token')
     .option('--salesforce-org <id>', 'Salesforce org id (00D...) whose users open Callsight sessions for this tenant')
@@ -40,6 +44,8 @@ export function registerTenantCommands(program: Command): void {
         region: string;
         industry: (typeof TENANT_INDUSTRIES)[number];
         zendesk?: string;
+        zendeskInstallation?: string;
+        zendeskPublicKey?: string;
         secretFile?: string;
         twilioAccount?: string;
         twilioTokenFile?: string;
@@ -49,7 +55,10 @@ export function registerTenantCommands(program: Command): void {
         salesforceAudience?: string;
       },
     ) => {
-      if (opts.zendesk && !opts.secretFile) throw new Error('--zendesk needs --secret-file with the app shared_secret');
+      if (opts.secretFile !== undefined) throw new Error('--secret-file is gone: Zendesk signs its requests with the app key; give --zendesk-installation and --zendesk-public-key');
+      if (opts.zendesk && (!opts.zendeskInstallation || !opts.zendeskPublicKey)) throw new Error('--zendesk needs --zendesk-installation and --zendesk-public-key (the app public key in PEM)');
+      // Checked before the tenant is created, so that a bad key changes nothing.
+      const zendeskKey = opts.zendesk && opts.zendeskPublicKey ? zendeskPublicKeyChecker.checkZendeskPublicKey(readFileSync(opts.zendeskPublicKey, 'utf8')) : null;
       if (opts.twilioAccount && !opts.twilioTokenFile) throw new Error('--twilio-account needs --twilio-token-file');
       if (opts.salesforceOrg && !opts.certFile) throw new Error('--salesforce-org needs --cert-file with the org certificate (PEM)');
       const certificatePem = opts.salesforceOrg && opts.certFile ? readFileSync(opts.certFile, 'utf8') : null;
@@ -59,7 +68,6 @@ export function registerTenantCommands(program: Command): void {
         ...(opts.name ? { name: opts.name } : {}),
         region: opts.region,
         industry: opts.industry,
-        ...(opts.zendesk && opts.secretFile ? { zendesk: { subdomain: opts.zendesk, sharedSecret: readSecretFile(opts.secretFile) } } : {}),
         ...(opts.twilioAccount && opts.twilioTokenFile ? { twilio: { accountSid: opts.twilioAccount, authToken: readSecretFile(opts.twilioTokenFile) } } : {}),
       };
       const hub = await openHub(loadConfig());
@@ -74,7 +82,18 @@ export function registerTenantCommands(program: Command): void {
                 ...(opts.salesforceAudience ? { audience: opts.salesforceAudience } : {}),
               })
             : null;
-        const zendesk = added.zendeskSubdomain ? `, Zendesk ${added.zendeskSubdomain}` : '';
+        const zendeskApp =
+          opts.zendesk && opts.zendeskInstallation && zendeskKey !== null
+            ? await registerZendeskApp.bind({
+                calls: hub.calls,
+                accounts: hub.accounts,
+                keys: hub.keys,
+                publicKeys: zendeskPublicKeyChecker,
+                clock: hub.clock,
+                audit: (entry) => hub.audit(entry),
+              })(cliActor(id), { subdomain: opts.zendesk, installationId: opts.zendeskInstallation, publicKey: zendeskKey })
+            : null;
+        const zendesk = zendeskApp ? `, Zendesk ${zendeskApp.subdomain} installation ${zendeskApp.installationId}` : '';
         const salesforce = org ? `, Salesforce org ${org.orgId} (certificate sha256 ${org.certificateSha256.slice(0, 16)}...)` : '';
         process.stderr.write(`tenant ${added.tenant.id} ready${zendesk}${salesforce}${added.twilioLinked ? ', Twilio account linked' : ''}\n`);
       } finally {

@@ -3,11 +3,13 @@ import { QUALITY_ACTIONS, QUALITY_POLICY, type QualityAction } from './quality.p
 
 /**
  * Operations outside the two tables above, each with the roles that may perform it at all. `ingest`: adding a
- * call by upload (telephony webhooks and the CLI act as the system, not as a role).
+ * call by upload (telephony webhooks and the CLI act as the system, not as a role); `sign_in`: taking a hub
+ * session for an identity already proven (every role signs in; what the session reaches is the policy's business).
  */
 // prettier-ignore
 export const OPERATION_POLICY = {
-  ingest: { admin: true, manager: false, qa: false, agent: false, auditor: false },
+  ingest:  { admin: true, manager: false, qa: false, agent: false, auditor: false },
+  sign_in: { admin: true, manager: true,  qa: true,  agent: true,  auditor: true },
 } as const satisfies Readonly<Record<string, Readonly<Record<Role, boolean>>>>;
 export type Operation = keyof typeof OPERATION_POLICY;
 

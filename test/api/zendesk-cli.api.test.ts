@@ -60,7 +60,7 @@ beforeAll(async () => {
   hub = await startTestHub();
   writeFileSync(join(hub.dataDir, 'shared-secret.txt'), `${SHARED_SECRET}\n`);
   writeFileSync(join(hub.dataDir, 'api-token.txt'), `${API_TOKEN}\n`);
-  // As `callsight tenant add initech --zendesk initech --secret-file F` stores it.
+  // A Zendesk account row for the tenant, as earlier hubs stored it; the app registration below signs the requests.
   await hub.hub.ensureTenant({ id: 'initech', name: 'Initech', defaultRegion: 'CN', industry: 'general' });
   await hub.hub.accounts.save(
     { provider: 'zendesk', accountId: 'initech', tenantId: 'initech', sealedSecret: hub.hub.keys.sealSecret('initech', 'zendesk', SHARED_SECRET), settings: {} },

@@ -14,7 +14,6 @@ import { T1 } from '../contracts/support/fixtures';
 import { auditSpy, principal } from './support/audit-spy';
 
 const NOW = new Date('2026-06-01T12:00:00.400Z');
-const ZENDESK_SECRET = 'zendesk-shared-secret-0123456789';
 const TWILIO_TOKEN = 'twilio-auth-token-0123456789abcdef';
 const TWILIO_SID = `AC${'a1'.repeat(16)}`;
 
@@ -60,15 +59,13 @@ describe('tenants.add-tenant', () => {
       name: 'Acme',
       region: 'us',
       industry: 'finance',
-      zendesk: { subdomain: 'ACME', sharedSecret: ZENDESK_SECRET },
       twilio: { accountSid: TWILIO_SID, authToken: TWILIO_TOKEN },
     });
-    expect(added).toMatchObject({ tenant: { id: 'acme', name: 'Acme', defaultRegion: 'US', industry: 'finance' }, zendeskSubdomain: 'acme', twilioLinked: true });
+    expect(added).toMatchObject({ tenant: { id: 'acme', name: 'Acme', defaultRegion: 'US', industry: 'finance' }, twilioLinked: true });
     expect(f.keyed.has('acme')).toBe(true);
     expect(await f.repo.getTenant('acme')).toMatchObject({ defaultRegion: 'US' });
-    const zendesk = await f.accounts.find('zendesk', 'acme');
-    expect(zendesk).toMatchObject({ tenantId: 'acme' });
-    expect(new TextDecoder().decode(zendesk!.sealedSecret)).not.toContain(ZENDESK_SECRET);
+    const twilio = await f.accounts.find('twilio', TWILIO_SID);
+    expect(new TextDecoder().decode(twilio!.sealedSecret)).not.toContain(TWILIO_TOKEN);
     expect(await f.accounts.find('twilio', TWILIO_SID)).toMatchObject({ tenantId: 'acme' });
     expect(f.spy.events).toEqual([
       {
@@ -79,7 +76,7 @@ describe('tenants.add-tenant', () => {
         target: 'tenant:acme',
         outcome: 'allowed',
         reason: 'tenant_add',
-        details: { zendesk: true, twilio: true },
+        details: { twilio: true },
       },
     ]);
   });
@@ -93,8 +90,8 @@ describe('tenants.add-tenant', () => {
 
   it.each([
     ['a region that is not two letters', { region: 'CHN' }, 'region'],
-    ['a Zendesk subdomain with a dot', { zendesk: { subdomain: 'acme.zendesk.com', sharedSecret: ZENDESK_SECRET } }, 'zendesk.subdomain'],
-    ['a short shared secret', { zendesk: { subdomain: 'acme', sharedSecret: 'short-secret' } }, 'zendesk.sharedSecret'],
+    ['a Zendesk shared secret (signed URLs replaced it)', { zendesk: { subdomain: 'acme', sharedSecret: 'short-secret' } }, 'zendesk'],
+    ['a short Twilio token', { twilio: { accountSid: TWILIO_SID, authToken: 'short-secret' } }, 'twilio.authToken'],
     ['a Twilio SID of the wrong form', { twilio: { accountSid: 'AC123', authToken: TWILIO_TOKEN } }, 'twilio.accountSid'],
     ['an unknown industry', { industry: 'mining' }, 'industry'],
   ])('refuses %s with VALIDATION_FAILED and writes nothing', async (_name, request, path) => {
