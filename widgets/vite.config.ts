@@ -7,13 +7,28 @@ import type { InlineConfig, LogLevel, Plugin, Rolldown } from 'vite';
 type OutputChunk = Rolldown.OutputChunk;
 type OutputAsset = Rolldown.OutputAsset;
 import preact from '@preact/preset-vite';
+import { FEATURE_IDS } from './features/feature';
+import type { FeatureId } from './features/feature';
+import { WORKSPACE_TABS } from './features/workspace/workspace-tabs';
+import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS } from './hosts/salesforce/salesforce-components';
+import type { SalesforceComponent } from './hosts/salesforce/salesforce-components';
+import { ZENDESK_LOCATIONS } from './hosts/zendesk/zendesk-locations';
 
-/** Gzip budget for one entry: its JS chunk, the chunks it imports (lazy features included) and its CSS (issues 8 and 15). */
+/**
+ * Gzip budget for what one place downloads (issues 8 and 15): a page entry with its static imports and CSS plus
+ * the one feature a location (or workspace tab) mounts, with that feature's static imports; or one Salesforce IIFE.
+ */
 export const ENTRY_BUDGET_BYTES = 50 * 1024;
-/** Where, under the pages' output folder, the Salesforce static resource is written. */
+/** Where, under the pages' output folder, the Salesforce static resources are written. */
 export const SALESFORCE_DIR = 'salesforce';
-/** File name of the Salesforce static resource (one IIFE defining the global `Callsight`). */
-export const SALESFORCE_BUNDLE = 'callsight.iife.js';
+/** The Salesforce components, one IIFE each. */
+export const SALESFORCE_BUNDLE_COMPONENTS = SALESFORCE_COMPONENT_NAMES;
+/** File name of a Salesforce component's IIFE: `callsightCallHistory` → `callsight-call-history.iife.js`. */
+export function salesforceBundleFile(component: SalesforceComponent): string {
+  return `${component.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.iife.js`;
+}
+/** The call history's bundle, kept under this name for callers that want one. */
+export const SALESFORCE_BUNDLE = salesforceBundleFile('callsightCallHistory');
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -52,21 +67,22 @@ export default defineConfig({
 });
 
 /**
- * The Salesforce static resource: widgets/hosts/salesforce/main.ts as one IIFE file, `outDir/callsight.iife.js`,
- * whose exports become the global `Callsight`. Features are inlined (an IIFE cannot load chunks) and their
- * CSS travels inside as text, so the resource is a single `text/javascript` file.
+ * One Salesforce static resource: widgets/hosts/salesforce/main.ts as an IIFE, `outDir/<salesforceBundleFile>`,
+ * that sets (or extends) the global `Callsight` with `component` only: the feature catalog is swapped for one
+ * holding that component's feature alone, inlined (an IIFE cannot load chunks), its CSS inside as text.
  */
-export function salesforceBuildConfig(outDir: string): InlineConfig {
+export function salesforceBuildConfig(outDir: string, component: SalesforceComponent = 'callsightCallHistory', emptyOutDir = true): InlineConfig {
+  const file = salesforceBundleFile(component);
   return {
     configFile: false,
     root,
     publicDir: false,
     logLevel: 'warn',
-    plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false }), reportEntrySizes('salesforce')],
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false }), singleFeatureCatalog(component), reportEntrySizes(`salesforce ${file}`)],
+    define: { 'process.env.NODE_ENV': JSON.stringify('production'), __CALLSIGHT_COMPONENTS__: JSON.stringify([component]) },
     build: {
       outDir,
-      emptyOutDir: true,
+      emptyOutDir,
       target: 'es2020',
       sourcemap: false,
       minify: true,
@@ -74,13 +90,44 @@ export function salesforceBuildConfig(outDir: string): InlineConfig {
         entry: fileURLToPath(new URL('./hosts/salesforce/main.ts', import.meta.url)),
         name: 'Callsight',
         formats: ['iife'],
-        fileName: () => SALESFORCE_BUNDLE,
+        fileName: () => file,
       },
     },
   };
 }
 
-/** After the pages are written, builds the Salesforce IIFE into `<pages outDir>/salesforce/`. */
+const CATALOG_ID = '\0callsight-single-feature-catalog';
+
+/** Resolves features/feature-catalog to a catalog with `component`'s feature only (the others reject). */
+function singleFeatureCatalog(component: SalesforceComponent): Plugin {
+  const feature = SALESFORCE_COMPONENTS[component].feature;
+  return {
+    name: 'callsight-single-feature-catalog',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!/feature-catalog(\.ts)?$/.test(source) || importer === undefined) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id.replace(/\\/g, '/').endsWith('/widgets/features/feature-catalog.ts') ? CATALOG_ID : null;
+    },
+    load(id) {
+      if (id !== CATALOG_ID) return null;
+      const dir = fileURLToPath(new URL(`./features/${feature}/index.tsx`, import.meta.url)).replace(/\\/g, '/');
+      const loaders = FEATURE_IDS.map((id) =>
+        id === feature
+          ? `${JSON.stringify(id)}: () => import(${JSON.stringify(dir)}).then((m) => m[${JSON.stringify(exportName(id))}])`
+          : `${JSON.stringify(id)}: () => Promise.reject(new Error(${JSON.stringify(`${id} is not in the ${component} bundle`)}))`,
+      );
+      return `export const FEATURE_CATALOG = {\n${loaders.join(',\n')}\n};\n`;
+    },
+  };
+}
+
+/** `qa-review` → `qaReviewFeature`, the export of each features/<id>/index.tsx. */
+function exportName(id: FeatureId): string {
+  return `${id.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase())}Feature`;
+}
+
+/** After the pages are written, builds one Salesforce IIFE per component into `<pages outDir>/salesforce/`. */
 function buildSalesforceBundle(): Plugin {
   let outDir = '';
   let logLevel: LogLevel = 'warn';
@@ -92,23 +139,36 @@ function buildSalesforceBundle(): Plugin {
       logLevel = config.logLevel ?? 'info';
     },
     async closeBundle() {
-      await build({ ...salesforceBuildConfig(outDir), logLevel });
+      let first = true;
+      for (const component of SALESFORCE_BUNDLE_COMPONENTS) {
+        await build({ ...salesforceBuildConfig(outDir, component, first), logLevel });
+        first = false;
+      }
     },
   };
 }
 
-/** One entry of a widget build: its gzip size at start and with every feature it may load, against the budget. */
-export interface EntrySizeReport {
+/** One place a user opens: an entry plus the one feature it mounts there (or a workspace tab), gzip against the budget. */
+export interface PlaceSizeReport {
+  /** `<entry> › <feature>` (with its Zendesk location when it has one), `<entry> › workspace › <tab feature>`, or the entry alone. */
   readonly name: string;
-  /** Gzip bytes of the entry chunk, the chunks it imports statically and their CSS. */
-  readonly startGzipBytes: number;
-  /** Gzip bytes with the lazily loaded features too: what ENTRY_BUDGET_BYTES bounds. */
+  /** Gzip bytes of the entry's and the feature's static import closures and their CSS: what ENTRY_BUDGET_BYTES bounds. */
   readonly gzipBytes: number;
   readonly rawBytes: number;
   readonly files: number;
 }
 
-/** What one widget build bundles: entry sizes, and any classic zod module that reached a chunk. */
+/** One entry of a widget build: its size at start and each place it can show. */
+export interface EntrySizeReport {
+  readonly name: string;
+  /** Gzip bytes of the entry chunk, the chunks it imports statically and their CSS. */
+  readonly startGzipBytes: number;
+  /** Gzip bytes of its largest place (the entry alone when it loads no feature lazily). */
+  readonly gzipBytes: number;
+  readonly places: readonly PlaceSizeReport[];
+}
+
+/** What one widget build bundles: entry and place sizes, and any classic zod module that reached a chunk. */
 export interface WidgetBundleReport {
   readonly entries: readonly EntrySizeReport[];
   /** `<chunk file>: <module id>` for each classic zod module with code left in a chunk; empty when all is well. */
@@ -130,38 +190,58 @@ export function isClassicZodModule(id: string): boolean {
   return !/^(mini|v4\/mini|v4\/core)\//.test(match[1]!);
 }
 
+/** The feature a chunk is the lazy entry of (features/<id>/index.tsx), if any. */
+function featureOfChunk(chunk: OutputChunk): FeatureId | null {
+  const match = /\/widgets\/features\/([a-z-]+)\/index\.tsx$/.exec((chunk.facadeModuleId ?? '').replace(/\\/g, '/'));
+  return match !== null && (FEATURE_IDS as readonly string[]).includes(match[1]!) ? (match[1] as FeatureId) : null;
+}
+
 /**
- * Measures every entry of a built bundle (gzip level 9 of each file in its import closure; CSS included) and
+ * Measures every place of a built bundle (gzip level 9 of each file; CSS included): for each entry, the entry's
+ * static closure plus each lazily loaded feature's static closure (a workspace tab: plus the workspace's too), and
  * lists the classic zod modules whose code survived tree-shaking in any chunk. Pure: reads the bundle only.
  */
 export function inspectWidgetBundle(bundle: BundleLike, label?: string): WidgetBundleReport {
-  const closure = (entry: string, followDynamic: boolean): Set<string> => {
+  const closure = (entries: readonly string[]): Set<string> => {
     const files = new Set<string>();
-    const pending = [entry];
+    const pending = [...entries];
     while (pending.length > 0) {
       const name = pending.pop()!;
       if (files.has(name)) continue;
       files.add(name);
       const chunk = bundle[name];
       if (chunk?.type !== 'chunk') continue;
-      pending.push(...chunk.imports, ...(followDynamic ? chunk.dynamicImports : []));
+      pending.push(...chunk.imports);
       for (const css of chunk.viteMetadata?.importedCss ?? []) files.add(css);
     }
     return files;
   };
+  const gzipCache = new Map<string, { raw: number; gzip: number }>();
   const measure = (files: Set<string>) => {
     let raw = 0;
     let gzip = 0;
     for (const name of files) {
       const file = bundle[name];
       if (file === undefined) continue;
-      const content = file.type === 'chunk' ? file.code : file.source;
-      const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
-      raw += bytes.length;
-      gzip += gzipSync(bytes, { level: 9 }).length;
+      let sizes = gzipCache.get(name);
+      if (sizes === undefined) {
+        const content = file.type === 'chunk' ? file.code : file.source;
+        const bytes = typeof content === 'string' ? Buffer.from(content) : Buffer.from(content);
+        sizes = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+        gzipCache.set(name, sizes);
+      }
+      raw += sizes.raw;
+      gzip += sizes.gzip;
     }
     return { raw, gzip, count: files.size };
   };
+  const featureChunks = new Map<FeatureId, string>();
+  for (const output of Object.values(bundle)) {
+    if (output.type !== 'chunk') continue;
+    const feature = featureOfChunk(output);
+    if (feature !== null && output.isDynamicEntry) featureChunks.set(feature, output.fileName);
+  }
+  const zendeskPlaces = new Map<string, string>(Object.entries(ZENDESK_LOCATIONS).map(([location, entry]) => [String(entry.feature), location]));
   const entries: EntrySizeReport[] = [];
   const classicZod: string[] = [];
   for (const output of Object.values(bundle)) {
@@ -170,29 +250,56 @@ export function inspectWidgetBundle(bundle: BundleLike, label?: string): WidgetB
       if (module.renderedLength > 0 && isClassicZodModule(id)) classicZod.push(`${output.fileName}: ${id.slice(id.lastIndexOf('node_modules/zod/'))}`);
     }
     if (!output.isEntry) continue;
-    const start = measure(closure(output.fileName, false));
-    const all = measure(closure(output.fileName, true));
-    entries.push({ name: label ?? output.name, startGzipBytes: start.gzip, gzipBytes: all.gzip, rawBytes: all.raw, files: all.count });
+    const name = label ?? output.name;
+    const start = closure([output.fileName]);
+    const reachable = new Set<string>();
+    for (const file of start) {
+      const chunk = bundle[file];
+      if (chunk?.type === 'chunk') for (const lazy of chunk.dynamicImports) reachable.add(lazy);
+    }
+    const place = (placeName: string, files: readonly string[]): PlaceSizeReport => {
+      const sizes = measure(closure([output.fileName, ...files]));
+      return { name: placeName, gzipBytes: sizes.gzip, rawBytes: sizes.raw, files: sizes.count };
+    };
+    const places: PlaceSizeReport[] = [];
+    for (const [feature, file] of featureChunks) {
+      if (!reachable.has(file)) continue;
+      const where = name === 'zendesk' && zendeskPlaces.has(feature) ? ` (${zendeskPlaces.get(feature)})` : '';
+      places.push(place(`${name} › ${feature}${where}`, [file]));
+    }
+    const workspace = featureChunks.get('workspace');
+    if (workspace !== undefined && reachable.has(workspace)) {
+      for (const tab of WORKSPACE_TABS) {
+        const file = featureChunks.get(tab.feature);
+        if (file !== undefined) places.push(place(`${name} › workspace › ${tab.feature}`, [workspace, file]));
+      }
+    }
+    if (places.length === 0) places.push(place(name, []));
+    const startSizes = measure(start);
+    entries.push({ name, startGzipBytes: startSizes.gzip, gzipBytes: Math.max(...places.map((p) => p.gzipBytes)), places });
   }
   return { entries, classicZod };
 }
 
-/** The report's lines: each entry's sizes next to the budget, with its headroom or overshoot. */
+/** The report's lines: each place's size next to the budget, with its headroom or overshoot. */
 export function formatWidgetBundleReport(report: WidgetBundleReport): string {
   const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-  const width = Math.max(10, ...report.entries.map((entry) => entry.name.length));
-  const lines = report.entries.map((entry) => {
-    const left = ENTRY_BUDGET_BYTES - entry.gzipBytes;
-    const verdict = left >= 0 ? `${kb(left)} under` : `${kb(-left)} OVER`;
-    return `  ${entry.name.padEnd(width)} ${kb(entry.gzipBytes)} / ${kb(ENTRY_BUDGET_BYTES)} gzip with its features (${verdict}; ${kb(entry.rawBytes)} raw, ${entry.files} files); ${kb(entry.startGzipBytes)} gzip at start`;
-  });
-  return `entry sizes (budget ${ENTRY_BUDGET_BYTES / 1024} KB gzip per entry, issue #15):\n${lines.join('\n')}`;
+  const places = report.entries.flatMap((entry) => entry.places);
+  const width = Math.max(10, ...places.map((place) => place.name.length));
+  const lines = report.entries.flatMap((entry) => [
+    `  ${entry.name}: ${kb(entry.startGzipBytes)} gzip at start`,
+    ...entry.places.map((place) => {
+      const left = ENTRY_BUDGET_BYTES - place.gzipBytes;
+      const verdict = left >= 0 ? `${kb(left)} under` : `${kb(-left)} OVER`;
+      return `    ${place.name.padEnd(width)} ${kb(place.gzipBytes).padStart(8)} / ${kb(ENTRY_BUDGET_BYTES)} gzip (${verdict}; ${kb(place.rawBytes)} raw, ${place.files} files)`;
+    }),
+  ]);
+  return `place sizes (budget ${ENTRY_BUDGET_BYTES / 1024} KB gzip for an entry plus the one feature it mounts, issue #15):\n${lines.join('\n')}`;
 }
 
 /**
- * Prints each entry's gzip size next to the budget, at start (static imports) and with every feature it may load
- * (dynamic imports too), and fails the build when the latter is over ENTRY_BUDGET_BYTES or when classic zod
- * reached any chunk.
+ * Prints each place's gzip size next to the budget (entry plus the one feature it mounts) and fails the build when
+ * one is over ENTRY_BUDGET_BYTES or when classic zod reached any chunk.
  */
 function reportEntrySizes(label?: string): Plugin {
   return {
@@ -201,8 +308,11 @@ function reportEntrySizes(label?: string): Plugin {
     generateBundle(_options, bundle) {
       const report = inspectWidgetBundle(bundle, label);
       this.info(formatWidgetBundleReport(report));
-      const over = report.entries.filter((entry) => entry.gzipBytes > ENTRY_BUDGET_BYTES).map((entry) => `${entry.name} is ${entry.gzipBytes} bytes gzip`);
-      if (over.length > 0) this.error(`widget entry over budget: ${over.join('; ')}`);
+      const over = report.entries
+        .flatMap((entry) => entry.places)
+        .filter((place) => place.gzipBytes > ENTRY_BUDGET_BYTES)
+        .map((place) => `${place.name} is ${place.gzipBytes} bytes gzip`);
+      if (over.length > 0) this.error(`widget place over budget: ${over.join('; ')}`);
       if (report.classicZod.length > 0) {
         this.error(
           `classic zod reached the widget bundle (${report.classicZod.join(', ')}): widgets and the contract in core/api ` +

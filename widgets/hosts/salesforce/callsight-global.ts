@@ -3,7 +3,7 @@ import { resolveLocale } from '../../core/host-bridge';
 import type { FeatureCatalog, FeatureId } from '../../features/feature';
 import { isPlaceOf } from '../shared/location-registry';
 import { mountLocation, unmountLocation } from '../shared/location-view';
-import { SALESFORCE_COMPONENTS } from './salesforce-components';
+import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS } from './salesforce-components';
 import type { SalesforceComponent } from './salesforce-components';
 import { applySalesforceTheme, clearSalesforceTheme, isSalesforceTheme, SALESFORCE_THEMES } from './salesforce-theme';
 import type { SalesforceTheme } from './salesforce-theme';
@@ -37,6 +37,16 @@ export class CallsightMountError extends Error {
 
 const BRIDGE_METHODS = ['context', 'resize', 'fetchToken', 'onCustomerChanged'] as const;
 const mounted = new WeakSet<Element>();
+const bundled = new Set<string>(SALESFORCE_COMPONENT_NAMES);
+
+/**
+ * Limits this bundle to `names` (a per-component static resource holds one feature): other components are
+ * refused as unknown by this bundle's `mount`. Called once by the bundle's entry.
+ */
+export function limitComponents(names: readonly string[]): void {
+  bundled.clear();
+  for (const name of names) bundled.add(name);
+}
 
 /**
  * Mounts the feature SALESFORCE_COMPONENTS names for `options.component` into `element` (an LWC's
@@ -46,7 +56,7 @@ const mounted = new WeakSet<Element>();
  * rendered then), or an unknown component (which also shows a message in the element); with the loader's error when the feature cannot load (a
  * message is shown); with MountAbandonedError when unmount or another mount comes first.
  */
-export async function mount(element: Element, options: SalesforceMountOptions): Promise<FeatureId> {
+export async function mount(element: Element, options: SalesforceMountOptions, knownComponents?: readonly string[]): Promise<FeatureId> {
   if (typeof element !== 'object' || element === null || element.nodeType !== 1) {
     throw new CallsightMountError('Callsight.mount needs a DOM element: pass the LWC container, e.g. this.template.querySelector(".callsight")');
   }
@@ -59,7 +69,7 @@ export async function mount(element: Element, options: SalesforceMountOptions): 
   }
   const component = String(options.component);
   const fallbackLocale = options.fallbackLocale ?? resolveLocale(globalThis.navigator?.language);
-  const known = isPlaceOf(SALESFORCE_COMPONENTS, component);
+  const known = isPlaceOf(SALESFORCE_COMPONENTS, component) && bundled.has(component);
   mounted.add(element);
   if (options.theme === undefined) clearSalesforceTheme(element);
   else applySalesforceTheme(element, options.theme);
@@ -72,7 +82,7 @@ export async function mount(element: Element, options: SalesforceMountOptions): 
   });
   if (feature === null) {
     throw new CallsightMountError(
-      `Callsight.mount: no widget for component "${component}"; known components: ${Object.keys(SALESFORCE_COMPONENTS).join(', ')}`,
+      `Callsight.mount: no widget for component "${component}"; known components: ${(knownComponents ?? components()).join(', ')}`,
     );
   }
   return feature;
@@ -91,5 +101,5 @@ export function unmount(element: Element): void {
 
 /** Component names this bundle can mount. */
 export function components(): string[] {
-  return Object.keys(SALESFORCE_COMPONENTS);
+  return Object.keys(SALESFORCE_COMPONENTS).filter((name) => bundled.has(name));
 }
