@@ -1,7 +1,7 @@
 import { previewRetentionPolicy, DEFAULT_SWEEP_PAGE_SIZE, DEFAULT_THAW_DAYS } from '../../app/retention';
 import { tryLexicon } from '../../app/analysis';
 import { listConnections, testConnection, type ConnectionProbe, type ConnectionProbes } from '../../app/settings';
-import { openZendeskConnection, searchCrmUsers, type CrmUserDirectory } from '../../app/crm';
+import { getZendeskRoles, openZendeskConnection, searchCrmUsers, updateZendeskRoles, type CrmUserDirectory } from '../../app/crm';
 import { checkZendeskAuth, searchZendeskStaff } from '../../adapters/crm/zendesk/zendesk.users';
 import type { ZendeskConnection } from '../../adapters/crm/zendesk';
 import { adminRoutes } from '../../adapters/http/routes/admin.routes';
@@ -85,6 +85,8 @@ export const adminCapability: CapabilityFactory = (hub) => {
     listConnections: listConnections.bind({ probes, clock: hub.clock, ...audit }),
     testConnection: testConnection.bind({ probes, clock: hub.clock, ...audit }),
     searchCrmUsers: searchCrmUsers.bind({ directory: crmUserDirectory(hub), ...audit }),
+    getZendeskRoles: getZendeskRoles.bind({ accounts: hub.accounts, ...audit }),
+    updateZendeskRoles: updateZendeskRoles.bind({ accounts: hub.accounts, clock: hub.clock, ...audit }),
   };
   return { name: 'admin', plugins: [adminRoutes(useCases)] };
 };

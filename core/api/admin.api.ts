@@ -37,6 +37,18 @@ export const connectionParamsSchema = z.object({ kind: z.enum(CONNECTION_KINDS) 
 /** `GET /api/v1/admin/crm-users?query=`: staff whose name or email matches (1-100 characters). */
 export const crmUserSearchQuerySchema = z.strictObject({ query: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)) });
 
+/** `GET /api/v1/admin/zendesk-roles?subdomain=`: which Zendesk installation. */
+export const zendeskRolesQuerySchema = z.strictObject({ subdomain: z.string().check(z.trim(), z.minLength(1), z.maxLength(63)) });
+
+/** `PUT /api/v1/admin/zendesk-roles`: set Zendesk roles, grant users (`{role, agentId?}`), remove users. */
+export const zendeskRolesUpdateSchema = z.strictObject({
+  subdomain: z.string().check(z.minLength(1), z.maxLength(63)),
+  roles: z.optional(z.record(z.string(), z.string())),
+  users: z.optional(z.record(z.string(), z.object({ role: z.string(), agentId: z.optional(z.string()) }))),
+  removeUsers: z.optional(z.array(z.string())),
+});
+export type ZendeskRolesUpdate = z.input<typeof zendeskRolesUpdateSchema>;
+
 // ---- responses ----
 
 const countsSchema = z.object({
@@ -127,3 +139,15 @@ export const crmUserListSchema = z.object({
   items: z.array(z.object({ id: z.string(), name: z.string(), email: z.nullable(z.string()), role: z.string() })),
 });
 export type CrmUserListBody = z.infer<typeof crmUserListSchema>;
+
+const ROLES = ['agent', 'qa', 'manager', 'admin', 'auditor'] as const;
+
+/** How a Zendesk installation's users and roles map to Callsight roles (`PUT` answers the same). */
+export const zendeskRolesSchema = z.object({
+  roles: z.record(z.string(), z.enum([...ROLES, 'none'])),
+  users: z.record(
+    z.string(),
+    z.object({ role: z.enum(ROLES), agentId: z.optional(z.string()), teams: z.optional(z.array(z.string())), queues: z.optional(z.array(z.string())) }),
+  ),
+});
+export type ZendeskRolesBody = z.infer<typeof zendeskRolesSchema>;

@@ -5,6 +5,9 @@ import {
   connectionStatusSchema,
   crmUserListSchema,
   crmUserSearchQuerySchema,
+  zendeskRolesQuerySchema,
+  zendeskRolesSchema,
+  zendeskRolesUpdateSchema,
   retentionPreviewRequestSchema,
   retentionPreviewSchema,
   tryLexiconRequestSchema,
@@ -21,6 +24,8 @@ export interface AdminRouteUseCases {
   listConnections(actor: Principal, input: unknown): Promise<unknown>;
   testConnection(actor: Principal, input: unknown): Promise<unknown>;
   searchCrmUsers(actor: Principal, input: unknown): Promise<unknown>;
+  getZendeskRoles(actor: Principal, input: unknown): Promise<unknown>;
+  updateZendeskRoles(actor: Principal, input: unknown): Promise<unknown>;
 }
 
 /**
@@ -41,6 +46,8 @@ export function adminRoutes(useCases: AdminRouteUseCases): HttpPlugin {
       useCases.testConnection(await helpers.authenticate(request), { kind: String((request.params as Record<string, unknown>)['kind'] ?? '') }),
     );
     app.get('/api/v1/admin/crm-users', async (request) => useCases.searchCrmUsers(await helpers.authenticate(request), request.query ?? {}));
+    app.get('/api/v1/admin/zendesk-roles', async (request) => useCases.getZendeskRoles(await helpers.authenticate(request), request.query ?? {}));
+    app.put('/api/v1/admin/zendesk-roles', async (request) => useCases.updateZendeskRoles(await helpers.authenticate(request), request.body ?? {}));
   };
 }
 
@@ -71,5 +78,13 @@ export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
   {
     method: 'GET', path: '/api/v1/admin/crm-users', operationId: 'searchCrmUsers', summary: "Search the CRM's staff for the role-mapping picker",
     tags: ['admin'], auth: 'bearer', query: crmUserSearchQuerySchema, responses: { 200: { description: 'OK', json: crmUserListSchema } }, errors: [...AUTHENTICATED, 409, 502, 503],
+  },
+  {
+    method: 'GET', path: '/api/v1/admin/zendesk-roles', operationId: 'getZendeskRoles', summary: "How a Zendesk installation's users and roles map to Callsight roles",
+    tags: ['admin'], auth: 'bearer', query: zendeskRolesQuerySchema, responses: { 200: { description: 'OK', json: zendeskRolesSchema } }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'PUT', path: '/api/v1/admin/zendesk-roles', operationId: 'updateZendeskRoles', summary: 'Grant, change or remove Zendesk users and roles',
+    tags: ['admin'], auth: 'bearer', body: { json: zendeskRolesUpdateSchema }, responses: { 200: { description: 'OK', json: zendeskRolesSchema } }, errors: WITH_BODY,
   },
 ];

@@ -2,6 +2,11 @@ import type { HubClient } from '../../core/api-client';
 import {
   connectionListSchema,
   connectionStatusSchema,
+  crmUserListSchema,
+  zendeskRolesSchema,
+  type CrmUserListBody,
+  type ZendeskRolesBody,
+  type ZendeskRolesUpdate,
   legalHoldPageReadSchema,
   legalHoldReadSchema,
   retentionPolicyReadSchema,
@@ -32,6 +37,9 @@ export interface AdminClient {
   placeHold(callIds: readonly string[], reason: string): Promise<LegalHoldRead>;
   releaseHold(holdId: string): Promise<LegalHoldRead>;
   trySentence(sentence: string, speaker: 'agent' | 'customer'): Promise<TryLexiconBody>;
+  searchZendeskStaff(query: string): Promise<CrmUserListBody>;
+  zendeskRoles(subdomain: string): Promise<ZendeskRolesBody>;
+  updateZendeskRoles(change: ZendeskRolesUpdate): Promise<ZendeskRolesBody>;
 }
 
 /** Builds the admin client on the hub client's generic request. */
@@ -45,6 +53,9 @@ export function createAdminClient(hub: HubClient): AdminClient {
     holds: async () => (await hub.request('GET', '/api/v1/legal-holds?active=true&limit=100', legalHoldPageReadSchema)).items,
     placeHold: (callIds, reason) => hub.request('POST', '/api/v1/legal-holds', legalHoldReadSchema, { by: { kind: 'calls', callIds }, reason }),
     releaseHold: (holdId) => hub.request('POST', `/api/v1/legal-holds/${encodeURIComponent(holdId)}/release`, legalHoldReadSchema, {}),
+    searchZendeskStaff: (query) => hub.request('GET', `/api/v1/admin/crm-users?${new URLSearchParams({ query }).toString()}`, crmUserListSchema),
+    zendeskRoles: (subdomain) => hub.request('GET', `/api/v1/admin/zendesk-roles?${new URLSearchParams({ subdomain }).toString()}`, zendeskRolesSchema),
+    updateZendeskRoles: (change) => hub.request('PUT', '/api/v1/admin/zendesk-roles', zendeskRolesSchema, change),
     trySentence: (sentence, speaker) => hub.request('POST', '/api/v1/admin/lexicon/try', tryLexiconResponseSchema, { sentence, speaker }),
   };
 }

@@ -3,7 +3,7 @@ import { createHubClient, type HubClient } from '../../core/api-client';
 import { errorCode } from '../../core/host-error';
 import { resolveLocale, type HostBridge, type Locale } from '../../core/host-bridge';
 import { formatDateTime } from '../../core/i18n';
-import type { ConnectionStatusBody, LegalHoldRead, RetentionPolicyRead, RetentionPreviewBody, TryLexiconBody } from '../../../core/api/admin.api';
+import type { ConnectionStatusBody, CrmUserListBody, LegalHoldRead, ZendeskRolesBody, RetentionPolicyRead, RetentionPreviewBody, TryLexiconBody } from '../../../core/api/admin.api';
 import { createAdminClient, RETENTION_PRESETS, type AdminClient, type RetentionPreset } from './admin-setup.client';
 import { adminText, type AdminMessageKey } from './admin-setup.strings';
 
@@ -48,6 +48,8 @@ export function AdminSetup({ bridge, fallbackLocale, client: injected }: AdminSe
   const t = (key: AdminMessageKey, vars?: Record<string, string | number>) => adminText(locale, key, vars);
   const connections = useLoad(() => admin.connections().then((body) => body.items), [admin]);
   const refused = connections[0].status === 'error' && connections[0].code === 'FORBIDDEN';
+  const zendesk = connections[0].status === 'ready' ? connections[0].value.find((item) => item.kind === 'zendesk') : undefined;
+  const zendeskSubdomain = zendesk !== undefined && zendesk.status !== 'not_configured' ? zendesk.target : null;
 
   return (
     <div class="cs-root cs-admin" lang={locale === 'zh-cn' ? 'zh-CN' : 'en'}>
@@ -66,11 +68,14 @@ export function AdminSetup({ bridge, fallbackLocale, client: injected }: AdminSe
           <LexiconSection admin={admin} t={t} />
           <section class="cs-admin__card" aria-labelledby="cs-admin-roles">
             <h2 id="cs-admin-roles" class="cs-admin__h2">{t('roles')}</h2>
-            <p class="cs-admin__note">{t('rolesSalesforce')}</p>
-            <p class="cs-admin__note">{t('rolesZendesk')}</p>
-            <pre class="cs-admin__code">
-              <code>callsight zendesk roles</code>
-            </pre>
+            <ZendeskRoles admin={admin} t={t} subdomain={zendeskSubdomain} />
+          <p class="cs-admin__note">{t('rolesSalesforce')}</p>
+            {zendeskSubdomain === null ? <p class="cs-admin__note">{t('rolesZendesk')}</p> : null}
+            {zendeskSubdomain === null ? (
+              <pre class="cs-admin__code">
+                <code>callsight zendesk roles</code>
+              </pre>
+            ) : null}
           </section>
         </div>
       )}
@@ -388,5 +393,136 @@ function LexiconSection({ admin, t }: { admin: AdminClient; t: T }) {
         </div>
       ) : null}
     </section>
+  );
+}
+
+const CALLSIGHT_ROLES = ['agent', 'qa', 'manager', 'admin', 'auditor'] as const;
+type CallsightRole = (typeof CALLSIGHT_ROLES)[number];
+
+/** The Zendesk user picker: staff found through the Zendesk API, granted a Callsight role; mapped users removable. */
+function ZendeskRoles({ admin, t, subdomain }: { admin: AdminClient; t: T; subdomain: string | null }) {
+  const [mapping, retry, setMapping] = useLoad<ZendeskRolesBody | null>(() => (subdomain === null ? Promise.resolve(null) : admin.zendeskRoles(subdomain)), [admin, subdomain]);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<Load<CrmUserListBody['items']> | null>(null);
+  const [choice, setChoice] = useState<Record<string, { role: CallsightRole; agentId: string }>>({});
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | null>(null);
+  if (subdomain === null) return null;
+  const names = new Map((found?.status === 'ready' ? found.value : []).map((user) => [user.id, user.name]));
+
+  function handleSearch(event: Event) {
+    event.preventDefault();
+    setFound({ status: 'loading' });
+    admin.searchZendeskStaff(query).then(
+      (list) => setFound({ status: 'ready', value: list.items }),
+      (error: unknown) => setFound({ status: 'error', code: errorCode(error, 'INTERNAL') }),
+    );
+  }
+  function change(update: Parameters<AdminClient['updateZendeskRoles']>[0]) {
+    setBusy(true);
+    setFailure(null);
+    admin.updateZendeskRoles(update).then(
+      (value) => {
+        setBusy(false);
+        setMapping(value);
+      },
+      (error: unknown) => {
+        setBusy(false);
+        setFailure(errorCode(error, 'INTERNAL'));
+      },
+    );
+  }
+  function handleGrant(userId: string) {
+    const picked = choice[userId] ?? { role: 'agent', agentId: '' };
+    const teams = picked.agentId.split(/[\s,，]+/).filter((team) => team !== '');
+    const grant =
+      picked.role === 'agent' ? { role: picked.role, agentId: picked.agentId.trim() } : picked.role === 'qa' || picked.role === 'manager' ? { role: picked.role, teams } : { role: picked.role };
+    change({ subdomain: subdomain as string, users: { [userId]: grant } });
+  }
+  const users = mapping.status === 'ready' && mapping.value !== null ? Object.entries(mapping.value.users) : [];
+  return (
+    <div class="cs-admin__zendesk">
+      <h3 class="cs-admin__h3">{t('zendeskMapping', { subdomain })}</h3>
+      {mapping.status === 'loading' ? <Loading t={t} /> : null}
+      {mapping.status === 'error' ? <Failure code={mapping.code} t={t} onRetry={retry} /> : null}
+      {mapping.status === 'ready' && users.length === 0 ? <p class="cs-message">{t('noMapped')}</p> : null}
+      {users.length > 0 ? (
+        <ul class="cs-admin__list" data-testid="mapped-users" aria-label={t('mappedUsers')}>
+          {users.map(([id, grant]) => (
+            <li key={id} class="cs-admin__row" data-user={id}>
+              <span class="cs-admin__name">
+                {names.get(id) ?? t('mappedUser', { id })}
+                <span class="cs-admin__sub">
+                  {t(`role.${grant.role}` as AdminMessageKey)}
+                  {grant.agentId ? ` · ${grant.agentId}` : ''}
+                  {grant.teams && grant.teams.length > 0 ? ` · ${grant.teams.join(', ')}` : ''}
+                </span>
+              </span>
+              <button type="button" class="cs-button" disabled={busy} onClick={() => change({ subdomain, removeUsers: [id] })} aria-label={`${t('remove')}: ${names.get(id) ?? id}`}>
+                {t('remove')}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <form class="cs-admin__form" onSubmit={handleSearch} role="search">
+        <div class="cs-admin__field">
+          <label for="cs-admin-staff-query">{t('searchStaff')}</label>
+          <input id="cs-admin-staff-query" class="cs-admin__input" type="search" required maxLength={100} value={query} onInput={(event) => setQuery((event.currentTarget as HTMLInputElement).value)} />
+        </div>
+        <button type="submit" class="cs-button">
+          {t('searchButton')}
+        </button>
+      </form>
+      {found?.status === 'loading' ? <Loading t={t} /> : null}
+      {found?.status === 'error' ? <Failure code={found.code} t={t} /> : null}
+      {found?.status === 'ready' && found.value.length === 0 ? <p class="cs-message">{t('noStaff')}</p> : null}
+      {found?.status === 'ready' && found.value.length > 0 ? (
+        <ul class="cs-admin__list" data-testid="staff-results">
+          {found.value.map((user) => {
+            const picked = choice[user.id] ?? { role: 'agent' as CallsightRole, agentId: '' };
+            const pick = (next: Partial<typeof picked>) => setChoice((all) => ({ ...all, [user.id]: { ...picked, ...next } }));
+            return (
+              <li key={user.id} class="cs-admin__row cs-admin__staff" data-staff={user.id}>
+                <span class="cs-admin__name">
+                  {user.name}
+                  <span class="cs-admin__sub">
+                    {user.email ?? ''} · {user.role === 'admin' || user.role === 'agent' ? t(`crmRole.${user.role}` as AdminMessageKey) : user.role}
+                  </span>
+                </span>
+                <label class="cs-visually-hidden" for={`cs-admin-role-${user.id}`}>
+                  {`${t('role')}: ${user.name}`}
+                </label>
+                <select id={`cs-admin-role-${user.id}`} class="cs-admin__input cs-admin__role" value={picked.role} onChange={(event) => pick({ role: (event.currentTarget as HTMLSelectElement).value as CallsightRole })}>
+                  {CALLSIGHT_ROLES.map((role) => (
+                    <option key={role} value={role}>
+                      {t(`role.${role}` as AdminMessageKey)}
+                    </option>
+                  ))}
+                </select>
+                {picked.role === 'agent' || picked.role === 'qa' || picked.role === 'manager' ? (
+                  <>
+                    <label class="cs-visually-hidden" for={`cs-admin-agent-${user.id}`}>
+                      {`${t(picked.role === 'agent' ? 'agentId' : 'teams')}: ${user.name}`}
+                    </label>
+                    <input
+                      id={`cs-admin-agent-${user.id}`}
+                      class="cs-admin__input cs-admin__agent"
+                      placeholder={t(picked.role === 'agent' ? 'agentId' : 'teams')}
+                      value={picked.agentId}
+                      onInput={(event) => pick({ agentId: (event.currentTarget as HTMLInputElement).value })}
+                    />
+                  </>
+                ) : null}
+                <button type="button" class="cs-button" disabled={busy} onClick={() => handleGrant(user.id)} aria-label={`${t('grant')}: ${user.name}`}>
+                  {t('grant')}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      ) : null}
+      {failure !== null ? <Failure code={failure} t={t} /> : null}
+    </div>
   );
 }
