@@ -129,6 +129,7 @@ describe('insights in the Zendesk nav bar', () => {
           expect(await page.locator('.cs-insights__title').textContent()).toBe(locale === 'en' ? 'Quality insights' : '质量洞察');
           expect(await page.locator('[data-testid="trend-table"] tbody tr').count()).toBe(12);
           expect(await page.locator('[data-testid="people-table"] tbody tr').count()).toBe(agents.rows.length);
+          await page.locator('.cs-chart[data-chart="ready"]').nth(1).waitFor({ timeout: 60_000 });
           expect(await page.locator('.cs-chart canvas').count()).toBeGreaterThanOrEqual(2);
           expect(await page.locator('[role="tab"][aria-selected="true"]').textContent()).toBe(locale === 'en' ? 'Insights' : '质量洞察');
           expect(await overflowing(page)).toEqual([]);

@@ -1,4 +1,3 @@
-import uplotStyles from 'uplot/dist/uPlot.min.css?inline';
 import type { WidgetFeature } from '../feature';
 import { Insights } from './insights';
 import styles from './insights.css?inline';
@@ -10,5 +9,5 @@ export type { InsightsProps } from './insights';
 export const insightsFeature: WidgetFeature = {
   id: 'insights',
   View: Insights,
-  styles: `${uplotStyles}\n${styles}`,
+  styles,
 };

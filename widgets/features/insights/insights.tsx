@@ -278,7 +278,7 @@ function WeeklyTrend({ data, locale }: { data: Loaded; locale: Locale }) {
         </h2>
         <CsvButton locale={locale} fileName="callsight-weekly-kpis.csv" header={header} rows={table} />
       </div>
-      <UPlotChart kind="lines" xLabels={labels} series={series} formatY={formatPercentAxis} description={t('trendCaption')} />
+      <UPlotChart kind="lines" xLabels={labels} series={series} formatY={formatPercentAxis} description={t('trendCaption')} unavailable={t('chartUnavailable')} />
       <DataTable caption={t('trendHeading')} header={header} rows={table} testId="trend-table" />
     </section>
   );
@@ -406,6 +406,7 @@ function SegmentSection({ data, api, locale, onDrill }: BodyProps) {
                 series={series}
                 formatY={formatPercentAxis}
                 description={t('segmentChart', { tag })}
+                unavailable={t('chartUnavailable')}
                 onSelect={(index) => {
                   const item = items[index];
                   if (item) open({ tag, kind: item.kind, key: item.key, side: 'tagged' });
@@ -485,7 +486,7 @@ function DemandTrends({ data, locale, onDrill }: { data: Loaded; locale: Locale;
       {rows.length === 0 ? <p class="cs-message">{t('demandsEmpty')}</p> : null}
       {rows.length > 0 ? (
         <>
-          <UPlotChart kind="lines" xLabels={labels} series={series} formatY={formatCountAxis} description={t('demandsCaption')} />
+          <UPlotChart kind="lines" xLabels={labels} series={series} formatY={formatCountAxis} description={t('demandsCaption')} unavailable={t('chartUnavailable')} />
           <div class="cs-table-wrap" tabIndex={0} role="region" aria-label={t('demandsHeading')}>
             <table class="cs-table" data-testid="demand-table">
               <thead>
