@@ -53,7 +53,8 @@ export interface RecordingCompleteness {
 
 /**
  * GET /api/v1/kpis: recording completeness, required scripts, sensitive words, duration in band, interruptions,
- * first-contact resolution, score-CSAT correlation and average score per group. Managers get rows of their teams'
+ * first-contact resolution, score-CSAT correlation, average score and emotion handling (customers who started the
+ * call negative and did not end it negative, with its Wilson interval) per group. Managers get rows of their teams'
  * calls only; first-contact resolution is judged against every team's contacts within the window either side.
  */
 export const reportKpis = defineUseCase({
@@ -97,6 +98,7 @@ export const reportKpis = defineUseCase({
         sensitiveHits: counts.sensitiveHits,
         customerTurns: counts.customerTurns,
         customerTurnsInterrupted: counts.customerTurnsInterrupted,
+        emotionCourse: counts.emotionCourse ?? null,
         qaScore: scores.get(call.id) ?? null,
       };
     });

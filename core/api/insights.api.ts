@@ -45,6 +45,13 @@ export const kpiResponseSchema = z.looseObject({
       firstContactResolution: z.extend(ratioSchema, { repeatContacts: z.number().check(z.int()), windowDays: z.number().check(z.int()) }),
       scoreCsat: z.looseObject({ n: z.number().check(z.int()) }),
       averageScore: z.looseObject({ mean: z.nullable(z.number()), scored: z.number().check(z.int()) }),
+      /** Customers who started negative and did not end negative / those who started negative (情绪应对), with its interval. */
+      emotionHandling: z.optional(
+        z.extend(ratioSchema, {
+          interval: z.nullable(z.object({ level: z.number(), low: z.number(), high: z.number() })),
+          unknown: z.number().check(z.int(), z.minimum(0)),
+        }),
+      ),
     }),
   ),
 });

@@ -1,7 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kpiResponseSchema, segmentResponseSchema } from '../../core/api/insights.api';
 import { principal } from './support/audit-spy';
+import type { Transcript } from '../../core/analysis/transcript.types';
 import { ANSWERS, once, qualityFixture, transcriptOf, type QualityFixture } from './quality-fixtures';
+
+/** A customer who starts the call angry; calmed by the end or not. */
+function upsetCall(calmed: boolean): Transcript {
+  return {
+    language: 'zh',
+    segments: [
+      { speaker: 'agent', startS: 0, endS: 5, text: '您好，本次通话将录音，请问有什么可以帮您？' },
+      { speaker: 'customer', startS: 6, endS: 12, text: '你们的服务太差了，我非常生气，等了一个星期还没发货！' },
+      { speaker: 'agent', startS: 13, endS: 18, text: '非常抱歉给您带来不便，我马上帮您处理。' },
+      { speaker: 'customer', startS: 19, endS: 25, text: '太失望了，垃圾服务，气死我了。' },
+      { speaker: 'agent', startS: 26, endS: 30, text: '已经为您加急发货，今天就能发出。' },
+      ...(calmed
+        ? [
+            { speaker: 'customer' as const, startS: 31, endS: 36, text: '好的，谢谢你，问题解决了，很满意。' },
+            { speaker: 'customer' as const, startS: 37, endS: 40, text: '非常感谢，服务很好。' },
+          ]
+        : [{ speaker: 'customer' as const, startS: 31, endS: 36, text: '又是这样敷衍，太差劲了，我要投诉你们，气死我了！' }]),
+    ],
+  };
+}
 
 let fx: QualityFixture;
 const range = { from: '2026-03-01T00:00:00Z', to: '2026-03-31T00:00:00Z' };
@@ -32,6 +53,26 @@ describe('insights', () => {
     expect(empty.error).toMatchObject({ code: 'VALIDATION_FAILED', message: 'from must be before to' });
     const agent = await once(fx, () => fx.insights.reportKpis(principal('agent', { agentId: 'a-1' }), range));
     expect(agent.event).toMatchObject({ outcome: 'denied', reason: 'role_not_permitted' });
+  });
+
+  it('report-kpis fills emotion handling from the analyses: calmed / started negative, with its Wilson interval', async () => {
+    await fx.addCall('e1', { agentId: 'a-1', startedAt: '2026-03-11T09:00:00.000Z', transcript: upsetCall(true) });
+    await fx.addCall('e2', { agentId: 'a-1', startedAt: '2026-03-12T09:00:00.000Z', transcript: upsetCall(true) });
+    await fx.addCall('e3', { agentId: 'a-2', startedAt: '2026-03-13T09:00:00.000Z', transcript: upsetCall(false) });
+    await fx.addCall('e4', { agentId: 'a-2', startedAt: '2026-03-14T09:00:00.000Z' });
+    const all = kpiResponseSchema.parse((await fx.insights.reportKpis(principal('admin'), { ...range, groupBy: 'all' })));
+    const handling = all.rows[0]!.emotionHandling!;
+    expect(handling).toMatchObject({ numerator: 2, denominator: 3, rate: 2 / 3, unknown: 1 });
+    expect(handling.interval).toMatchObject({ level: 0.95 });
+    expect(handling.interval!.low).toBeGreaterThan(0);
+    expect(handling.interval!.low).toBeLessThan(2 / 3);
+    expect(handling.interval!.high).toBeGreaterThan(2 / 3);
+    expect(handling.interval!.high).toBeLessThan(1);
+    const byAgent = await fx.insights.reportKpis(principal('admin'), { ...range, groupBy: 'agent' });
+    expect(Object.fromEntries(byAgent.rows.map((r) => [r.group, [r.emotionHandling?.numerator, r.emotionHandling?.denominator]]))).toEqual({
+      'a-1': [2, 2],
+      'a-2': [0, 1],
+    });
   });
 
   it('report-kpis defaults to the 30 days before now', async () => {
