@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { generateKeyPairSync } from 'node:crypto';
@@ -23,13 +23,7 @@ import { crmUseCasesOf } from '../../bin/wiring/zendesk.wiring';
 import { createZendeskUsersFake } from '../fakes/zendesk-users.fake';
 import { salesforceBuildConfig, salesforceBundleFile } from '../../widgets/vite.config';
 
-// The admin routes are documented in ADMIN_ROUTE_DOCS (adapters/http/routes/admin.routes.ts), which
-// openapi.routes-table.ts does not list yet; until it does, this suite's hub runs without the response check, and
-// the widget's own client still checks every answer against the zod/mini contract (BAD_RESPONSE otherwise).
-vi.hoisted(() => {
-  process.env.CALLSIGHT_OPENAPI_CHECK = '0';
-});
-const { startTestHub } = await import('../support/hub');
+import { startTestHub } from '../support/hub';
 
 type Locale = 'en' | 'zh-cn';
 type Look = 'zendesk' | 'salesforce';
