@@ -10,7 +10,7 @@ import preact from '@preact/preset-vite';
 import { FEATURE_IDS } from './features/feature';
 import type { FeatureId } from './features/feature';
 import { WORKSPACE_TABS } from './features/workspace/workspace-tabs';
-import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS } from './hosts/salesforce/salesforce-components';
+import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS, salesforceBundleFile } from './hosts/salesforce/salesforce-components';
 import type { SalesforceComponent } from './hosts/salesforce/salesforce-components';
 import { ZENDESK_LOCATIONS } from './hosts/zendesk/zendesk-locations';
 
@@ -24,9 +24,7 @@ export const SALESFORCE_DIR = 'salesforce';
 /** The Salesforce components, one IIFE each. */
 export const SALESFORCE_BUNDLE_COMPONENTS = SALESFORCE_COMPONENT_NAMES;
 /** File name of a Salesforce component's IIFE: `callsightCallHistory` → `callsight-call-history.iife.js`. */
-export function salesforceBundleFile(component: SalesforceComponent): string {
-  return `${component.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.iife.js`;
-}
+export { salesforceBundleFile };
 /** The call history's bundle, kept under this name for callers that want one. */
 export const SALESFORCE_BUNDLE = salesforceBundleFile('callsightCallHistory');
 

@@ -1,6 +1,7 @@
 /**
  * Builds the Salesforce package an admin deploys: a stamped copy of the SFDX source (dist/salesforce/source) with
- * the widget bundle as the `callsight` static resource and the hub URL in the CSP trusted site, the Named
+ * the widget bundles (dist/widgets/salesforce/callsight-<component>.iife.js, one per component) zipped as the
+ * `callsight` static resource and the hub URL in the CSP trusted site, the Named
  * Credential and the Callsight_Setting custom metadata, then the same converted to Metadata API format with a
  * package.xml (dist/salesforce/package), offline with @salesforce/source-deploy-retrieve. The committed source under
  * manifests/salesforce is never modified.
@@ -11,6 +12,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { zipSync } from 'fflate';
+import { SALESFORCE_BUNDLE_FILES } from '../../widgets/hosts/salesforce/salesforce-components';
 import { CallsightError } from '../../core/shared/errors';
 import { ensureWidgetsBuilt } from '../zendesk/build';
 
@@ -25,8 +28,8 @@ export const HUB_URL_FILES = [
   'namedCredentials/Callsight_Hub.namedCredential-meta.xml',
   'customMetadata/Callsight_Setting.Default.md-meta.xml',
 ] as const;
-/** Where the widget bundle lands inside the package source. */
-export const STATIC_RESOURCE_FILE = 'staticresources/callsight.js';
+/** Where the zip of the widget bundles lands inside the package source (the `callsight` static resource). */
+export const STATIC_RESOURCE_FILE = 'staticresources/callsight.zip';
 const DEFAULT_SOURCE = 'force-app/main/default';
 
 export interface BuildSalesforcePackageOptions {
@@ -36,8 +39,11 @@ export interface BuildSalesforcePackageOptions {
   readonly namespace?: string;
   /** Output folder; defaults to dist/salesforce. Emptied first. */
   readonly outDir?: string;
-  /** The widget IIFE to ship; defaults to dist/widgets/salesforce/callsight.iife.js, built when missing or stale. */
-  readonly widgetBundle?: string;
+  /**
+   * Folder holding every component's widget IIFE (SALESFORCE_BUNDLE_FILES); defaults to dist/widgets/salesforce,
+   * built when missing or stale. Each is zipped at the root of the static resource.
+   */
+  readonly widgetBundlesDir?: string;
   /** The SFDX project to build from; defaults to manifests/salesforce. */
   readonly projectDir?: string;
 }
@@ -64,16 +70,17 @@ export async function buildSalesforcePackage(options: BuildSalesforcePackageOpti
   if (isInside(outDir, projectDir) || isInside(projectDir, outDir)) {
     throw new CallsightError('VALIDATION_FAILED', `The output folder must be outside the SFDX source (${projectDir}): pass another --out`);
   }
-  let bundlePath = options.widgetBundle;
-  if (bundlePath === undefined) {
+  let bundlesDir = options.widgetBundlesDir;
+  if (bundlesDir === undefined) {
     const widgetsDir = join(repoRoot, 'dist/widgets');
     await ensureWidgetsBuilt(widgetsDir, 'auto');
-    bundlePath = join(widgetsDir, 'salesforce/callsight.iife.js');
+    bundlesDir = join(widgetsDir, 'salesforce');
   }
-  if (!existsSync(bundlePath)) {
-    throw new CallsightError('VALIDATION_FAILED', `No widget bundle at ${bundlePath}: run npm run build:widgets`);
+  const missing = SALESFORCE_BUNDLE_FILES.filter((file) => !existsSync(join(bundlesDir, file)));
+  if (missing.length > 0) {
+    throw new CallsightError('VALIDATION_FAILED', `No widget bundle ${missing.join(', ')} in ${bundlesDir}: run npm run build:widgets`);
   }
-  const bundle = readFileSync(bundlePath);
+  const bundle = zipSalesforceBundles(bundlesDir);
   const stamped = HUB_URL_FILES.map((file) => {
     const text = readFileSync(join(projectDir, DEFAULT_SOURCE, file), 'utf8');
     if (!text.includes(HUB_URL_PLACEHOLDER)) {
@@ -113,6 +120,16 @@ export async function buildSalesforcePackage(options: BuildSalesforcePackageOpti
     .map((component) => `${component.type.name}:${component.fullName}`)
     .sort();
   return { sourceDir, packageDir, hubUrl, components: names };
+}
+
+/**
+ * The `callsight` static resource: a zip holding each SALESFORCE_BUNDLE_FILES file at its root (what
+ * `loadScript(this, CALLSIGHT + '/' + bundleFile)` loads), with a fixed timestamp so the same bundles give the same bytes.
+ */
+export function zipSalesforceBundles(bundlesDir: string): Uint8Array {
+  const entries: Record<string, [Uint8Array, { mtime: Date }]> = {};
+  for (const file of SALESFORCE_BUNDLE_FILES) entries[file] = [readFileSync(join(bundlesDir, file)), { mtime: new Date('2000-01-01T00:00:00Z') }];
+  return zipSync(entries, { level: 9 });
 }
 
 /** The hub's origin (no trailing slash); https only, http for localhost / 127.0.0.1. */

@@ -58,6 +58,18 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 /** Flat asset names only: no separators, no leading dot, so no path can leave the assets folder. */
+/**
+ * The Salesforce bundles the demo serves, one per component (widgets/hosts/salesforce/salesforce-components.ts,
+ * `salesforceBundleFile`); any other name under /demo/salesforce/ is a 404.
+ */
+export const SALESFORCE_BUNDLE_FILES: readonly string[] = [
+  'callsight-call-history.iife.js',
+  'callsight-review-panel.iife.js',
+  'callsight-admin-setup.iife.js',
+  'callsight-insights.iife.js',
+  'callsight-my-calls.iife.js',
+  'callsight-training.iife.js',
+];
 const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/;
 /** Vite names built assets `<name>-<hash>.<ext>`; such a file never changes, so it may be cached for good. */
 const HASHED_ASSET = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
@@ -80,7 +92,7 @@ const DEMO_CSP = [
 /**
  * The hub's `/demo`: the call-history widget framed as in the Zendesk user sidebar, with a role switcher, on
  * the demo tenant's data. Routes: `GET /demo`, `/demo/` (the page), `/demo/salesforce` (the same widgets on
- * Lightning record pages, through the Salesforce static resource `/demo/salesforce/callsight.iife.js`),
+ * Lightning record pages, through the Salesforce static resources `/demo/salesforce/callsight-<component>.iife.js`, one per component),
  * `/demo/assets/<file>` (the pages' built assets),
  * `GET /demo/customers` (`[{phone, name}]`), `POST /demo/token {role, agentId?}` -> `{token, hubUrl, expiresAt}`
  * (schemas in core/api/demo.api.ts). The token is issued by the demo token use-case (app/tenants), bound here to
@@ -134,9 +146,11 @@ export function demoRoutes(deps: DemoRoutesDeps): HttpPlugin {
     app.get('/demo', sendPage);
     app.get('/demo/', sendPage);
     app.get('/demo/salesforce', pageSender('salesforce-demo.html'));
-    app.get('/demo/salesforce/callsight.iife.js', async (_request, reply) => {
+    app.get('/demo/salesforce/:file', async (request, reply) => {
       await requireEnabled();
-      const sent = await sendFile(reply, join(widgetsDir, 'salesforce', 'callsight.iife.js'), 'no-cache');
+      const { file } = request.params as { file: string };
+      if (!SALESFORCE_BUNDLE_FILES.includes(file)) throw new CallsightError('NOT_FOUND', 'No such Salesforce static resource');
+      const sent = await sendFile(reply, join(widgetsDir, 'salesforce', file), 'no-cache');
       if (sent === null) throw new CallsightError('WIDGETS_NOT_BUILT', 'The Salesforce static resource is not built: run `npm run build:widgets`');
       return sent;
     });

@@ -1,13 +1,16 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SALESFORCE_BUNDLE_FILES } from '../../../widgets/hosts/salesforce/salesforce-components';
 import { buildSalesforcePackage, HUB_URL_FILES, HUB_URL_PLACEHOLDER, type SalesforcePackageBuild } from '../../../manifests/salesforce/build';
 import { list, listFiles, PROJECT_DIR, readMetadata, SOURCE_DIR, xmlParser } from './salesforce-source';
 
 const HUB = 'https://callsight.example.com';
-const BUNDLE = '(function(){globalThis.Callsight=Object.freeze({mount:function(){},unmount:function(){},components:function(){return[]}});})();\n';
+/** A stand-in IIFE per bundle file, each telling which file it is. */
+const bundleText = (file: string) => `(function(){/* ${file} */globalThis.Callsight=globalThis.Callsight||{};})();\n`;
 
 function hashTree(dir: string): string {
   const hash = createHash('sha256');
@@ -49,10 +52,12 @@ describe('npm run build:salesforce', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'callsight-sf-'));
-    bundlePath = join(work, 'callsight.iife.js');
-    writeFileSync(bundlePath, BUNDLE);
+    bundlePath = join(work, 'bundles');
+    mkdirSync(bundlePath);
+    for (const file of SALESFORCE_BUNDLE_FILES) writeFileSync(join(bundlePath, file), bundleText(file));
+    writeFileSync(join(bundlePath, 'stray.iife.js'), 'not shipped');
     committedBefore = hashTree(PROJECT_DIR);
-    build = await buildSalesforcePackage({ hubUrl: `${HUB}/`, namespace: 'callsight', outDir: join(work, 'out'), widgetBundle: bundlePath });
+    build = await buildSalesforcePackage({ hubUrl: `${HUB}/`, namespace: 'callsight', outDir: join(work, 'out'), widgetBundlesDir: bundlePath });
   }, 120_000);
 
   afterAll(() => {
@@ -79,9 +84,14 @@ describe('npm run build:salesforce', () => {
     expect(readFileSync(join(build.packageDir, 'customMetadata/Callsight_Setting.Default.md'), 'utf8')).toContain(`>${HUB}<`);
   });
 
-  it('ships the widget bundle as the callsight static resource, writes the namespace and leaves the Jest suites out', () => {
-    expect(readFileSync(join(build.sourceDir, 'force-app/main/default/staticresources/callsight.js'), 'utf8')).toBe(BUNDLE);
-    expect(readFileSync(join(build.packageDir, 'staticresources/callsight.resource'), 'utf8')).toBe(BUNDLE);
+  it('zips every component bundle (and nothing else) as the callsight static resource, writes the namespace and leaves the Jest suites out', () => {
+    const unzipText = (bytes: Uint8Array) =>
+      Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, content]) => [name, Buffer.from(content).toString('utf8')]));
+    const expected = Object.fromEntries(SALESFORCE_BUNDLE_FILES.map((file) => [file, bundleText(file)]));
+    expect(Object.keys(expected)).toHaveLength(6);
+    expect(unzipText(readFileSync(join(build.sourceDir, 'force-app/main/default/staticresources/callsight.zip')))).toEqual(expected);
+    expect(unzipText(readFileSync(join(build.packageDir, 'staticresources/callsight.resource')))).toEqual(expected);
+    expect(readMetadata(join(build.packageDir, 'staticresources/callsight.resource-meta.xml')).body).toMatchObject({ contentType: 'application/zip' });
     expect(JSON.parse(readFileSync(join(build.sourceDir, 'sfdx-project.json'), 'utf8')).namespace).toBe('callsight');
     expect(listFiles(build.sourceDir).filter((file) => file.includes('__tests__'))).toEqual([]);
     expect(listFiles(build.packageDir).filter((file) => file.includes('__tests__'))).toEqual([]);
@@ -89,7 +99,7 @@ describe('npm run build:salesforce', () => {
 
   it('never modifies the committed source', () => {
     expect(hashTree(PROJECT_DIR)).toBe(committedBefore);
-    expect(existsSync(join(SOURCE_DIR, 'staticresources/callsight.js'))).toBe(false);
+    expect(existsSync(join(SOURCE_DIR, 'staticresources/callsight.zip'))).toBe(false);
   });
 
   it.each([
@@ -101,12 +111,12 @@ describe('npm run build:salesforce', () => {
     ['an output folder inside the source', { hubUrl: HUB, outDir: join(PROJECT_DIR, 'out') }, /outside the SFDX source/],
   ])('refuses %s and writes nothing', async (_what, options, message) => {
     const outDir = 'outDir' in options ? options.outDir : join(work, 'refused');
-    await expect(buildSalesforcePackage({ widgetBundle: bundlePath, ...options, outDir })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(message) });
+    await expect(buildSalesforcePackage({ widgetBundlesDir: bundlePath, ...options, outDir })).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(message) });
     expect(existsSync(outDir)).toBe(false);
   });
 
   it('refuses a missing widget bundle', async () => {
-    await expect(buildSalesforcePackage({ hubUrl: HUB, outDir: join(work, 'nobundle'), widgetBundle: join(work, 'missing.js') })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(buildSalesforcePackage({ hubUrl: HUB, outDir: join(work, 'nobundle'), widgetBundlesDir: join(work, 'missing') })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(existsSync(join(work, 'nobundle'))).toBe(false);
   });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { DEFAULT_CALL_FIELDS, DEFAULT_EVALUATION_FIELDS } from '../../../adapters/crm/salesforce/salesforce.config';
 import { SALESFORCE_PERMISSION_SET_ROLES } from '../../../core/api/salesforce-session.api';
-import { SALESFORCE_COMPONENTS } from '../../../widgets/hosts/salesforce/salesforce-components';
+import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS, salesforceBundleFile } from '../../../widgets/hosts/salesforce/salesforce-components';
 import { customObjects, list, listFiles, METADATA_NS, namesIn, PROJECT_DIR, readFields, readMetadata, SOURCE_DIR, text } from './salesforce-source';
 
 const STANDARD_FIELDS: Record<string, readonly string[]> = {
@@ -183,12 +183,15 @@ describe('Salesforce package metadata', () => {
     }
   });
 
-  it('ships the widget bundle as the text/javascript static resource the components load', () => {
+  it('ships the widget bundles as one zip static resource, each component loading its own bundle from it', () => {
     expect(namesIn('staticresources', '.resource-meta.xml')).toEqual(['callsight']);
-    expect(readMetadata(join(SOURCE_DIR, 'staticresources/callsight.resource-meta.xml')).body).toMatchObject({ contentType: 'text/javascript' });
+    expect(readMetadata(join(SOURCE_DIR, 'staticresources/callsight.resource-meta.xml')).body).toMatchObject({ contentType: 'application/zip' });
     const base = readFileSync(join(SOURCE_DIR, 'lwc/callsightElement/callsightElement.js'), 'utf8');
     expect(base).toContain("from '@salesforce/resourceUrl/callsight'");
-    expect(base).toMatch(/lwc:dom|loadScript\(this, CALLSIGHT\)/);
+    expect(base).toContain("loadScript(this, CALLSIGHT + '/' + this.bundleFile)");
+    const map = /export const BUNDLE_FILES = (\{[^}]*\})/.exec(base)?.[1];
+    const files = Object.fromEntries([...(map ?? '').matchAll(/(\w+): '([^']+)'/g)].map((m) => [m[1]!, m[2]!]));
+    expect(files).toEqual(Object.fromEntries(SALESFORCE_COMPONENT_NAMES.map((name) => [name, salesforceBundleFile(name)])));
   });
 
   it('calls only Apex methods that exist and are @AuraEnabled', () => {
@@ -201,7 +204,7 @@ describe('Salesforce package metadata', () => {
     }
   });
 
-  it('exposes call history on Contact, Account, Lead and Case pages, the review panel on Case and insights on an App page', () => {
+  it('exposes call history on Contact, Account, Lead and Case pages, the review panel on Case and insights, admin setup, my calls and training on App pages', () => {
     const exposed: Record<string, unknown> = {};
     for (const name of listFiles(join(SOURCE_DIR, 'lwc')).filter((file) => file.endsWith('.js-meta.xml'))) {
       const body = readMetadata(join(SOURCE_DIR, 'lwc', name)).body;
@@ -215,6 +218,9 @@ describe('Salesforce package metadata', () => {
       callsightCallHistory: { targets: ['lightning__RecordPage'], objects: ['Contact', 'Account', 'Lead', 'Case'] },
       callsightReviewPanel: { targets: ['lightning__RecordPage'], objects: ['Case'] },
       callsightInsights: { targets: ['lightning__AppPage'], objects: [] },
+      callsightAdminSetup: { targets: ['lightning__AppPage'], objects: [] },
+      callsightMyCalls: { targets: ['lightning__AppPage'], objects: [] },
+      callsightTraining: { targets: ['lightning__AppPage'], objects: [] },
     });
     for (const component of Object.keys(SALESFORCE_COMPONENTS)) expect(Object.keys(exposed), component).toContain(component);
   });

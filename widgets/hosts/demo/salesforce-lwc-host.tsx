@@ -3,40 +3,61 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { Locale } from '../../core/host-bridge';
 import { HostError } from '../../core/host-error';
 import type { CallsightApi } from '../salesforce/main';
+import { SALESFORCE_COMPONENT_NAMES, salesforceBundleFile } from '../salesforce/salesforce-components';
+import type { SalesforceComponent } from '../salesforce/salesforce-components';
 import type { SalesforceDemoBridge } from './salesforce-demo-bridge';
 
-/** Where the hub serves the Salesforce static resource, relative to the demo pages' base (`/demo/`). */
-export const STATIC_RESOURCE_PATH = 'salesforce/callsight.iife.js';
+/** Where the hub serves the Salesforce static resources, relative to the demo pages' base (`/demo/`). */
+export const STATIC_RESOURCE_DIR = 'salesforce/';
 
-let loading: Promise<CallsightApi> | null = null;
+const loading = new Map<string, Promise<CallsightApi>>();
 
 function readGlobal(): CallsightApi | undefined {
   return (globalThis as typeof globalThis & { Callsight?: CallsightApi }).Callsight;
 }
 
+/** The static resource holding `component`'s bundle, relative to the demo pages' base; null for an unknown component. */
+export function staticResourcePath(component: string): string | null {
+  return isSalesforceComponent(component) ? `${STATIC_RESOURCE_DIR}${salesforceBundleFile(component)}` : null;
+}
+
+function isSalesforceComponent(component: string): component is SalesforceComponent {
+  return (SALESFORCE_COMPONENT_NAMES as readonly string[]).includes(component);
+}
+
 /**
- * Loads the Salesforce static resource once per page, as `loadScript(this, CALLSIGHT)` does in an LWC, and
- * resolves with the global `Callsight` it defines. Rejects with HostError `STATIC_RESOURCE_FAILED` when the
- * script fails to load or defines no global; a later call tries again.
+ * Loads `component`'s static resource (`salesforce/callsight-<name>.iife.js`) once per page, as
+ * `loadScript(this, CALLSIGHT + '/' + bundleFile)` does in an LWC, and resolves with the global `Callsight`; when
+ * the global already mounts `component` nothing is loaded. An unknown component loads nothing and resolves with the
+ * global of the first bundle (loading the call history's when none is there), whose mount refuses it with its
+ * message. Rejects with HostError `STATIC_RESOURCE_FAILED` when the script fails to load or leaves no global
+ * holding the component; a later call tries again.
  */
-export function loadCallsight(): Promise<CallsightApi> {
+export function loadCallsight(component: string): Promise<CallsightApi> {
   const ready = readGlobal();
-  if (ready !== undefined) return Promise.resolve(ready);
-  loading ??= new Promise<CallsightApi>((resolve, reject) => {
-    const script = document.createElement('script');
-    script.src = new URL(STATIC_RESOURCE_PATH, document.baseURI).href;
-    script.onload = () => {
-      const api = readGlobal();
-      if (api === undefined) reject(new HostError('STATIC_RESOURCE_FAILED', 0, `${STATIC_RESOURCE_PATH} ran but defined no global Callsight`));
-      else resolve(api);
-    };
-    script.onerror = () => reject(new HostError('STATIC_RESOURCE_FAILED', 0, `${STATIC_RESOURCE_PATH} could not be loaded`));
-    document.head.appendChild(script);
-  }).catch((error: unknown) => {
-    loading = null;
-    throw error;
-  });
-  return loading;
+  if (ready !== undefined && (ready.components().includes(component) || !isSalesforceComponent(component))) return Promise.resolve(ready);
+  const wanted: SalesforceComponent = isSalesforceComponent(component) ? component : 'callsightCallHistory';
+  const path = staticResourcePath(wanted)!;
+  let pending = loading.get(path);
+  if (pending === undefined) {
+    pending = new Promise<CallsightApi>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = new URL(path, document.baseURI).href;
+      script.onload = () => {
+        const api = readGlobal();
+        if (api === undefined) reject(new HostError('STATIC_RESOURCE_FAILED', 0, `${path} ran but defined no global Callsight`));
+        else if (!api.components().includes(wanted)) reject(new HostError('STATIC_RESOURCE_FAILED', 0, `${path} ran but the global Callsight has no ${wanted}`));
+        else resolve(api);
+      };
+      script.onerror = () => reject(new HostError('STATIC_RESOURCE_FAILED', 0, `${path} could not be loaded`));
+      document.head.appendChild(script);
+    }).catch((error: unknown) => {
+      loading.delete(path);
+      throw error;
+    });
+    loading.set(path, pending);
+  }
+  return pending;
 }
 
 /** How a component's mount ended: on screen, a component this bundle has no widget for (its message shows), or failed. */
@@ -72,7 +93,7 @@ export function LwcHost({ tag, component, bridge, locale, onOutcome }: LwcHostPr
     shadow.replaceChildren(container);
     let connected = true;
     let api: CallsightApi | null = null;
-    loadCallsight()
+    loadCallsight(component)
       .then(async (loaded) => {
         api = loaded;
         if (!connected) return;

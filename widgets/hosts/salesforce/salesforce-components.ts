@@ -24,3 +24,15 @@ export const SALESFORCE_COMPONENTS: LocationRegistry<SalesforceComponent> = {
   callsightMyCalls: { feature: 'my-calls' },
   callsightTraining: { feature: 'training' },
 };
+
+/**
+ * File name of a component's static-resource IIFE (`callsightCallHistory` → `callsight-call-history.iife.js`):
+ * the build writes it under dist/widgets/salesforce/, the package zips it into the `callsight` resource, and the
+ * demo serves it under /demo/salesforce/.
+ */
+export function salesforceBundleFile(component: SalesforceComponent): string {
+  return `${component.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.iife.js`;
+}
+
+/** Every component's bundle file, in SALESFORCE_COMPONENT_NAMES order. */
+export const SALESFORCE_BUNDLE_FILES: readonly string[] = SALESFORCE_COMPONENT_NAMES.map(salesforceBundleFile);

@@ -1,19 +1,39 @@
 /**
- * A stand-in for the global `Callsight` that the `callsight` static resource sets
- * (widgets/hosts/salesforce/callsight-global.ts), with the same contract: `mount(element, {component, bridge})`
+ * A stand-in for the global `Callsight` that the bundles in the `callsight` static resource set
+ * (widgets/hosts/salesforce/main.ts and callsight-registry.ts), with the same contract: `load(url)` is what running
+ * one bundle (`callsight/callsight-<component>.iife.js`) does, adding that component; `mount(element, {component, bridge})`
  * checks the element and the bridge's four methods, renders into the element and resolves with the feature id;
- * a component the bundle does not know shows "Callsight has nothing to show here yet (<component>)" and rejects
+ * a component no loaded bundle holds shows "Callsight has nothing to show here yet (<component>)" and rejects
  * with code MOUNT_INVALID; `unmount(element)` empties the element. Every call is recorded for assertions.
  */
 const BRIDGE_METHODS = ['context', 'resize', 'fetchToken', 'onCustomerChanged'];
-const COMPONENTS = { callsightCallHistory: 'call-history' };
+const BUNDLES = {
+    'callsight-call-history.iife.js': ['callsightCallHistory', 'call-history'],
+    'callsight-review-panel.iife.js': ['callsightReviewPanel', 'qa-review'],
+    'callsight-admin-setup.iife.js': ['callsightAdminSetup', 'admin-setup'],
+    'callsight-insights.iife.js': ['callsightInsights', 'insights'],
+    'callsight-my-calls.iife.js': ['callsightMyCalls', 'my-calls'],
+    'callsight-training.iife.js': ['callsightTraining', 'training']
+};
 
 export function createCallsightStub() {
     const mounts = [];
     const unmounts = [];
+    const loaded = [];
+    const COMPONENTS = {};
     const stub = {
         mounts,
         unmounts,
+        loaded,
+        load: (url) => {
+            const bundle = BUNDLES[String(url).replace(/^callsight\//, '')];
+            if (!String(url).startsWith('callsight/') || bundle === undefined) {
+                return Promise.reject(new Error(`Failed to load script at /resource/${url}`));
+            }
+            loaded.push(url);
+            COMPONENTS[bundle[0]] = bundle[1];
+            return Promise.resolve();
+        },
         components: () => Object.keys(COMPONENTS),
         mount: jest.fn((element, options) => {
             if (!element || element.nodeType !== 1) {

@@ -18,6 +18,19 @@ export const RECORD_FIELDS = {
     Case: ['Case.ContactId', 'Case.Contact.Name', 'Case.ContactPhone', 'Case.ContactMobile', 'Case.SuppliedName', 'Case.SuppliedPhone']
 };
 
+/**
+ * The file each component's widget bundle has inside the `callsight` static resource (a zip of
+ * dist/widgets/salesforce/*.iife.js, one IIFE per component; widgets/hosts/salesforce/salesforce-components.ts).
+ */
+export const BUNDLE_FILES = {
+    callsightCallHistory: 'callsight-call-history.iife.js',
+    callsightReviewPanel: 'callsight-review-panel.iife.js',
+    callsightAdminSetup: 'callsight-admin-setup.iife.js',
+    callsightInsights: 'callsight-insights.iife.js',
+    callsightMyCalls: 'callsight-my-calls.iife.js',
+    callsightTraining: 'callsight-training.iife.js'
+};
+
 const SESSION_CODES = ['NO_PERMISSION_SET', 'NOT_CONFIGURED', 'CERTIFICATE_FAILED', 'HUB_UNREACHABLE', 'HUB_REFUSED', 'BAD_RESPONSE'];
 
 /** A failure handed to the widget through the bridge: `code` and `status` as the widgets' HostError carries them. */
@@ -67,7 +80,8 @@ function sameCustomer(a, b) {
 }
 
 /**
- * Base of the Callsight Lightning web components. Loads the `callsight` static resource once, asks Apex for a
+ * Base of the Callsight Lightning web components. Loads its component's bundle from the `callsight` static resource
+ * (`loadScript` loads each URL once per page), asks Apex for a
  * hub session (a user without a Callsight permission set, or a hub that cannot be reached, gets a clear message
  * and no widget), reads the record's phone and name with getRecord, then mounts the widget named by
  * `componentName` into the `lwc:dom="manual"` container through `Callsight.mount`, with a HostBridge built on
@@ -96,6 +110,11 @@ export default class CallsightElement extends NavigationMixin(LightningElement) 
     /** The SALESFORCE_COMPONENTS key this component mounts; subclasses override it. */
     get componentName() {
         throw new Error('A Callsight component must define componentName');
+    }
+
+    /** This component's file in the static resource (the call history's for a component with no bundle, whose mount then refuses it). */
+    get bundleFile() {
+        return BUNDLE_FILES[this.componentName] || BUNDLE_FILES.callsightCallHistory;
     }
 
     get isLoading() {
@@ -139,7 +158,7 @@ export default class CallsightElement extends NavigationMixin(LightningElement) 
             return;
         }
         this.scriptRequested = true;
-        loadScript(this, CALLSIGHT)
+        loadScript(this, CALLSIGHT + '/' + this.bundleFile)
             .then(() => {
                 this.scriptLoaded = true;
                 this.mountWhenReady();

@@ -34,9 +34,9 @@ const alertText = (element) => element.shadowRoot.querySelector('[role="alert"]'
 
 beforeEach(() => {
     callsight = createCallsightStub();
-    loadScript.mockImplementation(() => {
+    loadScript.mockImplementation((_component, url) => {
         window.Callsight = callsight;
-        return Promise.resolve();
+        return callsight.load(url);
     });
     getSession.mockResolvedValue({ ...SESSION });
     resetNavigation();
@@ -55,7 +55,7 @@ describe('c-callsight-call-history', () => {
         const element = await mountedOn('Contact', CONTACT);
 
         expect(loadScript).toHaveBeenCalledTimes(1);
-        expect(loadScript.mock.calls[0][1]).toBe('callsight');
+        expect(loadScript.mock.calls[0][1]).toBe('callsight/callsight-call-history.iife.js');
         expect(callsight.mount).toHaveBeenCalledTimes(1);
         const [target, options] = callsight.mount.mock.calls[0];
         expect(target).toBe(container(element));

@@ -25,9 +25,9 @@ async function mounted() {
 
 beforeEach(() => {
     callsight = createCallsightStub();
-    loadScript.mockImplementation(() => {
+    loadScript.mockImplementation((_component, url) => {
         window.Callsight = callsight;
-        return Promise.resolve();
+        return callsight.load(url);
     });
 });
 

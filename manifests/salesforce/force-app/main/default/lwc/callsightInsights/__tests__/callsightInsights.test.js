@@ -20,9 +20,9 @@ async function mountedOnAppPage() {
 
 beforeEach(() => {
     callsight = createCallsightStub();
-    loadScript.mockImplementation(() => {
+    loadScript.mockImplementation((_component, url) => {
         window.Callsight = callsight;
-        return Promise.resolve();
+        return callsight.load(url);
     });
     getSession.mockResolvedValue({ ...SESSION, role: 'manager' });
 });
@@ -45,7 +45,8 @@ describe('c-callsight-insights', () => {
         expect(component).toBe('callsightInsights');
         await expect(bridge.context()).resolves.toEqual({ locale: 'en', location: 'workspace', customer: {}, user: { id: '005000000000000000' } });
         await expect(bridge.fetchToken()).resolves.toEqual({ token: SESSION.token, hubUrl: SESSION.hubUrl });
-        expect(element.shadowRoot.querySelector('.callsight').textContent).toContain('nothing to show here yet (callsightInsights)');
+        expect(loadScript.mock.calls.map((call) => call[1])).toEqual(['callsight/callsight-insights.iife.js']);
+        expect(element.shadowRoot.querySelector('.callsight [data-feature]').dataset.feature).toBe('insights');
         expect(element.shadowRoot.querySelector('[role="alert"]')).toBeNull();
     });
 

@@ -24,9 +24,9 @@ async function mountedOnCase() {
 
 beforeEach(() => {
     callsight = createCallsightStub();
-    loadScript.mockImplementation(() => {
+    loadScript.mockImplementation((_component, url) => {
         window.Callsight = callsight;
-        return Promise.resolve();
+        return callsight.load(url);
     });
     getSession.mockResolvedValue({ ...SESSION, role: 'qa' });
 });
@@ -40,14 +40,15 @@ afterEach(() => {
 });
 
 describe('c-callsight-review-panel', () => {
-    it("mounts callsightReviewPanel with the Case's contact and shows the bundle's placeholder while no review widget exists", async () => {
+    it("loads the review panel's bundle and mounts callsightReviewPanel with the Case's contact", async () => {
         const element = await mountedOnCase();
 
         expect(callsight.mount).toHaveBeenCalledTimes(1);
         const { component, bridge } = callsight.mount.mock.calls[0][1];
         expect(component).toBe('callsightReviewPanel');
         await expect(bridge.context()).resolves.toMatchObject({ location: 'case-record', customer: { id: '0035g00000ABCDEAA1', phone: '+1 415 555 0100' } });
-        expect(element.shadowRoot.querySelector('.callsight').textContent).toBe('Callsight has nothing to show here yet (callsightReviewPanel).');
+        expect(loadScript.mock.calls.map((call) => call[1])).toEqual(['callsight/callsight-review-panel.iife.js']);
+        expect(element.shadowRoot.querySelector('.callsight [data-feature]').dataset.feature).toBe('qa-review');
         expect(element.shadowRoot.querySelector('[role="alert"]')).toBeNull();
         expect(element.shadowRoot.querySelector('lightning-spinner')).toBeNull();
     });
