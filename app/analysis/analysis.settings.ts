@@ -74,7 +74,10 @@ export async function readTranscriberSettings(
   return { ...settings, ...(apiKey ? { apiKey } : {}) } as TranscriberSettings;
 }
 
-/** Compiles the tenant's analysis configuration: its industry's pack with its own settings on top. */
+/**
+ * Compiles the tenant's analysis configuration: its industry's pack with its own settings on top (lexicon, scripts,
+ * categories, bands, knowledge facts, negation, disclaimers). VALIDATION_FAILED for settings it cannot use.
+ */
 export function compileAnalysisConfig(industry: string, settings: AnalysisSettings): AnalysisConfig {
   const { transcriber: _transcriber, ...analysisInput } = settings;
   return buildAnalysisConfig({ industry, ...analysisInput } as AnalysisConfigInput);

@@ -1,4 +1,6 @@
 import { mineDemands } from '../../core/analysis/demands/demands';
+import { mineDemandPhrases } from '../../core/analysis/demands/demand.miner';
+import type { Tokenizer } from '../../core/search/tokenizer.port';
 import { demandsQuerySchema, type DemandInsightsResponse, type DemandsQuery } from '../../core/api/analysis.api';
 import type { Call } from '../../core/recordings/call';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
@@ -13,6 +15,11 @@ export interface GetDemandInsightsDeps {
   readonly calls: Pick<CallRepository, 'listCalls'>;
   readonly transcripts: Pick<TranscriptStore, 'getAnalyses' | 'listTranscriptsForCalls'>;
   readonly analysisConfigs: AnalysisConfigSource;
+  /**
+   * Word tokenizer of the demand miner (jieba in the hub, bin/wiring/analysis.wiring.ts); without it Chinese is
+   * cut into two-character pieces, which finds the same demands with poorer labels.
+   */
+  readonly demandTokenizer?: Tokenizer;
 }
 
 /** Most calls one insights request mines; beyond it the answer says `truncated`. */
@@ -20,8 +27,11 @@ export const MAX_DEMAND_CALLS = 20_000;
 const PAGE = 200;
 
 /**
- * Counts the tenant's demand categories and mines recurring phrases over the calls the reader may list (the
- * scope is part of the query). The redacted text is mined, so spoken card or phone digits never become a demand.
+ * Counts the tenant's demand categories and mines customer demands over the calls the reader may list (the scope
+ * is part of the query): `demands` are content-word phrases with paraphrases merged, each with its label, call
+ * count and example clauses; `emerging` are those rising week over week (by the calls' start times); `phrases`
+ * are the older n-gram phrases, kept for existing readers. The redacted text is mined, so spoken card or phone
+ * digits never become a demand or an example.
  */
 export const getDemandInsights = defineUseCase({
   name: 'analysis.get-demand-insights',
@@ -48,7 +58,18 @@ export const getDemandInsights = defineUseCase({
       return { callId, transcript: analysis ? { language: transcript.language, segments: analysis.redactedSegments } : transcript };
     });
     const insights = mineDemands(transcripts, config.categories, { topPhrases: top, stopWords: ['bank_card', 'cn_id', 'phone', 'email'] });
-    return { ...insights, truncated: calls.length >= MAX_DEMAND_CALLS } as DemandInsightsResponse;
+    const startedAt = new Map(calls.map((c) => [c.id, c.startedAt]));
+    const mined = mineDemandPhrases(
+      transcripts.map(({ callId, transcript }) => ({ callId, transcript, startedAt: startedAt.get(callId)! })),
+      { top, ...(deps.demandTokenizer ? { tokenizer: deps.demandTokenizer } : {}) },
+    );
+    return {
+      ...insights,
+      demands: mined.demands,
+      emerging: mined.emerging,
+      minCalls: mined.minCalls,
+      truncated: calls.length >= MAX_DEMAND_CALLS,
+    } as DemandInsightsResponse;
   },
   audited: (output) => ({ details: { calls: output.totalCalls } }),
 });

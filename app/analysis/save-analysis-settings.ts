@@ -19,8 +19,10 @@ export interface SaveAnalysisSettingsDeps {
 }
 
 /**
- * Replaces the tenant's analysis settings. They are compiled first, so settings the analysis cannot use
- * (VALIDATION_FAILED, e.g. a required script that does not exist) change nothing. The transcriber's API key is
+ * Replaces the tenant's analysis settings (industry lexicon additions, negatable or not, scripts, categories, duration
+ * bands, knowledge facts, negation rules, disclaimers, the transcriber). They are compiled first, so settings the
+ * analysis cannot use (VALIDATION_FAILED, e.g. a required script that does not exist, a knowledge fact without
+ * exactly one quantity or with a duplicate id) change nothing. The transcriber's API key is
  * stored sealed and never returned; a transcriber without a key keeps the stored one, another engine drops it.
  * Every process sees the new settings on its next analysis: the revision stamp is written before the row it
  * names (see createAnalysisConfigSource). Admins only.

@@ -12,11 +12,15 @@ import { analysisRoutes } from '../../adapters/http/routes/analysis.routes';
 import { redactWav } from '../../adapters/audio/redact';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
+import { searchTokenizer } from './search.wiring';
 import { createTranscriber, importProviderTranscript } from './transcribers';
 
 export { ANALYZE_JOB, TRANSCRIBE_JOB };
 
-/** The analysis ports of a hub: its stores, keys and audio, the ASR engines and the WAV redactor. */
+/**
+ * The analysis ports of a hub: its stores, keys and audio, the ASR engines, the WAV redactor and the jieba
+ * tokenizer of the demand miner (the search tokenizer, loaded on first use).
+ */
 export function analysisPorts(hub: Hub): AnalysisUseCasePorts {
   return {
     calls: hub.calls,
@@ -31,6 +35,7 @@ export function analysisPorts(hub: Hub): AnalysisUseCasePorts {
     transcribers: { createTranscriber },
     transcriptImporter: { importProviderTranscript },
     redactor: { redactWav },
+    demandTokenizer: { tokenize: (text) => searchTokenizer().tokenize(text) },
   };
 }
 

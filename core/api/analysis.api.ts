@@ -103,7 +103,14 @@ const lexiconEntrySchema = z.union([
     category: z.optional(z.string().check(z.maxLength(64))),
     severity: z.optional(z.enum(['low', 'medium', 'high'])),
     except: z.optional(z.array(lexiconTermSchema).check(z.maxLength(50))),
+    negatable: z.optional(z.boolean()),
   }),
+]);
+
+const shortTextSchema = z.string().check(z.minLength(1), z.maxLength(500));
+const knowledgeKeywordSchema = z.union([
+  z.string().check(z.minLength(1), z.maxLength(100)),
+  z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(50)),
 ]);
 
 /** The analysis settings' own fields, shared by the settings a tenant writes and the view the hub answers. */
@@ -141,10 +148,32 @@ const analysisSettingsFields = {
   durationBands: z.optional(
     z.record(z.string().check(z.minLength(1), z.maxLength(128)), z.object({ minS: z.number().check(z.minimum(0)), maxS: z.number().check(z.positive()) })),
   ),
+  /** Product facts agents must state correctly, each with exactly one quantity (docs/decisions/negation-and-knowledge-checks.md). */
+  knowledgeFacts: z.optional(
+    z
+      .array(
+        z.object({
+          id: z.string().check(z.minLength(1), z.maxLength(64)),
+          statement: shortTextSchema,
+          keywords: z.optional(z.array(knowledgeKeywordSchema).check(z.minLength(1), z.maxLength(20))),
+        }),
+      )
+      .check(z.maxLength(500)),
+  ),
+  /** Negation clearing of sensitive-word hits of `negatable` lexicon entries ("不保本"); on by default. */
+  negation: z.optional(
+    z.object({
+      enabled: z.optional(z.boolean()),
+      negators: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(32))).check(z.maxLength(100))),
+      bridges: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(32))).check(z.maxLength(100))),
+    }),
+  ),
+  /** Disclaimer texts inside which a sensitive-word hit is not a violation. */
+  disclaimers: z.optional(z.array(shortTextSchema).check(z.maxLength(200))),
 };
 
 /**
- * `PUT /api/v1/settings/analysis` body, and the settings as stored: industry, tenant lexicon, scripts, demand
+ * `PUT /api/v1/settings/analysis` body, and the settings as stored: industry, tenant lexicon (entries may be `negatable`), scripts, demand
  * categories, duration bands and the transcriber. The analysis core checks the combination again before saving
  * (a required script must exist, bands must be ordered).
  */
@@ -189,7 +218,10 @@ export const demandsQuerySchema = z.strictObject({
 export type DemandsQueryInput = z.input<typeof demandsQuerySchema>;
 export type DemandsQuery = z.infer<typeof demandsQuerySchema>;
 
-/** The demand categories and mined phrases over the calls the reader may list; `truncated` past 20,000 calls. */
+/**
+ * The demand categories, the mined phrases (kept for older widgets), the mined demands and the emerging ones over
+ * the calls the reader may list; `truncated` past 20,000 calls.
+ */
 export const demandInsightsResponseSchema = z.object({
   totalCalls: z.number().check(z.int(), z.minimum(0)),
   categories: z.array(
@@ -204,6 +236,31 @@ export const demandInsightsResponseSchema = z.object({
       callIds: z.array(z.string()),
     }),
   ),
+  /** Customer demands mined as content-word phrases, paraphrases merged (docs/decisions/demand-mining.md), strongest first. */
+  demands: z.array(
+    z.looseObject({
+      id: z.string(),
+      label: z.string(),
+      phrases: z.array(z.string()),
+      language: z.enum(['zh', 'en']),
+      calls: z.number().check(z.int(), z.minimum(0)),
+      callIds: z.array(z.string()),
+      score: z.number(),
+      examples: z.array(z.object({ callId: z.string(), segment: z.number().check(z.int(), z.minimum(0)), text: z.string() })),
+    }),
+  ),
+  /** Demands whose share of calls in the last 7 days is at least twice the previous week's. */
+  emerging: z.array(
+    z.looseObject({
+      id: z.string(),
+      label: z.string(),
+      thisWeek: z.number().check(z.int(), z.minimum(0)),
+      lastWeek: z.number().check(z.int(), z.minimum(0)),
+      growth: z.number(),
+    }),
+  ),
+  /** The number of calls a demand had to come up in. */
+  minCalls: z.number().check(z.int(), z.minimum(0)),
   truncated: z.boolean(),
 });
 export type DemandInsightsResponse = z.infer<typeof demandInsightsResponseSchema>;

@@ -251,6 +251,69 @@ describe('analysis.get-settings and analysis.save-settings', () => {
   });
 });
 
+describe('analysis settings: knowledge facts, negation, disclaimers', () => {
+  async function analyse(text: string, n = 1) {
+    const call = await t.addCall(n);
+    await t.analysis.importTranscript(admin, { id: call.id, data: { language: 'zh', segments: [{ speaker: 'agent', startS: 2, endS: 8, text }] } });
+    await t.analysis.analyzeCall(worker, { callId: call.id });
+    return t.analysis.getAnalysis(admin, { id: call.id });
+  }
+
+  it('a saved fact is read back and checked: the agent stating 3 instead of 7 working days raises KNOWLEDGE_CONTRADICTION with evidence', async () => {
+    const facts = [{ id: 'refund_days', statement: '退款 7 个工作日到账' }];
+    const saved = analysisSettingsResponseSchema.parse(await t.analysis.saveSettings(admin, { knowledgeFacts: facts }));
+    expect(saved.knowledgeFacts).toEqual(facts);
+    expect((await t.analysis.getSettings(admin, undefined)).knowledgeFacts).toEqual(facts);
+    const wrong = analysisResponseSchema.parse(await analyse('您放心，退款三个工作日到账。'));
+    expect(wrong.flags).toContainEqual(expect.objectContaining({ code: 'KNOWLEDGE_CONTRADICTION', severity: 'medium', count: 1, details: ['refund_days'] }));
+    expect(wrong.knowledge).toMatchObject({
+      checked: 1,
+      contradictions: [expect.objectContaining({ factId: 'refund_days', verdict: 'contradicts', segment: 0, speaker: 'agent', startS: expect.any(Number) })],
+    });
+    const right = await analyse('退款七个工作日到账，请您留意。', 2);
+    expect(right.flags.map((f) => f.code)).not.toContain('KNOWLEDGE_CONTRADICTION');
+    expect(right.knowledge).toMatchObject({ checked: 1, contradictions: [] });
+  });
+
+  it('refuses a fact the analysis cannot check with VALIDATION_FAILED and keeps the saved settings', async () => {
+    await t.analysis.saveSettings(admin, { lexicon: ['内部价'] });
+    await expect(t.analysis.saveSettings(admin, { knowledgeFacts: [{ id: 'pack', statement: '退货需要保留原包装' }] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    const twice = { id: 'a', statement: '退款 7 个工作日到账' };
+    await expect(t.analysis.saveSettings(admin, { knowledgeFacts: [twice, twice] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(t.analysis.saveSettings(admin, { knowledgeFacts: [{ id: '', statement: '退款 7 个工作日到账' }] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringMatching(/^Invalid analysis settings: knowledgeFacts/),
+    });
+    expect(await t.analysis.getSettings(admin, undefined)).toEqual({ lexicon: ['内部价'] });
+  });
+
+  it('a negated promise ("不保本") is not a violation; the same word unnegated is; negation can be turned off', async () => {
+    const negated = await analyse('这个产品不保本，请您注意风险。');
+    expect(negated.sensitive.map((h) => h.term)).not.toContain('保本');
+    expect(negated.flags.map((f) => f.code)).not.toContain('SENSITIVE_WORD');
+    expect(negated.clearedSensitive).toContainEqual(expect.objectContaining({ term: '保本', clearedBy: 'negation' }));
+    expect((await analyse('这个产品保本，您放心。', 2)).sensitive.map((h) => h.term)).toContain('保本');
+    await t.analysis.saveSettings(admin, { negation: { enabled: false } });
+    expect((await analyse('这个产品不保本，请您注意风险。', 3)).sensitive.map((h) => h.term)).toContain('保本');
+  });
+
+  it('tenant terms are negatable only when marked so, and tenant disclaimers clear any hit inside them', async () => {
+    const saved = await t.analysis.saveSettings(admin, {
+      lexicon: ['包过', { term: '必涨', negatable: true }],
+      disclaimers: ['我们不承诺内部价'],
+    });
+    expect(saved.lexicon).toEqual(['包过', { term: '必涨', negatable: true }]);
+    const hits = (await analyse('这只基金不必涨，考试也不包过。')).sensitive.map((h) => h.term);
+    expect(hits).toContain('包过');
+    expect(hits).not.toContain('必涨');
+    await t.analysis.saveSettings(admin, { lexicon: ['内部价'], disclaimers: ['我们不承诺内部价'] });
+    expect((await analyse('提醒您，我们不承诺内部价。', 2)).sensitive.map((h) => h.term)).not.toContain('内部价');
+    expect((await analyse('这个是内部价，只给您。', 3)).sensitive.map((h) => h.term)).toContain('内部价');
+    await expect(t.analysis.saveSettings(admin, { disclaimers: [''] })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    await expect(t.analysis.saveSettings(admin, { negation: { negators: 'not' } } as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
 describe('analysis.get-demand-insights', () => {
   it('counts demands over the calls the reader may list, never mining spoken digits', async () => {
     const texts = ['退款流程复杂得要命，而且物流太慢了。我的手机是一三八一二三四五六七八。', '快递还没到，物流太慢了。', '我想问一下怎么退款，申请退款好几次了。'];
