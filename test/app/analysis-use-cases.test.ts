@@ -7,7 +7,8 @@ import {
   transcriptImportResponseSchema,
   transcriptResponseSchema,
 } from '../../core/api/analysis.api';
-import { ANALYZE_JOB, TRANSCRIBE_JOB, purgeCallAnalysis, transcriptionJobsFor } from '../../app/analysis/index';
+import { ANALYZE_JOB, TRANSCRIBE_JOB, createAnalysisUseCases, purgeCallAnalysis, transcriptionJobsFor } from '../../app/analysis/index';
+import { createJiebaTokenizer } from '../../adapters/text/jieba';
 import { analysisFixture, openAnalysisStorage, PII_TRANSCRIPT } from './analysis-fakes';
 import { principal } from './support/audit-spy';
 
@@ -337,5 +338,45 @@ describe('analysis.get-demand-insights', () => {
       ['view_insights', 'error', null],
       ['view_insights', 'denied', null],
     ]);
+  });
+
+  it('mines demands with the injected word tokenizer: paraphrases merged, labelled, with masked examples, and emerging ones', async () => {
+    const analysis = createAnalysisUseCases({ ...t.ports, demandTokenizer: createJiebaTokenizer(), audit: t.spy.audit });
+    const agent = '好的，我这边帮您看一下，请您稍等。';
+    const corpus: [string, string][] = [
+      ['2026-05-04T09:00:00Z', '快递太慢了，一个星期还没到。'],
+      ['2026-05-05T09:00:00Z', '快递太慢了，到现在还没收到。'],
+      ['2026-05-06T09:00:00Z', '快递太慢了，什么时候能到？'],
+      ['2026-05-25T09:00:00Z', '退款流程太复杂了，我弄不明白。'],
+      ['2026-05-26T09:00:00Z', '退款流程很麻烦，我的卡号是6222020200112345679。'],
+      ['2026-05-27T09:00:00Z', '你们退款流程太繁琐了。'],
+      ['2026-05-28T09:00:00Z', '退款流程太复杂，能不能简单一点？'],
+      ['2026-05-16T09:00:00Z', '我想改一下收货地址。'],
+      ['2026-05-18T09:00:00Z', '发票抬头开错了，想重新开。'],
+      ['2026-05-20T09:00:00Z', '会员积分怎么用？'],
+    ];
+    for (const [i, [startedAt, text]] of corpus.entries()) {
+      const call = await t.addCall(i + 1, { startedAt });
+      const segments = [
+        { speaker: 'agent' as const, startS: 0, endS: 4, text: agent },
+        { speaker: 'customer' as const, startS: 5, endS: 10, text },
+      ];
+      await analysis.importTranscript(admin, { id: call.id, data: { language: 'zh', segments } });
+      await analysis.analyzeCall(worker, { callId: call.id });
+    }
+    const body = demandInsightsResponseSchema.parse(await analysis.getDemandInsights(admin, { top: 5 }));
+    expect(body.totalCalls).toBe(10);
+    expect(body.minCalls).toBe(2);
+    const refund = body.demands.find((d) => d.label.startsWith('退款流程'));
+    expect(refund, JSON.stringify(body.demands.map((d) => d.label))).toBeDefined();
+    expect(refund!.calls).toBe(4);
+    expect(refund!.phrases.length).toBeGreaterThan(1);
+    expect(refund!.examples.length).toBeGreaterThan(0);
+    expect(refund!.examples.every((e) => e.text.includes('退款流程'))).toBe(true);
+    expect(body.demands.find((d) => /快递|物流/.test(d.label))?.calls).toBe(3);
+    expect(JSON.stringify(body.demands)).not.toMatch(/6222|0200112345679/);
+    expect(body.emerging).toEqual([expect.objectContaining({ id: refund!.id, label: refund!.label, thisWeek: 4, lastWeek: 0 })]);
+    expect(body.categories).toBeDefined();
+    expect(body.phrases).toBeDefined();
   });
 });
