@@ -1,13 +1,13 @@
 /**
  * The package's Lightning web components in real headless Chromium (Debian `chromium`): compiled with
  * @lwc/rollup-plugin and synthetic shadow as on a Lightning page, styled with SLDS, loading the built widget bundle
- * (dist/widgets/salesforce/callsight.iife.js) through loadScript, with the platform modules standing in for the
+ * (dist/widgets/salesforce/callsight-<component>.iife.js, served as the zip resource's files under /callsight/) through loadScript, with the platform modules standing in for the
  * org (lwc-browser/platform.js). For English and Chinese at 320 px and 1280 px: the message for a user without a
  * Callsight permission set, the message for an unreachable hub, and the QA review panel's placeholder from the real
  * bundle. Screenshots go to test-results/salesforce-lwc/.
  * Needs: apt-get install -y chromium fonts-wqy-microhei.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { ensureWidgetsBuilt } from '../../../manifests/zendesk/build';
 import { bundleComponents } from './lwc-browser/bundle';
+import { SALESFORCE_BUNDLE_FILES } from '../../../widgets/hosts/salesforce/salesforce-components';
 
 const root = resolve(import.meta.dirname, '../../..');
 const artifacts = join(root, 'test-results/salesforce-lwc');
@@ -41,7 +42,12 @@ beforeAll(async () => {
     },
     '/slds.css': { type: 'text/css', body: readFileSync(join(root, 'node_modules/@salesforce-ux/design-system/assets/styles/salesforce-lightning-design-system.min.css')) },
     '/components.js': { type: 'text/javascript', body: await bundleComponents() },
-    '/callsight.js': { type: 'text/javascript', body: readFileSync(join(root, 'dist/widgets/salesforce/callsight.iife.js')) },
+    ...Object.fromEntries(
+      SALESFORCE_BUNDLE_FILES.filter((file) => existsSync(join(root, 'dist/widgets/salesforce', file))).map((file) => [
+        `/callsight/${file}`,
+        { type: 'text/javascript', body: readFileSync(join(root, 'dist/widgets/salesforce', file)) },
+      ]),
+    ),
   };
   server = createServer((request, response) => {
     const file = files[new URL(request.url ?? '/', 'http://x').pathname];

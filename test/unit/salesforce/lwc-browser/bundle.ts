@@ -20,7 +20,7 @@ const platform: Plugin = {
   load(id) {
     if (!id.startsWith('\0@salesforce/')) return null;
     const source = id.slice(1);
-    if (source === '@salesforce/resourceUrl/callsight') return "export default '/callsight.js';";
+    if (source === '@salesforce/resourceUrl/callsight') return "export default '/callsight';";
     if (source === '@salesforce/user/Id') return "export default '0055g00000XYZ12AAA';";
     if (source === '@salesforce/i18n/lang') return 'export default window.__callsightPage.lang;';
     if (source.startsWith('@salesforce/apex/')) return `export { getSession as default } from ${JSON.stringify(join(here, 'platform.js'))};`;
