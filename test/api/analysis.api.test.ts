@@ -191,6 +191,45 @@ describe('tenant analysis settings', () => {
   });
 });
 
+describe('knowledge facts and negation in the tenant settings', () => {
+  it('checks a saved fact and clears a negated promise in the next analysis; refuses an uncheckable fact with 400', async () => {
+    await hub.hub.ensureTenant({ id: 'bank', name: 'Bank', defaultRegion: 'CN', industry: 'finance' });
+    const bankAdmin = await hub.token('admin', { tenant: 'bank' });
+    const settings = {
+      knowledgeFacts: [{ id: 'refund_days', statement: '退款 7 个工作日到账', keywords: ['退款', ['到账', '到帐']] }],
+      negation: { negators: ['绝非'] },
+      disclaimers: ['过往业绩不代表未来表现'],
+      lexicon: [{ term: '必涨', negatable: true }],
+    };
+    const saved = await api('PUT', '/api/v1/settings/analysis', bankAdmin, settings);
+    expect(saved.status).toBe(200);
+    expect(analysisSettingsResponseSchema.parse(saved.body)).toEqual(settings);
+    const { call } = await hub.hub.ingest('bank', { providerCallId: 'facts-1', direction: 'inbound', startedAt: '2026-11-10T08:00:00Z' }, synthesizeCallWav({ durationS: 12, seed: 'f1' }));
+    const segments = [
+      { speaker: 'agent', startS: 0, endS: 4, text: '退款三个工作日到账。' },
+      { speaker: 'agent', startS: 5, endS: 9, text: '这个产品不保本，也绝非必涨。' },
+    ];
+    expect((await api('POST', `/api/v1/calls/${call.id}/transcript`, bankAdmin, { data: { language: 'zh', segments } })).status).toBe(202);
+    await hub.hub.jobs.drain();
+    const { status, body } = await api('GET', `/api/v1/calls/${call.id}/analysis`, bankAdmin);
+    expect(status).toBe(200);
+    analysisResponseSchema.parse(body);
+    expect(body.flags).toContainEqual(expect.objectContaining({ code: 'KNOWLEDGE_CONTRADICTION', details: ['refund_days'] }));
+    expect(body.knowledge.contradictions).toEqual([
+      expect.objectContaining({ factId: 'refund_days', segment: 0, said: { min: 3, max: 3, unit: 'business_day' }, expected: { min: 7, max: 7, unit: 'business_day' } }),
+    ]);
+    expect(body.knowledge.contradictions[0].startS).toBeGreaterThan(0);
+    expect(body.knowledge.contradictions[0].endS).toBeLessThan(4);
+    expect(body.sensitive.map((h: any) => h.term)).toEqual([]);
+    expect(body.flags.map((f: any) => f.code)).not.toContain('SENSITIVE_WORD');
+
+    const bad = await api('PUT', '/api/v1/settings/analysis', bankAdmin, { knowledgeFacts: [{ id: 'box', statement: '退货需要保留原包装' }] });
+    expect(bad.status).toBe(400);
+    expect(errorBodySchema.parse(bad.body).error.code).toBe('VALIDATION_FAILED');
+    expect((await api('GET', '/api/v1/settings/analysis', bankAdmin)).body).toEqual(settings);
+  });
+});
+
 describe('demand insights', () => {
   it('counts demand categories over the calls the reader can reach, without mining spoken digits', async () => {
     await hub.hub.ensureTenant({ id: 'shop', name: 'Shop', defaultRegion: 'CN', industry: 'ecommerce' });
@@ -213,6 +252,10 @@ describe('demand insights', () => {
     const counts = Object.fromEntries(body.categories.map((c: any) => [c.id, c.calls]));
     expect(counts).toMatchObject({ refund_complex: 2, logistics_delay: 2 });
     expect(JSON.stringify(body.phrases)).not.toMatch(/一三八|1381|三四五/);
+    expect(body.demands.length).toBeGreaterThan(0);
+    expect(body.demands.map((d: any) => d.label)).toContain('物流太慢');
+    expect(JSON.stringify(body.demands)).not.toMatch(/一三八|1381|三四五/);
+    expect(Array.isArray(body.emerging)).toBe(true);
     // Another tenant's admin sees none of these calls.
     expect((await api('GET', '/api/v1/insights/demands', admin)).body.categories.some((c: any) => c.callIds.some((id: string) => ids.includes(id)))).toBe(false);
   });
