@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { screen, waitFor } from '@testing-library/preact';
 import type { HostBridge } from '../../../widgets/core/host-bridge';
-import type { FeatureCatalog, FeatureId, FeatureProps } from '../../../widgets/features/feature';
+import { FEATURE_IDS, type FeatureCatalog, type FeatureId, type FeatureProps } from '../../../widgets/features/feature';
 import { featureAt } from '../../../widgets/hosts/shared/location-registry';
 import { mountLocation, unmountLocation } from '../../../widgets/hosts/shared/location-view';
 import { startZendeskApp } from '../../../widgets/hosts/zendesk/zendesk-app';
@@ -26,7 +26,7 @@ function fakeCatalog(): FeatureCatalog & { loads: FeatureId[] } {
     loads.push(id);
     return { id, styles: `.fake-${id} {}`, View: ({ bridge }: FeatureProps) => <p data-testid="feature">{`${id} for ${bridge === undefined ? 'nobody' : 'a bridge'}`}</p> };
   };
-  return { 'call-history': fake('call-history'), loads };
+  return { ...(Object.fromEntries(FEATURE_IDS.map((id) => [id, fake(id)])) as FeatureCatalog), loads };
 }
 
 /** The session the hub embeds in the page it serves for Zendesk's signed request. */
@@ -55,8 +55,9 @@ afterEach(() => {
 
 describe('Zendesk location registry', () => {
   it.each([
-    ['user_sidebar', 'call-history'],
-    ['ticket_sidebar', 'call-history'],
+    ['user_sidebar', ZENDESK_LOCATIONS['support.user_sidebar'].feature!],
+    ['ticket_sidebar', ZENDESK_LOCATIONS['support.ticket_sidebar'].feature!],
+    ['nav_bar', ZENDESK_LOCATIONS['support.nav_bar'].feature!],
   ] as const)('mounts the %s location with the %s feature, loading only that feature', async (location, feature) => {
     const catalog = fakeCatalog();
     await expect(start(stubZafClient({ location }), { fallbackLocale: 'en', catalog })).resolves.toBe(feature);
@@ -66,10 +67,10 @@ describe('Zendesk location registry', () => {
     expect(document.head.querySelector(`style[data-callsight-styles="${feature}"]`)?.textContent).toBe(`.fake-${feature} {}`);
   });
 
-  it('says the nav bar has nothing to show yet, in the Zendesk user language, and loads no feature', async () => {
+  it('says a location it does not know has nothing to show yet, in the Zendesk user language, and loads no feature', async () => {
     const catalog = fakeCatalog();
-    await expect(start(stubZafClient({ location: 'nav_bar' }), { fallbackLocale: 'en', catalog })).resolves.toBeNull();
-    expect(screen.getByRole('status').textContent).toBe('Callsight 暂不支持在此处显示（support.nav_bar）。');
+    await expect(start(stubZafClient({ location: 'organization_sidebar' }), { fallbackLocale: 'en', catalog })).resolves.toBeNull();
+    expect(screen.getByRole('status').textContent).toBe('Callsight 暂不支持在此处显示（support.organization_sidebar）。');
     expect(catalog.loads).toEqual([]);
   });
 
@@ -96,7 +97,7 @@ describe('Zendesk location registry', () => {
 
   it("shows a load failure and rejects with the loader's error when a feature's code cannot be fetched", async () => {
     const failure = new TypeError('Failed to fetch dynamically imported module');
-    const catalog: FeatureCatalog = { 'call-history': () => Promise.reject(failure) };
+    const catalog: FeatureCatalog = { ...fakeCatalog(), 'call-history': () => Promise.reject(failure) };
     await expect(start(stubZafClient(), { fallbackLocale: 'en', catalog })).rejects.toBe(failure);
     expect(screen.getByRole('alert').textContent).toBe('Callsight 应用的部分内容无法加载，请重新加载页面；如仍失败，请告知管理员。');
   });
@@ -113,6 +114,13 @@ describe('call history in the Zendesk ticket sidebar', () => {
     const stub = stubZafClient({ location: 'ticket_sidebar', data: { currentUser: { id: 9001, locale: 'en-US', role: 'agent' } } });
     const { client, emit, data } = stub;
     const hub = vi.fn(async (input: RequestInfo | URL, _init?: RequestInit) => {
+      // The ticket sidebar mounts the QA review panel, which shows an agent (refused the sampling plan) the call history.
+      if (!new URL(String(input)).pathname.endsWith('/api/v1/calls')) {
+        return new Response(JSON.stringify({ error: { code: 'FORBIDDEN', message: 'Your role (agent) may not view sample' } }), {
+          status: 403,
+          headers: { 'Content-Type': 'application/json' },
+        });
+      }
       const phone = new URL(String(input)).searchParams.get('customerPhone');
       const id = phone === '+8613700000000' ? 'c_lin' : 'c_han';
       return new Response(JSON.stringify({ items: [makeCall({ id, customerPhone: phone ?? '' })], nextCursor: null }), {
@@ -133,7 +141,8 @@ describe('call history in the Zendesk ticket sidebar', () => {
     await waitFor(() => expect(screen.getAllByRole('option').map((option) => option.id)).toEqual(['cs-call-c_lin']));
     expect(container.querySelector('.cs-root')).toBe(root);
     expect(screen.getByRole('listbox').getAttribute('aria-label')).toBe('Calls with Lin Tao');
-    expect(hub.mock.calls.map(([url]) => new URL(String(url)).searchParams.get('customerPhone'))).toEqual(['+8613900000000', '+8613700000000']);
+    const callLists = hub.mock.calls.filter(([url]) => new URL(String(url)).pathname.endsWith('/api/v1/calls'));
+    expect(callLists.map(([url]) => new URL(String(url)).searchParams.get('customerPhone'))).toEqual(['+8613900000000', '+8613700000000']);
     expect(hub.mock.calls.every(([, init]) => new Headers(init?.headers).get('Authorization') === 'Bearer hub-session-token')).toBe(true);
     expect(client.request).not.toHaveBeenCalled();
   });
@@ -149,6 +158,7 @@ describe('mountLocation', () => {
     };
     let finish: (() => void) | undefined;
     const slow: FeatureCatalog = {
+      ...fakeCatalog(),
       'call-history': () =>
         new Promise((resolve) => {
           finish = () => resolve({ id: 'call-history', styles: '', View: () => <p data-testid="feature">slow</p> });

@@ -61,7 +61,10 @@ export function QaReview({ bridge, fallbackLocale, client: injectedClient, now =
   const locale = context?.locale ?? fallbackLocale ?? resolveLocale(globalThis.navigator?.language);
 
   useHostResize(rootRef, (heightPx) => bridge.resize(heightPx));
-  useEffect(() => bridge.onCustomerChanged(() => setCustomerVersion((v) => v + 1)), [bridge]);
+  const showsHistory = useRef(false);
+  showsHistory.current = state.status === 'history';
+  // The call history follows a customer change itself, in place; the review lists are reloaded for the new requester.
+  useEffect(() => bridge.onCustomerChanged(() => !showsHistory.current && setCustomerVersion((v) => v + 1)), [bridge]);
 
   useEffect(() => {
     let current = true;
