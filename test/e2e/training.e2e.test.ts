@@ -15,7 +15,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
-import { salesforceBuildConfig, SALESFORCE_BUNDLE } from '../../widgets/vite.config';
+import { salesforceBuildConfig } from '../../widgets/vite.config';
+import { salesforceBundleFile } from '../../widgets/hosts/salesforce/salesforce-components';
 
 // The training routes are documented in TRAINING_ROUTE_DOCS (adapters/http/routes/training.routes.ts), which
 // openapi.routes-table.ts does not list yet; until it does, this suite's hub runs without the response check, and
@@ -131,12 +132,12 @@ async function waitSettled(page: Page): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
-  // The one-file Salesforce resource inlines every feature, so its 50 KB budget is the build report's business
-  // (`npm run build:widgets`), not this suite's: build it here without the report's budget check.
-  const config = salesforceBuildConfig(bundleDir);
+  // The component's own IIFE; its 50 KB budget is the build report's business (`npm run build:widgets`), not
+  // this suite's: build it here without the report's budget check.
+  const config = salesforceBuildConfig(bundleDir, 'callsightTraining');
   const plugins = (config.plugins ?? []).flat().filter((plugin) => !(plugin && typeof plugin === 'object' && 'name' in plugin && plugin.name === 'callsight-entry-sizes'));
   await build({ ...config, plugins, logLevel: 'warn' });
-  bundle = readFileSync(join(bundleDir, SALESFORCE_BUNDLE), 'utf8');
+  bundle = readFileSync(join(bundleDir, salesforceBundleFile('callsightTraining')), 'utf8');
   hub = await startTestHub({ demoCalls: 40 });
 
   const agents = await hub.hub.calls.listAgents('demo');

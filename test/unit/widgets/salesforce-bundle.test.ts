@@ -9,6 +9,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { Window } from 'happy-dom';
 import { build } from 'vite';
 import { SALESFORCE_BUNDLE, salesforceBuildConfig } from '../../../widgets/vite.config';
+import { SALESFORCE_COMPONENT_NAMES, salesforceBundleFile } from '../../../widgets/hosts/salesforce/salesforce-components';
+import { SALESFORCE_BUNDLE_FILES as DEMO_ROUTE_BUNDLE_FILES } from '../../../adapters/http/routes/demo.routes';
 import { makeCall } from './fixtures/hub-fixtures';
 
 interface StubContext {
@@ -78,6 +80,7 @@ async function until<T>(read: () => T | null | undefined | false, timeoutMs = 30
 beforeAll(async () => {
   outDir = mkdtempSync(join(tmpdir(), 'callsight-sf-'));
   await build({ ...salesforceBuildConfig(outDir), logLevel: 'silent' });
+  await build({ ...salesforceBuildConfig(outDir, 'callsightReviewPanel', false), logLevel: 'silent' });
   bundle = readFileSync(join(outDir, SALESFORCE_BUNDLE), 'utf8');
   // The evaluated script is this repository's own build output, so happy-dom's warning about untrusted code does not apply.
   window = new Window({
@@ -165,5 +168,71 @@ describe('Salesforce static resource (IIFE)', () => {
       /the bridge has no onCustomerChanged/,
     );
     expect(container.childNodes).toHaveLength(0);
+  });
+});
+
+describe('Salesforce static resources: two component bundles on one page', () => {
+  it('the demo route serves exactly the bundle file of every Salesforce component', () => {
+    expect(DEMO_ROUTE_BUNDLE_FILES).toHaveLength(6);
+    expect([...DEMO_ROUTE_BUNDLE_FILES].sort()).toEqual(SALESFORCE_COMPONENT_NAMES.map(salesforceBundleFile).sort());
+  });
+
+  it('loads the call-history and review-panel IIFEs into one window, which share one Callsight and mount both', async () => {
+    const page = new Window({
+      url: 'https://acme.lightning.force.com/lightning/r/Case/500/view',
+      settings: { enableJavaScriptEvaluation: true, suppressInsecureJavaScriptEnvironmentWarning: true },
+    });
+    try {
+      const doc = page.document;
+      for (const component of ['callsightCallHistory', 'callsightReviewPanel'] as const) {
+        const script = doc.createElement('script');
+        script.textContent = readFileSync(join(outDir, salesforceBundleFile(component)), 'utf8');
+        doc.head.appendChild(script);
+      }
+      const api = (page as unknown as { Callsight: CallsightGlobal }).Callsight;
+      expect([...api.components()].sort()).toEqual(['callsightCallHistory', 'callsightReviewPanel']);
+      const requests: string[] = [];
+      (page as unknown as { fetch: unknown }).fetch = async (input: RequestInfo | URL) => {
+        const url = new URL(String(input));
+        requests.push(url.pathname);
+        if (url.pathname.startsWith('/api/v1/sampling/plans/')) {
+          return new page.Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'No sampling plan for this period' } }), {
+            status: 404,
+            headers: { 'Content-Type': 'application/json' },
+          });
+        }
+        const phone = url.searchParams.get('customerPhone') ?? '';
+        return new page.Response(JSON.stringify({ items: [makeCall({ id: 'c_case', customerPhone: phone })], nextCursor: null }), {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' },
+        });
+      };
+      const containers = ['c-callsight-call-history', 'c-callsight-review-panel'].map((tag) => {
+        const host = doc.createElement(tag);
+        doc.body.appendChild(host);
+        const shadow = host.attachShadow({ mode: 'open' });
+        const container = doc.createElement('div');
+        container.className = 'callsight';
+        shadow.appendChild(container);
+        return container;
+      });
+      const history = stubBridge({ phone: '+8613812345678', name: 'Li Lei' }).bridge;
+      const review = stubBridge({ phone: '+8613812345678', name: 'Li Lei' }).bridge;
+      await expect(api.mount(containers[0], { component: 'callsightCallHistory', bridge: history })).resolves.toBe('call-history');
+      await expect(api.mount(containers[1], { component: 'callsightReviewPanel', bridge: review })).resolves.toBe('qa-review');
+      await until(() => optionIds(containers[0]!).length > 0 && containers[1]!.querySelector('.cs-qa h2')).catch((error: unknown) => {
+        throw new Error(`${String(error)}: ${containers.map((container) => container.innerHTML.slice(0, 400)).join(' | ')} requests ${requests.join(',')}`);
+      });
+      expect(containers[0]!.querySelector('h2')?.textContent).toBe('Call history');
+      expect(containers[1]!.querySelector('.cs-qa h2')?.textContent).toBe('QA review');
+      await until(() => containers[1]!.querySelector('[data-testid="qa-requester-calls"] li'));
+      expect(Array.from(containers[1]!.querySelectorAll('[data-testid="qa-requester-calls"] button'), (button) => button.getAttribute('data-testid'))).toEqual(['qa-requester-c_case']);
+      expect(containers[1]!.querySelector('[role="alert"]')).toBeNull();
+      expect(requests.some((path) => path.startsWith('/api/v1/sampling/plans/'))).toBe(true);
+      for (const container of containers) api.unmount(container);
+      expect(containers.map((container) => container.childNodes.length)).toEqual([0, 0]);
+    } finally {
+      await page.happyDOM.close();
+    }
   });
 });
