@@ -20,7 +20,8 @@ import { registerZendeskApp } from '../../app/crm/zendesk-register-app';
 import { cliActor } from '../../app/shared/actor';
 import { zendeskPublicKeyChecker } from '../../bin/commands/zendesk.command';
 import { ensureWidgetsBuilt } from '../../manifests/zendesk/build';
-import { SALESFORCE_BUNDLE, SALESFORCE_DIR } from '../../widgets/vite.config';
+import { SALESFORCE_DIR } from '../../widgets/vite.config';
+import { salesforceBundleFile } from '../../widgets/hosts/salesforce/salesforce-components';
 
 interface CallSummary {
   readonly id: string;
@@ -365,7 +366,7 @@ describe('Zendesk app opened through a signed page request (signed URLs)', () =>
 
 describe('Salesforce static resource in Chromium', () => {
   it('mounts the call history from the IIFE into a shadow root, styled, and unmounts it', async () => {
-    const bundle = readFileSync(join(widgetsDir, SALESFORCE_DIR, SALESFORCE_BUNDLE), 'utf8');
+    const bundle = readFileSync(join(widgetsDir, SALESFORCE_DIR, salesforceBundleFile('callsightCallHistory')), 'utf8');
     const token = await hub.token('admin');
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
     const problems: string[] = [];
