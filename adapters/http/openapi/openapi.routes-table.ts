@@ -16,6 +16,7 @@ import * as settings from '../../../core/api/settings.api';
 import { callMetadataSchema } from '../../../core/recordings/call-metadata.schema';
 import { idParamsSchema } from '../../../core/shared/ids';
 import { ADMIN_ROUTE_DOCS } from '../routes/admin.routes';
+import { TRAINING_ROUTE_DOCS } from '../routes/training.routes';
 
 /** Any zod 4 schema, classic or mini. */
 export type ApiSchema = zc.$ZodType;
@@ -414,7 +415,8 @@ export const API_ROUTES: readonly RouteDoc[] = [
     responses: { 200: { description: 'Lightning-like record pages with the Callsight components', binary: HTML } }, errors: [...PUBLIC, 403, 503],
   },
   {
-    method: 'GET', path: '/demo/salesforce/callsight.iife.js', operationId: 'getSalesforceDemoBundle', summary: 'The Salesforce static resource the demo loads', tags: ['demo'], auth: 'none',
+    method: 'GET', path: '/demo/salesforce/:file', operationId: 'getSalesforceDemoBundle', summary: "One Salesforce component's bundle (callsight-<component>.iife.js) the demo loads", tags: ['demo'], auth: 'none',
+    params: openapi.demoAssetParamsSchema,
     responses: { 200: { description: 'The built bundle', binary: ['text/javascript'] } }, errors: [...PUBLIC, 403, 503],
   },
   {
@@ -432,5 +434,6 @@ export const API_ROUTES: readonly RouteDoc[] = [
     body: { json: demo.demoTokenRequestSchema }, responses: { 200: ok(demo.demoTokenResponseSchema) }, errors: [...PUBLIC, 403, 413, 415],
   },
   ...ADMIN_ROUTE_DOCS,
+  ...TRAINING_ROUTE_DOCS,
 ];
 
