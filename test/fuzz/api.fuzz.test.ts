@@ -17,6 +17,8 @@ import { anyJson, arbitraryForSchema, oddStrings } from './fuzz.arbitraries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2_147_483_647);
+/** A request slower than this is reported (not failed: speed goals belong in bench/), so a stall can be found. */
+const SLOW_MS = Number(process.env.FUZZ_SLOW_MS ?? 5_000);
 
 interface FuzzRequest {
   readonly route: string;
@@ -312,11 +314,26 @@ describe('API fuzzing', () => {
     // request are the counts before the next.
     let counts = businessCounts(db);
 
+    let firstFailureShown = false;
     const property = fc.asyncProperty(requests, async (request) => {
+      try {
+        await check(request);
+      } catch (error) {
+        if (!firstFailureShown) {
+          firstFailureShown = true;
+          process.stderr.write(`API fuzz: first failure (shrinking follows): ${JSON.stringify(request)}\n  ${(error as Error).message}\n`);
+        }
+        throw error;
+      }
+    });
+    const check = async (request: FuzzRequest) => {
       const { headers, payload } = encode(request);
       const before = counts;
       const auditBefore = lastAuditRow.get() as number;
+      const startedMs = Date.now();
       const response = await hub.app.inject({ method: request.method as 'GET', url: request.url, headers, ...(payload !== undefined ? { payload } : {}) });
+      const tookMs = Date.now() - startedMs;
+      if (tookMs > SLOW_MS) process.stderr.write(`API fuzz: slow request (${tookMs} ms, ${response.statusCode}): ${JSON.stringify(request).slice(0, 2000)}\n`);
       statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
       byRoute.set(request.route, (byRoute.get(request.route) ?? 0) + 1);
       const after = businessCounts(db);
@@ -332,10 +349,11 @@ describe('API fuzzing', () => {
       } else if (response.headers['content-type']?.toString().startsWith('application/json')) {
         harvest(response.body);
       }
-    });
+    };
 
     try {
-      await fc.assert(property, { seed: SEED, numRuns: RUNS });
+      // FUZZ_SHRINK=0 reports the first failing request as is (no shrinking), for a quick look on a loaded machine.
+      await fc.assert(property, { seed: SEED, numRuns: RUNS, ...(process.env.FUZZ_SHRINK === '0' ? { endOnFailure: true } : {}) });
     } catch (error) {
       process.stderr.write(`API fuzz failed (seed ${SEED}); shrunk input and cause:\n${(error as Error).message}\n`);
       throw error;
