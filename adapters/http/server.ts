@@ -215,7 +215,7 @@ export async function buildHttpApp(deps: HttpDeps & { readonly expensiveLimits?:
     const { provider } = request.params as { provider: string };
     const handler = deps.telephony.get(provider);
     if (!handler) throw new CallsightError('NOT_FOUND', 'No such telephony provider');
-    const form = Array.isArray(request.body) ? (request.body as [string, string][]) : [];
+    const form = isFormPairs(request.body) ? request.body : [];
     const outcome = await handler.handle({
       url: `${baseUrl(request)}${request.url}`,
       headers: request.headers as Record<string, string | undefined>,
@@ -251,6 +251,14 @@ function callParams(request: FastifyRequest): { id: string } {
   const parsed = callParamsSchema.safeParse(request.params);
   if (!parsed.success) throw callNotVisible();
   return parsed.data;
+}
+
+/**
+ * A form body as the urlencoded parser hands it over (`[name, value]` pairs). A JSON array sent instead is not
+ * one, and is read as an empty form (so the signature check refuses it) rather than crashing the handler.
+ */
+function isFormPairs(body: unknown): body is [string, string][] {
+  return Array.isArray(body) && body.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string');
 }
 
 function rangeOf(request: FastifyRequest): { range?: string } {

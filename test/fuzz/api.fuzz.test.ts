@@ -304,6 +304,14 @@ describe('API fuzzing', () => {
     expect(known.statusCode).toBe(200);
   });
 
+  it('refuses a recording webhook whose body is a JSON array instead of a form (found by the fuzzer: it was a 500)', async () => {
+    for (const payload of ['[{}]', '[["AccountSid"]]', '[[1, 2]]', '[]']) {
+      const response = await hub.app.inject({ method: 'POST', url: '/api/v1/webhooks/twilio/recording', headers: { 'content-type': 'application/json' }, payload });
+      expect(response.statusCode, payload).toBe(403);
+      expect(response.json()).toMatchObject({ error: { code: 'SIGNATURE_INVALID' } });
+    }
+  });
+
   it(`answers ${RUNS} generated requests below 500, and a rejected one changes nothing`, async () => {
     process.stdout.write(`API fuzz: seed ${SEED}, ${RUNS} runs (replay with FUZZ_SEED=${SEED})\n`);
     const statuses = new Map<number, number>();

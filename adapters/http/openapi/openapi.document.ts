@@ -27,6 +27,8 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   503: 'A dependency is unavailable (CRM, widgets not built)',
 };
 
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'DELETE', 'OPTIONS']);
+
 const SECURITY: Readonly<Record<RouteAuth, Json>> = {
   bearer: [{ hubToken: [] }],
   'zendesk-jwt': [{ zendeskJwt: [] }],
@@ -85,7 +87,10 @@ export function buildOpenApiDocument(routes: readonly RouteDoc[] = API_ROUTES): 
     ];
     const responses: JsonObject = {};
     for (const [status, response] of Object.entries(route.responses)) responses[status] = responseOf(response, (s) => schemaOf(s, 'output', `${route.operationId}${status}`));
-    for (const status of [...new Set(route.errors)].sort((a, b) => a - b)) {
+    // Fastify reads the body of every POST, PUT, DELETE and OPTIONS request, whatever the route takes, so each of them
+    // may answer 400 (malformed), 413 (too large) or 415 (unsupported content type) before its handler runs.
+    const transportErrors = BODY_METHODS.has(route.method) ? [400, 413, 415] : [];
+    for (const status of [...new Set([...route.errors, ...transportErrors])].sort((a, b) => a - b)) {
       if (responses[String(status)]) throw new Error(`${route.operationId}: status ${status} is both a success and an error answer`);
       responses[String(status)] = {
         description: STATUS_TEXT[status] ?? `Error ${status}`,
