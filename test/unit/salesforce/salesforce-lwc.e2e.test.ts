@@ -167,7 +167,9 @@ describe.each([
         session: { ok: true, token, expiresAt: '2099-01-06T10:17:44.000Z', role: 'agent', tenantId: 'demo', hubUrl: origin },
       });
       await page.locator('.callsight .cs-root').first().waitFor({ timeout: 30_000 });
-      expect(await page.locator('.callsight .cs-qa').count()).toBe(0);
+      // The panel renders its own root first and swaps in the call history once the hub refuses the agent the plan.
+      await expect.poll(() => page.locator('.callsight .cs-qa').count(), { timeout: 30_000 }).toBe(0);
+      await page.locator('.callsight .cs-root').first().waitFor({ timeout: 30_000 });
       expect(await page.locator('.callsight').first().textContent()).not.toContain(EXPECTED[locale].reviewTitle);
       expect(await page.locator('[role="alert"]').count()).toBe(0);
       await noHorizontalScroll(page);
