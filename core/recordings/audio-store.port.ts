@@ -48,3 +48,31 @@ export interface AudioFacts {
 export interface AudioProbe {
   probe(audio: Uint8Array): Promise<AudioFacts>;
 }
+
+/**
+ * One thing an audio store holds, as listed for crash recovery and garbage collection (nothing is decrypted).
+ * `container`: a complete recording container, named by its call id (the recording id is the call id).
+ * `partial`: what a crashed write leaves behind: a temp file, or an unfinished multipart upload.
+ */
+export interface StoredItem {
+  readonly tenantId: string;
+  readonly recordingId: string;
+  readonly kind: 'container' | 'partial';
+  /** Opaque to the caller: where the item is (a path relative to the store, an object key, an upload id). */
+  readonly ref: string;
+  /** When the item was last written, as the store reports it. */
+  readonly modifiedAt: Date;
+  readonly bytes: number;
+}
+
+/**
+ * Listing what an audio store holds, so that whatever a crash strands can be found and removed (the recovery pass at
+ * start-up and the garbage-collection job). Every AudioStore of the hub implements it; the audio-store contract suite
+ * (test/contracts/audio-store.contract.ts) checks it.
+ */
+export interface AudioStoreInventory {
+  /** Every container and partial item of the tenant, in no particular order. */
+  inventory(tenantId: string): AsyncIterable<StoredItem>;
+  /** Removes one listed item (for a container: its ciphertext only; the data key is the key store's); idempotent. */
+  removeItem(item: StoredItem): Promise<void>;
+}

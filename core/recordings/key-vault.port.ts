@@ -69,3 +69,18 @@ export interface SealedSecretStore {
   /** Replaces the sealed bytes only while they are still `previous` (compare-and-swap); returns whether it did. */
   replaceSealed(tenantId: string, ref: string, previous: Uint8Array, resealed: Uint8Array): Promise<boolean>;
 }
+
+/** A recording's data key as listed for garbage collection (never its bytes). */
+export interface DataKeyEntry {
+  readonly keyId: string;
+  readonly createdAt: Date;
+}
+
+/**
+ * Listing the data keys of recordings (sealing keys of provider credentials, `secret:<purpose>`, are never listed),
+ * so that a key no call uses can be found after a crash and destroyed.
+ */
+export interface DataKeyInventory {
+  /** The tenant's recording data keys created before `createdBefore`, in no particular order. */
+  listDataKeys(tenantId: string, createdBefore: Date): AsyncIterable<DataKeyEntry>;
+}
