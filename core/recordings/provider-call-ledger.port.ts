@@ -1,0 +1,47 @@
+/**
+ * The provider's own list of calls, kept so that recording completeness is counted against what the provider says
+ * happened, not against what the hub happened to store (R-CAP-1). Each source writes what it sees:
+ * - `twilio`: the Calls and Recordings APIs, listed by the reconciliation job and by backfill;
+ * - `connect`: every Amazon Connect contact record (CTR) delivered to the hub;
+ * - `asterisk`, `freeswitch`: every CDR row the drop-folder watcher reads.
+ * Implemented on SQLite and PostgreSQL; both pass test/contracts/provider-call-ledger.contract.ts.
+ */
+import type { Awaitable } from '../shared/awaitable';
+
+export interface ProviderCallEntry {
+  readonly tenantId: string;
+  /** The provider as calls name it (`Call.provider`): `twilio`, `connect`, `asterisk`, `freeswitch`. */
+  readonly provider: string;
+  /** The provider's id of the call, as `Call.providerCallId` stores it. */
+  readonly providerCallId: string;
+  /** ISO-8601 UTC. */
+  readonly startedAt: string;
+  /** Whether the provider says the call was recorded (a call it never recorded is not expected in the hub). */
+  readonly recorded: boolean;
+  /** Where the entry was read: `twilio-api`, `connect-ctr`, `pbx-cdr`. */
+  readonly source: string;
+}
+
+/** A ledger entry beside what the hub holds for it. */
+export interface ReconciledEntry {
+  readonly entry: ProviderCallEntry & { readonly firstSeenAt: string };
+  /** The stored call with the same provider and provider call id, or null. */
+  readonly callId: string | null;
+}
+
+export interface ProviderCallLedger {
+  /**
+   * Records entries, idempotent on (tenant, provider, providerCallId): an entry seen again updates `recorded` (a
+   * provider may report the recording later) and keeps its first-seen instant. Returns how many were new.
+   */
+  record(entries: readonly ProviderCallEntry[], seenAt: string): Awaitable<number>;
+  /**
+   * Entries whose call started in [from, to), optionally of one provider, each with its stored call (if any):
+   * `after` a cursor from the previous page, `limit` 1..1000.
+   */
+  reconcile(
+    tenantId: string,
+    range: { readonly from: string; readonly to: string; readonly provider?: string },
+    page: { readonly limit: number; readonly after?: string },
+  ): Awaitable<{ readonly items: readonly ReconciledEntry[]; readonly nextCursor: string | null }>;
+}
