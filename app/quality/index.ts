@@ -73,6 +73,8 @@ export {
   submitEvaluation,
 };
 export { DEFAULT_SCORECARD_ID } from '../../core/api/quality.api';
+/** The admin editor's check of a scorecard revision before saving, bound by the admin capability (bin/wiring/admin.wiring.ts). */
+export { checkScorecardRevision } from './check-scorecard-revision';
 export type { QualityPorts } from './quality.ports';
 export type { DraftedSamplePlan } from './sampling.planner';
 export type { CallEvaluations } from './list-call-evaluations';

@@ -4,6 +4,7 @@ import { listConnections, testConnection, type ConnectionProbe, type ConnectionP
 import { getZendeskRoles, openZendeskConnection, searchCrmUsers, updateZendeskRoles, type CrmUserDirectory } from '../../app/crm';
 import { checkZendeskAuth, searchZendeskStaff } from '../../adapters/crm/zendesk/zendesk.users';
 import type { ZendeskConnection } from '../../adapters/crm/zendesk';
+import { checkScorecardRevision, previewSamplePlan } from '../../app/quality';
 import { adminRoutes } from '../../adapters/http/routes/admin.routes';
 import type { CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
@@ -87,6 +88,8 @@ export const adminCapability: CapabilityFactory = (hub) => {
     searchCrmUsers: searchCrmUsers.bind({ directory: crmUserDirectory(hub), ...audit }),
     getZendeskRoles: getZendeskRoles.bind({ accounts: hub.accounts, ...audit }),
     updateZendeskRoles: updateZendeskRoles.bind({ accounts: hub.accounts, clock: hub.clock, ...audit }),
+    previewSamplePlan: previewSamplePlan.bind({ calls: hub.calls, transcripts: hub.transcripts, store: hub.storage.quality, ...audit }),
+    checkScorecardRevision: checkScorecardRevision.bind({ store: hub.storage.quality, clock: hub.clock, ...audit }),
   };
   return { name: 'admin', plugins: [adminRoutes(useCases)] };
 };

@@ -151,3 +151,23 @@ export const zendeskRolesSchema = z.object({
   ),
 });
 export type ZendeskRolesBody = z.infer<typeof zendeskRolesSchema>;
+
+// ---- the scorecard editor and the sampling editor ----
+
+/**
+ * `POST /api/v1/admin/scorecards/:id/check`: a proposed revision (the `PUT /api/v1/scorecards/:id` body) checked the
+ * way saving it would, nothing stored. Left unknown here: the use-case parses it, so that every problem comes back
+ * as a message the editor shows rather than a bare 400.
+ */
+export const scorecardCheckRequestSchema = z.strictObject({ revision: z.unknown() });
+export type ScorecardCheckRequest = z.input<typeof scorecardCheckRequestSchema>;
+
+/** The hub's verdict on a proposed scorecard revision: the version it would become, or why it would be refused. */
+export const scorecardCheckSchema = z.object({
+  valid: z.boolean(),
+  /** The version number saving it would create. */
+  nextVersion: z.number().check(z.int(), z.minimum(2)),
+  /** Where (a field path, `''` for the whole card) and what, in the hub's words; empty when valid. */
+  problems: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+export type ScorecardCheckBody = z.infer<typeof scorecardCheckSchema>;

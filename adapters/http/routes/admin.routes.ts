@@ -10,9 +10,14 @@ import {
   zendeskRolesUpdateSchema,
   retentionPreviewRequestSchema,
   retentionPreviewSchema,
+  scorecardCheckRequestSchema,
+  scorecardCheckSchema,
   tryLexiconRequestSchema,
   tryLexiconResponseSchema,
 } from '../../../core/api/admin.api';
+import { idParamsSchema } from '../../../core/shared/ids';
+import { samplePlanRequestSchema, samplePlanResponseSchema } from '../../../core/api/quality.api';
+import * as z from 'zod/mini';
 import type { RouteDoc } from '../openapi/openapi.routes-table';
 import type { HttpHelpers, HttpPlugin } from '../http.deps';
 import type { Principal } from '../../../core/access/access.policy';
@@ -26,6 +31,10 @@ export interface AdminRouteUseCases {
   searchCrmUsers(actor: Principal, input: unknown): Promise<unknown>;
   getZendeskRoles(actor: Principal, input: unknown): Promise<unknown>;
   updateZendeskRoles(actor: Principal, input: unknown): Promise<unknown>;
+  /** The sampling plan the hub would draw for these settings, nothing stored (app/quality preview-sample-plan). */
+  previewSamplePlan(actor: Principal, input: unknown): Promise<unknown>;
+  /** A proposed scorecard revision checked as saving it would be, nothing stored. */
+  checkScorecardRevision(actor: Principal, input: unknown): Promise<unknown>;
 }
 
 /**
@@ -48,6 +57,11 @@ export function adminRoutes(useCases: AdminRouteUseCases): HttpPlugin {
     app.get('/api/v1/admin/crm-users', async (request) => useCases.searchCrmUsers(await helpers.authenticate(request), request.query ?? {}));
     app.get('/api/v1/admin/zendesk-roles', async (request) => useCases.getZendeskRoles(await helpers.authenticate(request), request.query ?? {}));
     app.put('/api/v1/admin/zendesk-roles', async (request) => useCases.updateZendeskRoles(await helpers.authenticate(request), request.body ?? {}));
+    app.post('/api/v1/admin/sampling/preview', async (request) => useCases.previewSamplePlan(await helpers.authenticate(request), request.body ?? {}));
+    app.post('/api/v1/admin/scorecards/:id/check', async (request) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      return useCases.checkScorecardRevision(await helpers.authenticate(request), { ...body, id: String((request.params as Record<string, unknown>)['id'] ?? '') });
+    });
   };
 }
 
@@ -86,5 +100,13 @@ export const ADMIN_ROUTE_DOCS: readonly RouteDoc[] = [
   {
     method: 'PUT', path: '/api/v1/admin/zendesk-roles', operationId: 'updateZendeskRoles', summary: 'Grant, change or remove Zendesk users and roles',
     tags: ['admin'], auth: 'bearer', body: { json: zendeskRolesUpdateSchema }, responses: { 200: { description: 'OK', json: zendeskRolesSchema } }, errors: WITH_BODY,
+  },
+  {
+    method: 'POST', path: '/api/v1/admin/sampling/preview', operationId: 'previewSamplePlan', summary: 'The sampling plan the hub would draw for these settings (nothing stored)',
+    tags: ['admin'], auth: 'bearer', body: { json: z.omit(samplePlanRequestSchema, { replace: true }) }, responses: { 200: { description: 'OK', json: samplePlanResponseSchema } }, errors: WITH_BODY,
+  },
+  {
+    method: 'POST', path: '/api/v1/admin/scorecards/:id/check', operationId: 'checkScorecardRevision', summary: 'Check a proposed scorecard revision as saving it would (nothing stored)',
+    tags: ['admin'], auth: 'bearer', params: idParamsSchema, body: { json: scorecardCheckRequestSchema }, responses: { 200: { description: 'OK', json: scorecardCheckSchema } }, errors: WITH_BODY,
   },
 ];
