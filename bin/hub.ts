@@ -32,6 +32,8 @@ import type { TelephonyWebhookHandler } from '../core/recordings/telephony.port'
 import type { HubConfig } from './config';
 import { z } from 'zod';
 import { describeIssues } from '../core/shared/validation';
+import { TenantSettingsCache } from '../app/settings';
+import { PostgresSettingsNotifications } from '../adapters/storage/postgres/postgres.notifications';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -63,6 +65,13 @@ export interface Hub {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly jobQueue: HubStorage['jobQueue'];
+  /**
+   * Tenant settings through this process's cache: on PostgreSQL it drops a tenant when another process announces a
+   * change (LISTEN/NOTIFY, `settingsChanges`), and checks the stored revision on every read while that feed is down.
+   */
+  readonly tenantSettings: TenantSettingsCache;
+  /** This process's LISTEN connection for settings changes (PostgreSQL only); `callsight serve` starts it. */
+  readonly settingsChanges: PostgresSettingsNotifications | null;
   /** In-process workers; capabilities register their job kinds here. */
   readonly jobs: JobRunner;
   /** Work queued atomically with every newly stored call (transcription, CRM sync...). */
@@ -77,6 +86,8 @@ export interface Hub {
   readonly ingestion: IngestUseCases;
   /** Recordings reported by telephony providers and not stored yet (the webhook's durable inbox). */
   readonly pendingRecordings: PendingRecordingStore;
+  /** The providers' own lists of calls (Twilio API, Connect CTRs, PBX CDRs): what completeness is counted against. */
+  readonly providerCalls: HubStorage['providerCalls'];
   /** How long and how often reported recordings are fetched (RECORDING_FETCH_* settings). */
   readonly recordingFetchPolicy: RecordingFetchPolicy;
   /** Per-user and per-tenant budgets of the expensive routes (RATE_LIMIT_EXPENSIVE_* settings). */
@@ -130,6 +141,8 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
     ? new PostgresPendingRecordings(pendingDb)
     : new SqlitePendingRecordings(storage.sqlite!);
   const { calls, auditLog, accounts, transcripts, jobQueue } = storage;
+  const settingsChanges = config.databaseUrl ? new PostgresSettingsNotifications(config.databaseUrl) : null;
+  const tenantSettings = new TenantSettingsCache(storage.settings, settingsChanges ? { changes: settingsChanges } : {});
   const keys = new FileKeyVault(join(config.dataDir, 'keys'));
   const audio = new EncryptedFsAudioStore(join(config.dataDir, 'audio'), keys);
   const probe = new MusicMetadataAudioProbe();
@@ -180,6 +193,8 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
     clock,
     ids: randomIds,
     jobQueue,
+    tenantSettings,
+    settingsChanges,
     jobs,
     onCallStored: (hook) => storedHooks.push(hook),
     onCallPurge: (hook) => purgeHooks.push(hook),
@@ -192,6 +207,7 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
     },
     ingestion,
     pendingRecordings,
+    providerCalls: storage.providerCalls,
     recordingFetchPolicy,
     expensiveLimits,
     tenantAdmin,
@@ -199,6 +215,7 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
     audit,
     ensureTenant: (tenant) => provisionTenant({ tenants: calls, keys, clock }, tenant),
     async close() {
+      await settingsChanges?.close();
       await pendingDb?.close();
       await storage.close();
       keys.close();

@@ -14,6 +14,8 @@ import {
   SqliteTenantSettings,
   SqliteTranscriptStore,
   SqliteClipStore,
+  SqliteProviderCallLedger,
+  SqliteBackfillCheckpoints,
 } from '../adapters/storage/sqlite';
 import {
   openPostgresDatabase,
@@ -29,6 +31,8 @@ import {
   PostgresTenantSettings,
   PostgresTranscriptStore,
   PostgresClipStore,
+  PostgresProviderCallLedger,
+  PostgresBackfillCheckpoints,
 } from '../adapters/storage/postgres';
 import type { CallRepository } from '../core/recordings/call-repository.port';
 import type { Tokenizer } from '../core/search/tokenizer.port';
@@ -43,6 +47,8 @@ import type { TenantSettingsStore } from '../core/access/tenant-settings.port';
 import type { OutboxAdmin, OutboxStore } from '../core/crm/outbox.port';
 import type { CrmConnectionStore } from '../core/crm/crm-connections.port';
 import type { ClipStore } from '../core/training/clip-store.port';
+import type { ProviderCallLedger } from '../core/recordings/provider-call-ledger.port';
+import type { BackfillCheckpointStore } from '../core/recordings/backfill-checkpoint.port';
 import type { HubConfig } from './config';
 
 /**
@@ -65,6 +71,10 @@ export interface HubStorage {
   readonly connections: CrmConnectionStore;
   /** Training clips and their pins to coaching tasks. */
   readonly clips: ClipStore;
+  /** The providers' own lists of calls (Twilio API, Connect CTRs, PBX CDRs) that completeness is counted against. */
+  readonly providerCalls: ProviderCallLedger;
+  /** Where each backfill (`callsight import --from ...`) stopped. */
+  readonly backfills: BackfillCheckpointStore;
   /** The SQLite database, for backups; null on PostgreSQL (back it up with the server's own tools). */
   readonly sqlite: Database.Database | null;
   close(): Promise<void>;
@@ -87,6 +97,8 @@ export async function openStorage(config: Pick<HubConfig, 'dataDir' | 'databaseU
       outbox: new PostgresOutboxStore(db),
       connections: new PostgresCrmConnections(db),
       clips: new PostgresClipStore(db),
+      providerCalls: new PostgresProviderCallLedger(db),
+      backfills: new PostgresBackfillCheckpoints(db),
       sqlite: null,
       close: () => db.close(),
     };
@@ -106,6 +118,8 @@ export async function openStorage(config: Pick<HubConfig, 'dataDir' | 'databaseU
     outbox: new SqliteOutboxStore(db),
     connections: new SqliteCrmConnections(db),
     clips: new SqliteClipStore(db),
+    providerCalls: new SqliteProviderCallLedger(db),
+    backfills: new SqliteBackfillCheckpoints(db),
     sqlite: db,
     close: async () => {
       db.close();

@@ -29,19 +29,40 @@ export interface ReconciledEntry {
   readonly callId: string | null;
 }
 
+/** Counts of the ledger's entries whose call started in a range: what the completeness KPI reads. */
+export interface ProviderCallCounts {
+  /** Every entry (recorded or not). */
+  readonly entries: number;
+  /** Entries the provider says were recorded: the calls the hub is expected to hold. */
+  readonly recorded: number;
+  /** Recorded entries with a stored call of the same provider and provider call id. */
+  readonly recordedStored: number;
+}
+
 export interface ProviderCallLedger {
   /**
-   * Records entries, idempotent on (tenant, provider, providerCallId): an entry seen again updates `recorded` (a
-   * provider may report the recording later) and keeps its first-seen instant. Returns how many were new.
+   * Records entries, idempotent on (tenant, provider, providerCallId): an entry seen again with `recorded` true
+   * marks it recorded (a provider may report the recording later; a later sighting without it, such as Twilio's
+   * Calls list, which does not say, never unmarks it) and keeps its first-seen instant, start and source.
+   * Atomic. VALIDATION_FAILED, with nothing written, for an entry whose startedAt is not an ISO-8601 UTC instant or
+   * whose ids are empty. Returns how many were new.
    */
   record(entries: readonly ProviderCallEntry[], seenAt: string): Awaitable<number>;
   /**
-   * Entries whose call started in [from, to), optionally of one provider, each with its stored call (if any):
-   * `after` a cursor from the previous page, `limit` 1..1000.
+   * Entries whose call started in [from, to), optionally of one provider, each with its stored call (if any),
+   * ordered by start, provider and provider call id: `after` a cursor from the previous page, `limit` 1..1000.
+   * VALIDATION_FAILED for a bad limit or cursor.
    */
   reconcile(
     tenantId: string,
     range: { readonly from: string; readonly to: string; readonly provider?: string },
     page: { readonly limit: number; readonly after?: string },
   ): Awaitable<{ readonly items: readonly ReconciledEntry[]; readonly nextCursor: string | null }>;
+  /** Counts of the entries whose call started in [from, to) (one query; the KPI reads it on every report). */
+  count(tenantId: string, range: { readonly from: string; readonly to: string; readonly provider?: string }): Awaitable<ProviderCallCounts>;
+  /**
+   * The provider accounts linked to the tenant (`tenant add --twilio-account`), oldest first: whose lists the
+   * reconciliation reads. Read from the same database as the ledger.
+   */
+  accountsOf(tenantId: string, provider: string): Awaitable<readonly string[]>;
 }

@@ -13,3 +13,4 @@ export { PostgresTenantSettings } from './postgres.tenant-settings';
 export { PostgresRetentionStore } from './postgres.retention';
 export { PostgresTranscriptStore } from './postgres.transcripts';
 export { PostgresClipStore } from './postgres.training';
+export { PostgresProviderCallLedger, PostgresBackfillCheckpoints } from './postgres.provider-call-ledger';

@@ -6,6 +6,9 @@ import { RETENTION_MIGRATIONS } from './migrations/retention.migrations';
 import { QUEUE_MIGRATIONS } from './migrations/queue.migrations';
 import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
 import { TRAINING_MIGRATIONS } from './migrations/training.migrations';
+import { PBX_MIGRATIONS } from './migrations/pbx.migrations';
+import { COMPLETENESS_MIGRATIONS } from './migrations/completeness.migrations';
+import { CONNECT_MIGRATIONS } from './migrations/connect.migrations';
 
 export type { PgMigration } from './migrations/pg-migration';
 
@@ -215,6 +218,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   ...QUEUE_MIGRATIONS,
   ...RECORDINGS_MIGRATIONS,
   ...TRAINING_MIGRATIONS,
+  ...PBX_MIGRATIONS,
+  ...COMPLETENESS_MIGRATIONS,
+  ...CONNECT_MIGRATIONS,
 ];
 
 /**

@@ -12,3 +12,4 @@ export { SqliteOutboxStore, type StoredOutboxMessage, type OutboxCounts } from '
 export { SqliteCrmConnections, type CrmConnectionRow } from './sqlite.crm-connections';
 export { SqliteQualityStore, type StoredSamplePlan, type EvaluationQuery } from './sqlite.quality';
 export { SqliteClipStore } from './sqlite.training';
+export { SqliteProviderCallLedger, SqliteBackfillCheckpoints } from './sqlite.provider-call-ledger';

@@ -8,13 +8,17 @@ import { CRM_MIGRATIONS } from './migrations/crm.migrations';
 import { ANALYSIS_MIGRATIONS } from './migrations/analysis.migrations';
 import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
 import { TRAINING_MIGRATIONS } from './migrations/training.migrations';
+import { PBX_MIGRATIONS } from './migrations/pbx.migrations';
+import { COMPLETENESS_MIGRATIONS } from './migrations/completeness.migrations';
+import { CONNECT_MIGRATIONS } from './migrations/connect.migrations';
 
 /**
  * Append-only schema migrations. A migration, once released, is never edited: add a new one. Each capability
  * keeps its migrations in its own file under migrations/ within its reserved version range, so that
  * capabilities evolve their tables independently:
  *   1-9 core (calls, outbox, jobs, audit) · 10-19 search · 20-29 exports · 30-39 retention · 40-49 quality
- *   50-59 CRM sync · 60-69 transcripts and analysis · 70-79 pending recordings · 90-99 training clips.
+ *   50-59 CRM sync · 60-69 transcripts and analysis · 70-79 pending recordings · 90-99 training clips
+ *   110-119 provider call ledger and backfill checkpoints · 130-139 Amazon Connect contact records.
  */
 export interface Migration {
   readonly version: number;
@@ -32,6 +36,9 @@ export const MIGRATIONS: readonly Migration[] = [
   ...ANALYSIS_MIGRATIONS,
   ...RECORDINGS_MIGRATIONS,
   ...TRAINING_MIGRATIONS,
+  ...PBX_MIGRATIONS,
+  ...COMPLETENESS_MIGRATIONS,
+  ...CONNECT_MIGRATIONS,
 ];
 
 /**
