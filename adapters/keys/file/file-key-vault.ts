@@ -1,17 +1,23 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { CallsightError } from '../../../core/shared/errors';
-import type { KeyGenerationStatus, KeyRotation, KeyVault } from '../../../core/recordings/key-vault.port';
-
-const TENANT_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
-/** Starts a secret sealed in the current format (under a sealing data key); legacy ones start with a random nonce. */
-const SEALED_V1_MAGIC = Buffer.from('CSs1', 'latin1');
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
-
-type GenerationState = 'active' | 'retiring' | 'destroyed';
+import type { DataKeyEntry, KeyGenerationStatus } from '../../../core/recordings/key-vault.port';
+import type { HubKeyStore } from '../key-store';
+import {
+  NONCE_BYTES,
+  SEALED_V1_MAGIC,
+  SEALING_KEY_PREFIX,
+  TAG_BYTES,
+  TENANT_ID_PATTERN,
+  deriveFromMaster,
+  openAesGcm,
+  sealedAad,
+  unwrapKey,
+  wrapKey,
+  type GenerationState,
+} from '../key-wrapping';
 
 interface Generation {
   readonly generation: number;
@@ -45,7 +51,8 @@ const LEGACY_GENERATION: Generation = { generation: 0, fileTag: null, state: 'ac
  * (`secret:<purpose>`), so a rotation re-wraps it with the others and the sealed bytes in the database never change.
  * See docs/decisions/key-rotation.md.
  */
-export class FileKeyVault implements KeyVault, KeyRotation {
+export class FileKeyVault implements HubKeyStore {
+  readonly kind = 'file' as const;
   private readonly db: Database.Database;
   private readonly masterCache = new Map<string, Buffer>();
   private readonly kekCache = new Map<string, Buffer>();
@@ -97,8 +104,7 @@ export class FileKeyVault implements KeyVault, KeyRotation {
    * secret, which key rotation leaves alone: the same purpose gives the same secret before and after a rotation.
    */
   deriveSecret(tenantId: string, purpose: string): Uint8Array {
-    const master = this.masterSecret(tenantId, false);
-    return new Uint8Array(hkdfSync('sha256', master, Buffer.from(tenantId), Buffer.from(`callsight:${purpose}`), 32));
+    return new Uint8Array(deriveFromMaster(this.masterSecret(tenantId, false), tenantId, purpose));
   }
 
   async createDataKey(tenantId: string, keyId: string): Promise<Uint8Array> {
@@ -119,6 +125,14 @@ export class FileKeyVault implements KeyVault, KeyRotation {
 
   async hasDataKey(tenantId: string, keyId: string): Promise<boolean> {
     return this.selectStmt.get(tenantId, keyId) !== undefined;
+  }
+
+  /** The tenant's recording data keys created before `createdBefore` (never the `secret:*` sealing keys). */
+  async *listDataKeys(tenantId: string, createdBefore: Date): AsyncIterable<DataKeyEntry> {
+    const rows = this.db
+      .prepare('SELECT key_id, created_at FROM data_keys WHERE tenant_id = ? AND created_at < ? AND substr(key_id, 1, 7) <> ?')
+      .all(tenantId, createdBefore.toISOString(), SEALING_KEY_PREFIX) as { key_id: string; created_at: string }[];
+    for (const row of rows) yield { keyId: row.key_id, createdAt: new Date(row.created_at) };
   }
 
   /** Every key id still held for a tenant (used by restore to drop audio whose key was shredded). */
@@ -419,39 +433,10 @@ function generationOf(generations: readonly Generation[], generation: number): G
   return found;
 }
 
-/** Generation 0 keeps the AAD of the format before rotation; later generations bind the generation too. */
-function wrapAad(tenantId: string, keyId: string, generation: number): Buffer {
-  return Buffer.from(generation === 0 ? `${tenantId}\0${keyId}` : `${tenantId}\0${keyId}\0g${generation}`);
-}
 
-function sealedAad(tenantId: string, purpose: string, format: 0 | 1): Buffer {
-  return Buffer.from(format === 0 ? `${tenantId}\0secret:${purpose}` : `${tenantId}\0secret:${purpose}\0v1`);
-}
 
-function wrapKey(kek: Buffer, tenantId: string, keyId: string, generation: number, dataKey: Buffer): Buffer {
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', kek, nonce);
-  cipher.setAAD(wrapAad(tenantId, keyId, generation));
-  return Buffer.concat([nonce, cipher.update(dataKey), cipher.final(), cipher.getAuthTag()]);
-}
 
-function unwrapKey(kek: Buffer, tenantId: string, keyId: string, generation: number, wrapped: Buffer): Buffer {
-  const decipher = createDecipheriv('aes-256-gcm', kek, wrapped.subarray(0, NONCE_BYTES));
-  decipher.setAAD(wrapAad(tenantId, keyId, generation));
-  decipher.setAuthTag(wrapped.subarray(wrapped.length - TAG_BYTES));
-  try {
-    return Buffer.concat([decipher.update(wrapped.subarray(NONCE_BYTES, wrapped.length - TAG_BYTES)), decipher.final()]);
-  } catch (cause) {
-    throw new CallsightError('RECORDING_INTEGRITY', 'A wrapped data key failed authentication', { cause });
-  }
-}
 
-function openAesGcm(key: Buffer, aad: Buffer, sealed: Buffer): string {
-  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, NONCE_BYTES));
-  decipher.setAAD(aad);
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-  return Buffer.concat([decipher.update(sealed.subarray(NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-}
 
 /** Writes a 32-byte key as hex: temp file (0600), fsync, rename, fsync of the folder. */
 function writeKeyFile(file: string, key: Buffer): void {

@@ -6,6 +6,7 @@ import { RETENTION_MIGRATIONS } from './migrations/retention.migrations';
 import { QUEUE_MIGRATIONS } from './migrations/queue.migrations';
 import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
 import { TRAINING_MIGRATIONS } from './migrations/training.migrations';
+import { KEYS_MIGRATIONS } from './migrations/keys.migrations';
 import { PBX_MIGRATIONS } from './migrations/pbx.migrations';
 import { COMPLETENESS_MIGRATIONS } from './migrations/completeness.migrations';
 import { CONNECT_MIGRATIONS } from './migrations/connect.migrations';
@@ -221,6 +222,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   ...PBX_MIGRATIONS,
   ...COMPLETENESS_MIGRATIONS,
   ...CONNECT_MIGRATIONS,
+  ...KEYS_MIGRATIONS,
 ];
 
 /**

@@ -8,6 +8,7 @@ import { CRM_MIGRATIONS } from './migrations/crm.migrations';
 import { ANALYSIS_MIGRATIONS } from './migrations/analysis.migrations';
 import { RECORDINGS_MIGRATIONS } from './migrations/recordings.migrations';
 import { TRAINING_MIGRATIONS } from './migrations/training.migrations';
+import { KEYS_MIGRATIONS } from './migrations/keys.migrations';
 import { PBX_MIGRATIONS } from './migrations/pbx.migrations';
 import { COMPLETENESS_MIGRATIONS } from './migrations/completeness.migrations';
 import { CONNECT_MIGRATIONS } from './migrations/connect.migrations';
@@ -17,7 +18,7 @@ import { CONNECT_MIGRATIONS } from './migrations/connect.migrations';
  * keeps its migrations in its own file under migrations/ within its reserved version range, so that
  * capabilities evolve their tables independently:
  *   1-9 core (calls, outbox, jobs, audit) · 10-19 search · 20-29 exports · 30-39 retention · 40-49 quality
- *   50-59 CRM sync · 60-69 transcripts and analysis · 70-79 pending recordings · 90-99 training clips
+ *   50-59 CRM sync · 60-69 transcripts and analysis · 70-79 pending recordings · 90-99 training clips · 100-109 database key store
  *   110-119 provider call ledger and backfill checkpoints · 130-139 Amazon Connect contact records.
  */
 export interface Migration {
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   ...PBX_MIGRATIONS,
   ...COMPLETENESS_MIGRATIONS,
   ...CONNECT_MIGRATIONS,
+  ...KEYS_MIGRATIONS,
 ];
 
 /**
