@@ -18,6 +18,9 @@ const envSchema = z.object({
   DEMO_CALLS: z.coerce.number().int().min(13).max(5000).default(220),
   TWILIO_API_BASE_URL: z.url().default('https://api.twilio.com'),
   WORKERS: z.enum(['true', 'false']).default('true'),
+  ROLE: z.enum(['api', 'worker', 'all']).default('all'),
+  SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().max(3600).default(30),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(8788),
   DATABASE_URL: z
     .string()
     .optional()
@@ -43,6 +46,16 @@ export interface HubConfig {
   readonly demoCalls: number;
   readonly twilioApiBaseUrl: string;
   readonly workers: boolean;
+  /**
+   * What `callsight serve` runs (docs/decisions/processes-and-roles.md): `api` serves HTTP and runs no jobs or
+   * periodic work; `worker` runs the job runner and periodic work and serves only a health endpoint on HEALTH_PORT;
+   * `all` (default) does both, as one process on one machine.
+   */
+  readonly role: 'api' | 'worker' | 'all';
+  /** Seconds a SIGTERM waits for in-flight requests and jobs before the process exits anyway. */
+  readonly shutdownTimeoutS: number;
+  /** Port of a worker's health endpoint (GET /health), on HOST; 0 picks a free port. */
+  readonly healthPort: number;
   /** When set, every store lives in this PostgreSQL database instead of DATA_DIR/callsight.db. Never logged. */
   readonly databaseUrl?: string;
 }
@@ -73,6 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     demoCalls: e.DEMO_CALLS,
     twilioApiBaseUrl: e.TWILIO_API_BASE_URL,
     workers: e.WORKERS === 'true',
+    role: e.ROLE,
+    shutdownTimeoutS: e.SHUTDOWN_TIMEOUT_S,
+    healthPort: e.HEALTH_PORT,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
     ...overrides,
   };

@@ -4,7 +4,7 @@ import { DAY_MS } from '../../core/shared/time';
 import { systemActor } from '../../app/shared/actor';
 import { createAuditUseCases, type AuditUseCases } from '../../app/audit';
 import { createExportsUseCases, type ExportBundleWriter, type ExportsUseCases } from '../../app/exports';
-import { createSettingsUseCases, TenantSettingsCache, type SettingsUseCases } from '../../app/settings';
+import { createSettingsUseCases, type SettingsUseCases } from '../../app/settings';
 import { readBundleManifest, streamExportBundle, verifyExportBundle as verifyBundleFile, type BundleVerification } from '../../adapters/export/zip';
 import { auditRoutes } from '../../adapters/http/routes/audit.routes';
 import { exportsRoutes } from '../../adapters/http/routes/exports.routes';
@@ -31,10 +31,11 @@ export interface AccessUseCases {
 
 /**
  * Binds the access use-cases to the hub's stores, keys and clock. Settings are read through one
- * TenantSettingsCache, checked against the store's revision on every use, so processes sharing a database agree.
+ * TenantSettingsCache (hub.tenantSettings): told of changes by other processes through PostgreSQL LISTEN/NOTIFY, and
+ * checked against the store's revision on every use while that feed is down or on SQLite, so processes sharing a database agree.
  */
 export function createAccessUseCases(hub: Hub): AccessUseCases {
-  const settings = new TenantSettingsCache(hub.storage.settings);
+  const settings = hub.tenantSettings;
   const bundles: ExportBundleWriter = {
     write: ({ meta, entries }) => streamExportBundle({ meta, entries, key: manifestKey(hub, meta.tenantId) }),
   };

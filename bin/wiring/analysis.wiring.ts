@@ -25,7 +25,7 @@ export function analysisPorts(hub: Hub): AnalysisUseCasePorts {
   return {
     calls: hub.calls,
     transcripts: hub.transcripts,
-    tenantSettings: hub.storage.settings,
+    tenantSettings: hub.tenantSettings,
     audio: hub.audio,
     jobQueue: hub.jobQueue,
     keys: hub.keys,

@@ -1,11 +1,14 @@
 import { CallsightError } from '../../../core/shared/errors';
 import { SETTINGS_REVISION_KEY, type StoredSetting, type TenantSettingsStore } from '../../../core/access/tenant-settings.port';
 import type { PostgresDatabase } from './postgres-database';
+import { SETTINGS_CHANNEL } from './postgres.notifications';
 
 /**
  * Tenant settings (key -> JSON text) on PostgreSQL, with the SQLite store's behaviour. `put` is one statement that
  * upserts the setting and raises the tenant's revision row (SETTINGS_REVISION_KEY), so both commit together;
- * concurrent puts each raise it once (the conflicting upsert waits for the other's row lock).
+ * concurrent puts each raise it once (the conflicting upsert waits for the other's row lock). The same transaction
+ * announces the change on SETTINGS_CHANNEL (pg_notify, delivered only on commit), so every process's settings
+ * cache drops the tenant at once (PostgresSettingsNotifications); the revision stays the fallback.
  */
 export class PostgresTenantSettings implements TenantSettingsStore {
   constructor(private readonly db: PostgresDatabase) {}
@@ -21,6 +24,13 @@ export class PostgresTenantSettings implements TenantSettingsStore {
 
   async put(setting: StoredSetting): Promise<void> {
     if (setting.key === SETTINGS_REVISION_KEY) throw new CallsightError('VALIDATION_FAILED', `"${SETTINGS_REVISION_KEY}" is reserved for the settings revision; choose another key.`);
+    await this.db.transaction(async () => {
+      await this.upsert(setting);
+      await this.db.query('SELECT pg_notify($1, $2)', [SETTINGS_CHANNEL, setting.tenantId]);
+    });
+  }
+
+  private async upsert(setting: StoredSetting): Promise<void> {
     await this.db.query(
       `WITH saved AS (
          INSERT INTO tenant_settings (tenant_id, key, value_json, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
