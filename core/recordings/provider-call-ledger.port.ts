@@ -27,6 +27,14 @@ export interface ReconciledEntry {
   readonly entry: ProviderCallEntry & { readonly firstSeenAt: string };
   /** The stored call with the same provider and provider call id, or null. */
   readonly callId: string | null;
+  /** The reported recording of the same provider and call id in the pending-recordings inbox, or null. */
+  readonly pending: {
+    readonly id: string;
+    readonly status: 'waiting' | 'stored' | 'missing';
+    readonly lastError: string | null;
+    readonly attempts: number;
+    readonly deadlineAt: string;
+  } | null;
 }
 
 /** Counts of the ledger's entries whose call started in a range: what the completeness KPI reads. */
@@ -37,6 +45,8 @@ export interface ProviderCallCounts {
   readonly recorded: number;
   /** Recorded entries with a stored call of the same provider and provider call id. */
   readonly recordedStored: number;
+  /** The providers with entries in the range, sorted: the sources whose lists the KPI is counted against. */
+  readonly providers: readonly string[];
 }
 
 export interface ProviderCallLedger {

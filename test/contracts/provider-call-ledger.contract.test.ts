@@ -12,6 +12,8 @@ import {
   PostgresProviderAccounts,
   PostgresProviderCallLedger,
 } from '../../adapters/storage/postgres';
+import { SqlitePendingRecordings } from '../../adapters/storage/sqlite/sqlite.pending-recordings';
+import { PostgresPendingRecordings } from '../../adapters/storage/postgres/postgres.pending-recordings';
 import { openTestPostgres } from './support/databases';
 import { describeProviderCallLedgerContract } from './provider-call-ledger.contract';
 
@@ -22,6 +24,7 @@ describeProviderCallLedgerContract('sqlite', async () => {
     checkpoints: new SqliteBackfillCheckpoints(db),
     calls: new SqliteCallRepository(db),
     accounts: new SqliteProviderAccounts(db),
+    pending: new SqlitePendingRecordings(db),
     close: async () => {
       db.close();
     },
@@ -36,11 +39,12 @@ afterAll(async () => {
 
 describeProviderCallLedgerContract('postgres', async () => {
   const pg = await (database ??= openTestPostgres());
-  await pg.db.query('TRUNCATE provider_calls, backfill_checkpoints, provider_accounts, calls, call_tags, outbox, jobs, tenants CASCADE');
+  await pg.db.query('TRUNCATE provider_calls, backfill_checkpoints, pending_recordings, provider_accounts, calls, call_tags, outbox, jobs, tenants CASCADE');
   return {
     ledger: new PostgresProviderCallLedger(pg.db),
     checkpoints: new PostgresBackfillCheckpoints(pg.db),
     calls: new PostgresCallRepository(pg.db),
     accounts: new PostgresProviderAccounts(pg.db),
+    pending: new PostgresPendingRecordings(pg.db),
   };
 });

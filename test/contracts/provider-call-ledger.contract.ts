@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BackfillCheckpointStore } from '../../core/recordings/backfill-checkpoint.port';
+import type { PendingRecordingStore } from '../../core/recordings/pending-recording.port';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
 import type { ProviderAccountStore } from '../../core/recordings/provider-accounts.port';
 import type { ProviderCallEntry, ProviderCallLedger } from '../../core/recordings/provider-call-ledger.port';
@@ -11,6 +12,7 @@ export interface ProviderCallLedgerHarness {
   readonly checkpoints: BackfillCheckpointStore;
   readonly calls: Pick<CallRepository, 'upsertTenant' | 'insertCall'>;
   readonly accounts: ProviderAccountStore;
+  readonly pending: PendingRecordingStore;
   close?(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export function describeProviderCallLedgerContract(name: string, open: () => Pro
     it('the same call id of another provider or tenant is another entry; reads never cross tenants', withHarness(async (h) => {
       await h.ledger.record([entry(1), entry(1, { provider: 'connect', source: 'connect-ctr' }), entry(1, { tenantId: 't2' })], at(100));
       expect((await all(h, DAY)).map((i) => i.entry.provider)).toEqual(['connect', 'twilio']);
+      expect((await h.ledger.count('t1', DAY)).providers).toEqual(['connect', 'twilio']);
       expect((await all(h, { ...DAY, provider: 'twilio' })).map((i) => i.entry.provider)).toEqual(['twilio']);
       expect((await all(h, DAY, 't2')).map((i) => [i.entry.tenantId, i.entry.providerCallId])).toEqual([['t2', 'CA001']]);
       expect(await all(h, DAY, 't3')).toEqual([]);
@@ -100,16 +103,33 @@ export function describeProviderCallLedgerContract(name: string, open: () => Pro
         ['CA003', null],
         ['CA004', null],
       ]);
-      expect(await h.ledger.count('t1', DAY)).toEqual({ entries: 4, recorded: 3, recordedStored: 1 });
-      expect(await h.ledger.count('t2', DAY)).toEqual({ entries: 0, recorded: 0, recordedStored: 0 });
+      expect(await h.ledger.count('t1', DAY)).toEqual({ entries: 4, recorded: 3, recordedStored: 1, providers: ['twilio'] });
+      expect(await h.ledger.count('t2', DAY)).toEqual({ entries: 0, recorded: 0, recordedStored: 0, providers: [] });
+    }));
+
+    it('shows the reported recording of an entry from the pending-recordings inbox', withHarness(async (h) => {
+      await h.ledger.record([entry(1), entry(2), entry(3, { provider: 'connect', providerCallId: 'CA002' })], at(100));
+      const report = (n: number) => ({
+        tenantId: 't1', id: `pr_${n}`, provider: 'twilio', providerCallId: `CA00${n}`, recordingId: `RE${n}`, accountId: 'AC1',
+        receivedAt: at(10), nextAttemptAt: at(11), deadlineAt: at(70),
+      });
+      await h.pending.accept(report(2), { id: 'j2', tenantId: 't1', kind: 'recordings.fetch', payload: { pendingId: 'pr_2' }, runAt: at(11) });
+      await h.pending.accept({ ...report(1), tenantId: 't2' }, { id: 'j1', tenantId: 't2', kind: 'recordings.fetch', payload: { pendingId: 'pr_1' }, runAt: at(11) });
+      await h.pending.recordAttempt('t1', 'pr_2', { attempts: 1, lastError: 'not_ready', nextAttemptAt: at(20) }, { id: 'j2b', tenantId: 't1', kind: 'recordings.fetch', payload: { pendingId: 'pr_2' }, runAt: at(20) });
+      await h.pending.resolve('t1', 'pr_2', { status: 'missing', lastError: 'not_ready' }, at(71));
+      expect((await all(h, DAY)).map((i) => [i.entry.provider, i.entry.providerCallId, i.pending])).toEqual([
+        ['twilio', 'CA001', null],
+        ['twilio', 'CA002', { id: 'pr_2', status: 'missing', lastError: 'not_ready', attempts: 1, deadlineAt: at(70) }],
+        ['connect', 'CA002', null],
+      ]);
     }));
 
     it('takes calls that started in [from, to) only', withHarness(async (h) => {
       await h.ledger.record([entry(0), entry(59), entry(60), entry(61)], at(100));
       const hour = { from: at(0), to: at(60) };
       expect((await all(h, hour)).map((i) => i.entry.startedAt)).toEqual([at(0), at(59)]);
-      expect(await h.ledger.count('t1', hour)).toEqual({ entries: 2, recorded: 2, recordedStored: 0 });
-      expect(await h.ledger.count('t1', { ...hour, provider: 'connect' })).toEqual({ entries: 0, recorded: 0, recordedStored: 0 });
+      expect(await h.ledger.count('t1', hour)).toEqual({ entries: 2, recorded: 2, recordedStored: 0, providers: ['twilio'] });
+      expect(await h.ledger.count('t1', { ...hour, provider: 'connect' })).toEqual({ entries: 0, recorded: 0, recordedStored: 0, providers: [] });
     }));
 
     it('pages with a cursor through entries that share a start instant, each once', withHarness(async (h) => {
@@ -139,7 +159,7 @@ export function describeProviderCallLedgerContract(name: string, open: () => Pro
     it('records a large batch in one call', withHarness(async (h) => {
       const many = Array.from({ length: 1200 }, (_, i) => entry(i % 1000, { providerCallId: `CB${i}` }));
       expect(await h.ledger.record(many, at(100))).toBe(1200);
-      expect(await h.ledger.count('t1', DAY)).toEqual({ entries: 1200, recorded: 1200, recordedStored: 0 });
+      expect(await h.ledger.count('t1', DAY)).toEqual({ entries: 1200, recorded: 1200, recordedStored: 0, providers: ['twilio'] });
     }));
 
     it('lists the provider accounts linked to a tenant', withHarness(async (h) => {

@@ -59,8 +59,11 @@ export class PostgresProviderCallLedger implements ProviderCallLedger {
     const limit = ledgerPageLimit(page.limit);
     const after = page.after === undefined ? null : decodeLedgerCursor(page.after);
     const { rows } = await this.db.query<LedgerRow>(
-      `SELECT p.*, c.id AS call_id FROM provider_calls p
+      `SELECT p.*, c.id AS call_id, r.id AS pending_id, r.status AS pending_status, r.last_error AS pending_last_error,
+         r.attempts AS pending_attempts, r.deadline_at AS pending_deadline_at
+       FROM provider_calls p
        LEFT JOIN calls c ON c.tenant_id = p.tenant_id AND c.provider = p.provider AND c.provider_call_id = p.provider_call_id
+       LEFT JOIN pending_recordings r ON r.tenant_id = p.tenant_id AND r.provider = p.provider AND r.provider_call_id = p.provider_call_id
        WHERE p.tenant_id = $1 AND p.started_at >= $2 AND p.started_at < $3 AND ($4::text IS NULL OR p.provider = $4)
          AND ($5::text IS NULL OR (p.started_at, p.provider, p.provider_call_id) > ($5::text, $6::text, $7::text))
        ORDER BY p.started_at, p.provider, p.provider_call_id LIMIT $8`,
@@ -70,8 +73,8 @@ export class PostgresProviderCallLedger implements ProviderCallLedger {
   }
 
   async count(tenantId: string, range: { from: string; to: string; provider?: string }): Promise<ProviderCallCounts> {
-    const { rows } = await this.db.query<{ entries: string; recorded: string; recorded_stored: string }>(
-      `SELECT COUNT(*) AS entries,
+    const { rows } = await this.db.query<{ entries: string; recorded: string; recorded_stored: string; providers: string[] | null }>(
+      `SELECT COUNT(*) AS entries, array_agg(DISTINCT p.provider ORDER BY p.provider) AS providers,
          COUNT(*) FILTER (WHERE p.recorded) AS recorded,
          COUNT(*) FILTER (WHERE p.recorded AND c.id IS NOT NULL) AS recorded_stored
        FROM provider_calls p
@@ -80,7 +83,12 @@ export class PostgresProviderCallLedger implements ProviderCallLedger {
       [tenantId, range.from, range.to, range.provider ?? null],
     );
     const row = rows[0]!;
-    return { entries: Number(row.entries), recorded: Number(row.recorded), recordedStored: Number(row.recorded_stored) };
+    return {
+      entries: Number(row.entries),
+      recorded: Number(row.recorded),
+      recordedStored: Number(row.recorded_stored),
+      providers: row.providers ?? [],
+    };
   }
 
   async accountsOf(tenantId: string, provider: string): Promise<string[]> {

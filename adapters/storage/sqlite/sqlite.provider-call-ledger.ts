@@ -44,8 +44,11 @@ export class SqliteProviderCallLedger implements ProviderCallLedger {
     const after = page.after === undefined ? null : decodeLedgerCursor(page.after);
     const rows = this.db
       .prepare(
-        `SELECT p.*, c.id AS call_id FROM provider_calls p
+        `SELECT p.*, c.id AS call_id, r.id AS pending_id, r.status AS pending_status, r.last_error AS pending_last_error,
+           r.attempts AS pending_attempts, r.deadline_at AS pending_deadline_at
+         FROM provider_calls p
          LEFT JOIN calls c ON c.tenant_id = p.tenant_id AND c.provider = p.provider AND c.provider_call_id = p.provider_call_id
+         LEFT JOIN pending_recordings r ON r.tenant_id = p.tenant_id AND r.provider = p.provider AND r.provider_call_id = p.provider_call_id
          WHERE p.tenant_id = ? AND p.started_at >= ? AND p.started_at < ? AND (? IS NULL OR p.provider = ?)
            AND (? IS NULL OR (p.started_at, p.provider, p.provider_call_id) > (?, ?, ?))
          ORDER BY p.started_at, p.provider, p.provider_call_id LIMIT ?`,
@@ -68,7 +71,18 @@ export class SqliteProviderCallLedger implements ProviderCallLedger {
          WHERE p.tenant_id = ? AND p.started_at >= ? AND p.started_at < ? AND (? IS NULL OR p.provider = ?)`,
       )
       .get(tenantId, range.from, range.to, range.provider ?? null, range.provider ?? null) as { entries: number; recorded: number; recorded_stored: number };
-    return { entries: Number(row.entries), recorded: Number(row.recorded), recordedStored: Number(row.recorded_stored) };
+    const providers = this.db
+      .prepare(
+        `SELECT DISTINCT provider FROM provider_calls
+         WHERE tenant_id = ? AND started_at >= ? AND started_at < ? AND (? IS NULL OR provider = ?) ORDER BY provider`,
+      )
+      .all(tenantId, range.from, range.to, range.provider ?? null, range.provider ?? null) as { provider: string }[];
+    return {
+      entries: Number(row.entries),
+      recorded: Number(row.recorded),
+      recordedStored: Number(row.recorded_stored),
+      providers: providers.map((p) => p.provider),
+    };
   }
 
   accountsOf(tenantId: string, provider: string): string[] {
@@ -126,6 +140,11 @@ export interface LedgerRow {
   source: string;
   first_seen_at: string;
   call_id: string | null;
+  pending_id: string | null;
+  pending_status: 'waiting' | 'stored' | 'missing' | null;
+  pending_last_error: string | null;
+  pending_attempts: number | null;
+  pending_deadline_at: string | null;
 }
 
 /** A backfill_checkpoints row, as both engines return it. */
@@ -166,6 +185,16 @@ export function ledgerPage(rows: readonly LedgerRow[], limit: number): { items: 
       firstSeenAt: row.first_seen_at,
     },
     callId: row.call_id,
+    pending:
+      row.pending_id && row.pending_status && row.pending_deadline_at
+        ? {
+            id: row.pending_id,
+            status: row.pending_status,
+            lastError: row.pending_last_error,
+            attempts: Number(row.pending_attempts ?? 0),
+            deadlineAt: row.pending_deadline_at,
+          }
+        : null,
   }));
   const last = items.at(-1);
   const nextCursor =
