@@ -30,6 +30,13 @@ export interface Capability {
 
 export type CapabilityFactory = (hub: Hub) => Capability;
 
+/**
+ * Capabilities whose periodic work runs once per hub, not once per worker process (a daily sweep or prune of every
+ * tenant): on PostgreSQL only the worker holding the leader lock starts them (bin/server.ts). The others' periodic
+ * work (the CRM outbox drain) claims with FOR UPDATE SKIP LOCKED and runs on every worker.
+ */
+export const ONE_WORKER_CAPABILITIES: ReadonlySet<string> = new Set(['retention', 'access']);
+
 export const CAPABILITIES: readonly CapabilityFactory[] = [
   analysisCapability,
   accessCapability,
