@@ -15,6 +15,7 @@ import { registerSampleCliCommands } from './commands/sample.command';
 import { registerKeysCommands } from './commands/keys.command';
 import { registerRecordingsCommands } from './commands/recordings.command';
 import { registerSalesforceCommands } from './commands/salesforce.command';
+import { registerWatchCommand } from './commands/watch.command';
 
 const program = new Command()
   .name('callsight')
@@ -38,6 +39,7 @@ registerSampleCliCommands(program);
 registerKeysCommands(program);
 registerRecordingsCommands(program);
 registerSalesforceCommands(program);
+registerWatchCommand(program);
 
 try {
   await program.parseAsync(process.argv);
