@@ -56,7 +56,7 @@ describe('scorecard check before saving', () => {
 
   it('NOT_FOUND for a card that does not exist; other roles are refused', async () => {
     expect((await api(hub, 'POST', '/api/v1/admin/scorecards/nope/check', admin, { revision: { note: 'x' } })).status).toBe(404);
-    for (const role of ['manager', 'qa', 'agent']) {
+    for (const role of ['manager', 'qa', 'agent'] as const) {
       const refused = await api(hub, 'POST', '/api/v1/admin/scorecards/default/check', await hub.token(role), { revision: { note: 'x' } });
       expect(refused.status).toBe(403);
     }
@@ -90,7 +90,7 @@ describe('sampling preview', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('VALIDATION_FAILED');
     expect((await api(hub, 'POST', '/api/v1/admin/sampling/preview', admin, { period: '2026-01', replace: true })).status).toBe(400);
-    for (const role of ['manager', 'agent']) {
+    for (const role of ['manager', 'agent'] as const) {
       expect((await api(hub, 'POST', '/api/v1/admin/sampling/preview', await hub.token(role), { period: '2026-01' })).status).toBe(403);
     }
   });

@@ -19,7 +19,28 @@ import {
   type RetentionPolicyRead,
   type RetentionPreviewBody,
   type TryLexiconBody,
+  scorecardCheckSchema,
+  type ScorecardCheckBody,
 } from '../../../core/api/admin.api';
+import {
+  reviewersResponseSchema,
+  samplePlanResponseSchema,
+  scorecardListResponseSchema,
+  scorecardResponseSchema,
+  scorecardSchema,
+  storedSamplePlanResponseSchema,
+  type ReviseScorecardRequest,
+  type SamplePlanRequest,
+} from '../../../core/api/quality.api';
+import type * as z from 'zod/mini';
+
+export type ScorecardList = z.output<typeof scorecardListResponseSchema>;
+export type ScorecardRead = z.output<typeof scorecardResponseSchema>;
+export type SamplePlanRead = z.output<typeof samplePlanResponseSchema>;
+export type StoredSamplePlan = z.output<typeof storedSamplePlanResponseSchema>;
+export type Reviewer = { id: string; agentId?: string | null | undefined };
+/** A plan's settings as the sampling editor sends them (the plan request without `replace`). */
+export type SampleSettings = Omit<SamplePlanRequest, 'replace'>;
 
 /** The industry presets an admin may pick. */
 export const RETENTION_PRESETS = ['general', 'finance', 'medical', 'ecommerce', 'education'] as const;
@@ -40,6 +61,18 @@ export interface AdminClient {
   searchZendeskStaff(query: string): Promise<CrmUserListBody>;
   zendeskRoles(subdomain: string): Promise<ZendeskRolesBody>;
   updateZendeskRoles(change: ZendeskRolesUpdate): Promise<ZendeskRolesBody>;
+  scorecards(): Promise<ScorecardList>;
+  scorecard(id: string): Promise<ScorecardRead>;
+  /** The hub's verdict on a revision before it is saved (nothing stored). */
+  checkScorecard(id: string, revision: ReviseScorecardRequest): Promise<ScorecardCheckBody>;
+  reviseScorecard(id: string, revision: ReviseScorecardRequest): Promise<unknown>;
+  reviewers(): Promise<Reviewer[]>;
+  setReviewers(reviewers: readonly Reviewer[]): Promise<unknown>;
+  /** The month's stored plan; null before it is planned. */
+  storedPlan(period: string): Promise<StoredSamplePlan | null>;
+  /** The plan the hub would draw for these settings (nothing stored). */
+  previewPlan(settings: SampleSettings): Promise<SamplePlanRead>;
+  savePlan(settings: SampleSettings, replace: boolean): Promise<SamplePlanRead>;
 }
 
 /** Builds the admin client on the hub client's generic request. */
@@ -56,6 +89,19 @@ export function createAdminClient(hub: HubClient): AdminClient {
     searchZendeskStaff: (query) => hub.request('GET', `/api/v1/admin/crm-users?${new URLSearchParams({ query }).toString()}`, crmUserListSchema),
     zendeskRoles: (subdomain) => hub.request('GET', `/api/v1/admin/zendesk-roles?${new URLSearchParams({ subdomain }).toString()}`, zendeskRolesSchema),
     updateZendeskRoles: (change) => hub.request('PUT', '/api/v1/admin/zendesk-roles', zendeskRolesSchema, change),
+    scorecards: () => hub.request('GET', '/api/v1/scorecards', scorecardListResponseSchema),
+    scorecard: (id) => hub.request('GET', `/api/v1/scorecards/${encodeURIComponent(id)}`, scorecardResponseSchema),
+    checkScorecard: (id, revision) => hub.request('POST', `/api/v1/admin/scorecards/${encodeURIComponent(id)}/check`, scorecardCheckSchema, { revision }),
+    reviseScorecard: (id, revision) => hub.request('PUT', `/api/v1/scorecards/${encodeURIComponent(id)}`, scorecardSchema, revision),
+    reviewers: async () => (await hub.request('GET', '/api/v1/sampling/reviewers', reviewersResponseSchema)).reviewers,
+    setReviewers: (reviewers) => hub.request('PUT', '/api/v1/sampling/reviewers', reviewersResponseSchema, { reviewers }),
+    storedPlan: (period) =>
+      hub.request('GET', `/api/v1/sampling/plans/${encodeURIComponent(period)}`, storedSamplePlanResponseSchema).catch((error: unknown) => {
+        if ((error as { status?: unknown }).status === 404) return null;
+        throw error;
+      }),
+    previewPlan: (settings) => hub.request('POST', '/api/v1/admin/sampling/preview', samplePlanResponseSchema, settings),
+    savePlan: (settings, replace) => hub.request('POST', '/api/v1/sampling/plans', samplePlanResponseSchema, { ...settings, replace }),
     trySentence: (sentence, speaker) => hub.request('POST', '/api/v1/admin/lexicon/try', tryLexiconResponseSchema, { sentence, speaker }),
   };
 }

@@ -6,31 +6,14 @@ import { formatDateTime } from '../../core/i18n';
 import type { ConnectionStatusBody, CrmUserListBody, LegalHoldRead, ZendeskRolesBody, RetentionPolicyRead, RetentionPreviewBody, TryLexiconBody } from '../../../core/api/admin.api';
 import { createAdminClient, RETENTION_PRESETS, type AdminClient, type RetentionPreset } from './admin-setup.client';
 import { adminText, type AdminMessageKey } from './admin-setup.strings';
+import { Failure, Loading, useLoad, type Load, type T } from './admin-setup.parts';
+import { SamplingEditor, ScorecardEditor } from './quality-editors';
 
 export interface AdminSetupProps {
   readonly bridge: HostBridge;
   readonly fallbackLocale?: Locale;
   /** Injected for tests; defaults to a client built on `bridge.fetchToken`. */
   readonly client?: HubClient;
-}
-
-type Load<T> = { readonly status: 'loading' } | { readonly status: 'error'; readonly code: string } | { readonly status: 'ready'; readonly value: T };
-
-function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): [Load<T>, () => void, (value: T) => void] {
-  const [state, setState] = useState<Load<T>>({ status: 'loading' });
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let current = true;
-    setState({ status: 'loading' });
-    load().then(
-      (value) => current && setState({ status: 'ready', value }),
-      (error: unknown) => current && setState({ status: 'error', code: errorCode(error, 'INTERNAL') }),
-    );
-    return () => {
-      current = false;
-    };
-  }, [...deps, attempt]);
-  return [state, () => setAttempt((n) => n + 1), (value) => setState({ status: 'ready', value })];
 }
 
 /**
@@ -66,6 +49,7 @@ export function AdminSetup({ bridge, fallbackLocale, client: injected }: AdminSe
           <RetentionSection admin={admin} t={t} />
           <HoldsSection admin={admin} t={t} locale={locale} />
           <LexiconSection admin={admin} t={t} />
+          <SamplingEditor admin={admin} t={t} />
           <section class="cs-admin__card" aria-labelledby="cs-admin-roles">
             <h2 id="cs-admin-roles" class="cs-admin__h2">{t('roles')}</h2>
             <ZendeskRoles admin={admin} t={t} subdomain={zendeskSubdomain} />
@@ -77,38 +61,16 @@ export function AdminSetup({ bridge, fallbackLocale, client: injected }: AdminSe
               </pre>
             ) : null}
           </section>
+          <ScorecardEditor admin={admin} t={t} locale={locale} />
         </div>
       )}
     </div>
   );
 }
 
-type T = (key: AdminMessageKey, vars?: Record<string, string | number>) => string;
-
 /** A preset policy by its translated preset name; rules an admin wrote keep the name they were given. */
 function policyName(t: T, source: 'preset' | 'custom', preset: string | null, name: string): string {
   return source === 'preset' && preset !== null ? t('presetPolicy', { preset: t(`preset.${preset}` as AdminMessageKey) }) : name;
-}
-
-function Failure({ code, t, onRetry }: { code: string; t: T; onRetry?: () => void }) {
-  return (
-    <div class="cs-message cs-message--error" role="alert">
-      <p>{code === 'FORBIDDEN' ? t('forbidden') : t('error', { code })}</p>
-      {onRetry ? (
-        <button type="button" class="cs-button" onClick={onRetry}>
-          {t('retry')}
-        </button>
-      ) : null}
-    </div>
-  );
-}
-
-function Loading({ t }: { readonly t: T }) {
-  return (
-    <p class="cs-message" role="status" aria-live="polite">
-      {t('loading')}
-    </p>
-  );
 }
 
 function ConnectionsSection({ admin, t, load }: { admin: AdminClient; t: T; load: ReturnType<typeof useLoad<ConnectionStatusBody[]>> }) {
