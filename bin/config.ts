@@ -26,6 +26,9 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === '' ? undefined : v))
     .refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), 'must be a postgres:// or postgresql:// URL'),
+  KEY_STORE: z.enum(['file', 'database']).default('file'),
+  MASTER_KEY_FILE: z.string().min(1).optional(),
+  ORPHAN_GRACE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
 });
 
 export interface HubConfig {
@@ -58,6 +61,16 @@ export interface HubConfig {
   readonly healthPort: number;
   /** When set, every store lives in this PostgreSQL database instead of DATA_DIR/callsight.db. Never logged. */
   readonly databaseUrl?: string;
+  /**
+   * Where tenant secrets and recording keys live (docs/decisions/database-key-store.md): `file` (default) under
+   * DATA_DIR/keys, one machine; `database` in the hub's database, wrapped under the master key of MASTER_KEY_FILE or
+   * CALLSIGHT_MASTER_KEY (read from the environment by bin/wiring/key-store.wiring.ts, never kept here).
+   */
+  readonly keyStore?: 'file' | 'database';
+  /** A file (mode 0600) holding the database key store's master key; CALLSIGHT_MASTER_KEY is the alternative. */
+  readonly masterKeyFile?: string;
+  /** Minutes before an unreferenced stored item or data key counts as stranded (crash recovery and storage GC). */
+  readonly orphanGraceMinutes?: number;
 }
 
 /**
@@ -90,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     shutdownTimeoutS: e.SHUTDOWN_TIMEOUT_S,
     healthPort: e.HEALTH_PORT,
     ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
+    keyStore: e.KEY_STORE,
+    ...(e.MASTER_KEY_FILE ? { masterKeyFile: resolve(e.MASTER_KEY_FILE) } : {}),
+    orphanGraceMinutes: e.ORPHAN_GRACE_MINUTES,
     ...overrides,
   };
   const publicHub = merged.publicUrl !== undefined;

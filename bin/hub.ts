@@ -14,7 +14,8 @@ import { JobRunner } from './workers';
 import type { Call } from '../core/recordings/call';
 import type { Transcript } from '../core/analysis/transcript.types';
 import type { NewJob, NewOutboxMessage } from '../core/recordings/call-repository.port';
-import { FileKeyVault } from '../adapters/keys/file';
+import type { HubKeyStore } from '../adapters/keys/key-store';
+import { openKeyStore } from './wiring/key-store.wiring';
 import { EncryptedFsAudioStore } from '../adapters/blob/encrypted-fs';
 import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
 import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
@@ -54,7 +55,8 @@ export interface Hub {
   /** Every store, on SQLite or PostgreSQL (bin/storage.ts). */
   readonly storage: HubStorage;
   readonly calls: HubStorage['calls'];
-  readonly keys: FileKeyVault;
+  /** Tenant secrets and recording keys: DATA_DIR/keys or the hub's database (KEY_STORE). */
+  readonly keys: HubKeyStore;
   readonly audio: EncryptedFsAudioStore;
   readonly auditLog: HubStorage['auditLog'];
   readonly accounts: HubStorage['accounts'];
@@ -143,7 +145,7 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
   const { calls, auditLog, accounts, transcripts, jobQueue } = storage;
   const settingsChanges = config.databaseUrl ? new PostgresSettingsNotifications(config.databaseUrl) : null;
   const tenantSettings = new TenantSettingsCache(storage.settings, settingsChanges ? { changes: settingsChanges } : {});
-  const keys = new FileKeyVault(join(config.dataDir, 'keys'));
+  const keys = await openKeyStore(config, storage);
   const audio = new EncryptedFsAudioStore(join(config.dataDir, 'audio'), keys);
   const probe = new MusicMetadataAudioProbe();
   const secretFor = (tenantId: string, purpose: 'jwt' | 'playback-url') =>
@@ -218,7 +220,7 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
       await settingsChanges?.close();
       await pendingDb?.close();
       await storage.close();
-      keys.close();
+      await keys.close();
     },
   };
   return hub;
