@@ -7,6 +7,7 @@ import { openHub, type Hub } from '../../bin/hub';
 import { createDropFolderWatcher } from '../../bin/commands/watch.command';
 import { ASTERISK_MASTER_COLUMNS, FREESWITCH_DEFAULT_COLUMNS, type DropFolderOptions } from '../../adapters/telephony/pbx';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../support/audio-fixtures';
+import { createTestDatabase, dropTestDatabase } from '../contracts/support/databases';
 
 const TENANT = 'pbx-co';
 const SETTLE_MS = 300;
@@ -213,4 +214,54 @@ describe('callsight watch: PBX drop folder', () => {
     expect(readdirSync(join(w.folder, 'done')).sort()).toEqual(['1796631303.40.wav', '1796631303.40.wav.1']);
     expect((await stored('asterisk', '1796631303.40'))?.id).toBe(first!.id);
   });
+});
+
+describe('callsight watch on PostgreSQL (the ledger in the hub database, migration 13)', () => {
+  it('waits for a late CDR, joins it, survives a restart between ingest and move, and remembers CDR offsets', async () => {
+    const database = await createTestDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'callsight-pbx-pg-'));
+    const pgHub = await openHub(loadConfig({}, { dataDir: join(dir, 'data'), port: 0, logLevel: 'silent', seedDemo: 'false', workers: false, databaseUrl: database.url }));
+    try {
+      await pgHub.ensureTenant({ id: TENANT, name: 'PBX Co', defaultRegion: 'CN', industry: 'general' });
+      await pgHub.calls.upsertAgent({ tenantId: TENANT, id: '1001', name: 'Agent 1001', team: 'support', seniority: 'senior', hiredAt: '2024-01-01T00:00:00.000Z' });
+      const folder = join(dir, 'drop');
+      mkdirSync(folder);
+      const options: DropFolderOptions = {
+        tenantId: TENANT,
+        folder,
+        pbx: 'asterisk',
+        cdr: { path: join(dir, 'Master.csv'), format: 'csv', columns: [...ASTERISK_MASTER_COLUMNS], utcOffset: '+08:00' },
+        settleMs: SETTLE_MS,
+        cdrWaitMs: 30 * 60_000,
+      };
+      const first = await createDropFolderWatcher(pgHub, pgHub.config, options);
+      const path = join(folder, '1796631303.50.wav');
+      const audio = synthesizeCallWav({ durationS: 1, seed: 'pg' });
+      writeFileSync(path, audio);
+      age(path);
+      expect(await first.watcher.runUntilSettled()).toMatchObject({ waitingForCdr: 1 });
+      writeFileSync(options.cdr.path, asteriskLine('1796631303.50', '13812345678', '1001', 'PJSIP/1001-1', '2026-12-07 16:15:03'));
+      expect(await first.watcher.runPass()).toMatchObject({ ingested: 1, cdrRows: 1 });
+      const call = await pgHub.calls.findByProviderCallId(TENANT, 'asterisk', '1796631303.50');
+      expect(call).toMatchObject({ agentId: '1001', customerPhone: '+8613812345678', startedAt: '2026-12-07T08:15:03.000Z' });
+      expect(await first.ledger.getFile(TENANT, folder, '1796631303.50.wav')).toMatchObject({ state: 'done', callId: call!.id, cdrMissing: false });
+
+      writeFileSync(path, audio);
+      age(path);
+      await first.ledger.setState({ tenantId: TENANT, folder, name: '1796631303.50.wav' }, 'ingested', new Date().toISOString());
+      await first.close();
+      const second = await createDropFolderWatcher(pgHub, pgHub.config, options);
+      try {
+        expect(await second.watcher.runUntilSettled()).toMatchObject({ ingested: 0, duplicates: 1, cdrRows: 0 });
+        expect(readdirSync(folder).sort()).toEqual(['done', 'failed']);
+        expect(await pgHub.calls.countCalls(TENANT)).toBe(1);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await pgHub.close();
+      rmSync(dir, { recursive: true, force: true });
+      await dropTestDatabase(database.name);
+    }
+  }, 60_000);
 });
