@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_PHONE_REGION } from '../core/recordings/phone';
 import { describeIssues } from '../core/shared/validation';
+import { audioStoreConfigFromEnv, type AudioStoreConfig } from './wiring/audio-store.wiring';
 
 /** Hub configuration from the environment; every setting has a default that works on one machine. */
 const envSchema = z.object({
@@ -71,6 +72,8 @@ export interface HubConfig {
   readonly masterKeyFile?: string;
   /** Minutes before an unreferenced stored item or data key counts as stranded (crash recovery and storage GC). */
   readonly orphanGraceMinutes?: number;
+  /** Where the encrypted audio lives: the data folder (default) or an S3-compatible bucket (AUDIO_STORE, S3_*). */
+  readonly audioStore?: AudioStoreConfig;
 }
 
 /**
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     keyStore: e.KEY_STORE,
     ...(e.MASTER_KEY_FILE ? { masterKeyFile: resolve(e.MASTER_KEY_FILE) } : {}),
     orphanGraceMinutes: e.ORPHAN_GRACE_MINUTES,
+    audioStore: audioStoreConfigFromEnv(env),
     ...overrides,
   };
   const publicHub = merged.publicUrl !== undefined;

@@ -16,7 +16,8 @@ import type { Transcript } from '../core/analysis/transcript.types';
 import type { NewJob, NewOutboxMessage } from '../core/recordings/call-repository.port';
 import type { HubKeyStore } from '../adapters/keys/key-store';
 import { openKeyStore } from './wiring/key-store.wiring';
-import { EncryptedFsAudioStore } from '../adapters/blob/encrypted-fs';
+import type { HubAudioStore } from '../core/recordings/audio-store.port';
+import { openAudioStore } from './wiring/audio-store.wiring';
 import { MusicMetadataAudioProbe } from '../adapters/audio/probe';
 import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
 import { buildHttpApp, DEFAULT_EXPENSIVE_ROUTE_LIMITS, type ExpensiveRouteLimits } from '../adapters/http/server';
@@ -57,7 +58,8 @@ export interface Hub {
   readonly calls: HubStorage['calls'];
   /** Tenant secrets and recording keys: DATA_DIR/keys or the hub's database (KEY_STORE). */
   readonly keys: HubKeyStore;
-  readonly audio: EncryptedFsAudioStore;
+  /** Encrypted audio, hot and archive tiers: the data folder or an S3-compatible bucket (AUDIO_STORE). */
+  readonly audio: HubAudioStore;
   readonly auditLog: HubStorage['auditLog'];
   readonly accounts: HubStorage['accounts'];
   /** Transcripts, analyses and the flag index. */
@@ -146,7 +148,7 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
   const settingsChanges = config.databaseUrl ? new PostgresSettingsNotifications(config.databaseUrl) : null;
   const tenantSettings = new TenantSettingsCache(storage.settings, settingsChanges ? { changes: settingsChanges } : {});
   const keys = await openKeyStore(config, storage);
-  const audio = new EncryptedFsAudioStore(join(config.dataDir, 'audio'), keys);
+  const audio = await openAudioStore(config.audioStore, config.dataDir, keys);
   const probe = new MusicMetadataAudioProbe();
   const secretFor = (tenantId: string, purpose: 'jwt' | 'playback-url') =>
     keys.hasTenant(tenantId) ? keys.deriveSecret(tenantId, purpose) : null;
@@ -221,6 +223,7 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
       await pendingDb?.close();
       await storage.close();
       await keys.close();
+      audio.close?.();
     },
   };
   return hub;

@@ -17,14 +17,16 @@ import {
   type RetentionUseCases,
   type TenantFailure,
 } from '../../app/retention';
-import { EncryptedFsAudioStore } from '../../adapters/blob/encrypted-fs';
 import { ShredJournal } from '../../adapters/backup';
 import { retentionRoutes } from '../../adapters/http/routes/retention.routes';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
 
 export interface RetentionOptions {
-  /** Root of the archive tier; default DATA_DIR/archive. */
+  /**
+   * Root of the archive tier on the data-folder audio store; default DATA_DIR/archive. Read by the backup command;
+   * the tier itself belongs to the hub's audio store (bin/wiring/audio-store.wiring.ts, AudioTiering).
+   */
   readonly archiveDir?: string;
   /** The deletion journal; default DATA_DIR/keys/shred-journal.db, beside the key store and outside the database. */
   readonly journalFile?: string;
@@ -57,8 +59,8 @@ export interface RetentionCapability extends Capability {
   readonly useCases: RetentionUseCases;
   readonly ports: RetentionPorts;
   readonly store: RetentionStore;
-  /** The archive tier: a second encrypted store over the hub's KeyVault. */
-  readonly archive: EncryptedFsAudioStore;
+  /** The archive tier of the hub's audio store (a folder, or a key prefix and storage class on object storage). */
+  readonly archive: RetentionPorts['archive'];
   readonly journal: ShredJournal;
   /** Thaw-on-play: call it after the play authorisation and before reading the audio; play the call it returns. */
   beforePlay(call: Call, principal: Principal): Promise<Call>;
@@ -66,8 +68,8 @@ export interface RetentionCapability extends Capability {
   sweepNow(): Promise<readonly TenantFailure[]>;
 }
 
-/** Retention ports over the hub: the archive tier and the shred journal are files under DATA_DIR. */
-function retentionPorts(hub: Hub, options: RetentionOptions, archive: EncryptedFsAudioStore, journal: ShredJournal): RetentionPorts {
+/** Retention ports over the hub: the archive tier is the audio store's own (AudioTiering), whichever store it is. */
+function retentionPorts(hub: Hub, options: RetentionOptions, journal: ShredJournal): RetentionPorts {
   return {
     store: hub.storage.retention,
     calls: hub.calls,
@@ -76,10 +78,10 @@ function retentionPorts(hub: Hub, options: RetentionOptions, archive: EncryptedF
     auditLog: hub.auditLog,
     audio: hub.audio,
     archive: {
-      exists: (location) => archive.exists(location),
-      remove: (location) => archive.remove(location),
-      archive: (location) => hub.audio.moveTo(location, archive),
-      thaw: (location) => archive.moveTo(location, hub.audio),
+      exists: (location) => hub.audio.existsIn(location, 'archive'),
+      remove: (location) => hub.audio.removeFrom(location, 'archive'),
+      archive: (location) => hub.audio.moveTo(location, 'archive'),
+      thaw: (location) => hub.audio.moveTo(location, 'hot'),
     },
     journal,
     purgeDerived: (tenantId, callId) => hub.purgeDerived(tenantId, callId),
@@ -90,9 +92,8 @@ function retentionPorts(hub: Hub, options: RetentionOptions, archive: EncryptedF
 
 export function createRetentionCapability(options: RetentionOptions = {}): CapabilityFactory {
   return (hub: Hub): RetentionCapability => {
-    const archive = new EncryptedFsAudioStore(options.archiveDir ?? join(hub.config.dataDir, 'archive'), hub.keys);
     const journal = new ShredJournal(options.journalFile ?? join(hub.config.dataDir, 'keys', 'shred-journal.db'));
-    const ports = retentionPorts(hub, options, archive, journal);
+    const ports = retentionPorts(hub, options, journal);
     const useCases = createRetentionUseCases({ ...ports, audit: (entry) => hub.audit(entry) });
     const intervalMs = options.sweepIntervalMs ?? 24 * HOUR_MS;
     let timer: NodeJS.Timeout | null = null;
@@ -130,7 +131,7 @@ export function createRetentionCapability(options: RetentionOptions = {}): Capab
       useCases,
       ports,
       store: ports.store,
-      archive,
+      archive: ports.archive,
       journal,
       plugins: [retentionRoutes(useCases)],
       beforePlay: thawBeforePlay(ports, useCases.thawCall),

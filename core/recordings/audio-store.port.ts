@@ -63,6 +63,8 @@ export interface StoredItem {
   /** When the item was last written, as the store reports it. */
   readonly modifiedAt: Date;
   readonly bytes: number;
+  /** The tier the item is in (see AudioTiering); absent means the hot tier. */
+  readonly tier?: AudioTier;
 }
 
 /**
@@ -76,3 +78,30 @@ export interface AudioStoreInventory {
   /** Removes one listed item (for a container: its ciphertext only; the data key is the key store's); idempotent. */
   removeItem(item: StoredItem): Promise<void>;
 }
+
+/** Where a recording's container is: `hot` (what AudioStore reads) or `archive` (cheaper, thawed back before play). */
+export type AudioTier = 'hot' | 'archive';
+
+/**
+ * Archive tiering as each store does it (another folder; another key prefix and storage class on object storage), so
+ * retention moves audio without knowing which store it has. A container moves as is: no decryption, no
+ * re-encryption, its data key stays where it is.
+ */
+export interface AudioTiering {
+  /**
+   * Moves the container to `tier`. Crash-safe and idempotent: it is durable in `tier` before it leaves the other
+   * tier, and when only `tier` holds it nothing is done. Throws RECORDING_GONE when neither tier holds it.
+   */
+  moveTo(location: AudioLocation, tier: AudioTier): Promise<void>;
+  existsIn(location: AudioLocation, tier: AudioTier): Promise<boolean>;
+  /** Removes the container from `tier` only (the data key stays); idempotent. */
+  removeFrom(location: AudioLocation, tier: AudioTier): Promise<void>;
+}
+
+/** What the hub holds as its audio store (bin/wiring/audio-store.wiring.ts picks the data folder or object storage). */
+export type HubAudioStore = AudioStore &
+  AudioStoreInventory &
+  AudioTiering & {
+    /** Releases what the store holds open (an object-storage client's connections) when the hub stops. */
+    close?(): void;
+  };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { listFiles } from '../../adapters/backup';
 import { runRestore } from '../../bin/commands/backup.command';
+import { fsAudioOf } from '../support/hub';
 import { runCli, startRetentionHub, TENANT, readAudio, type RetentionTestHub } from './retention-harness';
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
@@ -74,7 +75,7 @@ describe('callsight backup and restore', () => {
     expect(after).toMatchObject({ status: 'deleted', recording: null });
     expect(await t.retention.store.getTombstone(TENANT, victim.id)).toMatchObject({ basis: 'admin', audioSha256: victim.recording!.sha256 });
     expect(await t.hub.keys.hasDataKey(TENANT, victim.recording!.keyId)).toBe(false);
-    expect(existsSync(t.hub.audio.pathFor(TENANT, victim.id))).toBe(false);
+    expect(existsSync(fsAudioOf(t.hub).pathFor(TENANT, victim.id))).toBe(false);
     expect((await t.api('GET', `/api/v1/calls/${victim.id}/audio`, { token: admin })).status).toBe(410);
     const certificates = await t.hub.auditLog.query(TENANT, { action: 'delete', target: `call:${victim.id}`, outcome: 'allowed', limit: 10 });
     expect(certificates.map((e) => e.reason)).toEqual(['reapplied_after_restore']);

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { startTestHub, type TestHub } from '../support/hub';
+import { fsAudioOf, startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../support/audio-fixtures';
 import { callPageSchema, callViewSchema, playbackUrlSchema } from '../../core/api/calls.api';
 import { errorBodySchema } from '../../core/api/common.api';
@@ -256,7 +256,7 @@ describe('GET /api/v1/calls/:id/audio', () => {
   });
 
   it('fails with an integrity error, never garbage, when one stored byte changes', async () => {
-    const file = hub.hub.audio.pathFor('demo', id);
+    const file = fsAudioOf(hub.hub).pathFor('demo', id);
     const stored = readFileSync(file);
     const tampered = Buffer.from(stored);
     tampered[100] = (tampered[100] ?? 0) ^ 0x01;
@@ -293,7 +293,7 @@ describe('GET /api/v1/calls/:id/audio', () => {
   });
 
   it('stores the audio encrypted: no plaintext WAV bytes on disk', () => {
-    const stored = readFileSync(hub.hub.audio.pathFor('demo', id));
+    const stored = readFileSync(fsAudioOf(hub.hub).pathFor('demo', id));
     expect(stored.includes(Buffer.from('RIFF'))).toBe(false);
     expect(stored.includes(Buffer.from(original.subarray(44, 108)))).toBe(false);
   });

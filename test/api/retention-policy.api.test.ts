@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { retentionPlanSchema, retentionPolicyViewSchema } from '../../core/api/retention.api';
+import { fsAudioOf } from '../support/hub';
 import { startRetentionHub, TENANT, TestClock, readAudio, type RetentionTestHub } from './retention-harness';
 
 let t: RetentionTestHub;
@@ -94,7 +95,7 @@ describe('retention policy over the API', () => {
     const tombstone = await t.retention.store.getTombstone(TENANT, march);
     expect(tombstone).toMatchObject({ ruleId: 'short', basis: 'policy', audioSha256: march0.recording!.sha256 });
     expect(await t.hub.keys.hasDataKey(TENANT, march0.recording!.keyId)).toBe(false);
-    expect(existsSync(t.hub.audio.pathFor(TENANT, march))).toBe(false);
+    expect(existsSync(fsAudioOf(t.hub).pathFor(TENANT, march))).toBe(false);
     const view = await t.api('GET', `/api/v1/calls/${march}`, { token: admin });
     expect(view.body).toMatchObject({ status: 'deleted', recording: null });
     const audio = await t.api('GET', `/api/v1/calls/${march}/audio`, { token: admin });

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { fsAudioOf } from '../support/hub';
 import { startRetentionHub, TENANT, TestClock, readAudio, type RetentionTestHub } from './retention-harness';
 
 const NOW = '2026-06-01T12:00:00Z';
@@ -52,8 +53,8 @@ async function stateOf(t: RetentionTestHub) {
     state[name] = {
       status: call.status,
       sha256: (await store.getTombstone(TENANT, call.id))?.audioSha256 ?? call.recording?.sha256,
-      hot: existsSync(t.hub.audio.pathFor(location.tenantId, location.recordingId)),
-      archive: existsSync(t.retention.archive.pathFor(location.tenantId, location.recordingId)),
+      hot: existsSync(fsAudioOf(t.hub).pathFor(location.tenantId, location.recordingId)),
+      archive: existsSync(fsAudioOf(t.hub).pathFor(location.tenantId, location.recordingId, 'archive')),
       key: call.recording ? await t.hub.keys.hasDataKey(TENANT, call.recording.keyId) : null,
       tombstoneRule: (await store.getTombstone(TENANT, call.id))?.ruleId ?? null,
       certificates: await count('retention_delete'),
@@ -128,8 +129,8 @@ describe('the retention sweep', () => {
     const played = await t.retention.beforePlay(call, player);
     expect(played.status).toBe('stored');
     expect((await t.call('complaint-old')).status).toBe('stored');
-    expect(existsSync(t.hub.audio.pathFor(TENANT, call.id))).toBe(true);
-    expect(existsSync(t.retention.archive.pathFor(TENANT, call.id))).toBe(false);
+    expect(existsSync(fsAudioOf(t.hub).pathFor(TENANT, call.id))).toBe(true);
+    expect(existsSync(fsAudioOf(t.hub).pathFor(TENANT, call.id, 'archive'))).toBe(false);
     const audio = await readAudio(t.hub, played);
     expect(createHash('sha256').update(audio).digest('hex')).toBe(call.recording!.sha256);
     expect((await t.hub.auditLog.query(TENANT, { action: 'retention_thaw', target: `call:${call.id}`, limit: 5 })).map((e) => [e.actor, e.role, e.reason])).toEqual([['u-li', 'agent', 'played']]);
@@ -148,7 +149,7 @@ describe('the retention sweep', () => {
   it('a copy of the encrypted audio taken before deletion cannot be decrypted after it: the wrapped key is gone from disk', async () => {
     const t = reference;
     const call = await t.call('fresh-2');
-    const file = t.hub.audio.pathFor(TENANT, call.id);
+    const file = fsAudioOf(t.hub).pathFor(TENANT, call.id);
     const copy = readFileSync(file);
     const keysFile = join(t.dataDir, 'keys', 'data-keys.db');
     const ro = new Database(keysFile, { readonly: true });

@@ -5,6 +5,7 @@ import { loadConfig, type HubConfig } from '../../bin/config';
 import { startHub, type RunningHub } from '../../bin/server';
 import type { Hub } from '../../bin/hub';
 import type Database from 'better-sqlite3';
+import { EncryptedFsAudioStore } from '../../adapters/blob/encrypted-fs';
 import type { Role } from '../../core/access/access.policy';
 import { createTestDatabase, dropTestDatabase } from '../contracts/support/databases';
 import { checksResponses, openApiViolationsOf } from '../../adapters/http/routes/openapi.routes';
@@ -84,4 +85,10 @@ export async function collect<T>(items: Iterable<T> | AsyncIterable<T>): Promise
   const out: T[] = [];
   for await (const item of items) out.push(item);
   return out;
+}
+
+/** The hub's data-folder audio store, for tests that read or tamper with container files; fails on object storage. */
+export function fsAudioOf(hub: Hub): EncryptedFsAudioStore {
+  if (!(hub.audio instanceof EncryptedFsAudioStore)) throw new Error('This test reads audio files directly; the hub stores audio in object storage');
+  return hub.audio;
 }

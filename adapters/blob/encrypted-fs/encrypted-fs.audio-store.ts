@@ -1,10 +1,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { constants as fsConstants } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CallsightError } from '../../../core/shared/errors';
 import { SAFE_ID_PATTERN as SAFE_ID } from '../../../core/shared/ids';
-import type { AudioLocation, AudioStore, ByteRange, StoredAudio } from '../../../core/recordings/audio-store.port';
+import type {
+  AudioLocation,
+  AudioStore,
+  AudioStoreInventory,
+  AudioTier,
+  AudioTiering,
+  ByteRange,
+  StoredAudio,
+  StoredItem,
+} from '../../../core/recordings/audio-store.port';
 import type { KeyVault } from '../../../core/recordings/key-vault.port';
 import {
   HEADER_BYTES,
@@ -16,27 +25,48 @@ import {
   decodeHeader,
   decryptChunk,
   encryptContainer,
-} from './chunked-cipher';
+} from '../chunked-cipher';
 
 const WRITE_BATCH_BYTES = 1024 * 1024;
 const READ_BATCH_CHUNKS = 16;
+/** A container's file name, and a temp file a write left behind (`<id>.csa.<uuid>.tmp`). */
+const CONTAINER_FILE = /^([A-Za-z0-9_-]+)\.csa$/;
+const TEMP_FILE = /^([A-Za-z0-9_-]+)\.csa\.[0-9a-f-]{36}\.tmp$/;
+
+export interface EncryptedFsAudioStoreOptions {
+  /** Root of the archive tier (AudioTiering); default `archive` beside `root` (DATA_DIR/audio -> DATA_DIR/archive). */
+  readonly archiveRoot?: string;
+}
 
 /**
  * Encrypted audio on the local file system: one chunked AES-256-GCM container per recording under
  * `<root>/<tenant>/<2-char shard>/<recordingId>.csa`, each under its own data key from the KeyVault.
  * Writes go to a temp file, are fsynced, renamed into place, and the directory is fsynced.
+ * The archive tier is a second folder of the same layout; moving between tiers renames the container.
  */
-export class EncryptedFsAudioStore implements AudioStore {
+export class EncryptedFsAudioStore implements AudioStore, AudioStoreInventory, AudioTiering {
+  private archiveStore: EncryptedFsAudioStore | null = null;
+
   constructor(
     private readonly root: string,
     private readonly keys: KeyVault,
     private readonly chunkBytes = DEFAULT_CHUNK_BYTES,
+    private readonly options: EncryptedFsAudioStoreOptions = {},
   ) {}
 
-  pathFor(tenantId: string, recordingId: string): string {
+  /** The store of one tier: this store is the hot tier; the archive tier is a store over the archive folder. */
+  private tier(tier: AudioTier): EncryptedFsAudioStore {
+    if (tier === 'hot') return this;
+    this.archiveStore ??= new EncryptedFsAudioStore(this.options.archiveRoot ?? join(dirname(this.root), 'archive'), this.keys, this.chunkBytes);
+    return this.archiveStore;
+  }
+
+  /** The file of a recording's container in a tier (the hot tier unless told). */
+  pathFor(tenantId: string, recordingId: string, tier: AudioTier = 'hot'): string {
     if (!SAFE_ID.test(tenantId) || !SAFE_ID.test(recordingId)) {
       throw new CallsightError('VALIDATION_FAILED', 'Recording ids use letters, digits, "-" and "_" only');
     }
+    if (tier === 'archive') return this.tier('archive').pathFor(tenantId, recordingId);
     return join(this.root, tenantId, recordingId.slice(-2), `${recordingId}.csa`);
   }
 
@@ -153,16 +183,76 @@ export class EncryptedFsAudioStore implements AudioStore {
   }
 
   /**
-   * Moves a recording's container to another store root (e.g. the archive tier) as is: no decryption, no
-   * re-encryption, the data key stays where it is, so both stores must share the KeyVault. Crash-safe and
-   * idempotent: the file is durable at the target before it leaves the source, and when the source no longer
-   * holds it but the target does, nothing is done. Throws RECORDING_GONE when neither store holds it.
+   * Moves a recording's container to the other tier's folder as is: no decryption, no re-encryption, the data key
+   * stays where it is (both tiers share the KeyVault). Crash-safe and idempotent: the file is durable at the target
+   * before it leaves the source, and when the source no longer holds it but the target does, nothing is done.
+   * Throws RECORDING_GONE when neither tier holds it.
    */
-  async moveTo(location: AudioLocation, target: EncryptedFsAudioStore): Promise<void> {
-    const from = this.pathFor(location.tenantId, location.recordingId);
+  async moveTo(location: AudioLocation, tier: AudioTier): Promise<void> {
+    if (tier === 'archive') return this.moveBetween(location, this, this.tier('archive'));
+    return this.moveBetween(location, this.tier('archive'), this);
+  }
+
+  async existsIn(location: AudioLocation, tier: AudioTier): Promise<boolean> {
+    return this.tier(tier).exists(location);
+  }
+
+  async removeFrom(location: AudioLocation, tier: AudioTier): Promise<void> {
+    return this.tier(tier).remove(location);
+  }
+
+  /**
+   * Every container (`*.csa`) and temp file a crashed write left (`*.tmp`, partial) of the tenant, in both tiers.
+   * `ref` is `<tier>/<path under the tier's root>`.
+   */
+  async *inventory(tenantId: string): AsyncIterable<StoredItem> {
+    this.pathFor(tenantId, 'probe');
+    for (const tier of ['hot', 'archive'] as const) {
+      const tenantDir = join(this.tier(tier).root, tenantId);
+      for (const shard of await listDir(tenantDir)) {
+        for (const name of await listDir(join(tenantDir, shard))) {
+          const container = CONTAINER_FILE.exec(name);
+          const temp = container ? null : TEMP_FILE.exec(name);
+          const recordingId = container?.[1] ?? temp?.[1];
+          if (!recordingId) continue;
+          let info;
+          try {
+            info = await stat(join(tenantDir, shard, name));
+          } catch {
+            continue; // removed while listing
+          }
+          if (!info.isFile()) continue;
+          yield {
+            tenantId,
+            recordingId,
+            kind: container ? 'container' : 'partial',
+            ref: `${tier}/${tenantId}/${shard}/${name}`,
+            modifiedAt: info.mtime,
+            bytes: info.size,
+            tier,
+          };
+        }
+      }
+    }
+  }
+
+  async removeItem(item: StoredItem): Promise<void> {
+    const [tier, tenantId, shard, name, ...rest] = item.ref.split('/');
+    const fileName = name ?? '';
+    const matches = item.kind === 'container' ? CONTAINER_FILE.exec(fileName) : TEMP_FILE.exec(fileName);
+    if ((tier !== 'hot' && tier !== 'archive') || tenantId !== item.tenantId || rest.length > 0 || !matches || matches[1] !== item.recordingId || shard !== item.recordingId.slice(-2)) {
+      throw new CallsightError('VALIDATION_FAILED', 'The item is not one this store listed');
+    }
+    const file = join(this.tier(tier).root, tenantId, shard, fileName);
+    await rm(file, { force: true });
+    await fsyncDirectory(dirname(file)).catch(() => undefined);
+  }
+
+  private async moveBetween(location: AudioLocation, source: EncryptedFsAudioStore, target: EncryptedFsAudioStore): Promise<void> {
+    const from = source.pathFor(location.tenantId, location.recordingId);
     const to = target.pathFor(location.tenantId, location.recordingId);
     if (from === to) return;
-    if (!(await this.exists(location))) {
+    if (!(await source.exists(location))) {
       if (await target.exists(location)) return;
       throw new CallsightError('RECORDING_GONE', 'The audio file is in neither store');
     }
@@ -191,7 +281,16 @@ export class EncryptedFsAudioStore implements AudioStore {
       throw error;
     }
     await fsyncDirectory(dirname(to));
-    await this.remove(location);
+    await source.remove(location);
+  }
+}
+
+async function listDir(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    throw error;
   }
 }
 

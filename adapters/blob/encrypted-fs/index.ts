@@ -1,2 +1,2 @@
 export { EncryptedFsAudioStore } from './encrypted-fs.audio-store';
-export { DEFAULT_CHUNK_BYTES, encryptContainer, decryptChunk, decodeHeader } from './chunked-cipher';
+export { DEFAULT_CHUNK_BYTES, encryptContainer, decryptChunk, decodeHeader } from '../chunked-cipher';

@@ -1,8 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { CallsightError } from '../../../core/shared/errors';
+import { CallsightError } from '../../core/shared/errors';
 
 /**
- * Chunked AES-256-GCM container ("CSA1").
+ * Chunked AES-256-GCM container ("CSA1"), written byte for byte the same by every audio store (the data folder and
+ * object storage), so a recording moves between stores and tiers without being decrypted or re-encrypted.
  *
  * header (24 bytes): magic "CSA1" | version u8 = 1 | reserved u8[3] | chunkSize u32 BE | plainLength u64 BE | reserved u32
  * chunk i:           nonce (12 random bytes) | ciphertext (chunkSize bytes; the last chunk may be shorter) | tag (16)
@@ -121,4 +122,15 @@ export function decryptChunk(
   } catch (cause) {
     throw new CallsightError('RECORDING_INTEGRITY', `Stored audio chunk ${index} failed authentication`, { cause });
   }
+}
+
+/** Size in bytes of the whole container of a recording of this layout (header and every sealed chunk). */
+export function containerBytes(layout: ContainerLayout): number {
+  const last = layout.chunkCount - 1;
+  return chunkOffset(layout, last) + NONCE_BYTES + chunkPlainLength(layout, last) + TAG_BYTES;
+}
+
+/** Size in bytes of sealed chunk `index` (nonce, ciphertext, tag). */
+export function sealedChunkBytes(layout: ContainerLayout, index: number): number {
+  return NONCE_BYTES + chunkPlainLength(layout, index) + TAG_BYTES;
 }
