@@ -454,7 +454,7 @@ function PlanSummary({ plan, t }: { plan: SamplePlanRead; t: T }) {
   for (const item of plan.items) strata[item.stratum] += 1;
   return (
     <div class="cs-admin__dryrun" role="status" aria-live="polite" data-testid="plan-preview">
-      <p class="cs-admin__dryrun-delete" data-testid="plan-sampled">
+      <p class="cs-admin__plan-total" data-testid="plan-sampled">
         {t('planSampled', { sampled: plan.totals.sampled, calls: plan.totals.callsInPeriod })}
       </p>
       <ul class="cs-admin__counts">
