@@ -120,6 +120,14 @@ export function mergeCrmTags(current: readonly string[], crm: CrmName, tags: rea
   return [...current.filter((tag) => !tag.startsWith(prefix)), ...fresh];
 }
 
+/** A call that names a stored recording, as listed for storage verification (no personal data). */
+export interface RecordedCall {
+  readonly callId: string;
+  readonly status: CallStatus;
+  readonly keyId: string;
+  readonly bytes: number;
+}
+
 export type InsertCallOutcome = { readonly inserted: true; readonly call: Call } | { readonly inserted: false; readonly call: Call };
 
 /**
@@ -174,4 +182,14 @@ export interface CallRepository {
    * rows through SqliteTranscriptStore.saveAnalysis; other stores need this call.
    */
   replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void>;
+
+  /**
+   * Which of `callIds` are calls of the tenant that still reference their audio (any status but `deleted`, whose
+   * tombstone references none). One indexed lookup per batch; for crash recovery and storage GC.
+   */
+  existingCallIds(tenantId: string, callIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /** Which of `keyIds` some call of the tenant names as its recording's data key (archived calls included). */
+  usedKeyIds(tenantId: string, keyIds: readonly string[]): Promise<ReadonlySet<string>>;
+  /** The tenant's calls that name a recording, ordered by call id, after `afterCallId` (keyset paging). */
+  listRecordedCalls(tenantId: string, afterCallId: string | null, limit: number): Promise<readonly RecordedCall[]>;
 }

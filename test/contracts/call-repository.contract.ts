@@ -241,4 +241,24 @@ export function describeCallRepositoryContract(open: OpenStore): void {
   it('rejects a forged cursor with VALIDATION_FAILED', async () => {
     await expect(store.repo.listCalls('t1', {}, { kind: 'all' }, { limit: 2, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
+
+  it('answers which call ids and recording key ids exist, per tenant, and pages recorded calls by id (storage GC)', async () => {
+    expect([...(await store.repo.existingCallIds('t1', ['c01', 'c02', 'nope', 'x30']))].sort()).toEqual(['c01', 'c02']);
+    expect([...(await store.repo.existingCallIds('t2', ['c01', 'c02', 'x30']))].sort()).toEqual(['c01', 'x30']);
+    expect((await store.repo.existingCallIds('t1', [])).size).toBe(0);
+    expect([...(await store.repo.usedKeyIds('t1', ['k-1', 'k-2', 'k-30', 'k-none']))].sort()).toEqual(['k-1', 'k-2']);
+    const paged: string[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const page = await store.repo.listRecordedCalls('t1', after, 6);
+      paged.push(...page.map((r) => `${r.callId}:${r.keyId}`));
+      if (page.length < 6) break;
+      after = page.at(-1)!.callId;
+    }
+    expect(paged).toEqual(calls.map((c) => `${c.id}:${c.recording!.keyId}`).sort());
+    // A deleted call is a tombstone: it references no audio any more.
+    await store.repo.insertCall(makeCall(40, { id: 'd40', tenantId: 't2', providerCallId: 'p-40' }));
+    await store.repo.updateCallStatus('t2', 'd40', 'deleted');
+    expect([...(await store.repo.existingCallIds('t2', ['d40', 'x30']))]).toEqual(['x30']);
+  });
 }

@@ -13,6 +13,7 @@ import type {
   NewOutboxMessage,
   Page,
   PageRequest,
+  RecordedCall,
 } from '../../../core/recordings/call-repository.port';
 import type { Transcript } from '../../../core/analysis/transcript.types';
 import type { Tokenizer } from '../../../core/search/tokenizer.port';
@@ -405,6 +406,32 @@ export class PostgresCallRepository implements CallRepository {
   async countCalls(tenantId: string): Promise<number> {
     const { rows } = await this.query<{ n: number }>('SELECT COUNT(*)::int AS n FROM calls WHERE tenant_id = $1', [tenantId]);
     return rows[0]?.n ?? 0;
+  }
+
+  async existingCallIds(tenantId: string, callIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (callIds.length === 0) return new Set();
+    const { rows } = await this.query<{ id: string }>(
+      "SELECT id FROM calls WHERE tenant_id = $1 AND status <> 'deleted' AND id = ANY($2::text[])",
+      [tenantId, [...callIds]],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async usedKeyIds(tenantId: string, keyIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (keyIds.length === 0) return new Set();
+    const { rows } = await this.query<{ k: string }>('SELECT DISTINCT rec_key_id AS k FROM calls WHERE tenant_id = $1 AND rec_key_id = ANY($2::text[])', [
+      tenantId,
+      [...keyIds],
+    ]);
+    return new Set(rows.map((r) => r.k));
+  }
+
+  async listRecordedCalls(tenantId: string, afterCallId: string | null, limit: number): Promise<readonly RecordedCall[]> {
+    const { rows } = await this.query<{ id: string; status: CallStatus; rec_key_id: string; rec_bytes: string | number | null }>(
+      'SELECT id, status, rec_key_id, rec_bytes FROM calls WHERE tenant_id = $1 AND id > $2 AND rec_key_id IS NOT NULL ORDER BY id LIMIT $3',
+      [tenantId, afterCallId ?? '', limit],
+    );
+    return rows.map((r) => ({ callId: r.id, status: r.status, keyId: r.rec_key_id, bytes: Number(r.rec_bytes ?? 0) }));
   }
 
   async updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void> {

@@ -13,6 +13,7 @@ import type {
   NewOutboxMessage,
   Page,
   PageRequest,
+  RecordedCall,
 } from '../../../core/recordings/call-repository.port';
 import type { Transcript } from '../../../core/analysis/transcript.types';
 import type { Tokenizer } from '../../../core/search/tokenizer.port';
@@ -307,6 +308,29 @@ export class SqliteCallRepository implements CallRepository {
 
   async countCalls(tenantId: string): Promise<number> {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+  }
+
+  async existingCallIds(tenantId: string, callIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (callIds.length === 0) return new Set();
+    const rows = this.db
+      .prepare("SELECT id FROM calls WHERE tenant_id = ? AND status <> 'deleted' AND id IN (SELECT value FROM json_each(?))")
+      .all(tenantId, JSON.stringify(callIds)) as { id: string }[];
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async usedKeyIds(tenantId: string, keyIds: readonly string[]): Promise<ReadonlySet<string>> {
+    if (keyIds.length === 0) return new Set();
+    const rows = this.db
+      .prepare('SELECT DISTINCT rec_key_id AS k FROM calls WHERE tenant_id = ? AND rec_key_id IN (SELECT value FROM json_each(?))')
+      .all(tenantId, JSON.stringify(keyIds)) as { k: string }[];
+    return new Set(rows.map((r) => r.k));
+  }
+
+  async listRecordedCalls(tenantId: string, afterCallId: string | null, limit: number): Promise<readonly RecordedCall[]> {
+    const rows = this.db
+      .prepare('SELECT id, status, rec_key_id, rec_bytes FROM calls WHERE tenant_id = ? AND id > ? AND rec_key_id IS NOT NULL ORDER BY id LIMIT ?')
+      .all(tenantId, afterCallId ?? '', limit) as { id: string; status: CallStatus; rec_key_id: string; rec_bytes: number | null }[];
+    return rows.map((r) => ({ callId: r.id, status: r.status, keyId: r.rec_key_id, bytes: r.rec_bytes ?? 0 }));
   }
 
   async updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void> {

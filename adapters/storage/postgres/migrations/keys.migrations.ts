@@ -1,6 +1,6 @@
 import type { PgMigration } from './pg-migration';
 
-/** The database key store (KEY_STORE=database); same tables and rules as SQLite's version 100. */
+/** The database key store (KEY_STORE=database); same tables and rules as SQLite's versions 100 and 101. */
 export const KEYS_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 11,
@@ -37,6 +37,8 @@ export const KEYS_MIGRATIONS: readonly PgMigration[] = [
       );
       CREATE INDEX key_data_keys_by_generation ON key_data_keys (tenant_id, generation);
       CREATE INDEX key_data_keys_by_age ON key_data_keys (tenant_id, created_at);
+      -- Storage GC asks which data keys calls still name (CallRepository.usedKeyIds).
+      CREATE INDEX calls_by_key ON calls (tenant_id, rec_key_id) WHERE rec_key_id IS NOT NULL;
     `,
   },
 ];

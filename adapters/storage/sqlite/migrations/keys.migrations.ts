@@ -44,4 +44,9 @@ export const KEYS_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX key_data_keys_by_age ON key_data_keys (tenant_id, created_at);
     `,
   },
+  {
+    version: 101,
+    name: 'calls by recording key: storage GC asks which data keys calls still name',
+    sql: `CREATE INDEX calls_by_key ON calls (tenant_id, rec_key_id) WHERE rec_key_id IS NOT NULL;`,
+  },
 ];
