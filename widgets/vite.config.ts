@@ -13,6 +13,7 @@ import { WORKSPACE_TABS } from './features/workspace/workspace-tabs';
 import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS, salesforceBundleFile } from './hosts/salesforce/salesforce-components';
 import type { SalesforceComponent } from './hosts/salesforce/salesforce-components';
 import { ZENDESK_LOCATIONS } from './hosts/zendesk/zendesk-locations';
+import { CHARTS_BUNDLE_FILE } from './hosts/salesforce/salesforce-assets';
 
 /**
  * Gzip budget for what one place downloads (issues 8 and 15): a page entry with its static imports and CSS plus
@@ -59,6 +60,9 @@ export default defineConfig({
       output: {
         // A chunk shared by entries is named after whichever module the bundler picks; call it what it is.
         chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'assets/[name]-[hash].js' : 'assets/shared-[hash].js'),
+        codeSplitting: {
+          groups: [{ name: 'shared', test: /node_modules[\\/](zod|preact)[\\/]|widgets[\\/]core[\\/]|core[\\/]api[\\/]common\.api|core[\\/]access[\\/]access\.policy/ }],
+        },
       },
     },
   },
@@ -76,7 +80,12 @@ export function salesforceBuildConfig(outDir: string, component: SalesforceCompo
     root,
     publicDir: false,
     logLevel: 'warn',
-    plugins: [preact({ prefreshEnabled: false, devToolsEnabled: false }), singleFeatureCatalog(component), reportEntrySizes(`salesforce ${file}`)],
+    plugins: [
+      preact({ prefreshEnabled: false, devToolsEnabled: false }),
+      singleFeatureCatalog(component),
+      salesforceChartRuntime(),
+      reportEntrySizes(`salesforce ${file}`),
+    ],
     define: { 'process.env.NODE_ENV': JSON.stringify('production'), __CALLSIGHT_COMPONENTS__: JSON.stringify([component]) },
     build: {
       outDir,
@@ -90,6 +99,51 @@ export function salesforceBuildConfig(outDir: string, component: SalesforceCompo
         formats: ['iife'],
         fileName: () => file,
       },
+    },
+  };
+}
+
+/**
+ * The chart runtime's own static-resource file (hosts/salesforce/charts-main.ts → `callsight-charts.iife.js`), which
+ * the insights bundle loads through the LWC on its first chart.
+ */
+export function salesforceChartsBuildConfig(outDir: string): InlineConfig {
+  return {
+    configFile: false,
+    root,
+    publicDir: false,
+    logLevel: 'warn',
+    plugins: [reportEntrySizes(`salesforce ${CHARTS_BUNDLE_FILE} (loaded on the first chart)`)],
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      target: 'es2020',
+      sourcemap: false,
+      minify: true,
+      lib: {
+        entry: fileURLToPath(new URL('./hosts/salesforce/charts-main.ts', import.meta.url)),
+        name: 'CallsightChartsBundle',
+        formats: ['iife'],
+        fileName: () => CHARTS_BUNDLE_FILE,
+      },
+    },
+  };
+}
+
+/**
+ * Swaps features/insights/chart-runtime.ts (a lazy chunk on the pages) for the Salesforce one, which loads the chart
+ * runtime's file of the static resource: an IIFE would otherwise inline uPlot into the insights bundle.
+ */
+function salesforceChartRuntime(): Plugin {
+  const swapped = fileURLToPath(new URL('./hosts/salesforce/salesforce-chart-runtime.ts', import.meta.url));
+  return {
+    name: 'callsight-salesforce-chart-runtime',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!/chart-runtime(\.ts)?$/.test(source) || importer === undefined) return null;
+      const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+      return resolved?.id.replace(/\\/g, '/').endsWith('/widgets/features/insights/chart-runtime.ts') ? swapped : null;
     },
   };
 }
@@ -142,6 +196,7 @@ function buildSalesforceBundle(): Plugin {
         await build({ ...salesforceBuildConfig(outDir, component, first), logLevel });
         first = false;
       }
+      await build({ ...salesforceChartsBuildConfig(outDir), logLevel });
     },
   };
 }

@@ -159,6 +159,68 @@ afterAll(async () => {
   await hub?.close();
 });
 
+describe('Salesforce demo page: the Callsight app page', () => {
+  const INSIGHTS = 'c-callsight-insights';
+  for (const width of WIDTHS) {
+    for (const locale of LOCALES) {
+      it(`manager, ${locale}, ${width}px: the insights component draws its charts with the chart runtime loaded from the static resource on demand, passes axe`, async (context) => {
+        if (!managerSupported) context.skip();
+        const page = await browser.newPage({ viewport: { width, height: 900 } });
+        const problems: string[] = [];
+        const scripts: string[] = [];
+        page.on('pageerror', (error) => problems.push(error.message));
+        page.on('response', (response) => {
+          if (response.status() >= 400) problems.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+        });
+        page.on('request', (request) => {
+          if (request.resourceType() === 'script') scripts.push(new URL(request.url()).pathname);
+        });
+        try {
+          await page.goto(pageUrl({ role: 'manager', page: 'app', locale }));
+          expect(await page.locator('#sfd-app-tab-insights').getAttribute('aria-selected')).toBe('true');
+          await page.locator(`${INSIGHTS} .cs-tiles`).waitFor({ timeout: 60_000 });
+          await page.locator(`${INSIGHTS} .cs-chart[data-chart="ready"]`).first().waitFor({ timeout: 60_000 });
+          expect(await page.locator(`${INSIGHTS} .cs-chart canvas`).count()).toBeGreaterThanOrEqual(1);
+          // The insights bundle came first; the chart runtime only once a chart was shown, from the same static resource.
+          const insightsAt = scripts.indexOf('/demo/salesforce/callsight-insights.iife.js');
+          const chartsAt = scripts.indexOf('/demo/salesforce/callsight-charts.iife.js');
+          expect(insightsAt).toBeGreaterThanOrEqual(0);
+          expect(chartsAt).toBeGreaterThan(insightsAt);
+          const text = await page.locator(INSIGHTS).evaluate((host) => host.shadowRoot?.textContent ?? '');
+          expect(text).toMatch(locale === 'zh-cn' ? /[\u4e00-\u9fff]/ : /[A-Za-z]{4}/);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+          expect(overflow).toBeLessThanOrEqual(0);
+          expect(await seriousAxeViolations(page)).toEqual([]);
+          await shot(page, `app-insights-manager-${locale}-${width}`);
+          expect(problems).toEqual([]);
+        } finally {
+          await page.close();
+        }
+      });
+    }
+  }
+
+  it('opens the tab each role comes for, and every tab mounts its own component', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    try {
+      await page.goto(pageUrl({ role: 'agent', agentId, page: 'app', locale: 'en' }));
+      expect(await page.locator('#sfd-app-tab-my-calls').getAttribute('aria-selected')).toBe('true');
+      await page.locator('c-callsight-my-calls [data-feature="my-calls"]').waitFor({ timeout: 60_000 });
+      await shot(page, 'app-my-calls-agent-en-1280');
+      await page.locator('#sfd-app-tab-training').click();
+      await page.locator('c-callsight-training [data-feature="training"]').waitFor({ timeout: 60_000 });
+      expect(new URL(page.url()).searchParams.get('tab')).toBe('training');
+      expect(await page.locator('c-callsight-my-calls').count()).toBe(0);
+      await page.goto(pageUrl({ role: 'admin', page: 'app', locale: 'zh-cn' }));
+      expect(await page.locator('#sfd-app-tab-setup').getAttribute('aria-selected')).toBe('true');
+      await page.locator('c-callsight-admin-setup [data-feature="admin-setup"]').waitFor({ timeout: 60_000 });
+      await shot(page, 'app-setup-admin-zh-cn-1280');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('Salesforce demo page: the Contact record page per role', () => {
   for (const width of WIDTHS) {
     for (const locale of LOCALES) {

@@ -57,10 +57,10 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-/** Flat asset names only: no separators, no leading dot, so no path can leave the assets folder. */
 /**
- * The Salesforce bundles the demo serves, one per component (widgets/hosts/salesforce/salesforce-components.ts,
- * `salesforceBundleFile`); any other name under /demo/salesforce/ is a 404.
+ * The Salesforce static-resource files the demo serves: one bundle per component and the chart runtime
+ * (widgets/hosts/salesforce/salesforce-components.ts, SALESFORCE_BUNDLE_FILES); any other name under
+ * /demo/salesforce/ is a 404.
  */
 export const SALESFORCE_BUNDLE_FILES: readonly string[] = [
   'callsight-call-history.iife.js',
@@ -69,7 +69,9 @@ export const SALESFORCE_BUNDLE_FILES: readonly string[] = [
   'callsight-insights.iife.js',
   'callsight-my-calls.iife.js',
   'callsight-training.iife.js',
+  'callsight-charts.iife.js',
 ];
+/** Flat asset names only: no separators, no leading dot, so no path can leave the assets folder. */
 const ASSET_NAME = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,200}$/;
 /** Vite names built assets `<name>-<hash>.<ext>`; such a file never changes, so it may be cached for good. */
 const HASHED_ASSET = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;

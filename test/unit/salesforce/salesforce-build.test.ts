@@ -84,11 +84,12 @@ describe('npm run build:salesforce', () => {
     expect(readFileSync(join(build.packageDir, 'customMetadata/Callsight_Setting.Default.md'), 'utf8')).toContain(`>${HUB}<`);
   });
 
-  it('zips every component bundle (and nothing else) as the callsight static resource, writes the namespace and leaves the Jest suites out', () => {
+  it('zips every component bundle and the chart runtime (and nothing else) as the callsight static resource, writes the namespace and leaves the Jest suites out', () => {
     const unzipText = (bytes: Uint8Array) =>
       Object.fromEntries(Object.entries(unzipSync(bytes)).map(([name, content]) => [name, Buffer.from(content).toString('utf8')]));
     const expected = Object.fromEntries(SALESFORCE_BUNDLE_FILES.map((file) => [file, bundleText(file)]));
-    expect(Object.keys(expected)).toHaveLength(6);
+    expect(Object.keys(expected)).toHaveLength(7);
+    expect(Object.keys(expected)).toContain('callsight-charts.iife.js');
     expect(unzipText(readFileSync(join(build.sourceDir, 'force-app/main/default/staticresources/callsight.zip')))).toEqual(expected);
     expect(unzipText(readFileSync(join(build.packageDir, 'staticresources/callsight.resource')))).toEqual(expected);
     expect(readMetadata(join(build.packageDir, 'staticresources/callsight.resource-meta.xml')).body).toMatchObject({ contentType: 'application/zip' });

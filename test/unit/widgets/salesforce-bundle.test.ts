@@ -172,9 +172,9 @@ describe('Salesforce static resource (IIFE)', () => {
 });
 
 describe('Salesforce static resources: two component bundles on one page', () => {
-  it('the demo route serves exactly the bundle file of every Salesforce component', () => {
-    expect(DEMO_ROUTE_BUNDLE_FILES).toHaveLength(6);
-    expect([...DEMO_ROUTE_BUNDLE_FILES].sort()).toEqual(SALESFORCE_COMPONENT_NAMES.map(salesforceBundleFile).sort());
+  it('the demo route serves exactly the bundle file of every Salesforce component and the chart runtime', () => {
+    expect(DEMO_ROUTE_BUNDLE_FILES).toHaveLength(7);
+    expect([...DEMO_ROUTE_BUNDLE_FILES].sort()).toEqual([...SALESFORCE_COMPONENT_NAMES.map(salesforceBundleFile), 'callsight-charts.iife.js'].sort());
   });
 
   it('loads the call-history and review-panel IIFEs into one window, which share one Callsight and mount both', async () => {

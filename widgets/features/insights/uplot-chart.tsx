@@ -1,15 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 
-type UPlotRuntime = typeof import('./uplot-runtime');
+import { importChartRuntime, type ChartRuntime } from './chart-runtime';
 
-let runtime: Promise<UPlotRuntime> | null = null;
+let runtime: Promise<ChartRuntime> | null = null;
 
 /**
  * Loads uPlot and its stylesheet once, on the first chart shown, so the feature's first paint (tiles, tables, text
  * alternatives) does not wait for it; a failed load is forgotten so the next chart tries again.
  */
-export function loadUPlot(): Promise<UPlotRuntime> {
-  runtime ??= import('./uplot-runtime').catch((error: unknown) => {
+export function loadUPlot(): Promise<ChartRuntime> {
+  runtime ??= importChartRuntime().catch((error: unknown) => {
     runtime = null;
     throw error;
   });

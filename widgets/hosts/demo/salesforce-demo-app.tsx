@@ -15,7 +15,8 @@ import successIcon from '@salesforce-ux/design-system/assets/icons/utility/succe
 import warningIcon from '@salesforce-ux/design-system/assets/icons/utility/warning.svg';
 import type { DemoCustomer } from './demo-bridge';
 import { fetchDemoCustomers } from './demo-bridge';
-import type { RecordPageReference, SalesforceDemoBridge, SalesforceDemoRole, SalesforceToast } from './salesforce-demo-bridge';
+import type { DemoRecordContext, RecordPageReference, SalesforceDemoBridge, SalesforceDemoRole, SalesforceToast } from './salesforce-demo-bridge';
+import dashboardIcon from '@salesforce-ux/design-system/assets/icons/standard/dashboard.svg';
 import { createSalesforceDemoBridge, SALESFORCE_DEMO_ROLES } from './salesforce-demo-bridge';
 import type { DemoCase, DemoContact, DemoRecords } from './salesforce-demo-records';
 import { buildDemoRecords } from './salesforce-demo-records';
@@ -24,7 +25,25 @@ import { sfRoleName, sfText } from './salesforce-demo-strings';
 import type { LwcMountOutcome } from './salesforce-lwc-host';
 import { LwcHost } from './salesforce-lwc-host';
 
-type RecordPage = 'contact' | 'case';
+/** A Lightning record page, or the Callsight app page (insights, my calls, training, setup). */
+type RecordPage = 'contact' | 'case' | 'app';
+
+/** The Callsight app page's tabs, each one Lightning web component. */
+const APP_TABS = [
+  { id: 'insights', component: 'callsightInsights', tag: 'c-callsight-insights', label: 'tabInsights' },
+  { id: 'my-calls', component: 'callsightMyCalls', tag: 'c-callsight-my-calls', label: 'tabMyCalls' },
+  { id: 'training', component: 'callsightTraining', tag: 'c-callsight-training', label: 'tabTraining' },
+  { id: 'setup', component: 'callsightAdminSetup', tag: 'c-callsight-admin-setup', label: 'tabAdmin' },
+] as const;
+type AppTab = (typeof APP_TABS)[number]['id'];
+
+/** The tab the app page opens on for a role: what that user comes for. */
+function defaultAppTab(role: SalesforceDemoRole): AppTab {
+  if (role === 'manager') return 'insights';
+  if (role === 'admin') return 'setup';
+  if (role === 'qa') return 'training';
+  return 'my-calls';
+}
 
 interface SalesforceDemoSelection {
   readonly role: SalesforceDemoRole;
@@ -34,6 +53,8 @@ interface SalesforceDemoSelection {
   readonly page: RecordPage;
   /** The Case shown on the Case page, or '' for the Contact's first. */
   readonly caseId: string;
+  /** The app page's tab, or '' for the role's default. */
+  readonly tab: AppTab | '';
   readonly locale: Locale;
 }
 
@@ -46,8 +67,9 @@ export function readSalesforceSelection(search: string, fallbackLocale: Locale):
     role: SALESFORCE_DEMO_ROLES.includes(role as SalesforceDemoRole) ? (role as SalesforceDemoRole) : 'agent',
     agentId: params.get('agentId') ?? '',
     phone: params.get('customer') ?? '',
-    page: params.get('page') === 'case' ? 'case' : 'contact',
+    page: params.get('page') === 'case' ? 'case' : params.get('page') === 'app' ? 'app' : 'contact',
     caseId: params.get('case') ?? '',
+    tab: APP_TABS.find((item) => item.id === params.get('tab'))?.id ?? '',
     locale: locale === null ? fallbackLocale : resolveLocale(locale),
   };
 }
@@ -60,6 +82,7 @@ export function selectionQuery(selection: SalesforceDemoSelection): string {
   if (selection.phone !== '') params.set('customer', selection.phone);
   params.set('page', selection.page);
   if (selection.page === 'case' && selection.caseId !== '') params.set('case', selection.caseId);
+  if (selection.page === 'app' && selection.tab !== '') params.set('tab', selection.tab);
   params.set('locale', selection.locale);
   return params.toString();
 }
@@ -126,7 +149,12 @@ export function SalesforceDemoApp() {
   const contact = records?.contacts.find((c) => c.phone === selection.phone) ?? records?.contacts[0] ?? null;
   const contactCases = records === null || contact === null ? [] : records.cases.filter((c) => c.contactId === contact.id);
   const shownCase = selection.page === 'case' ? (contactCases.find((c) => c.id === selection.caseId) ?? contactCases[0] ?? null) : null;
-  const recordContext = contact === null ? null : ({ location: shownCase === null ? 'customer-record' : 'case-record', customer: { id: contact.id, phone: contact.phone, name: contact.name } } as const);
+  const recordContext: DemoRecordContext | null =
+    selection.page === 'app'
+      ? { location: 'workspace', customer: {} }
+      : contact === null
+        ? null
+        : { location: shownCase === null ? 'customer-record' : 'case-record', customer: { id: contact.id, phone: contact.phone, name: contact.name } };
   const recordRef = useRef(recordContext);
   recordRef.current = recordContext;
 
@@ -221,9 +249,15 @@ export function SalesforceDemoApp() {
             </option>
           ))}
         </Picker>
-        <Picker label={sfText(locale, 'page')} name="page" value={selection.page} onChange={(value) => update({ page: value === 'case' ? 'case' : 'contact', caseId: '' })}>
+        <Picker
+          label={sfText(locale, 'page')}
+          name="page"
+          value={selection.page}
+          onChange={(value) => update({ page: value === 'case' ? 'case' : value === 'app' ? 'app' : 'contact', caseId: '' })}
+        >
           <option value="contact">{sfText(locale, 'contact')}</option>
           <option value="case">{sfText(locale, 'case')}</option>
+          <option value="app">{sfText(locale, 'appPage')}</option>
         </Picker>
         <Picker label={sfText(locale, 'language')} name="locale" value={locale} onChange={(value) => update({ locale: resolveLocale(value) })}>
           <option value="en">English</option>
@@ -233,7 +267,7 @@ export function SalesforceDemoApp() {
       <div class="sfd-app-bar">
         <span class="sfd-app-bar__launcher" aria-hidden="true" />
         <span class="sfd-app-bar__name">{sfText(locale, 'appName')}</span>
-        <span class="sfd-app-bar__item">{sfText(locale, selection.page === 'case' ? 'navCases' : 'navContacts')}</span>
+        <span class="sfd-app-bar__item">{sfText(locale, selection.page === 'case' ? 'navCases' : selection.page === 'app' ? 'navCallsight' : 'navContacts')}</span>
       </div>
       {customers.status === 'loading' ? <p class="sfd-note">{sfText(locale, 'loadingCustomers')}</p> : null}
       {customers.status === 'error' ? (
@@ -242,7 +276,18 @@ export function SalesforceDemoApp() {
         </div>
       ) : null}
       {records !== null && records.contacts.length === 0 ? <p class="sfd-note">{sfText(locale, 'noCustomers')}</p> : null}
-      {contact !== null && bridge !== null ? (
+      {selection.page === 'app' && bridge !== null ? (
+        <main class="sfd-page" key={`app|${selection.role}|${selection.agentId}|${locale}`}>
+          <AppPage
+            tab={selection.tab === '' ? defaultAppTab(selection.role) : selection.tab}
+            onTab={(tab) => update({ tab })}
+            locale={locale}
+            bridge={bridge}
+            onOutcome={handleOutcome}
+          />
+        </main>
+      ) : null}
+      {selection.page !== 'app' && contact !== null && bridge !== null ? (
         <main class="sfd-page" key={`${selection.role}|${selection.agentId}|${locale}`}>
           {shownCase === null ? (
             <ContactPage contact={contact} cases={contactCases} locale={locale} bridge={bridge} hrefFor={hrefFor} onOutcome={handleOutcome} />
@@ -341,6 +386,7 @@ function RecordHeader({ icon, iconClass, objectLabel, title, details }: RecordHe
           </div>
         </div>
       </div>
+      {details.length === 0 ? null : (
       <div class="slds-page-header__row slds-page-header__row_gutters">
         <div class="slds-page-header__col-details">
           <ul class="slds-page-header__detail-row sfd-detail-row">
@@ -353,6 +399,7 @@ function RecordHeader({ icon, iconClass, objectLabel, title, details }: RecordHe
           </ul>
         </div>
       </div>
+      )}
     </div>
   );
 }
@@ -561,6 +608,60 @@ function CasePage({ record, contact, locale, bridge, hrefFor, onOutcome }: PageP
               ]}
             />
           </Card>
+        </div>
+      </div>
+    </>
+  );
+}
+
+interface AppPageProps {
+  readonly tab: AppTab;
+  readonly onTab: (tab: AppTab) => void;
+  readonly locale: Locale;
+  readonly bridge: SalesforceDemoBridge;
+  readonly onOutcome: (outcome: LwcMountOutcome, error?: unknown) => void;
+}
+
+/**
+ * The Callsight Lightning app page: one tab per app-page component (insights, my calls, training, setup), each an LWC
+ * on a page with no record, as a Lightning App page holds them. Only the open tab's component is mounted, as Lightning
+ * renders a tab's content when it is first shown; what each role may see is the hub's decision.
+ */
+function AppPage({ tab, onTab, locale, bridge, onOutcome }: AppPageProps) {
+  const t = (key: SalesforceDemoMessageKey) => sfText(locale, key);
+  const shown = APP_TABS.find((item) => item.id === tab) ?? APP_TABS[0];
+  function handleTabKey(event: KeyboardEvent) {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const index = APP_TABS.findIndex((item) => item.id === tab);
+    const next = APP_TABS[(index + (event.key === 'ArrowRight' ? 1 : APP_TABS.length - 1)) % APP_TABS.length]!;
+    onTab(next.id);
+    document.getElementById(`sfd-app-tab-${next.id}`)?.focus();
+  }
+  return (
+    <>
+      <RecordHeader icon={dashboardIcon} iconClass="slds-icon-standard-dashboard" objectLabel={t('navCallsight')} title={t('appPage')} details={[]} />
+      <div class="slds-tabs_default slds-card sfd-tabs sfd-app-tabs">
+        <ul class="slds-tabs_default__nav" role="tablist" aria-label={t('appTabs')} onKeyDown={handleTabKey}>
+          {APP_TABS.map((item) => (
+            <li class={`slds-tabs_default__item${tab === item.id ? ' slds-is-active' : ''}`} role="presentation" key={item.id}>
+              <button
+                type="button"
+                class="slds-tabs_default__link sfd-tab-button"
+                role="tab"
+                id={`sfd-app-tab-${item.id}`}
+                aria-selected={tab === item.id}
+                aria-controls="sfd-app-panel"
+                tabIndex={tab === item.id ? 0 : -1}
+                onClick={() => onTab(item.id)}
+              >
+                {t(item.label)}
+              </button>
+            </li>
+          ))}
+        </ul>
+        <div id="sfd-app-panel" class="slds-tabs_default__content" role="tabpanel" aria-labelledby={`sfd-app-tab-${shown.id}`} data-testid={`app-panel-${shown.id}`}>
+          <LwcHost key={shown.id} tag={shown.tag} component={shown.component} bridge={bridge} locale={locale} onOutcome={onOutcome} />
         </div>
       </div>
     </>

@@ -9,9 +9,10 @@ export type SalesforceDemoRole = (typeof SALESFORCE_DEMO_ROLES)[number];
 
 /** What an LWC reads from its record page (`@wire(getRecord)`): the record, and the customer it belongs to. */
 export interface DemoRecordContext {
-  readonly location: Extract<LocationKind, 'customer-record' | 'case-record'>;
-  /** The Contact shown, or the Case's contact. */
-  readonly customer: { readonly id: string; readonly phone: string; readonly name: string };
+  /** A record page, or `workspace` for the Callsight app page, which shows no record. */
+  readonly location: LocationKind;
+  /** The Contact shown, or the Case's contact; empty on the app page. */
+  readonly customer: { readonly id?: string; readonly phone?: string; readonly name?: string };
 }
 
 /** A toast as `ShowToastEvent` carries it (`lightning/platformShowToastEvent`). */
@@ -66,7 +67,8 @@ export function createSalesforceDemoBridge(options: SalesforceDemoBridgeOptions)
   return {
     context(): Promise<HostContext> {
       const { id, phone, name } = record.customer;
-      return Promise.resolve({ locale: options.locale, location: record.location, customer: { id, phone, name } });
+      const customer = Object.fromEntries(Object.entries({ id, phone, name }).filter(([, value]) => value !== undefined && value !== ''));
+      return Promise.resolve({ locale: options.locale, location: record.location, customer });
     },
     resize() {},
     async fetchToken(): Promise<HubSession> {

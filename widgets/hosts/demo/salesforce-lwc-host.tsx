@@ -60,6 +60,31 @@ export function loadCallsight(component: string): Promise<CallsightApi> {
   return pending;
 }
 
+const assets = new Map<string, Promise<void>>();
+
+/**
+ * Loads another file of the static resource (the chart runtime) once per page, as the LWC's
+ * `loadScript(this, CALLSIGHT + '/' + file)` does; a failed load is forgotten so a later chart tries again.
+ */
+export function loadStaticResourceFile(file: string): Promise<void> {
+  const path = `${STATIC_RESOURCE_DIR}${file}`;
+  let pending = assets.get(path);
+  if (pending === undefined) {
+    pending = new Promise<void>((resolve, reject) => {
+      const script = document.createElement('script');
+      script.src = new URL(path, document.baseURI).href;
+      script.onload = () => resolve();
+      script.onerror = () => reject(new HostError('STATIC_RESOURCE_FAILED', 0, `${path} could not be loaded`));
+      document.head.appendChild(script);
+    }).catch((error: unknown) => {
+      assets.delete(path);
+      throw error;
+    });
+    assets.set(path, pending);
+  }
+  return pending;
+}
+
 /** How a component's mount ended: on screen, a component this bundle has no widget for (its message shows), or failed. */
 export type LwcMountOutcome = 'mounted' | 'not-available' | 'failed';
 
@@ -99,7 +124,7 @@ export function LwcHost({ tag, component, bridge, locale, onOutcome }: LwcHostPr
         if (!connected) return;
         const available = loaded.components().includes(component);
         try {
-          await loaded.mount(container, { component: component as never, bridge, fallbackLocale: locale, theme: 'slds' });
+          await loaded.mount(container, { component: component as never, bridge, fallbackLocale: locale, theme: 'slds', loadAsset: loadStaticResourceFile });
           if (connected) report.current('mounted');
         } catch (error) {
           if (!connected && (error as { code?: unknown }).code === 'MOUNT_ABANDONED') return;

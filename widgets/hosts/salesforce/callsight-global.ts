@@ -7,6 +7,7 @@ import { SALESFORCE_COMPONENT_NAMES, SALESFORCE_COMPONENTS } from './salesforce-
 import type { SalesforceComponent } from './salesforce-components';
 import { applySalesforceTheme, clearSalesforceTheme, isSalesforceTheme, SALESFORCE_THEMES } from './salesforce-theme';
 import type { SalesforceTheme } from './salesforce-theme';
+import { setAssetLoader, type AssetLoader } from './salesforce-assets';
 
 /** Options of `Callsight.mount`. */
 export interface SalesforceMountOptions {
@@ -23,6 +24,12 @@ export interface SalesforceMountOptions {
    * states) inside `element` only; without it the widget keeps its own look.
    */
   readonly theme?: SalesforceTheme;
+  /**
+   * Loads another file of the `callsight` static resource (the chart runtime, on the first chart) as the LWC loads its
+   * bundle: `(file) => loadScript(this, CALLSIGHT + '/' + file)`. Without it, charts say they are unavailable and the
+   * tables beside them still hold the numbers.
+   */
+  readonly loadAsset?: AssetLoader;
 }
 
 /** A programmer mistake in a `Callsight.mount` call (unknown component, incomplete bridge, bad element). */
@@ -73,6 +80,7 @@ export async function mount(element: Element, options: SalesforceMountOptions, k
   mounted.add(element);
   if (options.theme === undefined) clearSalesforceTheme(element);
   else applySalesforceTheme(element, options.theme);
+  setAssetLoader(options.loadAsset);
   const feature = await mountLocation(element, {
     feature: known ? SALESFORCE_COMPONENTS[component].feature : null,
     place: component,

@@ -1,4 +1,5 @@
 import type { LocationRegistry } from '../shared/location-registry';
+import { CHARTS_BUNDLE_FILE } from './salesforce-assets';
 
 /** Names of the Lightning web components that host Callsight widgets (their LWC bundle names), one per line. */
 export const SALESFORCE_COMPONENT_NAMES = [
@@ -34,5 +35,8 @@ export function salesforceBundleFile(component: SalesforceComponent): string {
   return `${component.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}.iife.js`;
 }
 
-/** Every component's bundle file, in SALESFORCE_COMPONENT_NAMES order. */
-export const SALESFORCE_BUNDLE_FILES: readonly string[] = SALESFORCE_COMPONENT_NAMES.map(salesforceBundleFile);
+/**
+ * Every file of the `callsight` static resource: each component's bundle in SALESFORCE_COMPONENT_NAMES order, then the
+ * chart runtime the insights bundle loads on its first chart (salesforce-assets.ts).
+ */
+export const SALESFORCE_BUNDLE_FILES: readonly string[] = [...SALESFORCE_COMPONENT_NAMES.map(salesforceBundleFile), CHARTS_BUNDLE_FILE];

@@ -238,7 +238,14 @@ export default class CallsightElement extends NavigationMixin(LightningElement) 
         this.mountRequested = true;
         this.mountedContainer = container;
         const component = this.componentName;
-        api.mount(container, { component, bridge: this.createBridge(), fallbackLocale: this.locale, theme: 'slds' })
+        api.mount(container, {
+            component,
+            bridge: this.createBridge(),
+            fallbackLocale: this.locale,
+            theme: 'slds',
+            // Later files of the static resource (the chart runtime) load as the bundle did.
+            loadAsset: (file) => loadScript(this, CALLSIGHT + '/' + file)
+        })
             .then(() => {
                 this.status = 'ready';
             })

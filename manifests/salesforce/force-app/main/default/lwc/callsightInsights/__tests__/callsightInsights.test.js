@@ -50,6 +50,15 @@ describe('c-callsight-insights', () => {
         expect(element.shadowRoot.querySelector('[role="alert"]')).toBeNull();
     });
 
+    it('hands the widget a loader that fetches the chart runtime from the same static resource with loadScript', async () => {
+        await mountedOnAppPage();
+        const { loadAsset } = callsight.mount.mock.calls[0][1];
+
+        await loadAsset('callsight-charts.iife.js');
+
+        expect(loadScript.mock.calls.map((call) => call[1])).toEqual(['callsight/callsight-insights.iife.js', 'callsight/callsight-charts.iife.js']);
+    });
+
     it('unmounts when removed', async () => {
         const element = await mountedOnAppPage();
         const target = element.shadowRoot.querySelector('.callsight');
