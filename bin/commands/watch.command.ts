@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { systemActor } from '../../app/calls';
 import { describeIssues } from '../../core/recordings/call-metadata.schema';
-import { CallsightError } from '../../core/shared/errors';
+import { CallsightError, isCallsightError } from '../../core/shared/errors';
 import {
   ASTERISK_MASTER_COLUMNS,
   DropFolderWatcher,
@@ -205,10 +205,16 @@ export function registerWatchCommand(program: Command): void {
           if (raw.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         } else {
           process.stderr.write(`watching ${options.folder} (${options.pbx}); Ctrl-C stops\n`);
-          await built.watcher.run(controller.signal, opts.pollSeconds * 1000, (report) => {
-            failed += report.failed;
-            if (!tty && report.ingested + report.failed + report.duplicates + report.flaggedWithoutCdr > 0) process.stderr.write(summary(report));
-          });
+          await built.watcher.run(
+            controller.signal,
+            opts.pollSeconds * 1000,
+            (report) => {
+              failed += report.failed;
+              if (!tty && report.ingested + report.failed + report.duplicates + report.flaggedWithoutCdr > 0) process.stderr.write(summary(report));
+            },
+            // Codes and messages only: CallsightError messages name fields, never values.
+            (error) => process.stderr.write(`watch: pass failed, retrying at the next poll: ${isCallsightError(error) ? error.code : ((error as NodeJS.ErrnoException).code ?? 'INTERNAL')}\n`),
+          );
           if (barStarted) bar.stop();
           process.stderr.write('watch stopped\n');
         }

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { loadConfig } from '../../bin/config';
 import { openHub, type Hub } from '../../bin/hub';
 import { createDropFolderWatcher } from '../../bin/commands/watch.command';
-import { ASTERISK_MASTER_COLUMNS, FREESWITCH_DEFAULT_COLUMNS, type DropFolderOptions } from '../../adapters/telephony/pbx';
+import { ASTERISK_MASTER_COLUMNS, DropFolderWatcher, FREESWITCH_DEFAULT_COLUMNS, type DropFolderOptions } from '../../adapters/telephony/pbx';
+import { MusicMetadataAudioProbe } from '../../adapters/audio/probe';
+import { systemActor } from '../../app/calls';
+import { CallsightError } from '../../core/shared/errors';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../support/audio-fixtures';
 import { createTestDatabase, dropTestDatabase } from '../contracts/support/databases';
 
@@ -213,6 +216,46 @@ describe('callsight watch: PBX drop folder', () => {
     expect(existsSync(path)).toBe(false);
     expect(readdirSync(join(w.folder, 'done')).sort()).toEqual(['1796631303.40.wav', '1796631303.40.wav.1']);
     expect((await stored('asterisk', '1796631303.40'))?.id).toBe(first!.id);
+  });
+});
+
+describe('callsight watch: failures that are not the file\'s fault', () => {
+  it('an ingest that fails for the hub\'s own reason leaves the file claimed in place; the long-running watcher retries it at the next poll', async () => {
+    const w = await watcherFor('asterisk');
+    writeFileSync(w.cdrPath, asteriskLine('1796631303.60', '13812345678', '1001', 'PJSIP/1001-1'));
+    const path = join(w.folder, '1796631303.60.wav');
+    writeFileSync(path, synthesizeCallWav({ durationS: 1, seed: 'retry' }));
+    age(path);
+    let attempts = 0;
+    const flaky = new DropFolderWatcher(w.options, {
+      ledger: w.ledger,
+      probe: new MusicMetadataAudioProbe(),
+      clock: { now: () => new Date() },
+      async tenant() {
+        return { defaultRegion: 'CN', agentIds: new Set(['1001']) };
+      },
+      async ingest(metadata, audio) {
+        if (++attempts === 1) throw new CallsightError('UPSTREAM_FAILED', 'The database is not reachable');
+        const outcome = await hub.ingestion.ingestCall(systemActor(TENANT, 'pbx-watcher'), { metadata, audio });
+        return { callId: outcome.call.id, created: outcome.created };
+      },
+    });
+    await expect(flaky.runPass()).rejects.toMatchObject({ code: 'UPSTREAM_FAILED' });
+    expect(existsSync(path)).toBe(true);
+    expect((await w.ledger.getFile(TENANT, w.folder, '1796631303.60.wav'))?.state).toBe('claimed');
+
+    const controller = new AbortController();
+    const errors: unknown[] = [];
+    const reports: number[] = [];
+    attempts = 0;
+    await flaky.run(controller.signal, 20, (report) => {
+      reports.push(report.ingested);
+      if (report.ingested > 0) controller.abort();
+    }, (error) => errors.push(error));
+    expect(errors).toHaveLength(1);
+    expect(reports).toEqual([1]);
+    expect(readdirSync(join(w.folder, 'done'))).toEqual(['1796631303.60.wav']);
+    expect(await stored('asterisk', '1796631303.60')).toMatchObject({ agentId: '1001' });
   });
 });
 

@@ -86,6 +86,8 @@ class FileFault extends Error {
  */
 export class DropFolderWatcher {
   private readonly seen = new Map<string, { size: number; mtimeMs: number; incompleteSince?: number }>();
+  /** JSON CDR files read in this process (path -> file id and size), so each pass does not ask the ledger again. */
+  private readonly jsonRead = new Map<string, string>();
   private readonly decode: (bytes: Uint8Array) => string;
 
   constructor(
@@ -128,10 +130,19 @@ export class DropFolderWatcher {
     }
   }
 
-  /** Passes every `pollMs` until `signal` aborts; the file in hand is finished first. */
-  async run(signal: AbortSignal, pollMs: number, onPass?: (report: PassReport) => void): Promise<void> {
+  /**
+   * Passes every `pollMs` until `signal` aborts; the file in hand is finished first. A pass that fails (the database
+   * busy, a CDR file unreadable for a moment) is reported to `onError` and tried again at the next poll: every step is
+   * in the ledger, so nothing is lost or repeated. A missing tenant ends the run (NOT_FOUND): it will not fix itself.
+   */
+  async run(signal: AbortSignal, pollMs: number, onPass?: (report: PassReport) => void, onError?: (error: unknown) => void): Promise<void> {
     while (!signal.aborted) {
-      onPass?.(await this.runPass(signal));
+      try {
+        onPass?.(await this.runPass(signal));
+      } catch (error) {
+        if ((isCallsightError(error) && error.code === 'NOT_FOUND') || !onError) throw error;
+        onError(error);
+      }
       await sleep(pollMs, signal);
     }
   }
@@ -192,8 +203,12 @@ export class DropFolderWatcher {
     const { tenantId, cdr } = this.options;
     const info = await stat(path);
     const fileId = `${info.dev}:${info.ino}`;
+    if (this.jsonRead.get(path) === `${fileId}:${info.size}`) return;
     const mark = await this.deps.ledger.sourceMark(tenantId, path);
-    if (mark && mark.fileId === fileId && mark.offset === info.size) return;
+    if (mark && mark.fileId === fileId && mark.offset === info.size) {
+      this.jsonRead.set(path, `${fileId}:${info.size}`);
+      return;
+    }
     let document: unknown;
     try {
       document = JSON.parse(this.decode(await readFile(path)));
@@ -203,6 +218,7 @@ export class DropFolderWatcher {
     const parsed = cdrFromJson(document, { utcOffset: cdr.utcOffset });
     if (typeof parsed === 'string') report.cdrRowsSkipped++;
     await this.saveCdrs(path, typeof parsed === 'string' ? [] : [parsed], { fileId, offset: info.size }, report);
+    this.jsonRead.set(path, `${fileId}:${info.size}`);
   }
 
   private async saveCdrs(source: string, cdrs: readonly PbxCdr[], mark: { fileId: string; offset: number }, report: PassReport): Promise<void> {
@@ -252,7 +268,12 @@ export class DropFolderWatcher {
     let durationS: number;
     try {
       if (!AUDIO_EXTENSIONS.has(extname(name).toLowerCase())) throw new FileFault('UNSUPPORTED_MEDIA_TYPE', 'not a .wav or .mp3 recording');
-      audio = await readFile(path);
+      try {
+        audio = await readFile(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // taken away by someone else meanwhile
+        throw error;
+      }
       const facts = await this.deps.probe.probe(audio).catch((error: unknown) => {
         if (isCallsightError(error)) throw new FileFault(error.code, error.message);
         throw error;
