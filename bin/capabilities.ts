@@ -12,6 +12,8 @@ import { searchCapability } from './wiring/search.wiring';
 import { recordingsCapability } from './wiring/recordings.wiring';
 import { trainingCapability } from './wiring/training.wiring';
 import { adminCapability } from './wiring/admin.wiring';
+import { storageCapability } from './wiring/storage.wiring';
+import { connectCapability } from './wiring/connect.wiring';
 
 /**
  * A capability wires one area of the product into the hub: its HTTP routes, its job handlers (registered on
@@ -46,6 +48,8 @@ export const CAPABILITIES: readonly CapabilityFactory[] = [
   qualityCapability,
   searchCapability,
   recordingsCapability,
+  connectCapability,
   adminCapability,
   trainingCapability,
+  storageCapability,
 ];
