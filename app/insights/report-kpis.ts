@@ -6,6 +6,8 @@ import { collectCalls } from '../../core/quality/call-source';
 import type { QualityStore } from '../../core/quality/quality-store.port';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
 import type { PendingRecordingStore } from '../../core/recordings/pending-recording.port';
+import type { ProviderCallLedger } from '../../core/recordings/provider-call-ledger.port';
+import type { Call } from '../../core/recordings/call';
 import type { Clock } from '../../core/shared/clock.port';
 import { DAY_MS } from '../../core/shared/time';
 import type { TranscriptStore } from '../../core/transcription/transcript-store.port';
@@ -21,6 +23,8 @@ type Deps = {
   readonly clock: Clock;
   /** Recordings reported by telephony providers (app/recordings); without it the report has no `recordings`. */
   readonly recordingGaps?: Pick<PendingRecordingStore, 'countReceived'>;
+  /** The providers' own lists of calls (the ledger); when it has entries in the range, completeness counts against them. */
+  readonly providerCalls?: Pick<ProviderCallLedger, 'count'>;
 };
 type Input = z.output<typeof kpiQuerySchema>;
 
@@ -39,8 +43,11 @@ export interface KpiReport {
 /**
  * Recording completeness of the whole tenant in the range: calls stored with their audio, against those plus the
  * recordings a telephony provider reported and the hub never stored within the fetch window (`missing`). Reports
- * still inside their window (`waiting`) are not expected yet. The `all` row's recordingCompleteness counts the
- * missing ones too, so the KPI shows the gap.
+ * still inside their window (`waiting`) are not expected yet. When the providers' own lists (the ledger: Twilio
+ * lists, Connect contact records, PBX CDR rows) have entries in the range, the count is against them instead:
+ * expected = the calls they say were recorded, stored = those the hub holds, plus the
+ * stored calls of providers that keep no list (uploads) on both sides; so a call the hub never heard of lowers it.
+ * The `all` row's recordingCompleteness counts the missing ones too, so the KPI shows the gap.
  */
 export interface RecordingCompleteness {
   readonly expected: number;
@@ -93,7 +100,7 @@ export const reportKpis = defineUseCase({
         tags: call.tags,
         customerKey: customerKeyOf(call),
         csat: call.csat,
-        hasRecording: call.recording !== null || call.status === 'archived' || call.status === 'deleted',
+        hasRecording: hasRecording(call),
         requiredScripts: counts.requiredScripts,
         sensitiveHits: counts.sensitiveHits,
         customerTurns: counts.customerTurns,
@@ -114,7 +121,7 @@ export const reportKpis = defineUseCase({
     });
     const recordings =
       deps.recordingGaps && !counted
-        ? await recordingCompletenessOf(deps.recordingGaps, actor.tenantId, range, now, facts)
+        ? await recordingCompletenessOf(deps.recordingGaps, deps.providerCalls, actor.tenantId, range, now, calls)
         : null;
     const shown = recordings && input.groupBy === 'all' ? rows.map((row) => withMissingRecordings(row, recordings.missing)) : rows;
     return { groupBy: input.groupBy, from: range.from, to: range.to, fcrWindowDays: input.fcrWindowDays, targets: KPI_TARGETS, rows: shown, recordings };
@@ -124,15 +131,29 @@ export const reportKpis = defineUseCase({
 
 async function recordingCompletenessOf(
   gaps: Pick<PendingRecordingStore, 'countReceived'>,
+  ledger: Pick<ProviderCallLedger, 'count'> | undefined,
   tenantId: string,
   range: { from: string; to: string },
   now: Date,
-  facts: readonly CallFact[],
+  calls: readonly Call[],
 ): Promise<RecordingCompleteness> {
   const counts = await gaps.countReceived(tenantId, range, now.toISOString());
-  const stored = facts.filter((f) => f.hasRecording && f.startedAt >= range.from && f.startedAt < range.to).length;
+  const storedCalls = calls.filter((c) => hasRecording(c) && c.startedAt >= range.from && c.startedAt < range.to);
+  const listed = ledger ? await ledger.count(tenantId, range) : null;
+  if (listed && listed.entries > 0) {
+    const providers = new Set(listed.providers);
+    const unlisted = storedCalls.filter((c) => !providers.has(c.provider)).length;
+    const expected = listed.recorded + unlisted;
+    const stored = listed.recordedStored + unlisted;
+    return { expected, stored, missing: expected - stored, waiting: counts.waiting, rate: expected > 0 ? stored / expected : null };
+  }
+  const stored = storedCalls.length;
   const expected = stored + counts.missing;
   return { expected, stored, missing: counts.missing, waiting: counts.waiting, rate: expected > 0 ? stored / expected : null };
+}
+
+function hasRecording(call: Call): boolean {
+  return call.recording !== null || call.status === 'archived' || call.status === 'deleted';
 }
 
 function withMissingRecordings(row: KpiRow, missing: number): KpiRow {

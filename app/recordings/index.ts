@@ -7,6 +7,8 @@ import { bindUseCases, type AuditDeps, type BoundUseCases, type PortsOf } from '
 import { acceptRecording } from './accept-recording';
 import { fetchRecording } from './fetch-recording';
 import { listMissingRecordings } from './list-missing-recordings';
+import { reconcileCompleteness } from './reconcile-completeness';
+import { reportCompleteness } from './report-completeness';
 
 export { acceptRecording, acceptRecordingInput, type AcceptRecordingInput, type AcceptRecordingOutcome } from './accept-recording';
 export { fetchRecording, fetchRecordingInput, type FetchRecordingInput, type FetchRecordingOutcome } from './fetch-recording';
@@ -25,6 +27,30 @@ export {
   type RecordingsPorts,
 } from './recordings.ports';
 export { FETCH_RECORDING_JOB } from '../../core/recordings/pending-recording.port';
+
+export {
+  reconcileCompleteness,
+  reconcileCompletenessInput,
+  type CompletenessSource,
+  type ReconcileCompletenessInput,
+  type ReconciliationOutcome,
+} from './reconcile-completeness';
+export { reportCompleteness } from './report-completeness';
+export {
+  buildCompletenessReport,
+  type CompletenessGap,
+  type CompletenessReason,
+  type CompletenessReport,
+} from './completeness.views';
+
+/** The completeness check against the providers' own lists (issue 19): the daily job, the CLI and the report route. */
+export const completenessUseCases = { reconcileCompleteness, reportCompleteness } as const;
+export type CompletenessUseCases = BoundUseCases<typeof completenessUseCases>;
+
+/** Binds the completeness use-cases to the ledger, the providers' lists and the pending-recordings inbox. */
+export function createCompletenessUseCases(ports: PortsOf<typeof completenessUseCases> & AuditDeps): CompletenessUseCases {
+  return bindUseCases(completenessUseCases, ports);
+}
 
 /** The recordings use-case definitions, keyed as routes, commands and jobs call them. */
 export const recordingsUseCases = { acceptRecording, fetchRecording, listMissingRecordings } as const;

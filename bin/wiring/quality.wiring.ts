@@ -18,7 +18,7 @@ export function createHubQualityUseCases(hub: Hub): { quality: QualityUseCases; 
   return {
     quality: createQualityUseCases(ports),
     coaching: createCoachingUseCases(ports),
-    insights: createInsightsUseCases({ ...ports, recordingGaps: hub.pendingRecordings }),
+    insights: createInsightsUseCases({ ...ports, recordingGaps: hub.pendingRecordings, providerCalls: hub.providerCalls }),
   };
 }
 

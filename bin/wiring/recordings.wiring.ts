@@ -15,6 +15,8 @@ import type { RecordingSource } from '../../core/recordings/pending-recording.po
 import { describeIssues } from '../../core/shared/validation';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
+import { connectRecordingSourceOf } from './connect.wiring';
+import { completenessWiring } from './completeness.wiring';
 
 const envSchema = z.object({
   RECORDING_FETCH_WINDOW_H: z.coerce.number().positive().max(24 * 30).optional(),
@@ -51,6 +53,7 @@ export function twilioAccountFinder(hub: Pick<Hub, 'accounts' | 'keys'>): (accou
 export function recordingsPorts(hub: Hub): RecordingsPorts {
   const sources = new Map<string, RecordingSource>([
     ['twilio', new TwilioRecordingSource({ apiBaseUrl: hub.config.twilioApiBaseUrl, findAccount: twilioAccountFinder(hub) })],
+    ['connect', connectRecordingSourceOf(hub)],
   ]);
   return {
     pending: hub.pendingRecordings,
@@ -78,5 +81,12 @@ export function recordingsUseCasesOf(hub: Hub): RecordingsUseCases {
 export const recordingsCapability: CapabilityFactory = (hub: Hub): Capability => {
   const recordings = recordingsUseCasesOf(hub);
   hub.jobs.register(FETCH_RECORDING_JOB, jobHandler(recordings.fetchRecording));
-  return { name: 'recordings', plugins: [recordingsRoutes(recordings)] };
+  // The completeness check against the providers' own lists (bin/wiring/completeness.wiring.ts).
+  const completeness = completenessWiring(hub);
+  return {
+    name: 'recordings',
+    plugins: [recordingsRoutes(recordings), ...completeness.plugins],
+    start: () => completeness.start(),
+    stop: () => completeness.stop(),
+  };
 };

@@ -4,6 +4,7 @@ import * as analysis from '../../../core/api/analysis.api';
 import * as audit from '../../../core/api/audit.api';
 import * as calls from '../../../core/api/calls.api';
 import * as coaching from '../../../core/api/coaching.api';
+import * as completeness from '../../../core/api/completeness.api';
 import * as demo from '../../../core/api/demo.api';
 import * as exportsApi from '../../../core/api/exports.api';
 import * as insights from '../../../core/api/insights.api';
@@ -17,6 +18,7 @@ import { callMetadataSchema } from '../../../core/recordings/call-metadata.schem
 import { idParamsSchema } from '../../../core/shared/ids';
 import { ADMIN_ROUTE_DOCS } from '../routes/admin.routes';
 import { TRAINING_ROUTE_DOCS } from '../routes/training.routes';
+import { CONNECT_ROUTE_DOCS } from '../routes/connect.routes';
 
 /** Any zod 4 schema, classic or mini. */
 export type ApiSchema = zc.$ZodType;
@@ -233,6 +235,11 @@ export const API_ROUTES: readonly RouteDoc[] = [
     query: recordings.missingRecordingsQuerySchema, responses: { 200: ok(recordings.missingRecordingsPageSchema) }, errors: AUTHENTICATED,
   },
   {
+    method: 'GET', path: '/api/v1/recordings/completeness', operationId: 'reportRecordingCompleteness', summary: "Recorded calls on the providers' own lists against the stored calls", tags: ['telephony'], auth: 'bearer',
+    description: 'Admins. Counts the ledger of provider calls (Twilio lists as last reconciled, Connect contact records, PBX CDR rows) in [from, to) against the stored calls; each gap with its reason. `callsight completeness` and the daily job refresh the lists and fetch what they can.',
+    query: completeness.completenessQuerySchema, responses: { 200: ok(named('CompletenessReport', completeness.completenessReportSchema)) }, errors: AUTHENTICATED,
+  },
+  {
     method: 'POST', path: '/zendesk/app', operationId: 'openZendeskApp', summary: "The Zendesk app page, opened by Zendesk's signed POST", tags: ['crm'], auth: 'none',
     description: 'Zendesk posts a ZAF JWT (RS256, signed URLs) in the form field `token`; the answer is the widget page with a short-lived hub session. Refusals are a bilingual HTML page (JSON when the client asks only for JSON).',
     body: { form: openapi.zendeskAppFormSchema }, responses: { 200: { description: 'The widget page with its session', binary: HTML } },
@@ -304,6 +311,10 @@ export const API_ROUTES: readonly RouteDoc[] = [
   {
     method: 'GET', path: '/api/v1/sampling/plans/:period', operationId: 'getSamplePlan', summary: "A month's stored sampling plan", tags: ['quality'], auth: 'bearer',
     params: openapi.samplingPeriodParamsSchema, responses: { 200: ok(quality.storedSamplePlanResponseSchema) }, errors: AUTHENTICATED,
+  },
+  {
+    method: 'GET', path: '/api/v1/reviews/mine', operationId: 'listMyReviews', summary: "The reader's review assignments of a month, with their calls, scores and disputes", tags: ['quality'], auth: 'bearer',
+    query: quality.myReviewsQuerySchema, responses: { 200: ok(quality.myReviewsResponseSchema) }, errors: AUTHENTICATED,
   },
   {
     method: 'GET', path: '/api/v1/evaluations/:id', operationId: 'getEvaluation', summary: 'One evaluation', tags: ['quality'], auth: 'bearer',
@@ -435,5 +446,6 @@ export const API_ROUTES: readonly RouteDoc[] = [
   },
   ...ADMIN_ROUTE_DOCS,
   ...TRAINING_ROUTE_DOCS,
+  ...CONNECT_ROUTE_DOCS,
 ];
 
