@@ -12,6 +12,7 @@ import { getScorecard } from './get-scorecard';
 import { getScorecardVersion } from './get-scorecard-version';
 import { listCallEvaluations } from './list-call-evaluations';
 import { listDisputes } from './list-disputes';
+import { listMyReviews } from './list-my-reviews';
 import { listReviewers } from './list-reviewers';
 import { listScorecards } from './list-scorecards';
 import { openDispute } from './open-dispute';
@@ -38,6 +39,7 @@ export const qualityUseCases = {
   planSample,
   previewSamplePlan,
   getSamplePlan,
+  listMyReviews,
   reportCalibration,
   openDispute,
   listDisputes,
@@ -61,6 +63,7 @@ export {
   getScorecardVersion,
   listCallEvaluations,
   listDisputes,
+  listMyReviews,
   listReviewers,
   listScorecards,
   openDispute,

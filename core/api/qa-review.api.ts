@@ -6,6 +6,7 @@
  * breaks no panel. The hub's full contract of that answer stays `analysisResponseSchema` in analysis.api.ts.
  */
 import * as z from 'zod/mini';
+import { callViewSchema } from './call-views.api';
 
 const span = { startS: z.number(), endS: z.number() };
 const emotionLabelSchema = z.string();
@@ -47,28 +48,6 @@ const bilingualRead = z.looseObject({ zh: z.string(), en: z.string() });
 const scorecardRefRead = z.looseObject({ scorecardId: z.string(), version: z.number() });
 const disputeStatusRead = z.enum(['open', 'resolved']);
 const disputeOutcomeRead = z.nullable(z.enum(['upheld', 'changed']));
-
-/**
- * `GET /api/v1/sampling/plans/:period` as the panel reads it (the hub's full shape: `storedSamplePlanResponseSchema`
- * in quality.api.ts): a reviewer's plan is `filtered` to their assignments and its roster names only them.
- */
-export const reviewPlanReadSchema = z.looseObject({
-  period: z.string(),
-  filtered: z.boolean(),
-  items: z.array(
-    z.looseObject({
-      callId: z.string(),
-      agentId: z.string(),
-      stratum: z.enum(['risk', 'control', 'quota']),
-      riskScore: z.number(),
-      reviewerIds: z.array(z.string()),
-      doubleScored: z.boolean(),
-      blind: z.boolean(),
-    }),
-  ),
-  reviewers: z.array(z.looseObject({ reviewerId: z.string() })),
-});
-export type ReviewPlan = z.output<typeof reviewPlanReadSchema>;
 
 const scoreRead = z.looseObject({ total: z.nullable(z.number()), criticalFailed: z.boolean() });
 
@@ -124,3 +103,26 @@ export type SubmittedEvaluationRead = z.output<typeof submittedEvaluationReadSch
 /** `POST /api/v1/clips` (201) as the panel reads it (`clipSchema` in training.api.ts): the saved training example. */
 export const savedClipReadSchema = z.looseObject({ id: z.string(), callId: z.string(), startS: z.number(), endS: z.number(), label: z.enum(['good', 'bad']) });
 export type SavedClipRead = z.output<typeof savedClipReadSchema>;
+
+/**
+ * `GET /api/v1/reviews/mine` as the panel reads it (the hub's full shape: `myReviewsResponseSchema` in quality.api.ts):
+ * the reader's assignments of a month with their calls, whether they scored each and the disputes on their evaluations.
+ */
+export const reviewMineReadSchema = z.looseObject({
+  period: z.string(),
+  reviewerId: z.string(),
+  planned: z.boolean(),
+  total: z.number(),
+  items: z.array(
+    z.looseObject({
+      call: callViewSchema,
+      stratum: z.enum(['risk', 'control', 'quota']),
+      riskScore: z.number(),
+      doubleScored: z.boolean(),
+      blind: z.boolean(),
+      done: z.boolean(),
+      disputes: z.array(z.looseObject({ id: z.string(), evaluationId: z.string(), status: disputeStatusRead, outcome: disputeOutcomeRead })),
+    }),
+  ),
+});
+export type ReviewMine = z.output<typeof reviewMineReadSchema>;

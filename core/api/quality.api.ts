@@ -6,6 +6,7 @@
  */
 import * as z from 'zod/mini';
 import { idSchema } from '../shared/ids';
+import { callViewSchema } from './call-views.api';
 
 /** The scorecard the hub creates on first use, so that a tenant can score before designing its own. */
 export const DEFAULT_SCORECARD_ID = 'default';
@@ -306,3 +307,38 @@ export type OpenDisputeRequest = z.input<typeof openDisputeRequestSchema>;
 export type ResolveDisputeRequest = z.input<typeof resolveDisputeRequestSchema>;
 export type ListDisputesQuery = z.input<typeof listDisputesQuerySchema>;
 export type SamplePlanResponse = z.output<typeof samplePlanResponseSchema>;
+
+/** GET /api/v1/reviews/mine: the month as YYYY-MM (default: the current UTC month) and at most `limit` assignments. */
+export const myReviewsQuerySchema = z.strictObject({
+  period: z.optional(periodSchema),
+  limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(500))),
+});
+export type MyReviewsQuery = z.input<typeof myReviewsQuerySchema>;
+
+/**
+ * GET /api/v1/reviews/mine: the reader's review assignments of a month in one answer, each with the call as the
+ * reader may see it, whether they scored it, their score and the disputes on their evaluations; to review first, the
+ * riskiest first. `planned` is false before the month has a plan.
+ */
+export const myReviewsResponseSchema = z.looseObject({
+  period: z.string(),
+  reviewerId: z.string(),
+  planned: z.boolean(),
+  total: z.number().check(z.int()),
+  items: z.array(
+    z.looseObject({
+      call: callViewSchema,
+      stratum: stratumSchema,
+      riskScore: z.number(),
+      doubleScored: z.boolean(),
+      blind: z.boolean(),
+      done: z.boolean(),
+      evaluationId: z.nullable(z.string()),
+      score: z.nullable(z.number()),
+      disputes: z.array(
+        z.looseObject({ id: z.string(), evaluationId: z.string(), status: openOrResolvedSchema, outcome: z.nullable(disputeOutcomeSchema) }),
+      ),
+    }),
+  ),
+});
+export type MyReviews = z.output<typeof myReviewsResponseSchema>;

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliActor } from '../../app/shared/actor';
-import { reviewersResponseSchema, samplePlanResponseSchema, storedSamplePlanResponseSchema } from '../../core/api/quality.api';
+import { myReviewsResponseSchema, reviewersResponseSchema, samplePlanResponseSchema, storedSamplePlanResponseSchema } from '../../core/api/quality.api';
 import { principal } from './support/audit-spy';
-import { once, qualityFixture, transcriptOf, type QualityFixture } from './quality-fixtures';
+import { ANSWERS, once, qualityFixture, transcriptOf, type QualityFixture } from './quality-fixtures';
 
 let fx: QualityFixture;
 const admin = principal('admin');
@@ -89,5 +89,47 @@ describe('sampling plans', () => {
     expect(team.items.every((i) => i.agentId === 'a-1')).toBe(true);
     const badPeriod = await once(fx, () => fx.quality.getSamplePlan(admin, { period: 'March' }));
     expect(badPeriod.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('my reviews', () => {
+  it("list-my-reviews gives a reviewer their month's assignments with the call, done and disputes, to review first, riskiest first", async () => {
+    const qa1 = principal('qa', { userId: 'qa-1' });
+    const before = await once(fx, () => fx.quality.listMyReviews(qa1, { period: '2026-03' }));
+    expect(myReviewsResponseSchema.parse(before.result)).toEqual({ period: '2026-03', reviewerId: 'qa-1', planned: false, total: 0, items: [] });
+    await fx.quality.setReviewers(admin, { reviewers: [{ id: 'qa-1' }, { id: 'qa-2' }] });
+    const plan = await fx.quality.planSample(admin, { period: '2026-03', seed: 5, doubleScoreShare: 1 });
+    const assigned = plan.items.filter((item) => item.reviewerIds.includes('qa-1'));
+    expect(assigned.length).toBeGreaterThan(2);
+
+    const scored = assigned[0]!;
+    const evaluation = await fx.quality.submitEvaluation(qa1, { callId: scored.callId, answers: [...ANSWERS] });
+    await fx.quality.openDispute(principal('agent', { userId: 'u-agent', agentId: scored.agentId }), { evaluationId: evaluation.id, reason: 'I did greet the customer' });
+
+    const { result, event } = await once(fx, () => fx.quality.listMyReviews(qa1, { period: '2026-03' }));
+    const mine = myReviewsResponseSchema.parse(result);
+    expect(event).toMatchObject({ action: 'view_sample', target: 'reviews:2026-03', outcome: 'allowed', details: { returned: assigned.length, total: assigned.length } });
+    expect(mine).toMatchObject({ period: '2026-03', reviewerId: 'qa-1', planned: true, total: assigned.length });
+    expect(new Set(mine.items.map((item) => item.call.id))).toEqual(new Set(assigned.map((item) => item.callId)));
+    // Unscored first, then by risk (highest first): the scored call comes last.
+    expect(mine.items.at(-1)).toMatchObject({ call: { id: scored.callId }, done: true, evaluationId: evaluation.id, score: evaluation.score.total });
+    expect(mine.items.at(-1)!.disputes).toEqual([{ id: expect.any(String), evaluationId: evaluation.id, status: 'open', outcome: null }]);
+    const open = mine.items.filter((item) => !item.done);
+    expect(open.map((item) => item.riskScore)).toEqual([...open.map((item) => item.riskScore)].sort((a, b) => b - a));
+    // The phone is masked for QA, as the call views always are.
+    expect(mine.items.every((item) => item.call.customerPhone === null || item.call.customerPhone.includes('*'))).toBe(true);
+
+    const limited = await fx.quality.listMyReviews(qa1, { period: '2026-03', limit: 1 });
+    expect(limited.items).toHaveLength(1);
+    expect(limited.total).toBe(assigned.length);
+    const someoneElse = await fx.quality.listMyReviews(principal('qa', { userId: 'qa-3' }), { period: '2026-03' });
+    expect(someoneElse).toMatchObject({ planned: true, total: 0, items: [] });
+    const agent = await once(fx, () => fx.quality.listMyReviews(principal('agent'), { period: '2026-03' }));
+    expect(agent.error).toMatchObject({ code: 'FORBIDDEN' });
+    const bad = await once(fx, () => fx.quality.listMyReviews(qa1, { period: '2026-13' }));
+    expect(bad.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    // Without a period: the clock's month.
+    const current = await fx.quality.listMyReviews(qa1, {});
+    expect(current.period).toMatch(/^\d{4}-\d{2}$/);
   });
 });

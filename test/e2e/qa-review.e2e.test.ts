@@ -466,7 +466,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
   }, 90_000);
 
   for (const locale of LOCALES) {
-    it(`empty and error states, ${locale}: a reviewer without assignments, and a hub that fails the plan`, async () => {
+    it(`empty and error states, ${locale}: a reviewer without assignments, and a hub that fails the reviews`, async () => {
       const idle = await openTicket(IDLE_QA_USER, locale, 320, '#cs-qa-mine');
       expect(await idle.app.locator('#cs-qa-mine + p').textContent()).toBe(locale === 'en' ? `No calls are assigned to you for ${PERIOD}.` : `${PERIOD} 没有分配给您的通话。`);
       expect(await seriousAxeViolations(idle.app)).toEqual([]);
@@ -474,7 +474,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
       await idle.page.close();
 
       const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
-      await page.route(`${hub.url}/api/v1/sampling/plans/**`, (route) =>
+      await page.route(`${hub.url}/api/v1/reviews/mine**`, (route) =>
         route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAVAILABLE', message: 'down' } }) }),
       );
       const token = await zafToken(QA_USER);
@@ -485,7 +485,7 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
       const alert = page.frameLocator('iframe[name="app"]').locator('.cs-qa [role="alert"]');
       await alert.waitFor({ timeout: 30_000 });
       expect(await alert.locator('button').textContent()).toBe(locale === 'en' ? 'Try again' : '重试');
-      await page.unroute(`${hub.url}/api/v1/sampling/plans/**`);
+      await page.unroute(`${hub.url}/api/v1/reviews/mine**`);
       await alert.locator('button').click();
       await page.frameLocator('iframe[name="app"]').locator('[data-testid="qa-assignments"]').waitFor({ timeout: 30_000 });
       await page.close();

@@ -81,6 +81,8 @@ export function qualityRoutes(quality: QualityUseCases): HttpPlugin {
 
     app.get('/api/v1/sampling/plans/:period', async (request) => quality.getSamplePlan(await actor(request), unparsed(request.params)));
 
+    app.get('/api/v1/reviews/mine', async (request) => quality.listMyReviews(await actor(request), unparsed(request.query)));
+
     app.get('/api/v1/calibration', async (request) => quality.reportCalibration(await actor(request), unparsed(request.query)));
 
     app.post('/api/v1/evaluations/:id/disputes', async (request, reply) => {

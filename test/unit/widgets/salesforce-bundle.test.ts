@@ -195,9 +195,9 @@ describe('Salesforce static resources: two component bundles on one page', () =>
       (page as unknown as { fetch: unknown }).fetch = async (input: RequestInfo | URL) => {
         const url = new URL(String(input));
         requests.push(url.pathname);
-        if (url.pathname.startsWith('/api/v1/sampling/plans/')) {
-          return new page.Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'No sampling plan for this period' } }), {
-            status: 404,
+        if (url.pathname === '/api/v1/reviews/mine') {
+          return new page.Response(JSON.stringify({ period: url.searchParams.get('period'), reviewerId: 'qa-1', planned: false, total: 0, items: [] }), {
+            status: 200,
             headers: { 'Content-Type': 'application/json' },
           });
         }
@@ -228,7 +228,7 @@ describe('Salesforce static resources: two component bundles on one page', () =>
       await until(() => containers[1]!.querySelector('[data-testid="qa-requester-calls"] li'));
       expect(Array.from(containers[1]!.querySelectorAll('[data-testid="qa-requester-calls"] button'), (button) => button.getAttribute('data-testid'))).toEqual(['qa-requester-c_case']);
       expect(containers[1]!.querySelector('[role="alert"]')).toBeNull();
-      expect(requests.some((path) => path.startsWith('/api/v1/sampling/plans/'))).toBe(true);
+      expect(requests).toContain('/api/v1/reviews/mine');
       for (const container of containers) api.unmount(container);
       expect(containers.map((container) => container.childNodes.length)).toEqual([0, 0]);
     } finally {

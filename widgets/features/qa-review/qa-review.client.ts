@@ -1,13 +1,13 @@
 import {
   reviewAnalysisReadSchema,
   reviewEvaluationsReadSchema,
-  reviewPlanReadSchema,
+  reviewMineReadSchema,
   reviewScorecardReadSchema,
   savedClipReadSchema,
   submittedEvaluationReadSchema,
   type ReviewAnalysis,
   type ReviewEvaluations,
-  type ReviewPlan,
+  type ReviewMine,
   type ReviewScorecard,
   type SavedClipRead,
   type SubmittedEvaluationRead,
@@ -16,15 +16,15 @@ import type { SubmitEvaluationRequest } from '../../../core/api/quality.api';
 import type { SaveClipRequest } from '../../../core/api/training.api';
 import { HubApiError, type HubClient } from '../../core/api-client';
 
-export type StoredPlan = ReviewPlan;
+export type MyReviews = ReviewMine;
 export type CallEvaluations = ReviewEvaluations;
 export type ScorecardVersion = ReviewScorecard;
 export type SubmittedEvaluation = SubmittedEvaluationRead;
 
 /** The hub calls of the QA review panel, on the widgets' one client (`HubClient.request`). */
 export interface QaReviewClient {
-  /** The month's sampling plan as far as the reader reaches it (a reviewer: their own assignments); null before it is planned. */
-  getPlan(period: string): Promise<StoredPlan | null>;
+  /** The reader's assignments of the month with their calls, scores and disputes, in one request (`planned` false before the plan). */
+  listMyReviews(period: string): Promise<MyReviews>;
   /** A call's evaluations; `blind` (and no items) while the reader must not see other scores yet. */
   listEvaluations(callId: string): Promise<CallEvaluations>;
   /** The call's analysis; null before it has been analysed (404 `ANALYSIS_NOT_FOUND`). */
@@ -44,13 +44,8 @@ const NOT_YET = new Set(['NOT_FOUND', 'ANALYSIS_NOT_FOUND', 'TRANSCRIPT_NOT_FOUN
 export function createQaReviewClient(client: HubClient): QaReviewClient {
   const id = encodeURIComponent;
   return {
-    async getPlan(period) {
-      try {
-        return await client.request('GET', `/api/v1/sampling/plans/${id(period)}`, reviewPlanReadSchema);
-      } catch (error) {
-        if (error instanceof HubApiError && error.code === 'NOT_FOUND') return null;
-        throw error;
-      }
+    listMyReviews(period) {
+      return client.request('GET', `/api/v1/reviews/mine?period=${id(period)}`, reviewMineReadSchema);
     },
     listEvaluations(callId) {
       return client.request('GET', `/api/v1/calls/${id(callId)}/evaluations`, reviewEvaluationsReadSchema);

@@ -39,9 +39,6 @@ export type RequesterState =
   | { readonly status: 'error'; readonly code: string }
   | { readonly status: 'ready'; readonly calls: readonly CallView[] };
 
-/** Plans list at most this many of a reviewer's calls at once (each needs its call and its evaluations). */
-const MAX_ASSIGNMENTS = 60;
-
 /**
  * The QA review panel (issue 15 item 1): a reviewer's assignments of this month's sampling plan, risk first and
  * unscored first, and the calls of the ticket's requester; opening one shows the player, the transcript with the
@@ -134,48 +131,26 @@ export function QaReview({ bridge, fallbackLocale, client: injectedClient, now =
 
 async function loadPanel(bridge: HostBridge, client: HubClient, qa: QaReviewClient, period: string): Promise<[HostContext, PanelState]> {
   const hostContext = await bridge.context();
-  let plan;
-  try {
-    plan = await qa.getPlan(period);
-  } catch (error) {
-    if (error instanceof HubApiError && error.code === 'FORBIDDEN') return [hostContext, { status: 'history' }];
-    throw error;
-  }
-  // A reviewer reads the plan cut to their own assignments, whose roster then names only them.
-  const reviewerId = plan !== null && plan.filtered && plan.reviewers.length === 1 ? (plan.reviewers[0]?.reviewerId ?? null) : null;
-  const items = (plan?.items ?? []).filter((item) => reviewerId === null || item.reviewerIds.includes(reviewerId)).slice(0, MAX_ASSIGNMENTS);
-  const [assignments, requester] = await Promise.all([
-    Promise.all(
-      items.map(async (item): Promise<QueueItem | null> => {
-        const [call, evaluations] = await Promise.all([
-          client.getCall(item.callId).catch((error: unknown) => {
-            if (error instanceof HubApiError && error.code === 'CALL_NOT_FOUND') return null;
-            throw error;
-          }),
-          qa.listEvaluations(item.callId).catch((error: unknown) => {
-            if (error instanceof HubApiError && error.code === 'CALL_NOT_FOUND') return null;
-            throw error;
-          }),
-        ]);
-        if (call === null || evaluations === null) return null;
-        const mine = evaluations.items.filter((e) => e.reviewerId === reviewerId);
-        return {
-          call,
-          stratum: item.stratum,
-          riskScore: item.riskScore,
-          doubleScored: item.doubleScored,
-          blind: item.blind,
-          done: mine.length > 0,
-          disputes: mine.flatMap((e) => e.disputes.map((d) => ({ ...d, evaluationId: e.id, callId: call.id, callStartedAt: call.startedAt }))),
-        };
-      }),
-    ),
+  const [mine, requester] = await Promise.all([
+    qa.listMyReviews(period).catch((error: unknown) => {
+      if (error instanceof HubApiError && error.code === 'FORBIDDEN') return null;
+      throw error;
+    }),
     loadRequester(client, hostContext),
   ]);
-  const queue = assignments.filter((a): a is QueueItem => a !== null).sort((a, b) => Number(a.done) - Number(b.done) || b.riskScore - a.riskScore || a.call.startedAt.localeCompare(b.call.startedAt));
+  if (mine === null) return [hostContext, { status: 'history' }];
+  const assignments: QueueItem[] = mine.items.map((item) => ({
+    call: item.call,
+    stratum: item.stratum,
+    riskScore: item.riskScore,
+    doubleScored: item.doubleScored,
+    blind: item.blind,
+    done: item.done,
+    disputes: item.disputes.map((d) => ({ ...d, callId: item.call.id, callStartedAt: item.call.startedAt })),
+  }));
   return [
     hostContext,
-    { status: 'reviewer', reviewerId, planned: plan !== null, assignments: queue, requester, disputes: queue.flatMap((item) => item.disputes) },
+    { status: 'reviewer', reviewerId: mine.reviewerId, planned: mine.planned, assignments, requester, disputes: assignments.flatMap((item) => item.disputes) },
   ];
 }
 
