@@ -10,7 +10,8 @@ import { synthesizeCallWav } from '../support/audio-fixtures';
 /**
  * A whole hub with AUDIO_STORE=s3 against s3rver over HTTP (through the counting proxy): a call uploaded through the
  * API lands in the bucket (multipart: the part size is set below the recording's size), plays whole and by Range
- * with only the needed chunks fetched, and its deletion crypto-shreds and removes the object.
+ * with only the needed chunks fetched, goes to the archive tier and back through retention, and its deletion
+ * crypto-shreds and removes the object.
  */
 let server: TestS3Server;
 let proxy: S3FaultProxy;
@@ -45,7 +46,7 @@ describe('hub with AUDIO_STORE=s3 (s3rver)', () => {
   it('stores an uploaded call in the bucket, not the data folder, as a multipart upload', async () => {
     proxy.clear();
     const form = new FormData();
-    form.set('metadata', JSON.stringify({ providerCallId: 's3-1', direction: 'inbound', startedAt: '2026-11-02T09:15:00Z', agentId: 'a-li', customerPhone: '138 1234 5678' }));
+    form.set('metadata', JSON.stringify({ providerCallId: 's3-1', direction: 'inbound', startedAt: new Date(Date.now() - 86_400_000).toISOString(), agentId: 'a-li', customerPhone: '138 1234 5678' }));
     form.set('audio', new Blob([Buffer.from(original)]), 'call.wav');
     const response = await fetch(`${hub.url}/api/v1/calls`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
     expect(response.status).toBe(201);
@@ -78,6 +79,33 @@ describe('hub with AUDIO_STORE=s3 (s3rver)', () => {
     // The header, then one 64 KiB chunk (sealed: +28 bytes) of the 5 the recording has.
     expect(gets.map((r) => r.responseBytes)).toEqual([24, 12 + 65_536 + 16]);
     expect(gets.every((r) => r.range !== null)).toBe(true);
+  });
+
+  it('retention archives to the archive prefix server-side, and playing thaws it back from the bucket', async () => {
+    const keys = async () => ((await admin.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'hub/' }))).Contents ?? []).map((o) => o.Key).sort();
+    const policy = { name: 'tiered', rules: [{ id: 'default', match: {}, keepDays: 3650, then: 'delete', archiveAfterDays: 30 }] };
+    const put = await fetch(`${hub.url}/api/v1/retention/policy`, { method: 'PUT', body: JSON.stringify(policy), headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+    expect(put.status).toBe(200);
+    const form = new FormData();
+    const old = new Date(Date.now() - 100 * 86_400_000).toISOString();
+    form.set('metadata', JSON.stringify({ providerCallId: 's3-old', direction: 'inbound', startedAt: old, agentId: 'a-li', customerPhone: '138 1234 5678' }));
+    const oldAudio = synthesizeCallWav({ durationS: 5, seed: 's3-old' });
+    form.set('audio', new Blob([Buffer.from(oldAudio)]), 'old.wav');
+    const stored = await fetch(`${hub.url}/api/v1/calls`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${token}` } });
+    const oldId = ((await stored.json()) as { id: string }).id;
+
+    proxy.clear();
+    const sweep = await fetch(`${hub.url}/api/v1/retention/sweep`, { method: 'POST', body: '{}', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' } });
+    expect(sweep.status).toBe(200);
+    expect(await keys()).toEqual([`hub/archive/demo/${oldId}.csa`, `hub/audio/demo/${id}.csa`].sort());
+    // A server-side copy: the ciphertext never came back through the hub.
+    expect(proxy.requests.some((r) => r.method === 'PUT' && r.requestBytes === 0)).toBe(true);
+    expect(proxy.requests.filter((r) => r.method === 'GET').length).toBe(0);
+
+    const played = await fetch(`${hub.url}/api/v1/calls/${oldId}/audio`, { headers: { Authorization: `Bearer ${token}`, Range: 'bytes=0-999' } });
+    expect(played.status).toBe(206);
+    expect(Buffer.from(await played.arrayBuffer()).equals(Buffer.from(oldAudio.subarray(0, 1000)))).toBe(true);
+    expect(await keys()).toEqual([`hub/audio/demo/${oldId}.csa`, `hub/audio/demo/${id}.csa`].sort());
   });
 
   it('deleting the call crypto-shreds it and removes the object from the bucket', async () => {
