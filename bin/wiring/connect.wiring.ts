@@ -179,7 +179,7 @@ export const connectCapability: CapabilityFactory = (hub: Hub): Capability => {
 
   return {
     name: 'connect',
-    plugins: [connectRoutes((request) => receiver.receive(request))],
+    plugins: [connectRoutes(async (request) => (await receiver.receive(request)).ack)],
     async stop() {
       partsOf.delete(hub);
       await parts.close();

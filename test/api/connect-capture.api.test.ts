@@ -249,12 +249,12 @@ describe('Amazon Connect contact records through Firehose', () => {
     expect(report.recordings.rate).toBeLessThan(1);
   });
 
-  it('answers 401 in Firehose format for a wrong or missing access key, and stores nothing', async () => {
+  it('answers 401 for a wrong or missing access key, and stores nothing', async () => {
     const refused = voiceContact();
     for (const accessKey of ['firehose-access-key-0123456789abcdeX', 'short', null]) {
       const answer = await deliver([refused.record], { accessKey, requestId: 'req-401' });
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({ requestId: 'req-401', timestamp: nowMs, errorMessage: expect.stringContaining('access key') });
+      expect(answer.body).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.stringContaining('access key') } });
       expect(JSON.stringify(answer.body)).not.toContain(ACCESS_KEY);
     }
     const unknownInstance = await fetch(`${url}/api/v1/connect/00000000-0000-4000-8000-000000000000/records`, { method: 'POST', ...firehoseDelivery([refused.record], { accessKey: ACCESS_KEY }) });
@@ -264,7 +264,7 @@ describe('Amazon Connect contact records through Firehose', () => {
     expect(await ledgerOf([refused.contactId])).toEqual([null]);
   });
 
-  it('answers a Firehose error for a record that is not base64, not JSON or not a contact record, and stores nothing of the batch', async () => {
+  it('refuses a delivery with a record that is not base64, not JSON or not a contact record (400, Firehose retries), and stores nothing of the batch', async () => {
     const good = voiceContact();
     const goodData = Buffer.from(JSON.stringify(good.record)).toString('base64');
     const cases: [string, string[] | null, string][] = [
@@ -274,18 +274,27 @@ describe('Amazon Connect contact records through Firehose', () => {
     ];
     for (const [label, rawRecords, message] of cases) {
       const answer = await deliver([], { rawRecords: rawRecords!, requestId: `req-${label}` });
-      expect(answer.status, label).toBe(422);
-      expect(answer.body, label).toEqual({ requestId: `req-${label}`, timestamp: nowMs, errorMessage: expect.stringContaining(message) });
+      expect(answer.status, label).toBe(400);
+      expect(answer.body, label).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.stringContaining(message) } });
     }
     const notJson = await fetch(`${url}/api/v1/connect/${INSTANCE_ID}/records`, {
       method: 'POST',
       body: '{"requestId": "x", "records": [',
       headers: { 'Content-Type': 'application/json', 'X-Amz-Firehose-Access-Key': ACCESS_KEY, 'X-Amz-Firehose-Request-Id': 'req-body' },
     });
-    expect(notJson.status).toBe(422);
-    expect(await notJson.json()).toEqual({ requestId: 'req-body', timestamp: nowMs, errorMessage: 'The body is not JSON' });
+    expect(notJson.status).toBe(400);
+    expect(await notJson.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: 'Invalid Firehose delivery: the body is not JSON' } });
+    const notGzip = await fetch(`${url}/api/v1/connect/${INSTANCE_ID}/records`, {
+      method: 'POST',
+      body: '{"requestId": "x", "timestamp": 1, "records": []}',
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'X-Amz-Firehose-Access-Key': ACCESS_KEY },
+    });
+    expect(notGzip.status).toBe(400);
     const otherInstance = contactRecord({ contactId: '11111111-aaaa-4bbb-8ccc-eeeeeeeeeeee', instanceArn: INSTANCE_ARN.replace(INSTANCE_ID, '00000000-0000-4000-8000-000000000000'), bucket: BUCKET, initiatedAt: new Date(nowMs), recordingKey: 'x.wav' });
-    expect((await deliver([good.record, otherInstance])).status).toBe(422);
+    expect(await deliver([good.record, otherInstance])).toEqual({
+      status: 400,
+      body: { error: { code: 'VALIDATION_FAILED', message: expect.stringContaining('records[1] comes from another Connect instance') } },
+    });
     expect(pendingRows(good.contactId)).toBe(0);
     expect(contactRows(good.contactId)).toBe(0);
     expect(await ledgerOf([good.contactId])).toEqual([null]);

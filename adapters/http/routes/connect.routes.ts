@@ -9,10 +9,10 @@ export interface ConnectDeliveryRequest {
   readonly body: Uint8Array;
 }
 
-/** What to answer: a status and Firehose's JSON body (acknowledgement or error). */
-export interface ConnectDeliveryAnswer {
-  readonly status: number;
-  readonly body: unknown;
+/** Firehose's acknowledgement of a delivery taken: its request id and the time, in ms since the epoch. */
+export interface ConnectDeliveryAck {
+  readonly requestId: string;
+  readonly timestamp: number;
 }
 
 /**
@@ -24,11 +24,11 @@ export const CONNECT_DELIVERY_BODY_LIMIT = 64 * 1024 * 1024;
 /**
  * Amazon Connect contact records over HTTP (issue 19 item 1): `POST /api/v1/connect/:instanceId/records` is the
  * HTTPS endpoint of a Firehose stream (or a Kinesis Data Streams consumer forwarding the same records). The body
- * is read as raw bytes, so that a gzip body is decompressed and a malformed one is answered in Firehose's own error
- * format by `receive` (the access-key check, decoding and the accept use-case live behind it). The answer is always
- * JSON; Content-Type application/json, as Firehose sends it.
+ * is read as raw bytes (Content-Type application/json, as Firehose sends it), so that `receive` can check the access
+ * key before decoding anything and decompress a gzip body itself; it answers Firehose's acknowledgement, or throws a
+ * CallsightError that the hub answers with its error envelope (UNAUTHENTICATED 401, VALIDATION_FAILED 400...).
  */
-export function connectRoutes(receive: (request: ConnectDeliveryRequest) => Promise<ConnectDeliveryAnswer>): HttpPlugin {
+export function connectRoutes(receive: (request: ConnectDeliveryRequest) => Promise<ConnectDeliveryAck>): HttpPlugin {
   return async (app) => {
     await app.register(async (scope) => {
       scope.removeContentTypeParser('application/json');
@@ -38,8 +38,8 @@ export function connectRoutes(receive: (request: ConnectDeliveryRequest) => Prom
       scope.post('/api/v1/connect/:instanceId/records', { bodyLimit: CONNECT_DELIVERY_BODY_LIMIT }, async (request, reply) => {
         const { instanceId } = request.params as { instanceId: string };
         const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const answer = await receive({ instanceId, headers: request.headers, body });
-        return reply.status(answer.status).type('application/json').send(answer.body);
+        const ack = await receive({ instanceId, headers: request.headers, body });
+        return reply.status(200).send({ requestId: ack.requestId, timestamp: ack.timestamp });
       });
     });
   };
@@ -48,11 +48,6 @@ export function connectRoutes(receive: (request: ConnectDeliveryRequest) => Prom
 const ack = z.object({
   requestId: z.string(),
   timestamp: z.number(),
-});
-const refusal = z.object({
-  requestId: z.string(),
-  timestamp: z.number(),
-  errorMessage: z.string(),
 });
 
 /** The OpenAPI entry of the Firehose endpoint, listed in adapters/http/openapi/openapi.routes-table.ts. */
@@ -65,7 +60,8 @@ export const CONNECT_ROUTE_DOCS: readonly RouteDoc[] = [
     description:
       'Firehose HTTP endpoint delivery (request and response format of https://docs.aws.amazon.com/firehose/latest/dev/httpdeliveryrequestresponse.html): ' +
       'authenticated by `X-Amz-Firehose-Access-Key`, compared in constant time with the key sealed for the instance; the body may be gzip. ' +
-      '200 once every record is durable (recordings are fetched later by a job); a refused delivery stores nothing and Firehose retries it.',
+      '200 once every record is durable (recordings are fetched later by a job). A refused delivery stores nothing and is answered with the error envelope ' +
+      '(Firehose retries any answer but 200): 401 wrong access key or unlinked instance, 400 a body or record that is not gzip, JSON, base64 or a contact record of this instance, 413 too large.',
     tags: ['telephony'],
     auth: 'webhook-signature',
     params: z.object({ instanceId: z.string() }),
@@ -75,12 +71,7 @@ export const CONNECT_ROUTE_DOCS: readonly RouteDoc[] = [
       { name: 'Content-Encoding', description: '`gzip` when the stream compresses its requests' },
     ],
     body: { json: z.object({ requestId: z.string(), timestamp: z.number(), records: z.array(z.object({ data: z.string() })) }) },
-    responses: {
-      200: { description: 'Every record taken (Firehose acknowledgement)', json: ack },
-      401: { description: 'Wrong access key, or an instance no tenant has linked (Firehose error answer)', json: refusal },
-      422: { description: 'Not gzip, not JSON, a record that is not base64 or not a contact record of this instance (Firehose error answer)', json: refusal },
-      500: { description: 'The hub could not store the records; Firehose retries (Firehose error answer)', json: refusal },
-    },
-    errors: [429],
+    responses: { 200: { description: 'Every record taken (Firehose acknowledgement)', json: ack } },
+    errors: [400, 401, 413, 429, 500],
   },
 ];

@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { z } from 'zod';
 import type { AcceptContactRecordsOutcome, ContactRecord } from '../../../app/connect/index';
-import { isCallsightError } from '../../../core/shared/errors';
+import { CallsightError } from '../../../core/shared/errors';
 import { contactTraceRecordSchema, toContactRecord } from './connect.ctr';
 
 /**
@@ -13,8 +13,8 @@ import { contactTraceRecordSchema, toContactRecord } from './connect.ctr';
  * configured on the stream, copied verbatim) and `X-Amz-Firehose-Protocol-Version: 1.0`; body
  * `{ "requestId": "…", "timestamp": <ms>, "records": [{ "data": "<base64>" }] }`.
  * Response: 200 with `{ "requestId": "<the request's>", "timestamp": <ms> }` once the data is durable; any other
- * status with `{ "requestId", "timestamp", "errorMessage" }` is a failed delivery that Firehose retries (and, past
- * its retry duration, backs up to S3).
+ * status is a failed delivery that Firehose retries (and, past its retry duration, backs up to S3); the spec's
+ * error body `{ requestId, timestamp, errorMessage }` only feeds Firehose's error log (see `rejected` below).
  */
 export const FIREHOSE_ACCESS_KEY_HEADER = 'x-amz-firehose-access-key';
 export const FIREHOSE_REQUEST_ID_HEADER = 'x-amz-firehose-request-id';
@@ -59,25 +59,20 @@ export interface FirehoseDelivery {
 }
 
 export type FirehoseAck = { readonly requestId: string; readonly timestamp: number };
-export type FirehoseErrorAnswer = FirehoseAck & { readonly errorMessage: string };
 
-/** The answer to send: 200 with the acknowledgement, or an error status with Firehose's error body. */
-export type FirehoseAnswer =
-  | { readonly status: 200; readonly body: FirehoseAck; readonly outcome: AcceptContactRecordsOutcome }
-  | { readonly status: 401 | 422 | 500; readonly body: FirehoseErrorAnswer };
+/** A delivery taken: Firehose's acknowledgement (to answer with 200) and what the batch did. */
+export interface FirehoseReceipt {
+  readonly ack: FirehoseAck;
+  readonly outcome: AcceptContactRecordsOutcome;
+}
 
 /**
- * Statuses of a refused delivery: 401 for a wrong access key or an unknown instance, 422 for a body or record that
- * cannot be read (not gzip, not JSON, not base64, not a contact record, too large once decompressed). 400, 413 and
- * 415 are the hub's own transport answers (with its error envelope) before this code runs.
+ * A refused delivery. Refusals are answered with the hub's error envelope (`{ error: { code, message } }`, the one
+ * every error of the API uses) rather than Firehose's `{ requestId, timestamp, errorMessage }`: Firehose treats any
+ * status but 200 as a failed delivery and retries it whatever the body says, so only the diagnostic text differs.
  */
-class DeliveryRejected extends Error {
-  constructor(
-    readonly status: 401 | 422,
-    message: string,
-  ) {
-    super(message);
-  }
+function rejected(code: 'UNAUTHENTICATED' | 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE', message: string): CallsightError {
+  return new CallsightError(code, message);
 }
 
 function header(headers: FirehoseDelivery['headers'], name: string): string | undefined {
@@ -97,7 +92,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 function decodeBase64(data: string, index: number): string {
   const compact = data.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw new DeliveryRejected(422, `records[${index}].data is not base64`);
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) throw rejected('VALIDATION_FAILED', `Invalid Firehose delivery: records[${index}].data is not base64`);
   return Buffer.from(compact, 'base64').toString('utf8');
 }
 
@@ -114,7 +109,7 @@ function parseRecordJson(text: string, index: number): unknown[] {
         // fall through to the rejection below
       }
     }
-    throw new DeliveryRejected(422, `records[${index}].data is not JSON`);
+    throw rejected('VALIDATION_FAILED', `Invalid Firehose delivery: records[${index}].data is not JSON`);
   }
 }
 
@@ -122,51 +117,39 @@ function parseRecordJson(text: string, index: number): unknown[] {
  * Receives Amazon Connect contact records from a Firehose stream (or a Kinesis Data Streams consumer forwarding
  * the same records): checks the access key of the instance named in the path with a constant-time comparison
  * before reading anything else, decompresses (gzip), decodes every record and validates it as a contact record,
- * all before the batch is handed on, so that a refused request (401, 422) stores nothing. Error messages name the
- * record and field, never a value.
+ * all before the batch is handed on, so that a refused request stores nothing: UNAUTHENTICATED (401) for a wrong key
+ * or an unknown instance, VALIDATION_FAILED (400) for a body or record that cannot be read, PAYLOAD_TOO_LARGE (413).
+ * Error messages name the record and field, never a value.
  */
 export class ConnectFirehoseReceiver {
   constructor(private readonly deps: ConnectFirehoseDeps) {}
 
-  async receive(delivery: FirehoseDelivery): Promise<FirehoseAnswer> {
-    const headerRequestId = header(delivery.headers, FIREHOSE_REQUEST_ID_HEADER);
-    let requestId = headerRequestId ?? '';
-    const fail = (status: 401 | 422 | 500, errorMessage: string): FirehoseAnswer => ({
-      status,
-      body: { requestId, timestamp: this.deps.now().getTime(), errorMessage },
-    });
-    try {
-      const account = await this.deps.findAccount(delivery.instanceId);
-      const key = header(delivery.headers, FIREHOSE_ACCESS_KEY_HEADER);
-      if (!account || !sameAccessKey(account.firehoseAccessKey, key)) {
-        throw new DeliveryRejected(401, 'The access key (X-Amz-Firehose-Access-Key) does not match this Connect instance');
-      }
-      const parsed = this.parseEnvelope(delivery, (id) => {
-        requestId = id;
-      });
-      const contacts: ContactRecord[] = [];
-      parsed.forEach((data, index) => {
-        for (const document of parseRecordJson(decodeBase64(data, index), index)) {
-          const ctr = contactTraceRecordSchema.safeParse(document);
-          if (!ctr.success) {
-            const fields = [...new Set(ctr.error.issues.map((issue) => issue.path.join('.') || '(root)'))].join(', ');
-            throw new DeliveryRejected(422, `records[${index}] is not an Amazon Connect contact record (${fields})`);
-          }
-          if (ctr.data.InstanceARN !== account.instanceArn) {
-            throw new DeliveryRejected(422, `records[${index}] comes from another Connect instance than this endpoint's`);
-          }
-          contacts.push(toContactRecord(ctr.data, account.tagAttributes));
-        }
-      });
-      const outcome = await this.deps.accept(account.tenantId, account.instanceId, contacts);
-      return { status: 200, body: { requestId, timestamp: this.deps.now().getTime() }, outcome };
-    } catch (error) {
-      if (error instanceof DeliveryRejected) return fail(error.status, error.message);
-      if (isCallsightError(error) && error.code === 'VALIDATION_FAILED') return fail(422, error.message);
-      if (isCallsightError(error) && error.code === 'NOT_FOUND') return fail(401, 'This Connect instance belongs to no tenant of the hub');
-      // Storage down or a programming error: Firehose retries the same request later.
-      return fail(500, 'The hub could not store the records; Firehose will retry');
+  async receive(delivery: FirehoseDelivery): Promise<FirehoseReceipt> {
+    let requestId = header(delivery.headers, FIREHOSE_REQUEST_ID_HEADER) ?? '';
+    const account = await this.deps.findAccount(delivery.instanceId);
+    const key = header(delivery.headers, FIREHOSE_ACCESS_KEY_HEADER);
+    if (!account || !sameAccessKey(account.firehoseAccessKey, key)) {
+      throw rejected('UNAUTHENTICATED', 'The access key (X-Amz-Firehose-Access-Key) does not match this Connect instance');
     }
+    const data = this.parseEnvelope(delivery, (id) => {
+      requestId = id;
+    });
+    const contacts: ContactRecord[] = [];
+    data.forEach((encoded, index) => {
+      for (const document of parseRecordJson(decodeBase64(encoded, index), index)) {
+        const ctr = contactTraceRecordSchema.safeParse(document);
+        if (!ctr.success) {
+          const fields = [...new Set(ctr.error.issues.map((issue) => issue.path.join('.') || '(root)'))].join(', ');
+          throw rejected('VALIDATION_FAILED', `Invalid Firehose delivery: records[${index}] is not an Amazon Connect contact record (${fields})`);
+        }
+        if (ctr.data.InstanceARN !== account.instanceArn) {
+          throw rejected('VALIDATION_FAILED', `Invalid Firehose delivery: records[${index}] comes from another Connect instance than this endpoint's`);
+        }
+        contacts.push(toContactRecord(ctr.data, account.tagAttributes));
+      }
+    });
+    const outcome = await this.deps.accept(account.tenantId, account.instanceId, contacts);
+    return { ack: { requestId, timestamp: this.deps.now().getTime() }, outcome };
   }
 
   /** The base64 data of every record, from a Firehose body or a Kinesis consumer's batch. */
@@ -177,17 +160,17 @@ export class ConnectFirehoseReceiver {
       try {
         raw = gunzipSync(raw, { maxOutputLength: this.deps.maxDecodedBytes ?? 128 * 1024 * 1024 });
       } catch (cause) {
-        if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new DeliveryRejected(422, 'The decompressed body is too large');
-        throw new DeliveryRejected(422, 'The body is not valid gzip');
+        if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw rejected('PAYLOAD_TOO_LARGE', 'The Firehose delivery is too large once decompressed');
+        throw rejected('VALIDATION_FAILED', 'Invalid Firehose delivery: the body is not valid gzip');
       }
     } else if (encoding !== undefined && encoding !== 'identity') {
-      throw new DeliveryRejected(422, `Content-Encoding ${encoding.slice(0, 32)} is not supported (gzip or none)`);
+      throw rejected('VALIDATION_FAILED', `Invalid Firehose delivery: Content-Encoding ${encoding.slice(0, 32)} is not supported (gzip or none)`);
     }
     let json: unknown;
     try {
       json = JSON.parse(Buffer.from(raw).toString('utf8'));
     } catch {
-      throw new DeliveryRejected(422, 'The body is not JSON');
+      throw rejected('VALIDATION_FAILED', 'Invalid Firehose delivery: the body is not JSON');
     }
     const firehose = firehoseEnvelopeSchema.safeParse(json);
     if (firehose.success) {
@@ -196,9 +179,6 @@ export class ConnectFirehoseReceiver {
     }
     const kinesis = kinesisEventSchema.safeParse(json);
     if (kinesis.success) return kinesis.data.Records.map((r) => r.kinesis.data);
-    if (typeof json === 'object' && json !== null && typeof (json as { requestId?: unknown }).requestId === 'string') {
-      setRequestId(String((json as { requestId: string }).requestId).slice(0, 256));
-    }
-    throw new DeliveryRejected(422, 'The body is not a Firehose delivery ({ requestId, timestamp, records: [{ data }] })');
+    throw rejected('VALIDATION_FAILED', 'Invalid Firehose delivery: the body is not { requestId, timestamp, records: [{ data }] }');
   }
 }

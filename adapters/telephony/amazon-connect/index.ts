@@ -7,9 +7,8 @@ export {
   type ConnectFirehoseAccount,
   type ConnectFirehoseDeps,
   type FirehoseAck,
-  type FirehoseAnswer,
   type FirehoseDelivery,
-  type FirehoseErrorAnswer,
+  type FirehoseReceipt,
 } from './connect.firehose';
 export {
   ConnectBucket,
