@@ -26,6 +26,8 @@ export interface TestS3Server {
   newBucket(): Promise<string>;
   /** The settings a hub needs for this server (HubConfig audioStore), for `bucket`. */
   hubSettings(bucket: string, endpoint?: string): { endpoint: string; region: string; forcePathStyle: true; accessKeyId: string; secretAccessKey: string; bucket: string };
+  /** The same as environment variables, for hub processes started by a test (AUDIO_STORE=s3 and the S3_* settings). */
+  hubEnv(bucket: string, endpoint?: string): Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,15 @@ export async function startS3Server(): Promise<TestS3Server> {
       return bucket;
     },
     hubSettings: (bucket, at = endpoint) => ({ endpoint: at, region: S3RVER_REGION, forcePathStyle: true, ...S3RVER_CREDENTIALS, bucket }),
+    hubEnv: (bucket, at = endpoint) => ({
+      AUDIO_STORE: 's3',
+      S3_ENDPOINT: at,
+      S3_REGION: S3RVER_REGION,
+      S3_BUCKET: bucket,
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: S3RVER_CREDENTIALS.accessKeyId,
+      S3_SECRET_ACCESS_KEY: S3RVER_CREDENTIALS.secretAccessKey,
+    }),
     async stop() {
       for (const made of clients) made.destroy();
       await server.close();
