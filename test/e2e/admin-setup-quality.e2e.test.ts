@@ -11,7 +11,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { setupServer } from 'msw/node';
 import { build } from 'vite';
+import { createOpenAiModelsFake, createTwilioAccountFake } from '../fakes/provider-probes.fake';
 import { salesforceBuildConfig, salesforceBundleFile } from '../../widgets/vite.config';
 import { startTestHub } from '../support/hub';
 
@@ -22,6 +24,12 @@ const artifacts = resolve(__dirname, '../../test-results/admin-setup-quality');
 const bundleDir = join(artifacts, 'bundle');
 const axeSource = readFileSync(createRequire(__filename).resolve('axe-core/axe.min.js'), 'utf8');
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+const TWILIO_SID = 'AC00000000000000000000000000e2e001';
+const twilioFake = createTwilioAccountFake({ accountSid: TWILIO_SID, authToken: 'twilio-e2e-token' });
+const modelsFake = createOpenAiModelsFake({ baseUrl: 'https://asr.e2e.example', apiKey: 'sk-e2e-right-key' });
+// The hub runs in this process: its Twilio and transcription calls are answered by the fakes; loopback passes through.
+const providers = setupServer(...twilioFake.handlers, ...modelsFake.handlers);
 
 let hub: Awaited<ReturnType<typeof startTestHub>>;
 let browser: Browser;
@@ -115,6 +123,7 @@ beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   await build({ ...salesforceBuildConfig(bundleDir, 'callsightAdminSetup'), logLevel: 'warn' });
   bundle = readFileSync(join(bundleDir, salesforceBundleFile('callsightAdminSetup')), 'utf8');
+  providers.listen({ onUnhandledRequest: 'bypass' });
   hub = await startTestHub({ demoCalls: 40 });
   const months = new Map<string, number>();
   for (const call of (await hub.hub.calls.listCalls('demo', {}, { kind: 'all' }, { limit: 1000 })).items) {
@@ -127,6 +136,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await hub?.close();
+  providers.close();
 });
 
 describe('the scorecard and sampling editors in both looks, languages and widths', () => {
@@ -299,6 +309,39 @@ describe('loading, empty and error states', () => {
       refuse = false;
       await editor.locator('[role="alert"] button').click();
       await editor.locator('[data-criterion]').first().waitFor({ timeout: 20_000 });
+      expect(problems).toEqual([]);
+      await page.close();
+    });
+  }
+});
+
+describe('connection tests show what the provider answered', () => {
+  for (const [locale, width] of [['en', 1280], ['zh-cn', 320]] as const) {
+    it(`${locale}, ${width}px: Twilio answers with the stored credentials (connected); the transcription provider refuses the stored key (its code)`, async () => {
+      await hub.hub.accounts.save({ provider: 'twilio', accountId: TWILIO_SID, tenantId: 'demo', sealedSecret: hub.hub.keys.sealSecret('demo', 'twilio', 'twilio-e2e-token'), settings: {} }, new Date());
+      await api('PUT', '/api/v1/settings/analysis', { transcriber: { kind: 'openai-compatible', baseUrl: 'https://asr.e2e.example', model: 'whisper-1', language: 'zh', apiKey: 'sk-e2e-revoked-key' } });
+      const { page, problems } = await openAdmin({ look: 'zendesk', locale, width });
+      const twilioRow = page.locator('.cs-admin__row[data-kind="twilio"]');
+      await twilioRow.waitFor({ timeout: 20_000 });
+      const before = twilioFake.requests.length;
+      const twilioTested = page.waitForResponse((response) => response.url().endsWith('/api/v1/admin/connections/twilio/test'));
+      await twilioRow.locator('button').click();
+      expect((await twilioTested).status()).toBe(200);
+      await twilioRow.locator('button:not([disabled])').waitFor({ timeout: 20_000 });
+      expect(twilioFake.requests.slice(before)).toEqual([{ sid: TWILIO_SID, authorized: true }]);
+      expect(await twilioRow.locator('[data-status]').getAttribute('data-status')).toBe('ok');
+      expect(await twilioRow.locator('[data-status]').textContent()).toBe(text(locale, 'Connected', '已连接'));
+
+      const asrRow = page.locator('.cs-admin__row[data-kind="transcription"]');
+      const tested = page.waitForResponse((response) => response.url().endsWith('/api/v1/admin/connections/transcription/test'));
+      await asrRow.locator('button').click();
+      const answer = await (await tested).json();
+      expect(answer).toMatchObject({ status: 'error', code: 'PROVIDER_AUTH_FAILED', target: 'asr.e2e.example' });
+      await asrRow.locator('[data-status="error"]').waitFor({ timeout: 20_000 });
+      expect(await asrRow.locator('[data-status]').textContent()).toContain('PROVIDER_AUTH_FAILED');
+      expect(modelsFake.requests.at(-1)).toEqual({ authorized: false });
+      await shot(page, `connections-tested-${locale}-${width}`, 'connections');
+      expect(await seriousAxeViolations(page)).toEqual([]);
       expect(problems).toEqual([]);
       await page.close();
     });

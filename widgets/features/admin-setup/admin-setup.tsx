@@ -92,7 +92,7 @@ function ConnectionsSection({ admin, t, load }: { admin: AdminClient; t: T; load
     );
   }
   return (
-    <section class="cs-admin__card" aria-labelledby="cs-admin-connections">
+    <section class="cs-admin__card" aria-labelledby="cs-admin-connections" data-testid="connections">
       <h2 id="cs-admin-connections" class="cs-admin__h2">{t('connections')}</h2>
       {list.status === 'error' ? <Failure code={list.code} t={t} onRetry={retry} /> : null}
       {list.status === 'ready' && list.value.length === 0 ? <p class="cs-message">{t('connectionsEmpty')}</p> : null}
