@@ -359,8 +359,8 @@ describe('Salesforce demo page: record changes, the Case page, navigation and to
       await shot(page, `case-agent-${locale}-1280`);
       await page.setViewportSize({ width: 320, height: 900 });
       await shot(page, `case-agent-${locale}-320`);
-      // The panel asks for the sampling plan and takes the hub's 403 as "not a reviewer": that answer is the fallback's trigger.
-      expect(problems.filter((problem) => !/^GET \/api\/v1\/sampling\/plans\/\d{4}-\d{2} 403$/.test(problem))).toEqual([]);
+      // The panel asks for the reviewer's assignments and takes the hub's 403 as "not a reviewer": that answer is the fallback's trigger.
+      expect(problems.filter((problem) => !/^GET \/api\/v1\/reviews\/mine 403$/.test(problem))).toEqual([]);
       expect(problems.length).toBeGreaterThan(0);
       await page.close();
     });

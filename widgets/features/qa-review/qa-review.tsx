@@ -131,14 +131,14 @@ export function QaReview({ bridge, fallbackLocale, client: injectedClient, now =
 
 async function loadPanel(bridge: HostBridge, client: HubClient, qa: QaReviewClient, period: string): Promise<[HostContext, PanelState]> {
   const hostContext = await bridge.context();
-  const [mine, requester] = await Promise.all([
-    qa.listMyReviews(period).catch((error: unknown) => {
-      if (error instanceof HubApiError && error.code === 'FORBIDDEN') return null;
-      throw error;
-    }),
-    loadRequester(client, hostContext),
-  ]);
+  // Asked first, not alongside the requester's calls: an agent is refused and gets the call history, which lists
+  // those calls itself, so asking for them here as well would list them twice for the panel's most common user.
+  const mine = await qa.listMyReviews(period).catch((error: unknown) => {
+    if (error instanceof HubApiError && error.code === 'FORBIDDEN') return null;
+    throw error;
+  });
   if (mine === null) return [hostContext, { status: 'history' }];
+  const requester = await loadRequester(client, hostContext);
   const assignments: QueueItem[] = mine.items.map((item) => ({
     call: item.call,
     stratum: item.stratum,
