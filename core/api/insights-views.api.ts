@@ -8,10 +8,25 @@ import * as z from 'zod/mini';
 
 const count = z.number().check(z.int(), z.minimum(0));
 
-/** `GET /api/v1/insights/demands`: demand categories with the calls that raised each (mined phrases are not read). */
+/**
+ * `GET /api/v1/insights/demands`: demand categories with the calls that raised each, and the demands mined from the
+ * customers' own words with the ones emerging this week (absent from hubs that do not mine them yet).
+ */
 export const demandCategoriesReadSchema = z.looseObject({
   totalCalls: count,
   categories: z.array(z.looseObject({ id: z.string(), label: z.string(), calls: count, callIds: z.array(z.string()) })),
+  demands: z.optional(
+    z.array(
+      z.looseObject({
+        id: z.string(),
+        label: z.string(),
+        calls: count,
+        callIds: z.array(z.string()),
+        examples: z.array(z.looseObject({ callId: z.string(), text: z.string() })),
+      }),
+    ),
+  ),
+  emerging: z.optional(z.array(z.looseObject({ id: z.string(), thisWeek: count, lastWeek: count, growth: z.number() }))),
   truncated: z.boolean(),
 });
 export type DemandCategories = z.infer<typeof demandCategoriesReadSchema>;

@@ -143,6 +143,41 @@ describe('insights in the Zendesk nav bar', () => {
   }
 });
 
+describe('mined demands: what customers ask for in their own words', () => {
+  for (const locale of LOCALES) {
+    it(`${locale}: lists the demands the hub mines, strongest first, marks the emerging ones, and each opens its calls`, async () => {
+      const range = period();
+      const query = `from=${encodeURIComponent(range.from)}&to=${encodeURIComponent(range.to)}`;
+      const mined = await api<{ demands: Array<{ id: string; label: string; calls: number; callIds: string[] }>; emerging: Array<{ id: string }> }>(
+        'manager',
+        `/api/v1/insights/demands?top=8&${query}`,
+      );
+      const { page, problems } = await openInsights('manager', locale, 1280);
+      await waitForInsights(page);
+      const section = page.locator('[data-testid="mined-demands"]');
+      await section.waitFor();
+      expect(await section.locator('h2').textContent()).toBe(locale === 'en' ? 'What customers ask for, in their own words' : '客户用自己的话在问什么');
+      const shown = await section.locator('li[data-demand]').evaluateAll((items) => items.map((item) => item.getAttribute('data-demand')));
+      expect(shown).toEqual(mined.demands.map((demand) => demand.id));
+      expect(await section.locator('.cs-badge--emerging').count()).toBe(mined.emerging.filter((e) => shown.includes(e.id)).length);
+      if (mined.demands.length > 0) {
+        const first = mined.demands[0]!;
+        await section.locator(`li[data-demand="${first.id}"] button`).click();
+        const drill = page.locator('[data-testid="drill-down"]');
+        await drill.waitFor();
+        const listedIds = await drill.locator('[data-call-id]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-call-id')));
+        expect([...listedIds].sort()).toEqual([...first.callIds].sort());
+      } else {
+        expect(await section.locator('.cs-message').count()).toBe(1);
+      }
+      await shot(page, `mined-demands-${locale}`);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      expect(problems).toEqual([]);
+      await page.close();
+    }, 120_000);
+  }
+});
+
 describe('acceptance: a manager opens the high-value segment and drills into its calls', () => {
   for (const locale of LOCALES) {
     it(`${locale}: the bar's calls are the calls the hub lists for that tag, and a call opens its evaluations`, async () => {

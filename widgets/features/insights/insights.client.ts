@@ -4,6 +4,9 @@ import { kpiResponseSchema, segmentResponseSchema } from '../../../core/api/insi
 import { callEvaluationsReadSchema, demandCategoriesReadSchema, type CallEvaluationsRead, type DemandCategories } from '../../../core/api/insights-views.api';
 import type * as z from 'zod/mini';
 
+/** How many mined demands the screen lists (the strongest). */
+export const MINED_DEMANDS = 8;
+
 /** One KPI report as the hub answers `GET /api/v1/kpis`. */
 export type KpiReportRead = z.infer<typeof kpiResponseSchema>;
 /** One KPI row (a group: an agent, a team, a tag, or `all`). */
@@ -47,7 +50,7 @@ export function createInsightsClient(hub: HubClient): InsightsClient {
       return hub.request('GET', `/api/v1/insights/segments?${query({ tag, from: range.from, to: range.to })}`, segmentResponseSchema);
     },
     demands(range) {
-      return hub.request('GET', `/api/v1/insights/demands?${query({ from: range.from, to: range.to, top: '1' })}`, demandCategoriesReadSchema);
+      return hub.request('GET', `/api/v1/insights/demands?${query({ from: range.from, to: range.to, top: String(MINED_DEMANDS) })}`, demandCategoriesReadSchema);
     },
     async callsIn(range) {
       const calls: CallView[] = [];

@@ -165,6 +165,7 @@ function InsightsBody({ data, api, locale, onDrill }: BodyProps) {
       <WeeklyTrend data={data} locale={locale} />
       <SegmentSection data={data} api={api} locale={locale} onDrill={onDrill} />
       <DemandTrends data={data} locale={locale} onDrill={onDrill} />
+      <MinedDemands data={data} locale={locale} onDrill={onDrill} />
       <PeopleSection data={data} locale={locale} onDrill={onDrill} />
     </>
   );
@@ -519,6 +520,71 @@ function DemandTrends({ data, locale, onDrill }: { data: Loaded; locale: Locale;
             </table>
           </div>
         </>
+      ) : null}
+    </section>
+  );
+}
+
+/**
+ * The demands mined from the customers' own words (the hub's demand mining: phrases, paraphrases merged), strongest
+ * first, each with its call count, one thing a customer said, and an "emerging" mark when its share of calls this
+ * week is at least twice last week's; each opens its calls.
+ */
+function MinedDemands({ data, locale, onDrill }: { data: Loaded; locale: Locale; onDrill: (drill: Drill) => void }) {
+  const t = (key: InsightsKey, vars?: Record<string, string | number>) => insightsText(locale, key, vars);
+  const mined = data.demands.demands;
+  if (mined === undefined) return null;
+  const emerging = new Map((data.demands.emerging ?? []).map((item) => [item.id, item] as const));
+  const open = (title: string, callIds: readonly string[]) => {
+    const ids = new Set(callIds);
+    onDrill({ title, calls: data.calls.filter((call) => ids.has(call.id)) });
+  };
+  return (
+    <section class="cs-insights__section" aria-labelledby="cs-mined-heading" data-testid="mined-demands">
+      <div class="cs-insights__section-head">
+        <h2 class="cs-subheading" id="cs-mined-heading">
+          {t('minedHeading')}
+        </h2>
+        {mined.length > 0 ? (
+          <CsvButton
+            locale={locale}
+            fileName="callsight-mined-demands.csv"
+            header={[t('demand'), t('total'), t('emerging')]}
+            rows={mined.map((item) => [item.label, item.calls, emerging.has(item.id) ? t('yes') : t('no')])}
+          />
+        ) : null}
+      </div>
+      <p class="cs-muted">{t('minedCaption')}</p>
+      {mined.length === 0 ? <p class="cs-message">{t('minedEmpty')}</p> : null}
+      {mined.length > 0 ? (
+        <ol class="cs-mined">
+          {mined.map((item) => {
+            const rising = emerging.get(item.id);
+            const example = item.examples[0];
+            return (
+              <li key={item.id} class="cs-mined__item" data-demand={item.id}>
+                <div class="cs-mined__head">
+                  <span class="cs-mined__label">{item.label}</span>
+                  {rising ? (
+                    <span class="cs-badge cs-badge--emerging" title={t('emergingDetail', { thisWeek: rising.thisWeek, lastWeek: rising.lastWeek })}>
+                      {t('emerging')} ×{rising.growth.toFixed(1)}
+                    </span>
+                  ) : null}
+                  <button type="button" class="cs-link cs-mined__calls" onClick={() => open(item.label, item.callIds)}>
+                    {t('minedCalls', { count: item.calls })}
+                    <span class="cs-visually-hidden"> {t('open')}</span>
+                  </button>
+                </div>
+                {rising ? <p class="cs-muted cs-mined__detail">{t('emergingDetail', { thisWeek: rising.thisWeek, lastWeek: rising.lastWeek })}</p> : null}
+                {example ? (
+                  <blockquote class="cs-mined__example">
+                    <span class="cs-visually-hidden">{t('example')}: </span>“{example.text}”
+                  </blockquote>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
       ) : null}
     </section>
   );
