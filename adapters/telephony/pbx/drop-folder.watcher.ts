@@ -69,6 +69,8 @@ const FILE_FAULTS = new Set(['AUDIO_CORRUPT', 'AUDIO_EMPTY', 'UNSUPPORTED_MEDIA_
 const AUDIO_EXTENSIONS = new Set(['.wav', '.mp3']);
 const CSV_READ_CHUNK = 4 * 1024 * 1024;
 
+type DropFileKey = Pick<DropFileRow, 'tenantId' | 'folder' | 'name'>;
+
 class FileFault extends Error {
   constructor(readonly code: string, message: string) {
     super(message);
@@ -85,7 +87,7 @@ class FileFault extends Error {
  * One watcher per folder.
  */
 export class DropFolderWatcher {
-  private readonly seen = new Map<string, { size: number; mtimeMs: number; incompleteSince?: number }>();
+  private readonly seen = new Map<string, { size: number; mtimeMs: number; incompleteSince?: number; durationS?: number }>();
   /** JSON CDR files read in this process (path -> file id and size), so each pass does not ask the ledger again. */
   private readonly jsonRead = new Map<string, string>();
   private readonly decode: (bytes: Uint8Array) => string;
@@ -264,24 +266,30 @@ export class DropFolderWatcher {
     if (row?.state === 'ingested') return this.moveDone(row, report, false);
 
     const uniqueId = uniqueIdOfRecording(pbx, name) ?? name.replace(/\.[^.]+$/, '');
-    let audio: Uint8Array;
+    let audio: Uint8Array | null = null;
     let durationS: number;
     try {
       if (!AUDIO_EXTENSIONS.has(extname(name).toLowerCase())) throw new FileFault('UNSUPPORTED_MEDIA_TYPE', 'not a .wav or .mp3 recording');
-      try {
-        audio = await readFile(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // taken away by someone else meanwhile
-        throw error;
+      if (entry.durationS !== undefined) {
+        // Probed whole on an earlier pass and unchanged since (a file waiting for its CDR): not read again until ingest.
+        durationS = entry.durationS;
+      } else {
+        audio = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return null; // taken away by someone else meanwhile
+          throw error;
+        });
+        if (!audio) return;
+        const bytes = audio;
+        const facts = await this.deps.probe.probe(bytes).catch((error: unknown) => {
+          if (isCallsightError(error)) throw new FileFault(error.code, error.message);
+          throw error;
+        });
+        const cut = facts.format === 'mp3' ? mp3TruncationOf(bytes) : null;
+        if (cut) throw new FileFault('AUDIO_CORRUPT', `The MP3 audio is incomplete: ${cut}`);
+        durationS = facts.durationS;
+        entry.durationS = durationS;
+        entry.incompleteSince = undefined;
       }
-      const facts = await this.deps.probe.probe(audio).catch((error: unknown) => {
-        if (isCallsightError(error)) throw new FileFault(error.code, error.message);
-        throw error;
-      });
-      const cut = facts.format === 'mp3' ? mp3TruncationOf(audio) : null;
-      if (cut) throw new FileFault('AUDIO_CORRUPT', `The MP3 audio is incomplete: ${cut}`);
-      durationS = facts.durationS;
-      entry.incompleteSince = undefined;
     } catch (error) {
       if (!(error instanceof FileFault)) throw error;
       // A stable file that does not parse yet may be a writer that paused: it gets three settle intervals.
@@ -294,52 +302,57 @@ export class DropFolderWatcher {
       return this.fail(name, error.code, error.message, report, row);
     }
 
-    if (!row || row.state === 'done' || row.state === 'failed') {
-      // First sight, or the same name dropped again after an earlier file of that name was dealt with.
-      row = await this.deps.ledger.noteFile({ ...key, pbx, providerCallId: uniqueId }, new Date(now).toISOString());
-      if (row.state === 'done' || row.state === 'failed') {
-        await this.deps.ledger.setState(key, 'waiting', new Date(now).toISOString(), { callId: null, reason: null, cdrMissing: false, providerCallId: uniqueId });
-        row = (await this.deps.ledger.getFile(tenantId, folder, name))!;
-      }
-    }
-
+    // First sight, or the same name dropped again after an earlier file of that name was dealt with.
+    const fresh = !row || row.state === 'done' || row.state === 'failed';
     const cdr = await this.deps.ledger.findCdr(tenantId, pbx, uniqueId);
     const fileStartedAt = new Date(info.mtimeMs - durationS * 1000).toISOString();
+    const firstSeenMs = fresh ? now : Date.parse(row!.firstSeenAt);
     let metadata: PbxCallMetadata;
     if (cdr) {
       metadata = callMetadataOf(cdr, { ...tenant, extensionAgents: this.options.extensionAgents ?? new Map() }, fileStartedAt);
-    } else if (row.state === 'claimed' && row.cdrMissing) {
-      metadata = callMetadataWithoutCdr(pbx, uniqueId, fileStartedAt);
-    } else if (now - Date.parse(row.firstSeenAt) >= this.options.cdrWaitMs) {
+    } else if ((!fresh && row!.state === 'claimed' && row!.cdrMissing) || now - firstSeenMs >= this.options.cdrWaitMs) {
       metadata = callMetadataWithoutCdr(pbx, uniqueId, fileStartedAt);
     } else {
+      if (fresh) await this.record(row, key, uniqueId, 'waiting', false);
       report.waitingForCdr++;
       return;
     }
 
     const cdrMissing = !cdr;
-    await this.deps.ledger.setState(key, 'claimed', new Date(this.now()).toISOString(), { cdrMissing });
+    if (fresh) await this.record(row, key, uniqueId, 'claimed', cdrMissing);
+    else await this.deps.ledger.setState(key, 'claimed', new Date(this.now()).toISOString(), { cdrMissing });
     let outcome;
     try {
-      outcome = await this.deps.ingest(metadata, audio);
+      // Read again when it was probed on an earlier pass; a file changed since then is caught by the ingest's own probe.
+      outcome = await this.deps.ingest(metadata, audio ?? (await readFile(path)));
     } catch (error) {
       if (isCallsightError(error) && FILE_FAULTS.has(error.code)) {
-        return this.fail(name, error.code, error.code === 'VALIDATION_FAILED' ? `bad metadata: ${error.message}` : error.message, report, row);
+        return this.fail(name, error.code, error.code === 'VALIDATION_FAILED' ? `bad metadata: ${error.message}` : error.message, report, key);
       }
       throw error;
     }
     await this.deps.ledger.setState(key, 'ingested', new Date(this.now()).toISOString(), { callId: outcome.callId });
-    if (this.deps.providerCalls) {
+    // A CDR row was put in the provider's list when read; only a call it did not expect to be recorded, or one
+    // without a CDR, is (re)recorded here.
+    const expected = cdr !== null && ((cdr.billsec ?? 0) > 0 || cdr.disposition.toUpperCase() === 'ANSWERED') && cdr.startedAt !== null;
+    if (this.deps.providerCalls && !expected) {
       await this.deps.providerCalls.record(
         [{ tenantId, provider: pbx, providerCallId: metadata.providerCallId, startedAt: metadata.startedAt, recorded: true, source: cdr ? 'pbx-cdr' : 'pbx-recording' }],
         new Date(this.now()).toISOString(),
       );
     }
     if (cdrMissing) report.flaggedWithoutCdr++;
-    await this.moveDone({ ...row, state: 'ingested' }, report, outcome.created);
+    await this.moveDone(key, report, outcome.created);
   }
 
-  private async moveDone(row: DropFileRow, report: PassReport, created: boolean): Promise<void> {
+  /** Writes a file's first row (or resets the row of an earlier file of that name) in the state it starts in. */
+  private async record(row: DropFileRow | null, key: DropFileKey, providerCallId: string, state: 'waiting' | 'claimed', cdrMissing: boolean): Promise<void> {
+    const at = new Date(this.now()).toISOString();
+    if (row) await this.deps.ledger.setState(key, state, at, { callId: null, reason: null, cdrMissing, providerCallId });
+    else await this.deps.ledger.noteFile({ ...key, pbx: this.options.pbx, providerCallId }, at, { state, cdrMissing });
+  }
+
+  private async moveDone(row: DropFileKey, report: PassReport, created: boolean): Promise<void> {
     await rename(join(this.options.folder, row.name), await freePath(join(this.options.folder, 'done'), row.name));
     await this.deps.ledger.setState(row, 'done', new Date(this.now()).toISOString());
     this.seen.delete(row.name);
@@ -349,7 +362,7 @@ export class DropFolderWatcher {
   }
 
   /** Writes failed/<name>.reason first, then moves the file beside it: a crash between the two only repeats the pass. */
-  private async fail(name: string, code: string, message: string, report: PassReport, row: DropFileRow | null): Promise<void> {
+  private async fail(name: string, code: string, message: string, report: PassReport, row: DropFileKey | null): Promise<void> {
     const failed = join(this.options.folder, 'failed');
     const target = await freePath(failed, name);
     const reason = `${code}: ${message}\n`;

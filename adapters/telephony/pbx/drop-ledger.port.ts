@@ -40,8 +40,15 @@ export interface CdrSourceMark {
  */
 export interface DropLedger {
   getFile(tenantId: string, folder: string, name: string): Promise<DropFileRow | null>;
-  /** Records a file first seen complete, as `waiting`; an existing row is returned unchanged. */
-  noteFile(row: Pick<DropFileRow, 'tenantId' | 'folder' | 'name' | 'pbx' | 'providerCallId'>, at: string): Promise<DropFileRow>;
+  /**
+   * Records a file first seen complete, as `waiting` (or straight as `claimed` when its CDR is already there: one write
+   * instead of two); an existing row is returned unchanged.
+   */
+  noteFile(
+    row: Pick<DropFileRow, 'tenantId' | 'folder' | 'name' | 'pbx' | 'providerCallId'>,
+    at: string,
+    initial?: { readonly state: 'waiting' | 'claimed'; readonly cdrMissing?: boolean },
+  ): Promise<DropFileRow>;
   /** Moves a file to `state` (with its call id, failure reason and flag); the row must exist. */
   setState(
     key: Pick<DropFileRow, 'tenantId' | 'folder' | 'name'>,

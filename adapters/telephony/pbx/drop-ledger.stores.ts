@@ -41,13 +41,13 @@ export class SqliteDropLedger implements DropLedger {
     return r ? rowOf(r) : null;
   }
 
-  async noteFile(row: Pick<DropFileRow, 'tenantId' | 'folder' | 'name' | 'pbx' | 'providerCallId'>, at: string): Promise<DropFileRow> {
+  async noteFile(row: Pick<DropFileRow, 'tenantId' | 'folder' | 'name' | 'pbx' | 'providerCallId'>, at: string, initial: Parameters<DropLedger['noteFile']>[2] = { state: 'waiting' }): Promise<DropFileRow> {
     this.db
       .prepare(
-        `INSERT INTO pbx_drop_files (tenant_id, folder, name, pbx, provider_call_id, state, first_seen_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'waiting', ?, ?) ON CONFLICT (tenant_id, folder, name) DO NOTHING`,
+        `INSERT INTO pbx_drop_files (tenant_id, folder, name, pbx, provider_call_id, state, cdr_missing, first_seen_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tenant_id, folder, name) DO NOTHING`,
       )
-      .run(row.tenantId, row.folder, row.name, row.pbx, row.providerCallId, at, at);
+      .run(row.tenantId, row.folder, row.name, row.pbx, row.providerCallId, initial.state, initial.cdrMissing ? 1 : 0, at, at);
     return (await this.getFile(row.tenantId, row.folder, row.name))!;
   }
 
@@ -120,11 +120,11 @@ export class PostgresDropLedger implements DropLedger {
     return rows[0] ? rowOf(rows[0] as unknown as FileRecord) : null;
   }
 
-  async noteFile(row: Pick<DropFileRow, 'tenantId' | 'folder' | 'name' | 'pbx' | 'providerCallId'>, at: string): Promise<DropFileRow> {
+  async noteFile(row: Pick<DropFileRow, 'tenantId' | 'folder' | 'name' | 'pbx' | 'providerCallId'>, at: string, initial: Parameters<DropLedger['noteFile']>[2] = { state: 'waiting' }): Promise<DropFileRow> {
     await this.db.query(
-      `INSERT INTO pbx_drop_files (tenant_id, folder, name, pbx, provider_call_id, state, first_seen_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'waiting', $6, $6) ON CONFLICT (tenant_id, folder, name) DO NOTHING`,
-      [row.tenantId, row.folder, row.name, row.pbx, row.providerCallId, at],
+      `INSERT INTO pbx_drop_files (tenant_id, folder, name, pbx, provider_call_id, state, cdr_missing, first_seen_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, folder, name) DO NOTHING`,
+      [row.tenantId, row.folder, row.name, row.pbx, row.providerCallId, initial.state, initial.cdrMissing ?? false, at],
     );
     return (await this.getFile(row.tenantId, row.folder, row.name))!;
   }
