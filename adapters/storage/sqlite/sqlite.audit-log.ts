@@ -15,6 +15,8 @@ export type { AuditQuery };
 export class SqliteAuditLog implements AuditLogStore {
   private readonly headStmt: Database.Statement;
   private readonly insertStmt: Database.Statement;
+  /** One event under its own SAVEPOINT (a transaction function called inside a transaction, in better-sqlite3). */
+  private readonly appendUnderSavepoint: (head: AuditEvent | null, input: AuditEventInput) => AuditEvent;
 
   constructor(private readonly db: Database.Database) {
     this.headStmt = db.prepare('SELECT * FROM audit_events WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1');
@@ -22,6 +24,11 @@ export class SqliteAuditLog implements AuditLogStore {
       `INSERT INTO audit_events (tenant_id, seq, at, actor, role, action, target, outcome, reason, details_json, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.appendUnderSavepoint = db.transaction((head: AuditEvent | null, input: AuditEventInput) => {
+      const event = appendEvent(head, input);
+      this.insert(event);
+      return event;
+    });
   }
 
   append(input: AuditEventInput): AuditEvent {
@@ -29,13 +36,90 @@ export class SqliteAuditLog implements AuditLogStore {
       .transaction(() => {
         const head = this.headStmt.get(input.tenantId) as AuditRow | undefined;
         const event = appendEvent(head ? rowToAuditEvent(head) : null, input);
-        this.insertStmt.run(
-          event.tenantId, event.seq, event.at, event.actor, event.role, event.action, event.target, event.outcome,
-          event.reason ?? null, event.details ? JSON.stringify(event.details) : null, event.prevHash, event.hash,
-        );
+        this.insert(event);
         return event;
       })
       .immediate();
+  }
+
+  private readonly grouped: { readonly input: AuditEventInput; resolve(event: AuditEvent): void; reject(error: unknown): void }[] = [];
+  private flushScheduled = false;
+
+  /**
+   * `append` with group commit, for callers that await the event (the hub's use-case audit, bin/hub.ts). Every
+   * commit of the WAL with synchronous = FULL is an fsync that blocks the event loop, and every API request writes
+   * one event: one commit each capped a hub at a few hundred requests/s (docs/performance.md). Appends made in the
+   * same turn of the event loop are written in one IMMEDIATE transaction, in call order, so they share one fsync.
+   *
+   * Guarantees are those of `append`: each promise resolves only once its event is committed (so a use-case still
+   * answers only after its event is durable, and a crash before the commit loses only events nobody was told
+   * about); the chain gets no gap or fork; each event is written under its own savepoint, so an append that fails
+   * (a malformed input, VALIDATION_FAILED, or a refused insert) is rejected alone and the others commit. Only when
+   * the transaction itself cannot begin or commit are all of the batch rejected, and then none of it is written.
+   * Inside an open transaction it appends at once and joins that transaction, like `append`.
+   */
+  appendGrouped(input: AuditEventInput): Promise<AuditEvent> {
+    if (this.db.inTransaction) {
+      try {
+        return Promise.resolve(this.append(input));
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise<AuditEvent>((resolve, reject) => {
+      this.grouped.push({ input, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flushGrouped());
+      }
+    });
+  }
+
+  private flushGrouped(): void {
+    this.flushScheduled = false;
+    const batch = this.grouped.splice(0);
+    if (batch.length === 0) return;
+    const outcomes: ({ readonly event: AuditEvent } | { readonly error: unknown })[] = [];
+    try {
+      this.db
+        .transaction(() => {
+          outcomes.length = 0;
+          const heads = new Map<string, AuditEvent | null>();
+          for (const { input } of batch) {
+            let head = heads.get(input.tenantId);
+            if (head === undefined) {
+              const row = this.headStmt.get(input.tenantId) as AuditRow | undefined;
+              head = row ? rowToAuditEvent(row) : null;
+            }
+            try {
+              const event = this.appendUnderSavepoint(head, input);
+              heads.set(input.tenantId, event);
+              outcomes.push({ event });
+            } catch (error) {
+              // Some errors (SQLITE_FULL, SQLITE_IOERR) make SQLite roll back the whole transaction: then nothing
+              // of the batch is written, and all of it is rejected below.
+              if (!this.db.inTransaction) throw error;
+              outcomes.push({ error });
+            }
+          }
+        })
+        .immediate();
+    } catch (error) {
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i]!;
+      if ('event' in outcome) item.resolve(outcome.event);
+      else item.reject(outcome.error);
+    });
+  }
+
+  private insert(event: AuditEvent): void {
+    this.insertStmt.run(
+      event.tenantId, event.seq, event.at, event.actor, event.role, event.action, event.target, event.outcome,
+      event.reason ?? null, event.details ? JSON.stringify(event.details) : null, event.prevHash, event.hash,
+    );
   }
 
   /** Every event of a tenant in chain order, streamed so verification runs in constant memory. */
