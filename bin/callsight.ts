@@ -15,7 +15,9 @@ import { registerSampleCliCommands } from './commands/sample.command';
 import { registerKeysCommands } from './commands/keys.command';
 import { registerStorageCommands } from './commands/storage.command';
 import { registerRecordingsCommands } from './commands/recordings.command';
+import { registerCompletenessCommand } from './commands/completeness.command';
 import { registerSalesforceCommands } from './commands/salesforce.command';
+import { registerConnectCommands } from './commands/connect.command';
 import { registerWatchCommand } from './commands/watch.command';
 
 const program = new Command()
@@ -40,7 +42,9 @@ registerSampleCliCommands(program);
 registerKeysCommands(program);
 registerStorageCommands(program);
 registerRecordingsCommands(program);
+registerCompletenessCommand(program);
 registerSalesforceCommands(program);
+registerConnectCommands(program);
 registerWatchCommand(program);
 
 try {
