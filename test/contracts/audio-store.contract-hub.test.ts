@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../bin/config';
+import { openAudioStore } from '../../bin/wiring/audio-store.wiring';
+import { FileKeyVault } from '../../adapters/keys/file';
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { startTestHub, type TestHub } from '../support/hub';
 import { startS3Server, type TestS3Server } from '../support/s3-server';
@@ -114,5 +119,27 @@ describe('hub with AUDIO_STORE=s3 (s3rver)', () => {
     expect(deleted.status).toBe(200);
     expect(await hub.hub.keys.hasDataKey('demo', recording.keyId)).toBe(false);
     await expect(admin.send(new HeadObjectCommand({ Bucket: bucket, Key: `hub/audio/demo/${id}.csa` }))).rejects.toMatchObject({ name: 'NotFound' });
+  });
+
+  it('opens the same store from the environment (AUDIO_STORE=s3, S3_*) as a hub process would', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callsight-s3-env-'));
+    const vault = new FileKeyVault(join(dir, 'keys'));
+    vault.ensureTenant('t1');
+    const envBucket = await server.newBucket();
+    const config = loadConfig({ ...server.hubEnv(envBucket), S3_PREFIX: 'env/', DATA_DIR: dir });
+    const store = await openAudioStore(config.audioStore, config.dataDir, vault);
+    try {
+      const plain = randomBytes(70_000);
+      const stored = await store.write('t1', 'env_call', plain);
+      const parts: Uint8Array[] = [];
+      for await (const part of store.read({ tenantId: 't1', recordingId: 'env_call', keyId: stored.keyId, bytes: stored.bytes }, { start: 65_000, end: 69_999 })) parts.push(part);
+      expect(Buffer.concat(parts).equals(plain.subarray(65_000, 70_000))).toBe(true);
+      const listed = await admin.send(new ListObjectsV2Command({ Bucket: envBucket }));
+      expect((listed.Contents ?? []).map((o) => o.Key)).toEqual(['env/audio/t1/env_call.csa']);
+    } finally {
+      store.close?.();
+      await vault.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

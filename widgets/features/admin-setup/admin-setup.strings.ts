@@ -22,7 +22,19 @@ const EN = {
     'Salesforce: assign each user one of the Callsight_Agent, Callsight_QA, Callsight_Manager or Callsight_Admin permission sets, and set the Callsight Agent Id field on agents’ User records. The highest permission set wins.',
   rolesZendesk: 'Zendesk: until the user picker ships, map users to roles on the hub with:',
   presetPolicy: '{preset} preset',
-  'code.PROBE_NOT_WIRED': 'No test on this hub yet',
+  'code.PROVIDER_AUTH_FAILED': 'credentials refused',
+  'code.PROVIDER_UNREACHABLE': 'not reachable',
+  'code.PROVIDER_RATE_LIMITED': 'too many requests, try later',
+  'code.TWILIO_ACCOUNT_SUSPENDED': 'account suspended',
+  'code.TWILIO_ACCOUNT_CLOSED': 'account closed',
+  'code.TWILIO_ACCOUNT_NOT_FOUND': 'no such account',
+  'code.ASR_BINARY_MISSING': 'pocketsphinx is not installed',
+  'code.ASR_BINARY_FAILED': 'pocketsphinx does not start',
+  'code.CONNECTION_INVALID': 'the stored connection is invalid',
+  'code.CRM_AUTH_FAILED': 'credentials refused',
+  'code.CRM_AUTH_EXPIRED': 'credentials expired',
+  'code.CRM_UNAVAILABLE': 'service unavailable',
+  'code.CRM_RATE_LIMITED': 'too many requests, try later',
   zendeskMapping: 'Zendesk users ({subdomain})',
   zendeskNotConnected: 'Zendesk is not connected for this account: connect it to pick users here.',
   mappedUsers: 'Mapped users',
@@ -170,7 +182,19 @@ const ZH: Record<AdminMessageKey, string> = {
     'Salesforce：为每位用户分配 Callsight_Agent、Callsight_QA、Callsight_Manager 或 Callsight_Admin 权限集之一，并在坐席的用户记录上填写 Callsight Agent Id 字段。以最高权限集为准。',
   rolesZendesk: 'Zendesk：在用户选择器上线前，请在服务器上用以下命令映射用户与角色：',
   presetPolicy: '{preset}预设',
-  'code.PROBE_NOT_WIRED': '此服务器暂不支持测试',
+  'code.PROVIDER_AUTH_FAILED': '凭据被拒绝',
+  'code.PROVIDER_UNREACHABLE': '无法连接',
+  'code.PROVIDER_RATE_LIMITED': '请求过多，请稍后再试',
+  'code.TWILIO_ACCOUNT_SUSPENDED': '账户已暂停',
+  'code.TWILIO_ACCOUNT_CLOSED': '账户已关闭',
+  'code.TWILIO_ACCOUNT_NOT_FOUND': '账户不存在',
+  'code.ASR_BINARY_MISSING': '未安装 pocketsphinx',
+  'code.ASR_BINARY_FAILED': 'pocketsphinx 无法启动',
+  'code.CONNECTION_INVALID': '已保存的连接无效',
+  'code.CRM_AUTH_FAILED': '凭据被拒绝',
+  'code.CRM_AUTH_EXPIRED': '凭据已过期',
+  'code.CRM_UNAVAILABLE': '服务不可用',
+  'code.CRM_RATE_LIMITED': '请求过多，请稍后再试',
   zendeskMapping: 'Zendesk 用户（{subdomain}）',
   zendeskNotConnected: '此账户尚未连接 Zendesk：连接后即可在此选择用户。',
   mappedUsers: '已映射的用户',
@@ -298,4 +322,9 @@ const ZH: Record<AdminMessageKey, string> = {
 export function adminText(locale: Locale, key: AdminMessageKey, vars: Record<string, string | number> = {}): string {
   const template = locale === 'zh-cn' ? ZH[key] : EN[key];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/** Whether the screen has words for `key` (a hub code may be newer than this widget). */
+export function isAdminMessageKey(key: string): key is AdminMessageKey {
+  return Object.prototype.hasOwnProperty.call(EN, key);
 }

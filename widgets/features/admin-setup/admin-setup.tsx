@@ -5,7 +5,7 @@ import { resolveLocale, type HostBridge, type Locale } from '../../core/host-bri
 import { formatDateTime } from '../../core/i18n';
 import type { ConnectionStatusBody, CrmUserListBody, LegalHoldRead, ZendeskRolesBody, RetentionPolicyRead, RetentionPreviewBody, TryLexiconBody } from '../../../core/api/admin.api';
 import { createAdminClient, RETENTION_PRESETS, type AdminClient, type RetentionPreset } from './admin-setup.client';
-import { adminText, type AdminMessageKey } from './admin-setup.strings';
+import { adminText, isAdminMessageKey, type AdminMessageKey } from './admin-setup.strings';
 import { Failure, Loading, useLoad, type Load, type T } from './admin-setup.parts';
 import { SamplingEditor, ScorecardEditor } from './quality-editors';
 
@@ -73,6 +73,12 @@ function policyName(t: T, source: 'preset' | 'custom', preset: string | null, na
   return source === 'preset' && preset !== null ? t('presetPolicy', { preset: t(`preset.${preset}` as AdminMessageKey) }) : name;
 }
 
+/** A connection test's code in words where the screen knows it, the code itself kept for support. */
+function codeText(t: T, code: string): string {
+  const key = `code.${code}`;
+  return isAdminMessageKey(key) ? `${t(key)} (${code})` : code;
+}
+
 function ConnectionsSection({ admin, t, load }: { admin: AdminClient; t: T; load: ReturnType<typeof useLoad<ConnectionStatusBody[]>> }) {
   const [list, retry, setList] = load;
   const [testing, setTesting] = useState<string | null>(null);
@@ -101,8 +107,8 @@ function ConnectionsSection({ admin, t, load }: { admin: AdminClient; t: T; load
           {list.value.map((item) => (
             <li key={item.kind} class="cs-admin__row" data-kind={item.kind}>
               <span class="cs-admin__name">{t(`kind.${item.kind}` as AdminMessageKey)}</span>
-              <span class={`cs-admin__status cs-admin__status--${item.code === 'PROBE_NOT_WIRED' ? 'unavailable' : item.status}`} data-status={item.status}>
-                {item.code === 'PROBE_NOT_WIRED' ? t('code.PROBE_NOT_WIRED') : t(`status.${item.status}` as AdminMessageKey, { code: item.code ?? '' })}
+              <span class={`cs-admin__status cs-admin__status--${item.status}`} data-status={item.status}>
+                {t(`status.${item.status}` as AdminMessageKey, { code: item.code === null ? '' : codeText(t, item.code) })}
               </span>
               <button type="button" class="cs-button" disabled={testing !== null} onClick={() => handleTest(item)} aria-label={`${t('test')} ${t(`kind.${item.kind}` as AdminMessageKey)}`}>
                 {testing === item.kind ? t('testing') : t('test')}
