@@ -344,7 +344,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await sql.query(`UPDATE outbox SET next_attempt_at = $1 WHERE status = 'pending'`, [new Date().toISOString()]);
     // Finish the work: restart everything and wait until no job or CRM message is left.
     await Promise.all(cluster.processes.map((p) => cluster.start(p.name)));
-    const settleUntil = Date.now() + 120_000;
+    // Bounded: 2 minutes, or 100 ms per acknowledged call for long runs (their backlog grows with every worker kill).
+    const settleUntil = Date.now() + Math.max(120_000, acked.length * 100);
     while (Date.now() < settleUntil) {
       const { rows } = await sql.query<{ open: number }>(
         `SELECT (SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running'))::int + (SELECT COUNT(*) FROM outbox WHERE status = 'pending')::int AS open`,
