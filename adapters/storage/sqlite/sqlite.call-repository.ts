@@ -133,10 +133,30 @@ export function writeSqliteOutbox(db: Database.Database, effects: OutboxEffects)
   for (const m of effects.outbox) insert.run(m.id, m.tenantId, m.kind, JSON.stringify(m.payload), effects.at, effects.at, effects.at);
 }
 
+/**
+ * Each tenant's agents as last read on one connection, valid while `PRAGMA data_version` (which changes when
+ * another connection commits) is unchanged and no repository on this connection wrote an agent (upsertAgent drops
+ * the tenant's entry). Nearly every API read names agents, and reading the whole table each time was a fifth of
+ * the hub's CPU under load (docs/performance.md). One per connection, so every repository on it sees its writes.
+ */
+interface AgentsCache {
+  dataVersion: number | null;
+  readonly tenants: Map<string, readonly Agent[]>;
+}
+const agentsCaches = new WeakMap<Database.Database, AgentsCache>();
+function agentsCacheOf(db: Database.Database): AgentsCache {
+  let cache = agentsCaches.get(db);
+  if (!cache) agentsCaches.set(db, (cache = { dataVersion: null, tenants: new Map() }));
+  return cache;
+}
+
 /** CallRepository on SQLite (better-sqlite3): synchronous statements behind the async port. */
 export class SqliteCallRepository implements CallRepository {
   private tokenizer: Tokenizer | undefined;
   private readonly searchIndex: SqliteSearchIndex;
+  private readonly agentsCache: AgentsCache;
+  private readonly dataVersionStmt: Database.Statement;
+  private readonly listAgentsStmt: Database.Statement;
 
   /** `tokenizer` is needed for keyword search and indexing; it may also be given later with useTokenizer. */
   constructor(
@@ -145,6 +165,9 @@ export class SqliteCallRepository implements CallRepository {
   ) {
     this.tokenizer = options.tokenizer;
     this.searchIndex = new SqliteSearchIndex(db, () => this.requireTokenizer());
+    this.agentsCache = agentsCacheOf(db);
+    this.dataVersionStmt = db.prepare('PRAGMA data_version').pluck();
+    this.listAgentsStmt = db.prepare('SELECT * FROM agents WHERE tenant_id = ? ORDER BY id');
   }
 
   /** Sets the tokenizer of keyword search (bin/wiring/search.wiring.ts passes the jieba one). */
@@ -195,10 +218,22 @@ export class SqliteCallRepository implements CallRepository {
            seniority = excluded.seniority, hired_at = excluded.hired_at`,
       )
       .run(agent.tenantId, agent.id, agent.name, agent.team, agent.seniority, agent.hiredAt);
+    this.agentsCache.tenants.delete(agent.tenantId);
   }
 
   async listAgents(tenantId: string): Promise<readonly Agent[]> {
-    return (this.db.prepare('SELECT * FROM agents WHERE tenant_id = ? ORDER BY id').all(tenantId) as AgentRow[]).map(rowToAgent);
+    const cache = this.agentsCache;
+    const version = this.dataVersionStmt.get() as number;
+    if (version !== cache.dataVersion) {
+      cache.tenants.clear();
+      cache.dataVersion = version;
+    }
+    const cached = cache.tenants.get(tenantId);
+    if (cached) return cached;
+    const agents = Object.freeze((this.listAgentsStmt.all(tenantId) as AgentRow[]).map(rowToAgent));
+    // What a transaction reads may still be rolled back: only committed state is kept.
+    if (!this.db.inTransaction) cache.tenants.set(tenantId, agents);
+    return agents;
   }
 
   async getAgent(tenantId: string, agentId: string): Promise<Agent | null> {
