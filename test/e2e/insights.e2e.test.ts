@@ -235,3 +235,76 @@ describe('acceptance: a manager opens the high-value segment and drills into its
     }, 180_000);
   }
 });
+
+describe('loading, empty and error states', () => {
+  for (const locale of LOCALES) {
+    for (const width of WIDTHS) {
+      it(`${locale}, ${width}px: loading while the hub has not answered, then its refusal, with a retry that recovers`, async () => {
+        const { page, problems } = await openInsights('manager', locale, width);
+        // Hold the KPI request until the loading state has been seen, then let the hub's rate limit answer it.
+        let release!: () => void;
+        const held = new Promise<void>((resolve) => (release = resolve));
+        await page.route('**/api/v1/kpis?**', async (route) => {
+          await held;
+          await route.fulfill({
+            status: 429,
+            contentType: 'application/json',
+            headers: { 'Retry-After': '1' },
+            body: JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'Rate limit exceeded, retry in 1 second' } }),
+          });
+        });
+        const loading = page.locator('.cs-insights > [role="status"]');
+        await loading.waitFor({ timeout: 60_000 });
+        expect(await loading.textContent()).toBe(locale === 'en' ? 'Loading insights…' : '正在加载洞察…');
+        await shot(page, `state-loading-${locale}-${width}`);
+        release();
+
+        const alert = page.locator('.cs-insights > [role="alert"]');
+        await alert.waitFor({ timeout: 60_000 });
+        expect(await alert.textContent()).toContain(locale === 'en' ? 'The insights could not be loaded.' : '无法加载洞察。');
+        expect(await alert.textContent()).toContain(locale === 'en' ? 'Too many requests' : '请求过于频繁');
+        expect(await overflowing(page)).toEqual([]);
+        expect(await seriousAxeViolations(page)).toEqual([]);
+        await shot(page, `state-error-${locale}-${width}`);
+
+        // The hub answers again: "try again" loads the page in place.
+        await page.unroute('**/api/v1/kpis?**');
+        await alert.locator('button').click();
+        await waitForInsights(page);
+        expect(await page.locator('.cs-insights [role="alert"]').count()).toBe(0);
+        expect(problems.filter((problem) => problem !== 'GET /api/v1/kpis 429')).toEqual([]);
+        await page.close();
+      }, 120_000);
+    }
+  }
+
+  it('a tenant without calls sees the empty state in both languages, at 320 and 1280 px', async () => {
+    // A hub whose demo tenant exists (as `callsight seed` makes it) but has recorded nothing yet.
+    const empty = await startTestHub({ config: { demo: true } });
+    await empty.hub.ensureTenant({ id: 'demo', name: 'Callsight demo', defaultRegion: 'CN', industry: 'general' });
+    try {
+      for (const locale of LOCALES) {
+        for (const width of WIDTHS) {
+          const page = await browser.newPage({ viewport: { width, height: 900 } });
+          const problems: string[] = [];
+          page.on('pageerror', (error) => problems.push(error.message));
+          const params = new URLSearchParams({ role: 'manager', locale, location: 'support.nav_bar', width: width <= 320 ? 'sidebar' : 'full' });
+          await page.goto(`${empty.url}/demo/?${params.toString()}`);
+          const message = page.locator('.cs-insights > p.cs-message:not([role])');
+          await message.waitFor({ timeout: 60_000 });
+          expect(await message.textContent()).toBe(
+            locale === 'en' ? 'No calls in this period yet. Calls appear here once they are recorded and analysed.' : '该时间段还没有通话。通话录音并分析后会显示在这里。',
+          );
+          expect(await page.locator('.cs-tiles').count()).toBe(0);
+          expect(await overflowing(page)).toEqual([]);
+          expect(await seriousAxeViolations(page)).toEqual([]);
+          await shot(page, `state-empty-${locale}-${width}`);
+          expect(problems).toEqual([]);
+          await page.close();
+        }
+      }
+    } finally {
+      await empty.close();
+    }
+  }, 180_000);
+});

@@ -115,7 +115,9 @@ export function Insights({ bridge, fallbackLocale, client: injected, now = () =>
       {state.status === 'error' ? (
         <div class="cs-message cs-message--error" role="alert">
           <p>
-            {t('failed')} {translateError(locale, state.code)}
+            {t('failed')}
+            {locale === 'zh-cn' ? '' : ' '}
+            {translateError(locale, state.code)}
           </p>
           <button type="button" class="cs-button" onClick={() => setAttempt((n) => n + 1)}>
             {t('retry')}
