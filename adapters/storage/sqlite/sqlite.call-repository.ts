@@ -21,6 +21,7 @@ import { parseSearchQuery } from '../../../core/search/search-query';
 import { findSegmentHits } from '../../../core/search/highlight';
 import { BM25_SQL, ftsQueryOf, metaToken, SqliteSearchIndex, timeKeyOf } from './sqlite.search';
 import { rowToAgent, rowToCall, type AgentRow, type CallRow } from '../rows';
+import { prepared } from './sqlite-statements';
 
 /** Opaque keyset cursor over (started_at DESC, id DESC). */
 export function encodeCursor(startedAt: string, id: string): string {
@@ -183,8 +184,8 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async upsertTenant(tenant: Tenant): Promise<void> {
-    this.db
-      .prepare(
+    prepared(
+      this.db,
         `INSERT INTO tenants (id, name, default_region, industry, created_at) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, default_region = excluded.default_region, industry = excluded.industry`,
       )
@@ -192,7 +193,7 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async getTenant(tenantId: string): Promise<Tenant | null> {
-    const row = this.db.prepare('SELECT * FROM tenants WHERE id = ?').get(tenantId) as
+    const row = prepared(this.db, 'SELECT * FROM tenants WHERE id = ?').get(tenantId) as
       | { id: string; name: string; default_region: string; industry: Tenant['industry']; created_at: string }
       | undefined;
     return row
@@ -201,7 +202,7 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async listTenants(): Promise<readonly Tenant[]> {
-    const rows = this.db.prepare('SELECT id FROM tenants ORDER BY id').all() as { id: string }[];
+    const rows = prepared(this.db, 'SELECT id FROM tenants ORDER BY id').all() as { id: string }[];
     const tenants: Tenant[] = [];
     for (const row of rows) {
       const tenant = await this.getTenant(row.id);
@@ -211,8 +212,8 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async upsertAgent(agent: Agent): Promise<void> {
-    this.db
-      .prepare(
+    prepared(
+      this.db,
         `INSERT INTO agents (tenant_id, id, name, team, seniority, hired_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, id) DO UPDATE SET name = excluded.name, team = excluded.team,
            seniority = excluded.seniority, hired_at = excluded.hired_at`,
@@ -237,13 +238,12 @@ export class SqliteCallRepository implements CallRepository {
   }
 
   async getAgent(tenantId: string, agentId: string): Promise<Agent | null> {
-    const row = this.db.prepare('SELECT * FROM agents WHERE tenant_id = ? AND id = ?').get(tenantId, agentId) as AgentRow | undefined;
+    const row = prepared(this.db, 'SELECT * FROM agents WHERE tenant_id = ? AND id = ?').get(tenantId, agentId) as AgentRow | undefined;
     return row ? rowToAgent(row) : null;
   }
 
   async findByProviderCallId(tenantId: string, provider: string, providerCallId: string): Promise<Call | null> {
-    const row = this.db
-      .prepare('SELECT * FROM calls WHERE tenant_id = ? AND provider = ? AND provider_call_id = ?')
+    const row = prepared(this.db, 'SELECT * FROM calls WHERE tenant_id = ? AND provider = ? AND provider_call_id = ?')
       .get(tenantId, provider, providerCallId) as CallRow | undefined;
     return row ? rowToCall(row) : null;
   }
@@ -254,8 +254,8 @@ export class SqliteCallRepository implements CallRepository {
   ): Promise<InsertCallOutcome> {
     const insert = this.db.transaction((): InsertCallOutcome => {
       const rec = call.recording;
-      const result = this.db
-        .prepare(
+      const result = prepared(
+      this.db,
           `INSERT INTO calls (tenant_id, id, provider, provider_call_id, channel, direction, started_at, ended_at, duration_s,
              agent_id, team, queue, customer_phone, inquiry_type, tags_json, csat, crm_links_json, status,
              rec_format, rec_bytes, rec_sha256, rec_channels, rec_duration_s, rec_key_id, created_at)
@@ -271,23 +271,24 @@ export class SqliteCallRepository implements CallRepository {
           rec?.durationS ?? null, rec?.keyId ?? null, call.createdAt,
         );
       if (result.changes === 0) {
-        const existing = this.db
-          .prepare('SELECT * FROM calls WHERE tenant_id = ? AND provider = ? AND provider_call_id = ?')
+        const existing = prepared(this.db, 'SELECT * FROM calls WHERE tenant_id = ? AND provider = ? AND provider_call_id = ?')
           .get(call.tenantId, call.provider, call.providerCallId) as CallRow;
         return { inserted: false, call: rowToCall(existing) };
       }
-      const tagStmt = this.db.prepare('INSERT OR IGNORE INTO call_tags (tenant_id, call_id, tag, started_at) VALUES (?, ?, ?, ?)');
+      const tagStmt = prepared(this.db, 'INSERT OR IGNORE INTO call_tags (tenant_id, call_id, tag, started_at) VALUES (?, ?, ?, ?)');
       for (const tag of call.tags) tagStmt.run(call.tenantId, call.id, tag, call.startedAt);
       const now = call.createdAt;
-      const outboxStmt = this.db.prepare(
+      const outboxStmt = prepared(
+      this.db,
         `INSERT INTO outbox (id, tenant_id, kind, payload_json, next_attempt_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const m of effects?.outbox ?? []) outboxStmt.run(m.id, m.tenantId, m.kind, JSON.stringify(m.payload), now, now, now);
-      const jobStmt = this.db.prepare(
+      const jobStmt = prepared(
+      this.db,
         `INSERT INTO jobs (id, tenant_id, kind, payload_json, run_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       );
       for (const j of effects?.jobs ?? []) jobStmt.run(j.id, j.tenantId, j.kind, JSON.stringify(j.payload), now, now, now);
-      const stored = this.db.prepare('SELECT * FROM calls WHERE tenant_id = ? AND id = ?').get(call.tenantId, call.id) as CallRow;
+      const stored = prepared(this.db, 'SELECT * FROM calls WHERE tenant_id = ? AND id = ?').get(call.tenantId, call.id) as CallRow;
       return { inserted: true, call: rowToCall(stored) };
     });
     return insert.immediate();
@@ -296,7 +297,7 @@ export class SqliteCallRepository implements CallRepository {
   async getCall(tenantId: string, callId: string, scope: CallScope): Promise<Call | null> {
     const params: unknown[] = [tenantId, callId];
     const where = scopeSql(scope, 'c', params);
-    const row = this.db.prepare(`SELECT c.* FROM calls c WHERE c.tenant_id = ? AND c.id = ? AND ${where}`).get(...params) as
+    const row = prepared(this.db, `SELECT c.* FROM calls c WHERE c.tenant_id = ? AND c.id = ? AND ${where}`).get(...params) as
       | CallRow
       | undefined;
     return row ? rowToCall(row) : null;
@@ -335,61 +336,58 @@ export class SqliteCallRepository implements CallRepository {
     where.push(scopeSql(scope, 'c', params));
     const sql = `SELECT c.* FROM ${from} WHERE ${where.join(' AND ')} ORDER BY ${order[0]} DESC, ${order[1]} DESC LIMIT ?`;
     params.push(page.limit + 1);
-    const rows = this.db.prepare(sql).all(...params) as CallRow[];
+    const rows = prepared(this.db, sql).all(...params) as CallRow[];
     const items = rows.slice(0, page.limit).map(rowToCall);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > page.limit && last ? encodeCursor(last.startedAt, last.id) : null };
   }
 
   async countCalls(tenantId: string): Promise<number> {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM calls WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
+    return (prepared(this.db, 'SELECT COUNT(*) AS n FROM calls WHERE tenant_id = ?').get(tenantId) as { n: number }).n;
   }
 
   async existingCallIds(tenantId: string, callIds: readonly string[]): Promise<ReadonlySet<string>> {
     if (callIds.length === 0) return new Set();
-    const rows = this.db
-      .prepare("SELECT id FROM calls WHERE tenant_id = ? AND status <> 'deleted' AND id IN (SELECT value FROM json_each(?))")
+    const rows = prepared(this.db, "SELECT id FROM calls WHERE tenant_id = ? AND status <> 'deleted' AND id IN (SELECT value FROM json_each(?))")
       .all(tenantId, JSON.stringify(callIds)) as { id: string }[];
     return new Set(rows.map((r) => r.id));
   }
 
   async usedKeyIds(tenantId: string, keyIds: readonly string[]): Promise<ReadonlySet<string>> {
     if (keyIds.length === 0) return new Set();
-    const rows = this.db
-      .prepare('SELECT DISTINCT rec_key_id AS k FROM calls WHERE tenant_id = ? AND rec_key_id IN (SELECT value FROM json_each(?))')
+    const rows = prepared(this.db, 'SELECT DISTINCT rec_key_id AS k FROM calls WHERE tenant_id = ? AND rec_key_id IN (SELECT value FROM json_each(?))')
       .all(tenantId, JSON.stringify(keyIds)) as { k: string }[];
     return new Set(rows.map((r) => r.k));
   }
 
   async listRecordedCalls(tenantId: string, afterCallId: string | null, limit: number): Promise<readonly RecordedCall[]> {
-    const rows = this.db
-      .prepare('SELECT id, status, rec_key_id, rec_bytes FROM calls WHERE tenant_id = ? AND id > ? AND rec_key_id IS NOT NULL ORDER BY id LIMIT ?')
+    const rows = prepared(this.db, 'SELECT id, status, rec_key_id, rec_bytes FROM calls WHERE tenant_id = ? AND id > ? AND rec_key_id IS NOT NULL ORDER BY id LIMIT ?')
       .all(tenantId, afterCallId ?? '', limit) as { id: string; status: CallStatus; rec_key_id: string; rec_bytes: number | null }[];
     return rows.map((r) => ({ callId: r.id, status: r.status, keyId: r.rec_key_id, bytes: r.rec_bytes ?? 0 }));
   }
 
   async updateCallStatus(tenantId: string, callId: string, status: CallStatus): Promise<void> {
-    this.db.prepare('UPDATE calls SET status = ? WHERE tenant_id = ? AND id = ?').run(status, tenantId, callId);
+    prepared(this.db, 'UPDATE calls SET status = ? WHERE tenant_id = ? AND id = ?').run(status, tenantId, callId);
   }
 
   async setCrmLinks(tenantId: string, callId: string, links: readonly CrmLink[]): Promise<void> {
-    this.db.prepare('UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(links), tenantId, callId);
+    prepared(this.db, 'UPDATE calls SET crm_links_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(links), tenantId, callId);
   }
 
   async replaceCrmTags(tenantId: string, callId: string, crm: CrmName, tags: readonly string[]): Promise<readonly string[] | null> {
     const replace = this.db.transaction((): string[] | null => {
-      const row = this.db.prepare('SELECT tags_json, started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
+      const row = prepared(this.db, 'SELECT tags_json, started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
         | { tags_json: string; started_at: string }
         | undefined;
       if (!row) return null;
       const before = JSON.parse(row.tags_json) as string[];
       const after = mergeCrmTags(before, crm, tags);
       const kept = new Set(after);
-      const remove = this.db.prepare('DELETE FROM call_tags WHERE tenant_id = ? AND tag = ? AND started_at = ? AND call_id = ?');
+      const remove = prepared(this.db, 'DELETE FROM call_tags WHERE tenant_id = ? AND tag = ? AND started_at = ? AND call_id = ?');
       for (const tag of before) if (!kept.has(tag)) remove.run(tenantId, tag, row.started_at, callId);
-      const add = this.db.prepare('INSERT OR IGNORE INTO call_tags (tenant_id, call_id, tag, started_at) VALUES (?, ?, ?, ?)');
+      const add = prepared(this.db, 'INSERT OR IGNORE INTO call_tags (tenant_id, call_id, tag, started_at) VALUES (?, ?, ?, ?)');
       for (const tag of after) add.run(tenantId, callId, tag, row.started_at);
-      this.db.prepare('UPDATE calls SET tags_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(after), tenantId, callId);
+      prepared(this.db, 'UPDATE calls SET tags_json = ? WHERE tenant_id = ? AND id = ?').run(JSON.stringify(after), tenantId, callId);
       return after;
     });
     return replace.immediate();
@@ -480,7 +478,7 @@ export class SqliteCallRepository implements CallRepository {
       }
     }
     params.push(page.limit + 1);
-    const rows = this.db.prepare(sql).all(...params) as (CallRow & { doc_id: number; segments_json: string; score: number })[];
+    const rows = prepared(this.db, sql).all(...params) as (CallRow & { doc_id: number; segments_json: string; score: number })[];
     const pageRows = rows.slice(0, page.limit);
     const items = pageRows.map((row) => ({
       call: rowToCall(row),
@@ -509,10 +507,10 @@ export class SqliteCallRepository implements CallRepository {
     if (score !== null && !Number.isFinite(score)) throw new CallsightError('VALIDATION_FAILED', 'score: must be a finite number');
     this.db.transaction(() => {
       if (score === null) {
-        this.db.prepare('DELETE FROM call_scores WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+        prepared(this.db, 'DELETE FROM call_scores WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
       } else {
-        this.db
-          .prepare(
+        prepared(
+      this.db,
             `INSERT INTO call_scores (tenant_id, call_id, score, evaluated_at) VALUES (?, ?, ?, ?)
              ON CONFLICT (tenant_id, call_id) DO UPDATE SET score = excluded.score, evaluated_at = excluded.evaluated_at
              WHERE excluded.evaluated_at >= call_scores.evaluated_at`,
@@ -525,12 +523,12 @@ export class SqliteCallRepository implements CallRepository {
 
   async replaceCallFlags(tenantId: string, callId: string, flags: readonly string[]): Promise<void> {
     this.db.transaction(() => {
-      const call = this.db.prepare('SELECT started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
+      const call = prepared(this.db, 'SELECT started_at FROM calls WHERE tenant_id = ? AND id = ?').get(tenantId, callId) as
         | { started_at: string }
         | undefined;
       if (!call) throw new CallsightError('CALL_NOT_FOUND', 'No call with this id');
-      this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
-      const insert = this.db.prepare('INSERT OR IGNORE INTO call_flags (tenant_id, flag, started_at, call_id) VALUES (?, ?, ?, ?)');
+      prepared(this.db, 'DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      const insert = prepared(this.db, 'INSERT OR IGNORE INTO call_flags (tenant_id, flag, started_at, call_id) VALUES (?, ?, ?, ?)');
       for (const flag of new Set(flags)) insert.run(tenantId, flag, call.started_at, callId);
     })();
   }

@@ -4,6 +4,7 @@ import type { Speaker, Transcript } from '../../../core/analysis/transcript.type
 import { buildSearchDocument, type SpeakerStreams } from '../../../core/search/search-document';
 import type { QueryAlternative, SearchQuery } from '../../../core/search/search-query';
 import type { Tokenizer } from '../../../core/search/tokenizer.port';
+import { prepared } from './sqlite-statements';
 
 /**
  * Token between two segments in the FTS text. A private-use character is a token character for FTS5's
@@ -80,25 +81,22 @@ export class SqliteSearchIndex {
    */
   index(tenantId: string, callId: string, transcript: Transcript, now: string): void {
     const document = buildSearchDocument(transcript, this.tokenizer());
-    const call = this.db
-      .prepare('SELECT started_at, agent_id, team, queue, inquiry_type FROM calls WHERE tenant_id = ? AND id = ?')
+    const call = prepared(this.db, 'SELECT started_at, agent_id, team, queue, inquiry_type FROM calls WHERE tenant_id = ? AND id = ?')
       .get(tenantId, callId) as { started_at: string; agent_id: string | null; team: string | null; queue: string | null; inquiry_type: string | null } | undefined;
     if (!call) throw new CallsightError('CALL_NOT_FOUND', 'Cannot index the transcript of a call that is not stored');
     this.db.transaction(() => {
-      const existing = this.db.prepare('SELECT doc_id FROM call_search WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+      const existing = prepared(this.db, 'SELECT doc_id FROM call_search WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
         | { doc_id: number }
         | undefined;
       let docId: number;
       if (existing) {
         docId = existing.doc_id;
-        this.db.prepare('DELETE FROM call_search_fts WHERE rowid = ?').run(docId);
-        this.db
-          .prepare('UPDATE call_search SET language = ?, segments_json = ?, indexed_at = ? WHERE doc_id = ?')
+        prepared(this.db, 'DELETE FROM call_search_fts WHERE rowid = ?').run(docId);
+        prepared(this.db, 'UPDATE call_search SET language = ?, segments_json = ?, indexed_at = ? WHERE doc_id = ?')
           .run(transcript.language, JSON.stringify(transcript.segments), now, docId);
       } else {
         docId = this.allocateDocId(call.started_at);
-        this.db
-          .prepare('INSERT INTO call_search (doc_id, tenant_id, call_id, language, segments_json, indexed_at) VALUES (?, ?, ?, ?, ?, ?)')
+        prepared(this.db, 'INSERT INTO call_search (doc_id, tenant_id, call_id, language, segments_json, indexed_at) VALUES (?, ?, ?, ?, ?, ?)')
           .run(docId, tenantId, callId, transcript.language, JSON.stringify(transcript.segments), now);
       }
       this.insertFts(docId, document.agent, document.customer, metaText(call));
@@ -106,15 +104,14 @@ export class SqliteSearchIndex {
   }
 
   insertFts(docId: number, agent: SpeakerStreams, customer: SpeakerStreams, meta: string): void {
-    this.db
-      .prepare('INSERT INTO call_search_fts (rowid, agent_words, customer_words, agent_grams, customer_grams, meta) VALUES (?, ?, ?, ?, ?, ?)')
+    prepared(this.db, 'INSERT INTO call_search_fts (rowid, agent_words, customer_words, agent_grams, customer_grams, meta) VALUES (?, ?, ?, ?, ?, ?)')
       .run(docId, ftsText(agent.words), ftsText(customer.words), ftsText(agent.grams), ftsText(customer.grams), meta);
   }
 
   /** The first free doc id of a start time; ids of one millisecond follow indexing order. */
   allocateDocId(startedAt: string): number {
     const base = timeKeyOf(startedAt);
-    const row = this.db.prepare('SELECT MAX(doc_id) AS top FROM call_search WHERE doc_id BETWEEN ? AND ?').get(base, base + SLOTS_PER_MS - 1) as {
+    const row = prepared(this.db, 'SELECT MAX(doc_id) AS top FROM call_search WHERE doc_id BETWEEN ? AND ?').get(base, base + SLOTS_PER_MS - 1) as {
       top: number | null;
     };
     const next = row.top === null ? base : row.top + 1;
@@ -126,12 +123,12 @@ export class SqliteSearchIndex {
 
   remove(tenantId: string, callId: string): void {
     this.db.transaction(() => {
-      const row = this.db.prepare('SELECT doc_id FROM call_search WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+      const row = prepared(this.db, 'SELECT doc_id FROM call_search WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
         | { doc_id: number }
         | undefined;
       if (!row) return;
-      this.db.prepare('DELETE FROM call_search_fts WHERE rowid = ?').run(row.doc_id);
-      this.db.prepare('DELETE FROM call_search WHERE doc_id = ?').run(row.doc_id);
+      prepared(this.db, 'DELETE FROM call_search_fts WHERE rowid = ?').run(row.doc_id);
+      prepared(this.db, 'DELETE FROM call_search WHERE doc_id = ?').run(row.doc_id);
     })();
   }
 }

@@ -8,6 +8,7 @@ import type {
   StoredTranscript,
   TranscriptStore,
 } from '../../../core/transcription/transcript-store.port';
+import { prepared } from './sqlite-statements';
 
 export type { AnalysisSettingsRow, CallScreeningRow, RedactedAudioRow, StoredTranscript };
 
@@ -21,8 +22,8 @@ export class SqliteTranscriptStore implements TranscriptStore {
   constructor(private readonly db: Database.Database) {}
 
   saveTranscript(tenantId: string, callId: string, transcript: Transcript, source: string, now: Date): void {
-    this.db
-      .prepare(
+    prepared(
+      this.db,
         `INSERT INTO transcripts (tenant_id, call_id, language, source, segments_json, created_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, call_id) DO UPDATE SET language = excluded.language, source = excluded.source,
            segments_json = excluded.segments_json, created_at = excluded.created_at`,
@@ -31,7 +32,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   getTranscript(tenantId: string, callId: string): StoredTranscript | null {
-    const row = this.db.prepare('SELECT * FROM transcripts WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+    const row = prepared(this.db, 'SELECT * FROM transcripts WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
       | { language: Transcript['language']; source: string; segments_json: string; created_at: string }
       | undefined;
     return row
@@ -43,21 +44,21 @@ export class SqliteTranscriptStore implements TranscriptStore {
   saveAnalysis(tenantId: string, callId: string, startedAt: string, analysis: CallAnalysis, now: Date): void {
     const codes = [...new Set(analysis.flags.map((f) => f.code))];
     this.db.transaction(() => {
-      this.db
-        .prepare(
+      prepared(
+      this.db,
           `INSERT INTO analyses (tenant_id, call_id, analysis_json, flags_json, risk, created_at) VALUES (?, ?, ?, ?, ?, ?)
            ON CONFLICT (tenant_id, call_id) DO UPDATE SET analysis_json = excluded.analysis_json,
              flags_json = excluded.flags_json, risk = excluded.risk, created_at = excluded.created_at`,
         )
         .run(tenantId, callId, JSON.stringify(analysis), JSON.stringify(codes), analysis.risk, now.toISOString());
-      this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
-      const insert = this.db.prepare('INSERT OR IGNORE INTO call_flags (tenant_id, flag, started_at, call_id) VALUES (?, ?, ?, ?)');
+      prepared(this.db, 'DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      const insert = prepared(this.db, 'INSERT OR IGNORE INTO call_flags (tenant_id, flag, started_at, call_id) VALUES (?, ?, ?, ?)');
       for (const code of codes) insert.run(tenantId, code, startedAt, callId);
     })();
   }
 
   getAnalysis(tenantId: string, callId: string): CallAnalysis | null {
-    const row = this.db.prepare('SELECT analysis_json FROM analyses WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+    const row = prepared(this.db, 'SELECT analysis_json FROM analyses WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
       | { analysis_json: string }
       | undefined;
     return row ? (JSON.parse(row.analysis_json) as CallAnalysis) : null;
@@ -68,8 +69,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     const ids = [...new Set(callIds)];
     for (let i = 0; i < ids.length; i += 500) {
       const batch = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT call_id, analysis_json FROM analyses WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
+      const rows = prepared(this.db, `SELECT call_id, analysis_json FROM analyses WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
         .all(tenantId, ...batch) as { call_id: string; analysis_json: string }[];
       for (const row of rows) result.set(row.call_id, JSON.parse(row.analysis_json) as CallAnalysis);
     }
@@ -81,8 +81,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     const result = new Map<string, CallScreeningRow>();
     for (let i = 0; i < callIds.length; i += 500) {
       const batch = callIds.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT call_id, flags_json, risk FROM analyses WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
+      const rows = prepared(this.db, `SELECT call_id, flags_json, risk FROM analyses WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
         .all(tenantId, ...batch) as { call_id: string; flags_json: string; risk: number }[];
       for (const row of rows) result.set(row.call_id, { flags: JSON.parse(row.flags_json) as string[], risk: row.risk });
     }
@@ -90,7 +89,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   getSettings(tenantId: string): AnalysisSettingsRow | null {
-    const row = this.db.prepare('SELECT * FROM analysis_settings WHERE tenant_id = ?').get(tenantId) as
+    const row = prepared(this.db, 'SELECT * FROM analysis_settings WHERE tenant_id = ?').get(tenantId) as
       | { settings_json: string; sealed_api_key: Buffer | null; updated_at: string; updated_by: string }
       | undefined;
     return row
@@ -99,8 +98,8 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   saveSettings(tenantId: string, settings: Record<string, unknown>, sealedApiKey: Uint8Array | null, by: string, now: Date): void {
-    this.db
-      .prepare(
+    prepared(
+      this.db,
         `INSERT INTO analysis_settings (tenant_id, settings_json, sealed_api_key, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id) DO UPDATE SET settings_json = excluded.settings_json, sealed_api_key = excluded.sealed_api_key,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
@@ -109,7 +108,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   getRedactedAudio(tenantId: string, callId: string): RedactedAudioRow | null {
-    const row = this.db.prepare('SELECT * FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
+    const row = prepared(this.db, 'SELECT * FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').get(tenantId, callId) as
       | { recording_id: string; key_id: string; bytes: number; sha256: string; format: 'wav' | 'mp3'; spans: number }
       | undefined;
     return row
@@ -121,8 +120,8 @@ export class SqliteTranscriptStore implements TranscriptStore {
   saveRedactedAudio(tenantId: string, callId: string, row: RedactedAudioRow, now: Date): RedactedAudioRow | null {
     return this.db.transaction(() => {
       const previous = this.getRedactedAudio(tenantId, callId);
-      this.db
-        .prepare(
+      prepared(
+      this.db,
         `INSERT INTO redacted_audio (tenant_id, call_id, recording_id, key_id, bytes, sha256, format, spans, created_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (tenant_id, call_id) DO UPDATE SET recording_id = excluded.recording_id, key_id = excluded.key_id,
@@ -134,7 +133,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
   }
 
   deleteRedactedAudio(tenantId: string, callId: string): void {
-    this.db.prepare('DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+    prepared(this.db, 'DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
   }
 
   /**
@@ -146,8 +145,7 @@ export class SqliteTranscriptStore implements TranscriptStore {
     const found = new Map<string, Transcript>();
     for (let i = 0; i < ids.length; i += 500) {
       const batch = ids.slice(i, i + 500);
-      const rows = this.db
-        .prepare(`SELECT call_id, language, segments_json FROM transcripts WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
+      const rows = prepared(this.db, `SELECT call_id, language, segments_json FROM transcripts WHERE tenant_id = ? AND call_id IN (${batch.map(() => '?').join(', ')})`)
         .all(tenantId, ...batch) as { call_id: string; language: Transcript['language']; segments_json: string }[];
       for (const row of rows) found.set(row.call_id, { language: row.language, segments: JSON.parse(row.segments_json) as Transcript['segments'] });
     }
@@ -160,10 +158,10 @@ export class SqliteTranscriptStore implements TranscriptStore {
   /** Removes the transcript, analysis, flag index rows and redacted-copy record of a call (retention deletion). */
   purge(tenantId: string, callId: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
-      this.db.prepare('DELETE FROM transcripts WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
-      this.db.prepare('DELETE FROM analyses WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
-      this.db.prepare('DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      prepared(this.db, 'DELETE FROM redacted_audio WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      prepared(this.db, 'DELETE FROM transcripts WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      prepared(this.db, 'DELETE FROM analyses WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
+      prepared(this.db, 'DELETE FROM call_flags WHERE tenant_id = ? AND call_id = ?').run(tenantId, callId);
     })();
   }
 }
