@@ -21,9 +21,27 @@ export function assertTenantId(tenantId: string): void {
   }
 }
 
-/** A 32-byte secret for one purpose derived from the tenant master secret (HKDF-SHA256, salt = tenant id). */
+/**
+ * Derivations already made, per master secret object (the key stores keep one Buffer per tenant master): an entry
+ * lives no longer than the master it came from, and no copy of a master is made.
+ */
+const derivedByMaster = new WeakMap<Buffer, Map<string, Buffer>>();
+
+/**
+ * A 32-byte secret for one purpose derived from the tenant master secret (HKDF-SHA256, salt = tenant id), a fresh
+ * Buffer each call. Derived once per master Buffer, tenant and purpose: every API request verifies its token with
+ * the derived `jwt` secret, and HKDF each time was a measurable share of the hub's CPU (docs/performance.md).
+ */
 export function deriveFromMaster(master: Buffer, tenantId: string, purpose: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', master, Buffer.from(tenantId), Buffer.from(`callsight:${purpose}`), 32));
+  let memo = derivedByMaster.get(master);
+  if (!memo) derivedByMaster.set(master, (memo = new Map()));
+  const key = `${tenantId}\0${purpose}`;
+  let secret = memo.get(key);
+  if (!secret) {
+    secret = Buffer.from(hkdfSync('sha256', master, Buffer.from(tenantId), Buffer.from(`callsight:${purpose}`), 32));
+    memo.set(key, secret);
+  }
+  return Buffer.from(secret);
 }
 
 /** Generation 0 keeps the AAD of the format before rotation; later generations bind the generation too. */
