@@ -21,6 +21,7 @@
  * Seeding (not measured) is cached in .bench-data/ and reused: see bench/support/load-seed.ts.
  *
  *   npm run bench:load [-- --config sqlite|postgres|both --duration 20 --calls 100000 --connections 16 --fresh]
+ *                      [--only list|search|call|playback-url|range|evaluate] [--profile <dir>: hubs write --cpu-prof there]
  *
  * Goal: >= 800 requests/s mixed at p99 <= 100 ms for one process on SQLite, more with 2 API processes on PostgreSQL.
  */
@@ -65,6 +66,9 @@ const KEYWORDS = ['退款', '快递', '发票', '优惠券', '物流', 'refund',
 /** Connection shares of the routes (of 16): reads dominate, as they do in a contact centre. */
 const SHARES = { list: 3, search: 2, call: 4, 'playback-url': 2, range: 3, evaluate: 2 } as const;
 type Route = keyof typeof SHARES;
+/** `--only <route>`: that route alone on every connection (the issue's single-route figures). */
+const ONLY = flag('only', '') as Route | '';
+if (ONLY && !(ONLY in SHARES)) throw new Error(`--only must be one of ${Object.keys(SHARES).join(', ')}`);
 
 interface RouteResult {
   readonly route: Route;
@@ -118,9 +122,10 @@ function requestsOf(route: Route, data: SeededData, tokens: { admin: string; qa:
 
 async function drive(urls: string[], data: SeededData, tokens: { admin: string; qa: string }, durationS: number): Promise<RouteResult[]> {
   const scale = CONNECTIONS / 16;
-  const runs = (Object.keys(SHARES) as Route[]).map((route) => {
+  const routes = ONLY ? [ONLY] : (Object.keys(SHARES) as Route[]);
+  const runs = routes.map((route) => {
     const result: RouteResult = { route, times: [], statuses: new Map(), errors: 0 };
-    const connections = Math.max(urls.length, Math.round(SHARES[route] * scale));
+    const connections = ONLY ? CONNECTIONS : Math.max(urls.length, Math.round(SHARES[route] * scale));
     const instance = autocannon({
       url: urls.length === 1 ? urls[0]! : urls,
       connections,
@@ -177,13 +182,25 @@ async function runConfig(store: 'sqlite' | 'postgres'): Promise<string> {
   const env = { ...limits, DATA_DIR: data.dataDir, ...(data.databaseUrl ? { DATABASE_URL: data.databaseUrl, ROLE: 'api' } : {}) };
   const processes: HubProcess[] = [];
   try {
-    for (let p = 0; p < (store === 'postgres' ? 2 : 1); p++) processes.push(await startHubProcess(env));
+    const profileDir = flag('profile', '');
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+    for (let p = 0; p < (store === 'postgres' ? 2 : 1); p++) processes.push(await startHubProcess(env, { nodeArgs }));
     const urls = processes.map((h) => h.url);
     const label = store === 'sqlite' ? 'one hub process on SQLite' : `${processes.length} API processes on PostgreSQL`;
     await drive(urls, data, tokens, WARMUP_S);
     console.log(`  machine before the run: ${await machineNote()}`);
+    const cpuBefore = processes.map((h) => h.cpuMs());
+    const loadCpuBefore = process.cpuUsage();
     const results = await drive(urls, data, tokens, DURATION_S);
+    const hubCpuMs = processes.reduce((sum, h, k) => sum + h.cpuMs() - cpuBefore[k]!, 0);
+    const loadCpu = process.cpuUsage(loadCpuBefore);
     const { rps, p99, failed } = report(label, results, DURATION_S);
+    const requests = results.reduce((n, r) => n + r.times.length, 0);
+    const perRequest = hubCpuMs / requests;
+    const generatorPerRequest = (loadCpu.user + loadCpu.system) / 1000 / requests;
+    // CPU per request does not depend on how busy the machine is: the ceiling it implies is the figure to compare.
+    console.log(`  hub CPU ${perRequest.toFixed(2)} ms per request, load generator ${generatorPerRequest.toFixed(2)} ms: ` +
+      `on 2 idle cores at most ~${(2000 / (perRequest + generatorPerRequest)).toFixed(0)} req/s (hub alone: ${(1000 * processes.length / perRequest).toFixed(0)} req/s per ${processes.length === 1 ? 'core' : `${processes.length} cores`})`);
     const goal = store === 'sqlite' ? `>= ${GOAL_RPS} req/s at p99 <= ${GOAL_P99_MS} ms` : `more than one SQLite process`;
     const ok = store === 'sqlite' ? rps >= GOAL_RPS && p99 <= GOAL_P99_MS : true;
     return `${label.padEnd(34)} ${rps.toFixed(0).padStart(6)} req/s  p99 ${p99.toFixed(1)} ms  ${failed} failed   goal ${goal}: ${store === 'sqlite' ? verdict(ok && failed === 0) : 'see above'}`;

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,6 +9,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export interface HubProcess {
   readonly url: string;
   readonly pid: number;
+  /** CPU time the process has used so far (user + system), in milliseconds, from /proc (Linux). */
+  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -16,8 +19,9 @@ export interface HubProcess {
  * it listens. Rejects (and kills the process) when it exits first or does not listen within `timeoutMs`; the
  * process's stderr is kept and shown in that error.
  */
-export function startHubProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<HubProcess> {
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'bin', 'callsight.mjs'), 'serve', '--no-demo'], {
+export function startHubProcess(env: Record<string, string>, options: { timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<HubProcess> {
+  const timeoutMs = options.timeoutMs ?? 60_000;
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin', 'callsight.mjs'), 'serve', '--no-demo'], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'false', DEMO: 'false', HEALTH_PORT: '0', SHUTDOWN_TIMEOUT_S: '5', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -44,6 +48,7 @@ export function startHubProcess(env: Record<string, string>, timeoutMs = 60_000)
         resolvePromise({
           url: match[1]!.replace('localhost', '127.0.0.1'),
           pid: child.pid!,
+          cpuMs: () => cpuMsOf(child.pid!),
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null || child.signalCode !== null) return done();
@@ -59,4 +64,11 @@ export function startHubProcess(env: Record<string, string>, timeoutMs = 60_000)
       }
     });
   });
+}
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
