@@ -26,6 +26,8 @@ export function missedGoals(report: ChaosReport): string[] {
   const o = report.orphans;
   if (o.blobs + o.partials + o.dataKeys + o.tempFiles !== 0) missed.push('orphans');
   if (report.drains.exitCodes.some((code) => code !== 0)) missed.push('drain');
+  if (report.unexpectedExits !== 0) missed.push('unexpected exits');
+  if (report.unhandledFakeRequests !== 0) missed.push('unhandled fake requests');
   return missed;
 }
 
@@ -37,6 +39,7 @@ const report = await runChaos({
   uploaders: Number(flag('uploaders', '3')),
   webhookers: Number(flag('webhookers', '2')),
   log: (line) => console.log(`  ${line}`),
+  exitOnSignal: true,
 });
 console.log(formatChaosReport(report));
 const missed = missedGoals(report);

@@ -1,7 +1,7 @@
 /**
  * Issue 17 acceptance: 2 API + 2 worker processes (`node bin/callsight.mjs serve --role ...`) on one PostgreSQL
  * database, audio in an S3 bucket (s3rver) and data keys in the database key store, ingesting calls through uploads
- * and Twilio webhooks while a chaos loop kill -9s a random process every 1-2 s and restarts it (20 kills). The
+ * and Twilio webhooks while a chaos loop kill -9s a random running process every 1-2 s and restarts it (20 kills). The
  * scenario and its checks live in test/support/chaos/harness.ts; `npm run chaos -- --kills 200` is the long run.
  */
 import { describe, expect, it } from 'vitest';
@@ -29,5 +29,6 @@ describe('several API and worker processes on one PostgreSQL under kill -9', () 
     expect(report.orphans).toEqual({ blobs: 0, partials: 0, dataKeys: 0, tempFiles: 0 });
     expect(report.drains.exitCodes).toEqual([0, 0, 0, 0]);
     expect(report.unhandledFakeRequests).toBe(0);
+    expect(report.unexpectedExits).toBe(0);
   }, 600_000);
 });

@@ -17,6 +17,10 @@ export interface ClusterProcess {
   child: ChildProcess | null;
   ready: boolean;
   starts: number;
+  /** Exits that no kill9 or stop asked for (a process that failed or crashed by itself). */
+  unexpectedExits: number;
+  /** Set while kill9 or stop is ending the current child. */
+  stopping: boolean;
   /** The last lines the process wrote to stderr (for a failure message; the hub logs no personal data). */
   readonly tail: string[];
 }
@@ -41,7 +45,7 @@ export class HubCluster {
 
   async add(name: string, role: 'api' | 'worker'): Promise<ClusterProcess> {
     const port = await freePort();
-    const entry: ClusterProcess = { name, role, port, url: `http://127.0.0.1:${port}`, child: null, ready: false, starts: 0, tail: [] };
+    const entry: ClusterProcess = { name, role, port, url: `http://127.0.0.1:${port}`, child: null, ready: false, starts: 0, unexpectedExits: 0, stopping: false, tail: [] };
     this.processes.push(entry);
     return entry;
   }
@@ -50,6 +54,11 @@ export class HubCluster {
     const found = this.processes.find((p) => p.name === name);
     if (!found) throw new Error(`no process ${name} in the cluster`);
     return found;
+  }
+
+  /** Processes that answered their health check since they were last started and are still running. */
+  readyProcesses(): ClusterProcess[] {
+    return this.processes.filter((p) => p.ready && p.child !== null);
   }
 
   /** URLs of the API processes that answer their health check now. */
@@ -69,6 +78,7 @@ export class HubCluster {
     const child = spawn(process.execPath, [...SERVE_COMMAND(entry.role)], { cwd: REPO, env, stdio: ['ignore', 'ignore', 'pipe'] });
     entry.child = child;
     entry.ready = false;
+    entry.stopping = false;
     entry.starts++;
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (text: string) => {
@@ -77,6 +87,7 @@ export class HubCluster {
     });
     child.once('exit', () => {
       if (entry.child === child) {
+        if (!entry.stopping) entry.unexpectedExits++;
         entry.child = null;
         entry.ready = false;
       }
@@ -92,6 +103,7 @@ export class HubCluster {
     const child = entry.child;
     if (!child) return;
     entry.ready = false;
+    entry.stopping = true;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     child.kill('SIGKILL');
     await exited;
@@ -103,6 +115,7 @@ export class HubCluster {
     const child = entry.child;
     if (!child) return { code: null, signal: null, ms: 0 };
     const started = Date.now();
+    entry.stopping = true;
     const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

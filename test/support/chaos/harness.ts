@@ -23,7 +23,7 @@ import { computeTwilioSignature } from '../../../adapters/telephony/twilio';
 import { synthesizeCallWav } from '../../../bin/seed/synth-audio';
 import { createTestDatabase, dropTestDatabase } from '../../contracts/support/databases';
 import type { FakeTwilioState } from '../../fakes/twilio-api.fake';
-import { HubCluster } from './cluster';
+import { HubCluster, type ClusterProcess } from './cluster';
 import { S3RVER_CREDENTIALS, S3RVER_REGION, startS3Server } from '../s3-server';
 import { startLoopbackTwilio, startLoopbackZendesk } from './loopback-fakes';
 
@@ -44,6 +44,8 @@ export interface ChaosOptions {
   readonly webhookers?: number;
   /** Progress lines (no personal data). */
   readonly log?: (line: string) => void;
+  /** On SIGINT or SIGTERM, kill -9 the hub processes and exit 130 (for `npm run chaos`, stopped with Ctrl-C). */
+  readonly exitOnSignal?: boolean;
 }
 
 export interface ChaosReport {
@@ -70,6 +72,8 @@ export interface ChaosReport {
   readonly audioStore: string;
   readonly keyStore: string;
   readonly unhandledFakeRequests: number;
+  /** Processes that exited without being killed or stopped (restarted at once; each is a finding). */
+  readonly unexpectedExits: number;
 }
 
 export interface Orphans {
@@ -160,6 +164,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 
   const cluster = new HubCluster(env);
   const sql = new pg.Client({ connectionString: database.url });
+  const onSignal = () => {
+    for (const p of cluster.processes) p.child?.kill('SIGKILL');
+    process.exit(130);
+  };
+  if (options.exitOnSignal) process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
   try {
     // Setup through the hub's own code, as `callsight tenant add` and `tenant zendesk-connect` would do it.
     let admin: string;
@@ -318,11 +327,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ...Array.from({ length: options.webhookers ?? 2 }, webhooker),
     ];
 
-    // Chaos: kill -9 a random process, restart it at once (not waiting for it), repeat.
+    // Chaos: kill -9 a random running process (one that has answered its health check: killing one still starting
+    // would only stall the cluster on a busy machine), restart it at once without waiting for it, repeat.
     const killsByRole = { api: 0, worker: 0 };
     for (let kill = 1; kill <= options.kills; kill++) {
       await sleep(randomInt(options.minGapMs ?? 1_000, (options.maxGapMs ?? 3_000) + 1));
-      const victim = cluster.processes[randomInt(cluster.processes.length)]!;
+      const victim = await pickRunning(cluster);
       await cluster.kill9(victim.name);
       killsByRole[victim.role]++;
       await cluster.start(victim.name, false);
@@ -426,8 +436,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       audioStore: stores.audio,
       keyStore: stores.keys,
       unhandledFakeRequests: twilio.unhandled.length + zendesk.unhandled.length,
+      unexpectedExits: cluster.processes.reduce((sum, p) => sum + p.unexpectedExits, 0),
     };
   } finally {
+    process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     await cluster.killAll();
     await sql.end().catch(() => undefined);
     await twilio.close();
@@ -436,6 +448,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     await dropTestDatabase(database.name);
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A random ready process; processes that exited by themselves are restarted meanwhile. Throws after 180 s of none. */
+async function pickRunning(cluster: HubCluster): Promise<ClusterProcess> {
+  const until = Date.now() + 180_000;
+  while (Date.now() < until) {
+    for (const p of cluster.processes) if (p.child === null) await cluster.start(p.name, false);
+    const ready = cluster.readyProcesses();
+    if (ready.length > 0) return ready[randomInt(ready.length)]!;
+    await sleep(100);
+  }
+  throw new Error(`no process ready for 180 s:\n${cluster.processes.map((p) => `${p.name}\n${p.tail.join('\n')}`).join('\n')}`);
 }
 
 async function waitAllReady(cluster: HubCluster): Promise<void> {
@@ -511,6 +535,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `  storage gc          exit ${report.gc.code}${report.gc.note ? ` (${report.gc.note})` : ''}`,
     `  orphans after GC    blobs ${report.orphans.blobs}, partials ${report.orphans.partials}, data keys ${report.orphans.dataKeys}, temp files ${report.orphans.tempFiles}   (goal 0)`,
     `  SIGTERM drains      exit codes ${report.drains.exitCodes.join(', ')}; longest ${report.drains.maxMs} ms`,
+    `  unexpected exits    ${report.unexpectedExits}   (processes that ended without a kill or SIGTERM; goal 0)`,
   ];
   return lines.join('\n');
 }
