@@ -9,6 +9,7 @@ import { fetchRecording } from './fetch-recording';
 import { listMissingRecordings } from './list-missing-recordings';
 import { reconcileCompleteness } from './reconcile-completeness';
 import { reportCompleteness } from './report-completeness';
+import { backfillRecordings } from './backfill-recordings';
 
 export { acceptRecording, acceptRecordingInput, type AcceptRecordingInput, type AcceptRecordingOutcome } from './accept-recording';
 export { fetchRecording, fetchRecordingInput, type FetchRecordingInput, type FetchRecordingOutcome } from './fetch-recording';
@@ -50,6 +51,24 @@ export type CompletenessUseCases = BoundUseCases<typeof completenessUseCases>;
 /** Binds the completeness use-cases to the ledger, the providers' lists and the pending-recordings inbox. */
 export function createCompletenessUseCases(ports: PortsOf<typeof completenessUseCases> & AuditDeps): CompletenessUseCases {
   return bindUseCases(completenessUseCases, ports);
+}
+
+export {
+  backfillRecordings,
+  backfillRecordingsInput,
+  type BackfillItemOutcome,
+  type BackfillOutcome,
+  type BackfillProgress,
+  type BackfillRecordingsInput,
+} from './backfill-recordings';
+
+/** Backfill from a provider's own list (`callsight import --from twilio`). */
+export const backfillUseCases = { backfillRecordings } as const;
+export type BackfillUseCases = BoundUseCases<typeof backfillUseCases>;
+
+/** Binds the backfill use-case to the provider's lists and downloads, the checkpoints, the ledger and ingest. */
+export function createBackfillUseCases(ports: PortsOf<typeof backfillUseCases> & AuditDeps): BackfillUseCases {
+  return bindUseCases(backfillUseCases, ports);
 }
 
 /** The recordings use-case definitions, keyed as routes, commands and jobs call them. */

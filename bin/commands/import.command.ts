@@ -5,8 +5,13 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { SingleBar, Presets } from 'cli-progress';
 import { cliActor } from '../../app/calls';
 import { isCallsightError } from '../../core/shared/errors';
+import type { BackfillProgress } from '../../app/recordings';
+import type { PbxKind } from '../../adapters/telephony/pbx';
 import { loadConfig } from '../config';
 import { openHub } from '../hub';
+import { backfillUseCasesOf } from '../wiring/completeness.wiring';
+import { parseCliDate } from './completeness.command';
+import { createDropFolderWatcher, watchOptionsOf } from './watch.command';
 
 interface ImportRow {
   readonly file: string;
@@ -55,14 +60,30 @@ export function readImportManifest(dir: string): ImportRow[] {
  * `callsight import <dir>`: each file goes through the ingest use-case as the operator (`cli`), as an upload or a
  * telephony webhook would, so each leaves one audit event and is refused with the same codes (a missing tenant is
  * NOT_FOUND per file). Exit code 1 when any file was refused.
+ *
+ * `callsight import --from twilio|dir --since DATE [--until DATE]`: backfill from the provider's own list (see
+ * importFromProvider below).
  */
 export function registerImportCommand(program: Command): void {
   program
-    .command('import <dir>')
-    .description('import audio files (WAV/MP3) described by DIR/metadata.csv or DIR/metadata.json')
+    .command('import [dir]')
+    .description('import audio files described by DIR/metadata.csv or DIR/metadata.json; or backfill --from twilio|connect|dir')
     .option('--tenant <id>', 'tenant to import into', 'demo')
+    .option('--from <source>', 'backfill from a provider: twilio (Recordings list), connect (contact records in the instance bucket), dir (a PBX drop folder, once)')
+    .option('--since <date>', 'backfill window start (YYYY-MM-DD UTC, or an ISO-8601 instant)')
+    .option('--until <date>', 'backfill window end, exclusive (default now)')
+    .option('--account <id>', 'the provider account to read (default: the tenant\'s first)')
+    .option('--pbx <kind>', 'with --from dir: asterisk or freeswitch')
+    .option('--cdr <path>', 'with --from dir: the CDR file or folder')
+    .option('--settle-seconds <n>', 'with --from dir: seconds a file must stay unchanged', '2')
+    .option('--page-size <n>', 'with --from twilio: recordings asked of the provider per request (1..1000)', '1000')
     .option('--json', 'print the summary as JSON on stdout')
-    .action(async (dirArg: string, opts: { tenant: string; json?: boolean }) => {
+    .action(async (dirArg: string | undefined, opts: ImportOptions) => {
+      if (opts.from) {
+        await importFromProvider(dirArg, opts);
+        return;
+      }
+      if (!dirArg) throw new Error('import needs a folder (callsight import DIR) or --from twilio|connect|dir');
       const dir = resolve(dirArg);
       const rows = readImportManifest(dir);
       const hub = await openHub(loadConfig());
@@ -98,4 +119,143 @@ export function registerImportCommand(program: Command): void {
       }
       if (summary.refused.length > 0) process.exitCode = 1;
     });
+}
+
+interface ImportOptions {
+  readonly tenant: string;
+  readonly from?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly account?: string;
+  readonly pbx?: string;
+  readonly cdr?: string;
+  readonly settleSeconds: string;
+  readonly pageSize: string;
+  readonly json?: boolean;
+}
+
+/**
+ * Backfill (issue 19 item 3), resumable and idempotent with live ingestion:
+ * - `twilio`: the Recordings list of the window, page by page; each recording fetched and stored through the ingest
+ *   use-case (app/recordings/backfill-recordings.ts); a checkpoint per (tenant, source, window) after every
+ *   recording, so a killed run continues where it stopped when run again with the same flags;
+ * - `dir`: the PBX drop folder module (`callsight watch DIR --once`), whose own ledger makes each file ingested once
+ *   across restarts; the window does not apply (every recording in the folder is imported);
+ * - `connect`: the contact records left in the instance bucket (bin/commands/import-connect.ts).
+ * A progress bar on stderr; exit code 1 when a recording failed, 2 on bad input.
+ */
+async function importFromProvider(dirArg: string | undefined, opts: ImportOptions): Promise<void> {
+  if (opts.from === 'dir') {
+    await importFromDropFolder(dirArg, opts);
+    return;
+  }
+  if (opts.from !== 'twilio' && opts.from !== 'connect') throw new Error('--from must be twilio, connect or dir');
+  if (!opts.since) throw new Error(`--from ${opts.from} needs --since DATE`);
+  const from = parseCliDate(opts.since, '--since');
+  const to = opts.until ? parseCliDate(opts.until, '--until') : undefined;
+  if (opts.from === 'connect') {
+    await importFromConnect(opts, from, to);
+    return;
+  }
+  const pageSize = Number(opts.pageSize);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new Error(`--page-size must be a whole number from 1 to 1000, not "${opts.pageSize}"`);
+  const config = loadConfig();
+  const hub = await openHub(config);
+  // Without a terminal (a log file, a CI job) the bar is written as a line every 2 s and once at the end.
+  const bar = new SingleBar(
+    { format: 'backfill twilio {bar} {value}/{total} recordings ({stored} stored, {present} present, {failed} failed)', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 },
+    Presets.shades_classic,
+  );
+  const tally = { stored: 0, present: 0, failed: 0 };
+  let total = 0;
+  let started = false;
+  const progress: BackfillProgress = {
+    start(done) {
+      total = done;
+      bar.start(total, done, tally);
+      started = true;
+    },
+    page(items) {
+      total += items;
+      bar.setTotal(total);
+    },
+    item(outcome) {
+      if (outcome === 'stored') tally.stored++;
+      else if (outcome === 'failed') tally.failed++;
+      else tally.present++;
+      bar.increment(1, tally);
+    },
+  };
+  try {
+    const outcome = await backfillUseCasesOf(hub, { progress, pageSize }).backfillRecordings(cliActor(opts.tenant), {
+      provider: 'twilio',
+      from,
+      ...(to ? { to } : {}),
+      ...(opts.account ? { accountId: opts.account } : {}),
+    });
+    if (started) bar.stop();
+    if (opts.json) process.stdout.write(`${JSON.stringify(outcome)}\n`);
+    const c = outcome.counts;
+    process.stderr.write(
+      `${outcome.resumed ? 'resumed; ' : ''}${c.stored} stored, ${c.present} already present, ${c.queued} queued for the fetch job, ${c.no_audio} without audio, ${c.failed} failed (${outcome.done} done in this window)\n`,
+    );
+    for (const f of outcome.failures) process.stderr.write(`  ${f.providerCallId} ${f.recordingId}: ${f.code}\n`);
+    if (c.failed > 0) process.exitCode = 1;
+  } finally {
+    if (started) bar.stop();
+    await hub.close();
+  }
+}
+
+async function importFromDropFolder(dirArg: string | undefined, opts: ImportOptions): Promise<void> {
+  if (!dirArg) throw new Error('--from dir needs the folder: callsight import DIR --from dir --pbx asterisk|freeswitch --cdr PATH');
+  if (!opts.pbx || !opts.cdr) throw new Error('--from dir needs --pbx asterisk|freeswitch and --cdr PATH');
+  const options = watchOptionsOf(dirArg, {
+    tenant: opts.tenant,
+    pbx: opts.pbx as PbxKind,
+    cdr: opts.cdr,
+    cdrUtcOffset: '+00:00',
+    cdrEncoding: 'gb18030',
+    once: true,
+    // The folder holds finished calls and their CDR file is read before the recordings: a recording without a CDR
+    // row will not get one later, so it is stored at once, flagged, instead of waiting for the live watcher's window.
+    cdrWaitMinutes: 0,
+    settleSeconds: Number(opts.settleSeconds),
+    pollSeconds: 1,
+  });
+  const config = loadConfig();
+  const hub = await openHub(config);
+  const bar = new SingleBar(
+    { format: 'backfill dir {bar} {value} files ({ingested} ingested, {failed} failed)', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 },
+    Presets.shades_classic,
+  );
+  const tally = { ingested: 0, failed: 0 };
+  bar.start(0, 0, tally);
+  const built = await createDropFolderWatcher(hub, config, options, (outcome) => {
+    if (outcome === 'failed') tally.failed++;
+    else tally.ingested++;
+    bar.setTotal(tally.ingested + tally.failed);
+    bar.update(tally.ingested + tally.failed, tally);
+  });
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const report = await built.watcher.runUntilSettled(controller.signal);
+    bar.stop();
+    if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.stderr.write(`${report.ingested} ingested, ${report.duplicates} already stored, ${report.failed} failed, ${report.waitingForCdr} waiting for their CDR\n`);
+    if (report.failed > 0) process.exitCode = 1;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await built.close();
+    await hub.close();
+  }
+}
+
+async function importFromConnect(_opts: ImportOptions, _from: string, _to: string | undefined): Promise<void> {
+  throw new Error('--from connect is not available yet: see docs/completeness.md');
 }

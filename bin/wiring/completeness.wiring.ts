@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { createCompletenessUseCases, type CompletenessUseCases } from '../../app/recordings/index';
+import {
+  createBackfillUseCases,
+  createCompletenessUseCases,
+  type BackfillProgress,
+  type BackfillUseCases,
+  type CompletenessUseCases,
+} from '../../app/recordings/index';
 import { jobHandler } from '../../app/jobs/index';
 import { completenessRoutes } from '../../adapters/http/routes/completeness.routes';
 import { TwilioCallList } from '../../adapters/telephony/twilio';
@@ -8,7 +14,7 @@ import { DAY_MS, HOUR_MS } from '../../core/shared/time';
 import { describeIssues } from '../../core/shared/validation';
 import type { HttpPlugin } from '../../adapters/http/http.deps';
 import type { Hub } from '../hub';
-import { twilioAccountFinder } from './recordings.wiring';
+import { recordingsPorts, twilioAccountFinder } from './recordings.wiring';
 
 /** The job that reconciles one tenant's window with the providers' lists; its payload is `{ from, to }`. */
 export const RECONCILE_COMPLETENESS_JOB = 'recordings.reconcile-completeness';
@@ -36,6 +42,30 @@ export function completenessUseCasesOf(hub: Hub, options: { fetch?: typeof fetch
     policy: hub.recordingFetchPolicy,
     clock: hub.clock,
     ids: hub.ids,
+    audit: (entry) => hub.audit(entry),
+  });
+}
+
+/**
+ * The backfill use-case on a hub (`callsight import --from twilio`), telling `progress` of each recording;
+ * `pageSize` is the items asked of the provider per list request (Twilio's PageSize, 1..1000, default 1000).
+ */
+export function backfillUseCasesOf(hub: Hub, options: { readonly progress?: BackfillProgress; readonly pageSize?: number } = {}): BackfillUseCases {
+  const { progress, pageSize } = options;
+  const twilio = new TwilioCallList({ apiBaseUrl: hub.config.twilioApiBaseUrl, findAccount: twilioAccountFinder(hub), ...(pageSize ? { pageSize } : {}) });
+  const ports = recordingsPorts(hub);
+  return createBackfillUseCases({
+    lists: { listFor: (provider) => (provider === twilio.provider ? twilio : null) },
+    sources: ports.sources,
+    ledger: hub.providerCalls,
+    checkpoints: hub.storage.backfills,
+    calls: hub.calls,
+    ingest: ports.ingest,
+    pending: hub.pendingRecordings,
+    policy: hub.recordingFetchPolicy,
+    clock: hub.clock,
+    ids: hub.ids,
+    ...(progress ? { progress } : {}),
     audit: (entry) => hub.audit(entry),
   });
 }
