@@ -22,6 +22,8 @@
  *
  *   npm run bench:load [-- --config sqlite|postgres|both --duration 20 --calls 100000 --connections 16 --fresh]
  *                      [--only list|search|call|playback-url|range|evaluate] [--profile <dir>: hubs write --cpu-prof there]
+ *                      [--cache-dir <dir>: where the seeded data lives, default .bench-data; a copy on tmpfs such as
+ *                       /dev/shm takes the disk's flush time out, to tell CPU limits from fsync limits]
  *
  * Goal: >= 800 requests/s mixed at p99 <= 100 ms for one process on SQLite, more with 2 API processes on PostgreSQL.
  */
@@ -38,6 +40,7 @@ const DURATION_S = Number(flag('duration', '20'));
 const WARMUP_S = Number(flag('warmup', '3'));
 const CALLS = Number(flag('calls', '100000'));
 const CONNECTIONS = Number(flag('connections', '16'));
+const CACHE_DIR = resolve(flag('cache-dir', join(root, '.bench-data')));
 const PG_ADMIN_URL = process.env.CALLSIGHT_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const GOAL_RPS = 800;
 const GOAL_P99_MS = 100;
@@ -177,7 +180,7 @@ const limits = {
 };
 
 async function runConfig(store: 'sqlite' | 'postgres'): Promise<string> {
-  const data = await seededData({ store, calls: CALLS, audioCalls: 300, sampled: 3000, cacheDir: join(root, '.bench-data'), pgAdminUrl: PG_ADMIN_URL, fresh: hasFlag('fresh') });
+  const data = await seededData({ store, calls: CALLS, audioCalls: 300, sampled: 3000, cacheDir: CACHE_DIR, pgAdminUrl: PG_ADMIN_URL, fresh: hasFlag('fresh') });
   const tokens = await issueTokens(data);
   const env = { ...limits, DATA_DIR: data.dataDir, ...(data.databaseUrl ? { DATABASE_URL: data.databaseUrl, ROLE: 'api' } : {}) };
   const processes: HubProcess[] = [];
