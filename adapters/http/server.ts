@@ -10,10 +10,9 @@ import type { RecordingCallbackResponse } from '../../core/api/recordings.api';
 import { callNotVisible, type AudioStream } from '../../app/calls';
 import type { ReceivedCall } from '../../app/ingest';
 import { statusFor } from './error-status';
+import { rangeOf, sendAudio } from './send-audio';
 import { TokenRejectedError } from './token-service';
 import type { HttpDeps, HttpHelpers } from './http.deps';
-
-const CONTENT_TYPE = { wav: 'audio/wav', mp3: 'audio/mpeg' } as const;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -261,10 +260,6 @@ function isFormPairs(body: unknown): body is [string, string][] {
   return Array.isArray(body) && body.every((pair) => Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string');
 }
 
-function rangeOf(request: FastifyRequest): { range?: string } {
-  const range = request.headers.range;
-  return range === undefined ? {} : { range };
-}
 
 /**
  * Reads an upload's multipart body: a `metadata` field (JSON) and an `audio` file. VALIDATION_FAILED for a body
@@ -302,23 +297,6 @@ async function readUpload(request: FastifyRequest, maxAudioBytes: number): Promi
 }
 
 /** Sends decrypted audio: 206 with Content-Range for a range, 200 otherwise; never cached. */
-function sendAudio(request: FastifyRequest, reply: FastifyReply, audio: AudioStream) {
-  const body = Readable.from(audio.chunks);
-  body.on('error', (error) => request.log.error({ err: error, code: (error as CallsightError).code }, 'audio stream aborted'));
-  void reply
-    .header('Content-Type', CONTENT_TYPE[audio.format])
-    .header('Accept-Ranges', 'bytes')
-    .header('Cache-Control', 'private, no-store');
-  if (audio.range) {
-    void reply
-      .status(206)
-      .header('Content-Range', `bytes ${audio.range.start}-${audio.range.end}/${audio.totalBytes}`)
-      .header('Content-Length', audio.range.end - audio.range.start + 1);
-  } else {
-    void reply.status(200).header('Content-Length', audio.totalBytes);
-  }
-  return reply.send(body);
-}
 
 function describeError(error: unknown): { status: number; code: string; message: string } {
   if (isCallsightError(error)) return { status: statusFor(error.code), code: error.code, message: error.message };

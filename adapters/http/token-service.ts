@@ -119,20 +119,49 @@ function reasonFor(error: unknown): TokenRejectedError['reason'] {
   return 'malformed';
 }
 
-/** Short-lived, header-free playback URLs for `<audio>` elements: bound to one tenant, user and call. */
+/** What a playback link plays: a whole call, or one training clip (a time range of a call, masked as for QA). */
+type PlaybackGrant = { readonly kind: 'call'; readonly id: string } | { readonly kind: 'clip'; readonly id: string };
+
+const AUDIENCE = { call: 'callsight-playback', clip: 'callsight-clip-playback' } as const;
+
+/**
+ * Short-lived, header-free playback URLs for `<audio>` elements: bound to one tenant, user and call, or to one
+ * training clip. The two kinds have different audiences, so a clip's link never plays its whole call.
+ */
 export class PlaybackTokens {
   constructor(
     private readonly secrets: SecretResolver,
     private readonly ttlS = 300,
   ) {}
 
-  async issue(principal: Principal, callId: string, now: Date): Promise<{ token: string; expiresAt: string }> {
+  issue(principal: Principal, callId: string, now: Date): Promise<{ token: string; expiresAt: string }> {
+    return this.sign(principal, { kind: 'call', id: callId }, now);
+  }
+
+  /** A link that plays only the clip `clipId` (checked again when played). */
+  issueClip(principal: Principal, clipId: string, now: Date): Promise<{ token: string; expiresAt: string }> {
+    return this.sign(principal, { kind: 'clip', id: clipId }, now);
+  }
+
+  /** Returns the principal and call the URL was issued for; throws FORBIDDEN when invalid or expired. */
+  async verify(token: string, now: Date): Promise<{ principal: Principal; callId: string }> {
+    const { principal, id } = await this.check(token, 'call', now);
+    return { principal, callId: id };
+  }
+
+  /** Returns the principal and clip a clip's URL was issued for; throws FORBIDDEN when invalid or expired. */
+  async verifyClip(token: string, now: Date): Promise<{ principal: Principal; clipId: string }> {
+    const { principal, id } = await this.check(token, 'clip', now);
+    return { principal, clipId: id };
+  }
+
+  private async sign(principal: Principal, grant: PlaybackGrant, now: Date): Promise<{ token: string; expiresAt: string }> {
     const secret = this.secrets(principal.tenantId, 'playback-url');
     if (!secret) throw new CallsightError('NOT_FOUND', 'Tenant is not configured on this hub');
     const exp = Math.floor(now.getTime() / 1000) + this.ttlS;
     const token = await new SignJWT({
       tenant: principal.tenantId,
-      call: callId,
+      [grant.kind]: grant.id,
       role: principal.role,
       agentId: principal.agentId,
       teams: principal.teams,
@@ -140,15 +169,14 @@ export class PlaybackTokens {
     })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(principal.userId)
-      .setAudience('callsight-playback')
+      .setAudience(AUDIENCE[grant.kind])
       .setIssuedAt(Math.floor(now.getTime() / 1000))
       .setExpirationTime(exp)
       .sign(secret);
     return { token, expiresAt: new Date(exp * 1000).toISOString() };
   }
 
-  /** Returns the principal and call the URL was issued for; throws FORBIDDEN when invalid or expired. */
-  async verify(token: string, now: Date): Promise<{ principal: Principal; callId: string }> {
+  private async check(token: string, kind: PlaybackGrant['kind'], now: Date): Promise<{ principal: Principal; id: string }> {
     let tenant: string | null = null;
     try {
       const unverified = decodeJwt(token);
@@ -161,12 +189,12 @@ export class PlaybackTokens {
     try {
       const { payload } = await jwtVerify(token, secret, {
         algorithms: ['HS256'],
-        audience: 'callsight-playback',
+        audience: AUDIENCE[kind],
         currentDate: now,
       });
-      const claims = claimsSchema.extend({ call: z.string().min(1) }).parse(payload);
+      const claims = claimsSchema.parse(payload);
       return {
-        callId: claims.call,
+        id: z.string().min(1).parse(payload[kind]),
         principal: {
           tenantId: claims.tenant,
           userId: claims.sub,

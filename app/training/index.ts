@@ -9,9 +9,10 @@ import { listClips } from './list-clips';
 import { pinClipToTask } from './pin-clip-to-task';
 import { removeClip } from './remove-clip';
 import { saveClip } from './save-clip';
+import { issueClipPlaybackLink, playClip } from './play-clip';
 
 /** Every training use-case definition, keyed as routes call them. */
-export const trainingUseCases = { saveClip, listClips, getClip, removeClip, pinClipToTask };
+export const trainingUseCases = { saveClip, listClips, getClip, removeClip, pinClipToTask, issueClipPlaybackLink, playClip };
 
 export type TrainingUseCases = BoundUseCases<typeof trainingUseCases>;
 export type TrainingPorts = PortsOf<typeof trainingUseCases>;
@@ -21,4 +22,5 @@ export function createTrainingUseCases(ports: TrainingPorts & AuditDeps): Traini
   return bindUseCases(trainingUseCases, ports);
 }
 
-export { getClip, listClips, pinClipToTask, removeClip, saveClip };
+export { getClip, issueClipPlaybackLink, listClips, pinClipToTask, playClip, removeClip, saveClip };
+export type { ClipPlaybackTokenIssuer } from './play-clip';

@@ -1,4 +1,5 @@
 import { trainingRoutes } from '../../adapters/http/routes/training.routes';
+import { ByteRangeAudioExcerpter } from '../../adapters/audio/excerpt';
 import { createTrainingUseCases, type TrainingUseCases } from '../../app/training';
 import type { Capability, CapabilityFactory } from '../capabilities';
 import type { Hub } from '../hub';
@@ -10,6 +11,9 @@ export function createHubTrainingUseCases(hub: Hub): TrainingUseCases {
     store: hub.storage.quality,
     clips: hub.storage.clips,
     transcripts: hub.transcripts,
+    audio: hub.audio,
+    excerpts: new ByteRangeAudioExcerpter(),
+    playback: hub.playback,
     clock: hub.clock,
     ids: hub.ids,
     audit: (entry) => hub.audit(entry),
@@ -24,5 +28,11 @@ export const trainingCapability: CapabilityFactory = (hub: Hub): Capability => {
   hub.onCallPurge(async (tenantId, callId) => {
     await hub.storage.clips.purgeCall(tenantId, callId);
   });
-  return { name: 'training', plugins: [trainingRoutes(createHubTrainingUseCases(hub))] };
+  return { name: 'training', plugins: [
+      trainingRoutes(createHubTrainingUseCases(hub), {
+        playback: hub.playback,
+        clock: hub.clock,
+        ...(hub.config.publicUrl ? { publicUrl: hub.config.publicUrl } : {}),
+      }),
+    ], };
 };

@@ -6,8 +6,8 @@ import type { Role } from '../access/access.policy';
  * - `remove`: `all` removes any clip of the tenant, `author` only clips the user made.
  * - `read`: clips of calls the reader may view (access policy `view`: admin all, manager team, qa scope, agent own),
  *   and, for agents, also clips a coach pinned to one of their own coaching tasks (`own_tasks`): a coach chooses
- *   to show that example to that agent. The excerpt is always masked; audio plays through the call's playback
- *   link, so it plays only where the call itself may be played.
+ *   to show that example to that agent. The excerpt is always masked; the audio plays through the clip's own
+ *   playback link (app/training/play-clip.ts): only the clip's range, masked as QA hears calls, never the call.
  * Auditors never reach the library.
  */
 export type ClipRule = 'all' | 'author' | 'call_scope' | 'call_scope_or_own_tasks' | 'none';

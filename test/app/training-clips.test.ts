@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, SqliteClipStore } from '../../adapters/storage/sqlite';
+import { ByteRangeAudioExcerpter } from '../../adapters/audio/excerpt';
+import { PlaybackTokens } from '../../adapters/http/token-service';
 import { createTrainingUseCases, type TrainingUseCases } from '../../app/training';
 import { clipListResponseSchema, clipPinResponseSchema, clipSchema, type SaveClipRequest } from '../../core/api/training.api';
 import type { Transcript } from '../../core/analysis/transcript.types';
@@ -32,7 +34,14 @@ beforeEach(async () => {
   fx = await qualityFixture();
   clipDb = openSqliteDatabase(':memory:');
   clips = new SqliteClipStore(clipDb);
-  training = createTrainingUseCases({ ...fx.ports, clips });
+  // Clip audio is tested on a real hub (test/api/clip-playback.api.test.ts); these calls have no recording.
+  training = createTrainingUseCases({
+    ...fx.ports,
+    clips,
+    audio: { read: async function* () {} },
+    excerpts: new ByteRangeAudioExcerpter(),
+    playback: new PlaybackTokens(() => new Uint8Array(32).fill(7)),
+  });
   await fx.addCall('n-1', { agentId: 'a-1', inquiryType: '退款', transcript: withPhone });
   await fx.ports.transcripts.saveTranscript('t1', 'n-1', withPhone, 'import', new Date());
   await fx.addCall('s-1', { agentId: 'a-2', inquiryType: '物流' });

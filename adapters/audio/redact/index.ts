@@ -1,1 +1,1 @@
-export { redactWav, type TimeSpan } from './wav-redactor';
+export { readWavLayout, redactWav, type TimeSpan, type WavLayout } from './wav-redactor';

@@ -5,23 +5,27 @@ export interface TimeSpan {
   readonly endS: number;
 }
 
-interface WavLayout {
+export interface WavLayout {
   readonly formatTag: number;
   readonly channels: number;
   readonly sampleRate: number;
   readonly bitsPerSample: number;
   readonly dataOffset: number;
+  /** Bytes of the data chunk present in `bytes` (its declared size, cut at the end of what was read). */
   readonly dataBytes: number;
+  /** The data chunk's size as its header declares it. */
+  readonly declaredDataBytes: number;
 }
 
-function readLayout(bytes: Uint8Array): WavLayout {
+/** The format and data chunk of a WAV file (or of its first bytes, enough to hold the chunks before the data). */
+export function readWavLayout(bytes: Uint8Array): WavLayout {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const ascii = (o: number) => String.fromCharCode(bytes[o] ?? 0, bytes[o + 1] ?? 0, bytes[o + 2] ?? 0, bytes[o + 3] ?? 0);
   if (bytes.length < 12 || ascii(0) !== 'RIFF' || ascii(8) !== 'WAVE') {
     throw new CallsightError('UNSUPPORTED_MEDIA_TYPE', 'Only WAV audio can be redacted in place');
   }
   let offset = 12;
-  let fmt: Omit<WavLayout, 'dataOffset' | 'dataBytes'> | null = null;
+  let fmt: Omit<WavLayout, 'dataOffset' | 'dataBytes' | 'declaredDataBytes'> | null = null;
   while (offset + 8 <= bytes.length) {
     const id = ascii(offset);
     const size = view.getUint32(offset + 4, true);
@@ -35,7 +39,7 @@ function readLayout(bytes: Uint8Array): WavLayout {
       };
     } else if (id === 'data') {
       if (!fmt) break;
-      return { ...fmt, dataOffset: offset + 8, dataBytes: Math.min(size, bytes.length - offset - 8) };
+      return { ...fmt, dataOffset: offset + 8, dataBytes: Math.min(size, bytes.length - offset - 8), declaredDataBytes: size };
     }
     offset += 8 + size + (size % 2);
   }
@@ -48,7 +52,7 @@ function readLayout(bytes: Uint8Array): WavLayout {
  * and length are unchanged, so times in the transcript still line up.
  */
 export function redactWav(wav: Uint8Array, spans: readonly TimeSpan[]): Uint8Array {
-  const layout = readLayout(wav);
+  const layout = readWavLayout(wav);
   if (layout.formatTag !== 1 || ![8, 16, 24, 32].includes(layout.bitsPerSample)) {
     throw new CallsightError('UNSUPPORTED_MEDIA_TYPE', 'Only integer PCM WAV audio can be redacted in place');
   }

@@ -1,0 +1,1 @@
+export { ByteRangeAudioExcerpter } from './audio-excerpter';
