@@ -23,6 +23,7 @@ import { TwilioRecordingWebhook } from '../adapters/telephony/twilio';
 import { buildHttpApp, DEFAULT_EXPENSIVE_ROUTE_LIMITS, type ExpensiveRouteLimits } from '../adapters/http/server';
 import { SqlitePendingRecordings } from '../adapters/storage/sqlite/sqlite.pending-recordings';
 import { SqliteAuditLog } from '../adapters/storage/sqlite/sqlite.audit-log';
+import { PostgresAuditLog } from '../adapters/storage/postgres/postgres.audit-log';
 import { PostgresPendingRecordings } from '../adapters/storage/postgres/postgres.pending-recordings';
 import { openPostgresDatabase } from '../adapters/storage/postgres/postgres-database';
 import type { PendingRecordingStore } from '../core/recordings/pending-recording.port';
@@ -170,8 +171,9 @@ export async function openHub(config: HubConfig, clock: Clock = systemClock, opt
     return effects;
   };
 
-  // On SQLite the use-cases' events share one commit per event-loop turn (SqliteAuditLog.appendGrouped).
-  const appendAudit = auditLog instanceof SqliteAuditLog ? auditLog.appendGrouped.bind(auditLog) : auditLog.append.bind(auditLog);
+  // The use-cases' events share commits (group commit: SqliteAuditLog / PostgresAuditLog.appendGrouped).
+  const appendAudit =
+    auditLog instanceof SqliteAuditLog || auditLog instanceof PostgresAuditLog ? auditLog.appendGrouped.bind(auditLog) : auditLog.append.bind(auditLog);
   const audit = async (entry: AuditEntry) => {
     await appendAudit({ ...entry, at: clock.now().toISOString() });
   };
