@@ -262,13 +262,14 @@ describe('acceptance: a manager pins a clip to a coaching task; an agent plays a
       const own = agent.page.locator(`article[data-clip-id="${agentClip.id}"]`);
       await own.locator('[data-action="play"]').click();
       await own.locator('audio').waitFor({ timeout: 20_000 });
+      // The clip plays through its own link: audio of the clip's range only, from its start.
       await agent.page.waitForFunction(
-        (start) => {
+        (length) => {
           const host = document.getElementById('host')!;
           const audio = (host.shadowRoot ?? document).querySelector('audio');
-          return audio !== null && audio.readyState >= 1 && audio.currentTime >= start - 0.5;
+          return audio !== null && audio.readyState >= 1 && audio.src.includes('/api/v1/clip-playback/') && Math.abs(audio.duration - length) < 0.5;
         },
-        agentClip.startS,
+        agentClip.endS - agentClip.startS,
         { timeout: 20_000 },
       );
       await shot(agent.page, `acceptance-agent-plays-${locale}-${width}`);

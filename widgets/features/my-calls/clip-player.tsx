@@ -3,6 +3,7 @@ import type { HubClient } from '../../core/api-client';
 import type { Locale } from '../../core/host-bridge';
 import { errorCode } from '../../core/host-error';
 import { translateError } from '../../core/i18n';
+import { playbackUrlReadSchema } from '../../core/api-types';
 
 /** Where the player should go: a time range of the call; `nonce` makes the same range seek again. */
 export interface SeekRequest {
@@ -20,16 +21,21 @@ export interface ClipPlayerProps {
   readonly seek: SeekRequest | null;
   /** Shown instead of the hub's error when the reader may not play this call (CALL_NOT_FOUND, FORBIDDEN). */
   readonly refused?: string;
+  /**
+   * A library clip: plays through the clip's own link (only its range, masked, for any reader of the clip, such as
+   * an agent shown a colleague's example), whose audio starts at the clip's start. Seeks stay in call time.
+   */
+  readonly clip?: { readonly id: string; readonly startS: number };
 }
 
-const REFUSED = new Set(['CALL_NOT_FOUND', 'FORBIDDEN']);
+const REFUSED = new Set(['CALL_NOT_FOUND', 'FORBIDDEN', 'NOT_FOUND']);
 
 /**
  * Plays a call from the hub's short-lived playback link (the hub checks that the reader may play this call, and
  * serves redacted audio to roles that must not hear personal data). A seek request moves to its start and plays,
  * stopping at its end when it has one; a request made before the audio is ready waits for it.
  */
-export function ClipPlayer({ client, callId, locale, label, preparing, seek, refused }: ClipPlayerProps) {
+export function ClipPlayer({ client, callId, locale, label, preparing, seek, refused, clip }: ClipPlayerProps) {
   const [url, setUrl] = useState<string | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const audioRef = useRef<HTMLAudioElement>(null);
@@ -40,14 +46,17 @@ export function ClipPlayer({ client, callId, locale, label, preparing, seek, ref
     let current = true;
     setUrl(null);
     setFailure(null);
-    client.createPlaybackUrl(callId).then(
+    const link = clip
+      ? client.request('POST', `/api/v1/clips/${encodeURIComponent(clip.id)}/playback-url`, playbackUrlReadSchema)
+      : client.createPlaybackUrl(callId);
+    link.then(
       (playback) => current && setUrl(playback.url),
       (error: unknown) => current && setFailure(errorCode(error, 'INTERNAL')),
     );
     return () => {
       current = false;
     };
-  }, [client, callId]);
+  }, [client, callId, clip?.id]);
 
   function apply(request: SeekRequest) {
     const audio = audioRef.current;
@@ -56,8 +65,10 @@ export function ClipPlayer({ client, callId, locale, label, preparing, seek, ref
       return;
     }
     pending.current = null;
-    stopAt.current = request.endS ?? null;
-    audio.currentTime = request.startS;
+    // The clip's own audio starts at the clip's start: call times are moved by it.
+    const offset = clip?.startS ?? 0;
+    stopAt.current = request.endS === undefined ? null : request.endS - offset;
+    audio.currentTime = Math.max(0, request.startS - offset);
     audio.play().catch((error: unknown) => {
       // Browsers refuse play() without a user gesture; the position is set and the controls stay usable.
       if (!(error instanceof DOMException && error.name === 'NotAllowedError') && !(error instanceof DOMException && error.name === 'AbortError')) {

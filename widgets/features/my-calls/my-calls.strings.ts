@@ -60,7 +60,7 @@ const en = {
   sending: 'Sending…',
   player: 'Recording',
   preparingAudio: 'Preparing the recording…',
-  refused: 'You can read this example; its audio plays only for people allowed to hear the call.',
+  refused: 'You can read this example, but its audio is no longer available to you.',
 };
 
 type Key = keyof typeof en;
@@ -125,7 +125,7 @@ const zh: Record<Key, string> = {
   sending: '正在提交…',
   player: '录音',
   preparingAudio: '正在准备录音…',
-  refused: '你可以阅读此示范；录音仅对有权收听该通话的人播放。',
+  refused: '你可以阅读此示范，但其录音已不再对你开放。',
 };
 
 export type MyCallsKey = Key;

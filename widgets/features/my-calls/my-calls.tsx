@@ -38,6 +38,8 @@ type Translate = (key: MyCallsKey, vars?: Record<string, string | number>) => st
 /** What the player plays: a call, and where to go in it. */
 interface Playing {
   readonly callId: string;
+  /** A pinned library clip plays through its own link (a colleague's call included). */
+  readonly clip?: { readonly id: string; readonly startS: number };
   readonly seek: SeekRequest | null;
 }
 
@@ -256,7 +258,8 @@ function TaskCard({ task: initial, api, hub, locale, t, criterionLabel }: TaskCa
     }
   }
 
-  const play = (callId: string, startS: number, endS: number) => setPlaying({ callId, seek: { startS, endS, nonce: Date.now() } });
+  const play = (callId: string, startS: number, endS: number, clip?: Playing['clip']) =>
+    setPlaying({ callId, ...(clip ? { clip } : {}), seek: { startS, endS, nonce: Date.now() } });
   const headingId = `cs-task-${task.id}`;
 
   return (
@@ -301,7 +304,7 @@ function TaskCard({ task: initial, api, hub, locale, t, criterionLabel }: TaskCa
                 {clip.excerpt.length > 0 ? (
                   <blockquote class="cs-mycalls__excerpt">{clip.excerpt.map((line) => line.text).join(' ')}</blockquote>
                 ) : null}
-                <button type="button" class="cs-button cs-button--small" onClick={() => play(clip.callId, clip.startS, clip.endS)}>
+                <button type="button" class="cs-button cs-button--small" onClick={() => play(clip.callId, clip.startS, clip.endS, { id: clip.id, startS: clip.startS })}>
                   {t('playClip', { from: formatClock(clip.startS), to: formatClock(clip.endS) })}
                 </button>
               </li>
@@ -315,7 +318,17 @@ function TaskCard({ task: initial, api, hub, locale, t, criterionLabel }: TaskCa
         </p>
       ) : null}
       {playing !== null ? (
-        <ClipPlayer key={playing.callId} client={hub} callId={playing.callId} locale={locale} label={t('player')} preparing={t('preparingAudio')} seek={playing.seek} refused={t('refused')} />
+        <ClipPlayer
+          key={playing.clip?.id ?? playing.callId}
+          client={hub}
+          callId={playing.callId}
+          {...(playing.clip ? { clip: playing.clip } : {})}
+          locale={locale}
+          label={t('player')}
+          preparing={t('preparingAudio')}
+          seek={playing.seek}
+          refused={t('refused')}
+        />
       ) : null}
       {failure !== null ? (
         <p class="cs-message cs-message--error" role="alert">

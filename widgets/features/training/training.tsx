@@ -273,7 +273,16 @@ function ClipCard({ clip, api, hub, locale, t, tasks, criterionLabel, demandLabe
           {t('play', range)}
         </button>
       ) : (
-        <ClipPlayer client={hub} callId={clip.callId} locale={locale} label={t('player')} preparing={t('preparingAudio')} seek={seek} refused={t('refused')} />
+        <ClipPlayer
+          client={hub}
+          callId={clip.callId}
+          clip={{ id: clip.id, startS: clip.startS }}
+          locale={locale}
+          label={t('player')}
+          preparing={t('preparingAudio')}
+          seek={seek}
+          refused={t('refused')}
+        />
       )}
       {pinnedTo.length > 0 ? <p class="cs-training__meta">{pinnedTo.length === 1 ? t('pinnedOne') : t('pinnedCount', { count: pinnedTo.length })}</p> : null}
       {tasks !== null ? (
