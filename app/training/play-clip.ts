@@ -27,6 +27,8 @@ type ClipAudioDeps = ClipReadDeps & {
 
 /** The recording a clip is cut from: the call's, or its redacted copy when the call holds spoken personal data. */
 interface ClipSource {
+  /** The signed-in user the clip plays for. */
+  readonly reader: Principal;
   readonly clip: TrainingClip;
   readonly call: Call;
   readonly recordingId: string;
@@ -49,6 +51,9 @@ function requireUser(actor: Actor, id: string): Decision<Principal> {
  * CONFLICT for one moved to the archive tier (playing the call brings it back, for those who may).
  */
 async function clipSource(deps: ClipAudioDeps, actor: Actor, id: string): Promise<Decision<ClipSource>> {
+  const user = requireUser(actor, id);
+  if (!user.allowed) return user;
+  const reader = user.subject;
   const clip = await readableClip(deps, actor, id);
   if (!clip) return deny('not_found_or_out_of_scope', clipNotVisible());
   // The clip grants its range, not the call: the call is read as the system, never returned to the reader.
@@ -60,12 +65,12 @@ async function clipSource(deps: ClipAudioDeps, actor: Actor, id: string): Promis
     return deny('recording_archived', new CallsightError('CONFLICT', 'The call of this clip is archived; it plays again once someone who may play the call brings it back'));
   }
   const copy = await deps.transcripts.getRedactedAudio(call.tenantId, call.id);
-  if (copy) return allow({ clip, call, recordingId: copy.recordingId, keyId: copy.keyId, bytes: copy.bytes, format: copy.format });
+  if (copy) return allow({ reader, clip, call, recordingId: copy.recordingId, keyId: copy.keyId, bytes: copy.bytes, format: copy.format });
   const analysis = await deps.transcripts.getAnalysis(call.tenantId, call.id);
   if (analysis && analysis.redactionSpans.length > 0) {
     return deny('redaction_unavailable', new CallsightError('REDACTION_UNAVAILABLE', 'This clip contains personal data and no redacted copy of its call exists yet'));
   }
-  return allow({ clip, call, recordingId: call.id, keyId: call.recording.keyId, bytes: call.recording.bytes, format: call.recording.format });
+  return allow({ reader, clip, call, recordingId: call.id, keyId: call.recording.keyId, bytes: call.recording.bytes, format: call.recording.format });
 }
 
 const issueInput = z.strictObject({ id: idSchema });
@@ -83,14 +88,9 @@ export const issueClipPlaybackLink = defineUseCase({
   input: issueInput,
   invalidInput: 'Invalid clip id',
   target,
-  async authorize({ deps, actor, input }: UseCaseContext<IssueDeps, z.output<typeof issueInput>>): Promise<Decision<Principal>> {
-    const user = requireUser(actor, input.id);
-    if (!user.allowed) return user;
-    const source = await clipSource(deps, actor, input.id);
-    return source.allowed ? allow(user.subject) : source;
-  },
-  run: ({ deps, input, subject }: { deps: IssueDeps; input: z.output<typeof issueInput>; subject: Principal }) =>
-    deps.playback.issueClip(subject, input.id, deps.clock.now()),
+  authorize: ({ deps, actor, input }: UseCaseContext<IssueDeps, z.output<typeof issueInput>>) => clipSource(deps, actor, input.id),
+  run: ({ deps, input, subject }: { deps: IssueDeps; input: z.output<typeof issueInput>; subject: ClipSource }) =>
+    deps.playback.issueClip(subject.reader, input.id, deps.clock.now()),
   audited: (output) => ({ details: { expiresAt: output.expiresAt } }),
 });
 
@@ -112,11 +112,7 @@ export const playClip = defineUseCase({
   input: playInput,
   invalidInput: 'Invalid clip playback request',
   target,
-  async authorize({ deps, actor, input }: UseCaseContext<ClipAudioDeps, z.output<typeof playInput>>): Promise<Decision<ClipSource>> {
-    const user = requireUser(actor, input.id);
-    if (!user.allowed) return user;
-    return clipSource(deps, actor, input.id);
-  },
+  authorize: ({ deps, actor, input }: UseCaseContext<ClipAudioDeps, z.output<typeof playInput>>) => clipSource(deps, actor, input.id),
   async run({ deps, input, subject }: { deps: ClipAudioDeps; input: z.output<typeof playInput>; subject: ClipSource }): Promise<AudioStream> {
     const location = { tenantId: subject.call.tenantId, recordingId: subject.recordingId, keyId: subject.keyId, bytes: subject.bytes };
     const cut = await deps.excerpts.excerpt(
