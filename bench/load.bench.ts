@@ -24,6 +24,8 @@
  *                      [--only list|search|call|playback-url|range|evaluate] [--profile <dir>: hubs write --cpu-prof there]
  *                      [--cache-dir <dir>: where the seeded data lives, default .bench-data; a copy on tmpfs such as
  *                       /dev/shm takes the disk's flush time out, to tell CPU limits from fsync limits]
+ *                      [--hub-root <dir>: run the hubs from another checkout of the project, e.g. the commit before
+ *                       a change (git archive <commit> | tar -x -C <dir>, node_modules linked), for an A/B comparison]
  *
  * Goal: >= 800 requests/s mixed at p99 <= 100 ms for one process on SQLite, more with 2 API processes on PostgreSQL.
  */
@@ -187,7 +189,9 @@ async function runConfig(store: 'sqlite' | 'postgres'): Promise<string> {
   try {
     const profileDir = flag('profile', '');
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-    for (let p = 0; p < (store === 'postgres' ? 2 : 1); p++) processes.push(await startHubProcess(env, { nodeArgs }));
+    const hubRoot = flag('hub-root', '');
+    if (hubRoot) console.log(`  hubs run from ${resolve(hubRoot)}`);
+    for (let p = 0; p < (store === 'postgres' ? 2 : 1); p++) processes.push(await startHubProcess(env, { nodeArgs, ...(hubRoot ? { hubRoot: resolve(hubRoot) } : {}) }));
     const urls = processes.map((h) => h.url);
     const label = store === 'sqlite' ? 'one hub process on SQLite' : `${processes.length} API processes on PostgreSQL`;
     await drive(urls, data, tokens, WARMUP_S);

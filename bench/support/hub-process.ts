@@ -19,10 +19,14 @@ export interface HubProcess {
  * it listens. Rejects (and kills the process) when it exits first or does not listen within `timeoutMs`; the
  * process's stderr is kept and shown in that error.
  */
-export function startHubProcess(env: Record<string, string>, options: { timeoutMs?: number; nodeArgs?: readonly string[] } = {}): Promise<HubProcess> {
+export function startHubProcess(
+  env: Record<string, string>,
+  options: { timeoutMs?: number; nodeArgs?: readonly string[]; hubRoot?: string } = {},
+): Promise<HubProcess> {
   const timeoutMs = options.timeoutMs ?? 60_000;
-  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(root, 'bin', 'callsight.mjs'), 'serve', '--no-demo'], {
-    cwd: root,
+  const hubRoot = options.hubRoot ?? root;
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), join(hubRoot, 'bin', 'callsight.mjs'), 'serve', '--no-demo'], {
+    cwd: hubRoot,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', SEED_DEMO: 'false', DEMO: 'false', HEALTH_PORT: '0', SHUTDOWN_TIMEOUT_S: '5', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
