@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { BackfillCheckpointStore, BackfillKey } from '../../core/recordings/backfill-checkpoint.port';
 import type { CallRepository } from '../../core/recordings/call-repository.port';
 import { FETCH_RECORDING_JOB, type PendingRecordingStore, type RecordingSource } from '../../core/recordings/pending-recording.port';
-import { hasAudio, type ListedProviderRecording, type ProviderCallList } from '../../core/recordings/provider-call-list.port';
+import { hasAudio, type ListedProviderRecording, type ProviderCallList, type ProviderListPage } from '../../core/recordings/provider-call-list.port';
 import type { ProviderCallLedger } from '../../core/recordings/provider-call-ledger.port';
 import type { Clock, IdGenerator } from '../../core/shared/clock.port';
 import { CallsightError, isCallsightError } from '../../core/shared/errors';
@@ -10,17 +10,24 @@ import { defineUseCase, type UseCaseContext } from '../shared/use-case';
 import { MAX_COMPLETENESS_WINDOW_MS } from './completeness.views';
 import { fetchJobId, type RecordingFetchPolicy, type RecordingIngest } from './recordings.ports';
 
-/** `callsight import --from twilio --since DATE [--until DATE]`: the window and the provider account to read. */
+/**
+ * `callsight import --from twilio|connect --since DATE [--until DATE]`: the window and the provider account to read
+ * (a Twilio Account SID, or an Amazon Connect instance id).
+ */
 export const backfillRecordingsInput = z
   .object({
-    provider: z.literal('twilio'),
-    accountId: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio Account SID').optional(),
+    provider: z.enum(['twilio', 'connect']),
+    accountId: z.string().regex(/^[A-Za-z0-9-]{1,100}$/, 'must be a provider account id').optional(),
     from: z.iso.datetime({ offset: true }),
     to: z.iso.datetime({ offset: true }).optional(),
     /** Items per checkpoint write; 1 writes after every recording (the default). */
     checkpointEvery: z.number().int().min(1).max(1000).default(1),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.provider !== 'twilio' || v.accountId === undefined || /^AC[0-9a-fA-F]{32}$/.test(v.accountId), {
+    message: 'must be a Twilio Account SID',
+    path: ['accountId'],
+  });
 export type BackfillRecordingsInput = z.input<typeof backfillRecordingsInput>;
 
 /** Where one recording of the provider's list ended up. */
@@ -53,7 +60,7 @@ export interface BackfillProgress {
 type Deps = {
   readonly lists: { listFor(provider: string): ProviderCallList | null };
   readonly sources: { sourceFor(provider: string): RecordingSource | null };
-  readonly ledger: Pick<ProviderCallLedger, 'record' | 'accountsOf'>;
+  readonly ledger: Pick<ProviderCallLedger, 'record' | 'accountsOf' | 'reconcile'>;
   readonly checkpoints: BackfillCheckpointStore;
   readonly calls: Pick<CallRepository, 'findByProviderCallId'>;
   readonly ingest: RecordingIngest;
@@ -71,6 +78,9 @@ interface Cursor {
   readonly doneInPage: number;
 }
 
+/** Contact records seen per page when replaying Amazon Connect. */
+const CONTACTS_PAGE = 200;
+
 /** Failures of one recording that are reported and skipped (the others stop the run, which resumes later). */
 const SKIPPED_CODES = new Set(['UPSTREAM_FAILED', 'AUDIO_EMPTY', 'AUDIO_CORRUPT', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_FAILED', 'NOT_FOUND']);
 
@@ -84,6 +94,13 @@ const SKIPPED_CODES = new Set(['UPSTREAM_FAILED', 'AUDIO_EMPTY', 'AUDIO_CORRUPT'
  * pending-recordings inbox for the fetch job; a recording whose download fails is reported and skipped; anything
  * else (storage down) stops the run with the checkpoint kept. A finished window with an end is not read again; an
  * open one (no `to`) starts over on the next run, skipping what is stored. Admins and the system only.
+ *
+ * Amazon Connect has no list of past recordings the hub could read with the instance's bucket permissions alone, and
+ * a recording's call metadata (agent, queue, number) is in its contact record, not in the bucket. So `connect`
+ * replays the contact records the hub has seen (the provider call ledger, fed by the Firehose endpoint): each
+ * recorded contact of the window without a stored call has its recording fetched from the bucket now, also those
+ * whose fetch window closed; a recording still not in the bucket is reported as failed (RECORDING_NOT_READY).
+ * Contacts that never reached the hub are not known to it: re-deliver their records through Firehose first.
  */
 export const backfillRecordings = defineUseCase({
   name: 'recordings.backfill-recordings',
@@ -95,13 +112,14 @@ export const backfillRecordings = defineUseCase({
   target: (input) => `backfill:${input.provider}`,
   async run({ deps, actor, input }: UseCaseContext<Deps, z.output<typeof backfillRecordingsInput>>): Promise<BackfillOutcome> {
     const tenantId = actor.tenantId;
-    const list = deps.lists.listFor(input.provider);
+    const replay = input.provider === 'connect';
+    const list = replay ? null : deps.lists.listFor(input.provider);
     const source = deps.sources.sourceFor(input.provider);
-    if (!list || !source) throw new CallsightError('VALIDATION_FAILED', `The hub cannot list recordings of ${input.provider}`);
+    if ((!replay && !list) || !source) throw new CallsightError('VALIDATION_FAILED', `The hub cannot list recordings of ${input.provider}`);
     const accounts = await deps.ledger.accountsOf(tenantId, input.provider);
     const accountId = input.accountId ?? accounts[0];
     if (!accountId || !accounts.includes(accountId)) {
-      throw new CallsightError('NOT_FOUND', `No ${input.provider} account of this tenant${input.accountId ? ' with that id' : ''}: link one with \`callsight tenant add\``);
+      throw new CallsightError('NOT_FOUND', `No ${input.provider} account of this tenant${input.accountId ? ' with that id' : ''}: link one with \`callsight ${input.provider === 'connect' ? 'connect add' : 'tenant add'}\``);
     }
 
     const now = deps.clock.now();
@@ -126,13 +144,23 @@ export const backfillRecordings = defineUseCase({
     await save(null);
     deps.progress?.start(done);
 
+    const pageOf = async (after: string | null): Promise<ProviderListPage<ListedProviderRecording>> => {
+      if (list) return list.recordingsPage(accountId, { from, to }, after);
+      const seen = await deps.ledger.reconcile(tenantId, { from, to, provider: input.provider }, { limit: CONTACTS_PAGE, ...(after ? { after } : {}) });
+      return {
+        items: seen.items
+          .filter((i) => i.entry.recorded)
+          .map((i) => ({ recordingId: i.entry.providerCallId, providerCallId: i.entry.providerCallId, startedAt: i.entry.startedAt, status: 'completed' })),
+        next: seen.nextCursor,
+      };
+    };
     for (;;) {
-      const page = await list.recordingsPage(accountId, { from, to }, cursor.page);
+      const page = await pageOf(cursor.page);
       const items = page.items.slice(cursor.doneInPage);
       deps.progress?.page(items.length);
       let sinceSave = 0;
       for (const recording of items) {
-        const outcome = await backfillOne(deps, tenantId, accountId, input.provider, source, recording);
+        const outcome = await backfillOne(deps, tenantId, accountId, input.provider, source, recording, replay);
         counts[outcome.kind] += 1;
         if (outcome.kind === 'failed' && failures.length < 100) {
           failures.push({ providerCallId: recording.providerCallId, recordingId: recording.recordingId, code: outcome.code });
@@ -162,13 +190,16 @@ async function backfillOne(
   provider: string,
   source: RecordingSource,
   recording: ListedProviderRecording,
+  replay: boolean,
 ): Promise<{ kind: Exclude<BackfillItemOutcome, 'failed'> } | { kind: 'failed'; code: string }> {
   const now = deps.clock.now();
   const audio = hasAudio(recording);
-  await deps.ledger.record(
-    [{ tenantId, provider, providerCallId: recording.providerCallId, startedAt: recording.startedAt, recorded: audio, source: `${provider}-api` }],
-    now.toISOString(),
-  );
+  if (!replay) {
+    await deps.ledger.record(
+      [{ tenantId, provider, providerCallId: recording.providerCallId, startedAt: recording.startedAt, recorded: audio, source: `${provider}-api` }],
+      now.toISOString(),
+    );
+  }
   if (!audio) return { kind: 'no_audio' };
   if (await deps.calls.findByProviderCallId(tenantId, provider, recording.providerCallId)) return { kind: 'present' };
   const id = deps.ids.newId('pr');
@@ -190,6 +221,8 @@ async function backfillOne(
   };
   try {
     const fetched = await source.fetchRecording(pendingLike);
+    // A replayed contact was put in the pending inbox when its record arrived: nothing to queue, it is just not there.
+    if (fetched.kind === 'not_ready' && replay) return { kind: 'failed', code: 'RECORDING_NOT_READY' };
     if (fetched.kind === 'not_ready') {
       // Not there yet: the fetch job retries it with backoff (idempotent if a webhook reported it already).
       const firstAttempt = new Date(now.getTime() + deps.policy.firstDelayMs).toISOString();

@@ -33,7 +33,7 @@ interface ConnectAddOptions {
 /**
  * `callsight connect add --tenant T --instance-arn ARN --bucket B --region R [--firehose-access-key-file F] [--kms ARN]
  * [--aws-access-key-id ID --aws-secret-file F] [--s3-endpoint URL --s3-path-style] [--tag-attribute KEY ...]`: links an
- * Amazon Connect instance to a tenant (docs/connect.md). Without --firehose-access-key-file a random key is made and
+ * Amazon Connect instance to a tenant (README, command table). Without --firehose-access-key-file a random key is made and
  * printed once, to paste into the Firehose stream's HTTP endpoint settings; it is sealed and never shown again.
  */
 export function registerConnectCommands(program: Command): void {

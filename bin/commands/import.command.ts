@@ -61,7 +61,7 @@ export function readImportManifest(dir: string): ImportRow[] {
  * telephony webhook would, so each leaves one audit event and is refused with the same codes (a missing tenant is
  * NOT_FOUND per file). Exit code 1 when any file was refused.
  *
- * `callsight import --from twilio|dir --since DATE [--until DATE]`: backfill from the provider's own list (see
+ * `callsight import --from twilio|connect|dir --since DATE [--until DATE]`: backfill from the provider's own list (see
  * importFromProvider below).
  */
 export function registerImportCommand(program: Command): void {
@@ -69,10 +69,10 @@ export function registerImportCommand(program: Command): void {
     .command('import [dir]')
     .description('import audio files described by DIR/metadata.csv or DIR/metadata.json; or backfill --from twilio|connect|dir')
     .option('--tenant <id>', 'tenant to import into', 'demo')
-    .option('--from <source>', 'backfill from a provider: twilio (Recordings list), connect (contact records in the instance bucket), dir (a PBX drop folder, once)')
+    .option('--from <source>', 'backfill from a provider: twilio (Recordings list), connect (contact records the hub has seen, recordings from the bucket), dir (a PBX drop folder, once)')
     .option('--since <date>', 'backfill window start (YYYY-MM-DD UTC, or an ISO-8601 instant)')
     .option('--until <date>', 'backfill window end, exclusive (default now)')
-    .option('--account <id>', 'the provider account to read (default: the tenant\'s first)')
+    .option('--account <id>', 'the Twilio Account SID or Connect instance id to read (default: the tenant\'s first)')
     .option('--pbx <kind>', 'with --from dir: asterisk or freeswitch')
     .option('--cdr <path>', 'with --from dir: the CDR file or folder')
     .option('--settle-seconds <n>', 'with --from dir: seconds a file must stay unchanged', '2')
@@ -141,7 +141,8 @@ interface ImportOptions {
  *   recording, so a killed run continues where it stopped when run again with the same flags;
  * - `dir`: the PBX drop folder module (`callsight watch DIR --once`), whose own ledger makes each file ingested once
  *   across restarts; the window does not apply (every recording in the folder is imported);
- * - `connect`: the contact records left in the instance bucket (bin/commands/import-connect.ts).
+ * - `connect`: the contact records the hub has seen (app/recordings/backfill-recordings.ts says why not the bucket):
+ *   each recorded contact of the window without a stored call has its recording fetched from the bucket now;
  * A progress bar on stderr; exit code 1 when a recording failed, 2 on bad input.
  */
 async function importFromProvider(dirArg: string | undefined, opts: ImportOptions): Promise<void> {
@@ -153,17 +154,13 @@ async function importFromProvider(dirArg: string | undefined, opts: ImportOption
   if (!opts.since) throw new Error(`--from ${opts.from} needs --since DATE`);
   const from = parseCliDate(opts.since, '--since');
   const to = opts.until ? parseCliDate(opts.until, '--until') : undefined;
-  if (opts.from === 'connect') {
-    await importFromConnect(opts, from, to);
-    return;
-  }
   const pageSize = Number(opts.pageSize);
   if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) throw new Error(`--page-size must be a whole number from 1 to 1000, not "${opts.pageSize}"`);
   const config = loadConfig();
   const hub = await openHub(config);
   // Without a terminal (a log file, a CI job) the bar is written as a line every 2 s and once at the end.
   const bar = new SingleBar(
-    { format: 'backfill twilio {bar} {value}/{total} recordings ({stored} stored, {present} present, {failed} failed)', stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 },
+    { format: `backfill ${opts.from} {bar} {value}/{total} recordings ({stored} stored, {present} present, {failed} failed)`, stream: process.stderr, noTTYOutput: true, notTTYSchedule: 2000 },
     Presets.shades_classic,
   );
   const tally = { stored: 0, present: 0, failed: 0 };
@@ -188,7 +185,7 @@ async function importFromProvider(dirArg: string | undefined, opts: ImportOption
   };
   try {
     const outcome = await backfillUseCasesOf(hub, { progress, pageSize }).backfillRecordings(cliActor(opts.tenant), {
-      provider: 'twilio',
+      provider: opts.from,
       from,
       ...(to ? { to } : {}),
       ...(opts.account ? { accountId: opts.account } : {}),
@@ -254,8 +251,4 @@ async function importFromDropFolder(dirArg: string | undefined, opts: ImportOpti
     await built.close();
     await hub.close();
   }
-}
-
-async function importFromConnect(_opts: ImportOptions, _from: string, _to: string | undefined): Promise<void> {
-  throw new Error('--from connect is not available yet: see docs/completeness.md');
 }
