@@ -205,12 +205,20 @@ async function runConfig(store: 'sqlite' | 'postgres'): Promise<string> {
     const requests = results.reduce((n, r) => n + r.times.length, 0);
     const perRequest = hubCpuMs / requests;
     const generatorPerRequest = (loadCpu.user + loadCpu.system) / 1000 / requests;
-    // CPU per request does not depend on how busy the machine is: the ceiling it implies is the figure to compare.
-    console.log(`  hub CPU ${perRequest.toFixed(2)} ms per request, load generator ${generatorPerRequest.toFixed(2)} ms: ` +
-      `on 2 idle cores at most ~${(2000 / (perRequest + generatorPerRequest)).toFixed(0)} req/s (hub alone: ${(1000 * processes.length / perRequest).toFixed(0)} req/s per ${processes.length === 1 ? 'core' : `${processes.length} cores`})`);
+    // CPU per request depends far less than latency on how busy the machine is: the ceiling it implies is the figure
+    // to compare. Two bounds: each hub process's event loop is one core (1000 / hub CPU per process), and the 2
+    // cores are shared with the load generator. Time blocked in fsync is not CPU and comes on top; PostgreSQL's own
+    // CPU is not counted.
+    const loopBound = (1000 * processes.length) / perRequest;
+    const coresBound = 2000 / (perRequest + generatorPerRequest);
+    console.log(
+      `  hub CPU ${perRequest.toFixed(2)} ms per request, load generator ${generatorPerRequest.toFixed(2)} ms: ceiling on 2 idle cores ` +
+        `~${Math.min(loopBound, coresBound).toFixed(0)} req/s (event loop${processes.length === 1 ? '' : 's'}: ${loopBound.toFixed(0)}, 2 cores with the generator: ${coresBound.toFixed(0)})`,
+    );
     const goal = store === 'sqlite' ? `>= ${GOAL_RPS} req/s at p99 <= ${GOAL_P99_MS} ms` : `more than one SQLite process`;
     const ok = store === 'sqlite' ? rps >= GOAL_RPS && p99 <= GOAL_P99_MS : true;
-    return `${label.padEnd(34)} ${rps.toFixed(0).padStart(6)} req/s  p99 ${p99.toFixed(1)} ms  ${failed} failed   goal ${goal}: ${store === 'sqlite' ? verdict(ok && failed === 0) : 'see above'}`;
+    const ceiling = Math.min(loopBound, coresBound);
+    return `${label.padEnd(34)} ${rps.toFixed(0).padStart(6)} req/s  p99 ${p99.toFixed(1)} ms  ${failed} failed  (CPU ceiling ~${ceiling.toFixed(0)} req/s)   goal ${goal}: ${store === 'sqlite' ? verdict(ok && failed === 0) : 'see above'}`;
   } finally {
     for (const h of processes) await h.stop();
   }
