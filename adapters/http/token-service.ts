@@ -1,3 +1,4 @@
+import { createHash, webcrypto } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose';
 import { z } from 'zod';
 import { CallsightError } from '../../core/shared/errors';
@@ -77,7 +78,7 @@ export class TokenService {
     if (!secret) throw new TokenRejectedError('unknown_tenant', claimedTenant);
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, secret, {
+      ({ payload } = await jwtVerify(token, await hmacKeyOf(secret), {
         algorithms: ['HS256'],
         audience: TOKEN_AUDIENCE,
         issuer: TOKEN_ISSUER,
@@ -97,6 +98,27 @@ export class TokenService {
       queues: claims.data.queues,
     };
   }
+}
+
+/** HMAC keys imported from secrets, by the SHA-256 of the secret (never the secret itself); cleared when full. */
+const hmacKeys = new Map<string, Promise<webcrypto.CryptoKey>>();
+const MAX_HMAC_KEYS = 1024;
+
+/**
+ * The HS256 verification key of a secret, imported once: given raw bytes, jose imports a key on every
+ * verification, a measurable share of each API request (docs/performance.md). Keyed by the secret's hash, so a
+ * changed secret is another key and nothing needs invalidating; a tenant whose secret is gone is refused before.
+ */
+function hmacKeyOf(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
+  const id = createHash('sha256').update(secret).digest('base64');
+  let key = hmacKeys.get(id);
+  if (!key) {
+    if (hmacKeys.size >= MAX_HMAC_KEYS) hmacKeys.clear();
+    key = webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKeys.set(id, key);
+    key.catch(() => hmacKeys.delete(id));
+  }
+  return key;
 }
 
 function safeSecret(resolve: SecretResolver, tenantId: string, purpose: 'jwt' | 'playback-url'): Uint8Array | null {
@@ -187,7 +209,7 @@ export class PlaybackTokens {
     const secret = tenant ? safeSecret(this.secrets, tenant, 'playback-url') : null;
     if (!tenant || !secret) throw new CallsightError('FORBIDDEN', 'The playback link is not valid');
     try {
-      const { payload } = await jwtVerify(token, secret, {
+      const { payload } = await jwtVerify(token, await hmacKeyOf(secret), {
         algorithms: ['HS256'],
         audience: AUDIENCE[kind],
         currentDate: now,
