@@ -4,7 +4,7 @@
  * link never plays the call, and a call with spoken personal data but no redacted copy is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readWavLayout } from '../../adapters/audio/redact';
+import { readWavLayout } from '../../core/recordings/wav-layout';
 import { startTestHub, type TestHub } from '../support/hub';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { api, storeAnalysis } from './quality-fixtures';

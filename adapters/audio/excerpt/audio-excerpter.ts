@@ -1,7 +1,7 @@
 import type { AudioExcerpter, ExcerptSource } from '../../../core/training/clip-audio.port';
 import { CallsightError } from '../../../core/shared/errors';
-import { readWavLayout } from '../redact';
-import { frameAt, id3v2Length } from '../mpeg-frames';
+import { readWavLayout } from '../../../core/recordings/wav-layout';
+import { frameAt, id3v2Length } from '../../../core/recordings/mpeg-frames';
 
 /** Enough of a WAV file's start to hold the chunks before its data (fmt, LIST/INFO, fact...). */
 const WAV_HEAD_BYTES = 64 * 1024;

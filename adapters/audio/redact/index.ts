@@ -1,1 +1,1 @@
-export { readWavLayout, redactWav, type TimeSpan, type WavLayout } from './wav-redactor';
+export { redactWav, type TimeSpan } from './wav-redactor';

@@ -5,7 +5,7 @@
  * fewer frames than the Xing/Info header counts. WAV files are checked by the AudioProbe (data chunk vs header).
  */
 
-import { frameAt, id3v2Length, type FrameHeader } from '../../audio/mpeg-frames';
+import { frameAt, id3v2Length, type FrameHeader } from '../../../core/recordings/mpeg-frames';
 
 function startsWithAscii(bytes: Uint8Array, offset: number, text: string): boolean {
   for (let i = 0; i < text.length; i++) if (bytes[offset + i] !== text.charCodeAt(i)) return false;

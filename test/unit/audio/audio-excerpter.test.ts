@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBuffer } from 'music-metadata';
 import { ByteRangeAudioExcerpter } from '../../../adapters/audio/excerpt';
-import { readWavLayout } from '../../../adapters/audio/redact';
+import { readWavLayout } from '../../../core/recordings/wav-layout';
 import type { ByteRange } from '../../../core/recordings/audio-store.port';
 import type { ExcerptSource } from '../../../core/training/clip-audio.port';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../../support/audio-fixtures';
