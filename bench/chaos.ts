@@ -1,11 +1,12 @@
 /**
  * The full chaos run of issue 17: `npm run chaos -- --kills 200` (test/support/chaos/harness.ts, the same scenario
  * test/scale/chaos.test.ts runs with 20 kills in `npm test`). 2 API + 2 worker processes on one fresh PostgreSQL
- * database take uploads and Twilio webhooks while a random process is kill -9'd every 1-3 s and restarted; at the
+ * database take uploads and Twilio webhooks while a random serving process (another of its role still serving) is
+ * kill -9'd every 1-3 s and restarted; at the
  * end every process is restarted and drained and the outcome is printed next to its goals. Exits 1 when a goal is
  * missed.
  *
- *   npm run chaos [-- --kills 200 --min-gap-ms 1000 --max-gap-ms 3000 --uploaders 3 --webhookers 2]
+ *   npm run chaos [-- --kills 200 --min-gap-ms 1000 --max-gap-ms 3000 --uploaders 3 --webhookers 2 --pace-ms 1000]
  */
 import { formatChaosReport, runChaos, type ChaosReport } from '../test/support/chaos/harness';
 import { flag, machineNote, verdict } from './support/stats';
@@ -38,6 +39,7 @@ const report = await runChaos({
   maxGapMs: Number(flag('max-gap-ms', '3000')),
   uploaders: Number(flag('uploaders', '3')),
   webhookers: Number(flag('webhookers', '2')),
+  paceMs: Number(flag('pace-ms', '1000')),
   log: (line) => console.log(`  ${line}`),
   exitOnSignal: true,
 });

@@ -1,7 +1,8 @@
 /**
  * Issue 17 acceptance: 2 API + 2 worker processes (`node bin/callsight.mjs serve --role ...`) on one PostgreSQL
  * database, audio in an S3 bucket (s3rver) and data keys in the database key store, ingesting calls through uploads
- * and Twilio webhooks while a chaos loop kill -9s a random running process every 1-2 s and restarts it (20 kills). The
+ * and Twilio webhooks while a chaos loop kill -9s a random serving process (another of its role still serving) every
+ * 1-2 s and restarts it (20 kills). The
  * scenario and its checks live in test/support/chaos/harness.ts; `npm run chaos -- --kills 200` is the long run.
  */
 import { describe, expect, it } from 'vitest';
@@ -9,12 +10,21 @@ import { formatChaosReport, runChaos, type ChaosReport } from '../support/chaos/
 
 describe('several API and worker processes on one PostgreSQL under kill -9', () => {
   it('loses nothing, doubles nothing, finishes every job and leaves no orphan after 20 kills', async () => {
-    const report: ChaosReport = await runChaos({ kills: 20, minGapMs: 1_000, maxGapMs: 2_000, uploaders: 2, webhookers: 2 });
+    const report: ChaosReport = await runChaos({
+      kills: 20,
+      minGapMs: 1_000,
+      maxGapMs: 2_000,
+      uploaders: 2,
+      webhookers: 2,
+      paceMs: 1_000,
+      log: (line) => process.stdout.write(`chaos ${line}\n`),
+    });
     process.stdout.write(`${formatChaosReport(report)}\n`);
 
     expect(report.acknowledged.uploads).toBeGreaterThan(0);
     expect(report.acknowledged.webhooks).toBeGreaterThan(0);
     expect(report.killsByRole.api + report.killsByRole.worker).toBe(20);
+    expect(report.killsMidRequest).toBeGreaterThan(0);
     expect(report.lost).toBe(0);
     expect(report.doubled).toBe(0);
     expect(report.playbackMismatches).toBe(0);

@@ -2,7 +2,7 @@
  * The multi-process chaos run (issue 17): 2 API + 2 worker processes (`node bin/callsight.mjs serve --role ...`)
  * on one fresh PostgreSQL database, taking calls through uploads and Twilio webhooks (recordings fetched from a
  * loopback Twilio fake) with every stored call synced to a loopback Zendesk fake, while a chaos loop kill -9s a
- * random process every 1-3 s and restarts it. Then everything is restarted and drained and the outcome checked:
+ * random serving process every 1-3 s and restarts it. Then everything is restarted and drained and the outcome checked:
  * every acknowledged call stored exactly once and playing back the bytes sent, every job and CRM message done,
  * no CRM record doubled, the audit chains intact, and no orphan blob, temp file or data key after GC.
  *
@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +42,8 @@ export interface ChaosOptions {
   /** Concurrent upload clients and webhook senders (default 3 and 2). */
   readonly uploaders?: number;
   readonly webhookers?: number;
+  /** Pause of each client after an acknowledged call (default 0): bounds the calls, hence the end checks' time. */
+  readonly paceMs?: number;
   /** Progress lines (no personal data). */
   readonly log?: (line: string) => void;
   /** On SIGINT or SIGTERM, kill -9 the hub processes and exit 130 (for `npm run chaos`, stopped with Ctrl-C). */
@@ -51,6 +53,8 @@ export interface ChaosOptions {
 export interface ChaosReport {
   readonly kills: number;
   readonly killsByRole: { readonly api: number; readonly worker: number };
+  /** API kills that landed while the process was answering a client request. */
+  readonly killsMidRequest: number;
   readonly durationS: number;
   readonly acknowledged: { readonly uploads: number; readonly webhooks: number; readonly transcripts: number };
   /** Client attempts that failed (connection reset by a kill, 5xx, timeouts) and were retried. */
@@ -208,6 +212,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       const urls = cluster.apiUrls();
       return urls.length === 0 ? null : urls[randomInt(urls.length)]!;
     };
+    /** Requests in flight per API process URL: an API process is killed while it is answering one. */
+    const inFlight = new Map<string, number>();
     /** Sends until a 2xx; null when it gave up (90 s). */
     const untilAcked = async (send: (api: string) => Promise<Response>): Promise<Response | null> => {
       const until = Date.now() + 90_000;
@@ -217,8 +223,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           await sleep(100);
           continue;
         }
+        inFlight.set(api, (inFlight.get(api) ?? 0) + 1);
         try {
-          const response = await send(api);
+          const response = await send(api).finally(() => inFlight.set(api, inFlight.get(api)! - 1));
           if (response.status >= 200 && response.status < 300) return response;
           await response.arrayBuffer();
           if (response.status < 500 && response.status !== 429) throw new Error(`refused with ${response.status}`);
@@ -256,6 +263,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
         const { id } = (await response.json()) as { id: string };
         acked.push({ kind: 'upload', providerCallId, sha256: sha256(audio) });
+        await sleep(options.paceMs ?? 0);
         if (n % 3 === 0) {
           // A transcript import queues the analysis job (and its CRM update) on the workers.
           const imported = await untilAcked((api) =>
@@ -318,7 +326,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         }
         await response.arrayBuffer();
         acked.push({ kind: 'webhook', providerCallId: callSid, sha256: sha256(audio) });
-        await sleep(50);
+        await sleep(Math.max(50, options.paceMs ?? 0));
       }
     };
 
@@ -327,12 +335,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       ...Array.from({ length: options.webhookers ?? 2 }, webhooker),
     ];
 
-    // Chaos: kill -9 a random running process (one that has answered its health check: killing one still starting
-    // would only stall the cluster on a busy machine), restart it at once without waiting for it, repeat.
+    // Chaos: kill -9 a random serving process, restart it at once without waiting for it, repeat. The victim has
+    // answered its health check and another process of its role is serving too, so every kill lands on a process
+    // that is taking calls or running jobs and the cluster keeps working through it, as behind a load balancer
+    // (on a busy 2-core machine a restart takes 15 s or more; killing processes still starting only stalls it).
     const killsByRole = { api: 0, worker: 0 };
+    let killsMidRequest = 0;
     for (let kill = 1; kill <= options.kills; kill++) {
       await sleep(randomInt(options.minGapMs ?? 1_000, (options.maxGapMs ?? 3_000) + 1));
       const victim = await pickRunning(cluster);
+      if (victim.role === 'api') {
+        // Land the kill inside a request (within 3 s; the clients pause between calls).
+        const waitUntil = Date.now() + 3_000;
+        while ((inFlight.get(victim.url) ?? 0) === 0 && Date.now() < waitUntil) await sleep(5);
+        if ((inFlight.get(victim.url) ?? 0) > 0) killsMidRequest++;
+      }
       await cluster.kill9(victim.name);
       killsByRole[victim.role]++;
       await cluster.start(victim.name, false);
@@ -375,17 +392,21 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     let lost = 0;
     let doubled = 0;
     let mismatches = 0;
-    const api = cluster.get('api-1').url;
-    for (const call of acked) {
-      const row = byProviderId.get(call.providerCallId);
-      if (!row) {
-        lost++;
-        continue;
-      }
-      if (row.n !== 1) doubled++;
-      const played = await fetch(`${api}/api/v1/calls/${row.id}/audio`, { headers: { Authorization: `Bearer ${admin}` } });
-      const bytes = new Uint8Array(await played.arrayBuffer());
-      if (played.status !== 200 || sha256(bytes) !== call.sha256) mismatches++;
+    const apis = cluster.processes.filter((p) => p.role === 'api').map((p) => p.url);
+    for (let from = 0; from < acked.length; from += 8) {
+      await Promise.all(
+        acked.slice(from, from + 8).map(async (call, i) => {
+          const row = byProviderId.get(call.providerCallId);
+          if (!row) {
+            lost++;
+            return;
+          }
+          if (row.n !== 1) doubled++;
+          const played = await fetch(`${apis[i % apis.length]!}/api/v1/calls/${row.id}/audio`, { headers: { Authorization: `Bearer ${admin}` } });
+          const bytes = new Uint8Array(await played.arrayBuffer());
+          if (played.status !== 200 || sha256(bytes) !== call.sha256) mismatches++;
+        }),
+      );
     }
     const jobs = Object.fromEntries(
       (await sql.query<{ status: string; n: number }>('SELECT status, COUNT(*)::int AS n FROM jobs GROUP BY status')).rows.map((r) => [r.status, r.n]),
@@ -418,6 +439,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     return {
       kills: options.kills,
       killsByRole,
+      killsMidRequest,
       durationS: Math.round((Date.now() - started) / 1000),
       acknowledged: { uploads: acked.filter((a) => a.kind === 'upload').length, webhooks: acked.filter((a) => a.kind === 'webhook').length, transcripts },
       retriedAttempts: retried,
@@ -450,16 +472,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** A random ready process; processes that exited by themselves are restarted meanwhile. Throws after 180 s of none. */
+/**
+ * A random ready process while another of its role is ready too (waits until there is one); processes that exited
+ * by themselves are restarted meanwhile. Throws after 180 s without one.
+ */
 async function pickRunning(cluster: HubCluster): Promise<ClusterProcess> {
   const until = Date.now() + 180_000;
   while (Date.now() < until) {
     for (const p of cluster.processes) if (p.child === null) await cluster.start(p.name, false);
     const ready = cluster.readyProcesses();
-    if (ready.length > 0) return ready[randomInt(ready.length)]!;
+    const eligible = ready.filter((p) => ready.some((other) => other !== p && other.role === p.role));
+    if (eligible.length > 0) return eligible[randomInt(eligible.length)]!;
     await sleep(100);
   }
-  throw new Error(`no process ready for 180 s:\n${cluster.processes.map((p) => `${p.name}\n${p.tail.join('\n')}`).join('\n')}`);
+  throw new Error(`no process to kill for 180 s:\n${cluster.processes.map((p) => `${p.name}\n${p.tail.join('\n')}`).join('\n')}`);
 }
 
 async function waitAllReady(cluster: HubCluster): Promise<void> {
@@ -488,6 +514,42 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
  * the key store, and `*.tmp` files anywhere under the data folder.
  */
 async function countOrphans(open: () => Promise<Hub>, dataDir: string, calls: readonly { id: string; rec_key_id: string | null }[]): Promise<Orphans> {
+  // s3rver lists a bucket by walking its folder file by file and answers 500 when a file goes away under the walk
+  // (its own late cleanup of a request whose client was killed); a real S3 lists atomically. Three tries, 2 s apart.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await countOrphansOnce(open, dataDir, calls);
+    } catch (error) {
+      if (attempt >= 3) throw new Error(`counting orphans failed: ${(error as Error).message}; s3rver files: ${describeS3rverFiles()}`, { cause: error });
+      await sleep(2_000);
+    }
+  }
+}
+
+/** What in s3rver's folders would make it answer a listing with 500 (a metadata file that is not JSON). */
+function describeS3rverFiles(): string {
+  const found: string[] = [];
+  for (const top of readdirSync(tmpdir()).filter((name) => name.startsWith('callsight-s3rver-'))) {
+    const root = join(tmpdir(), top);
+    for (const name of readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+      const path = join(root, name);
+      if (name.endsWith('._S3rver_metadata.json')) {
+        try {
+          JSON.parse(readFileSync(path, 'utf8'));
+        } catch (error) {
+          found.push(`${name}: ${(error as Error).message}: ${JSON.stringify(readFileSync(path, 'utf8').slice(0, 300))}`);
+        }
+      }
+      if (name.endsWith('._S3rver_object.md5')) {
+        const md5 = readFileSync(path, 'utf8');
+        if (!/^[0-9a-f]{32}$/.test(md5)) found.push(`${name}: md5 ${JSON.stringify(md5.slice(0, 80))}`);
+      }
+    }
+  }
+  return found.length === 0 ? 'nothing odd' : found.slice(0, 10).join('; ');
+}
+
+async function countOrphansOnce(open: () => Promise<Hub>, dataDir: string, calls: readonly { id: string; rec_key_id: string | null }[]): Promise<Orphans> {
   const hub = await open();
   try {
     const callIds = new Set(calls.map((c) => c.id));
@@ -521,7 +583,7 @@ function countTempFiles(dir: string): number {
 /** The report as the lines `npm run chaos` and the test print. */
 export function formatChaosReport(report: ChaosReport): string {
   const lines = [
-    `chaos: ${report.kills} kill -9 (${report.killsByRole.api} api, ${report.killsByRole.worker} worker) in ${report.durationS} s; audio ${report.audioStore}; keys ${report.keyStore}`,
+    `chaos: ${report.kills} kill -9 (${report.killsByRole.api} api, ${report.killsMidRequest} of them mid-request; ${report.killsByRole.worker} worker) in ${report.durationS} s; audio ${report.audioStore}; keys ${report.keyStore}`,
     `  calls acknowledged  ${report.acknowledged.uploads + report.acknowledged.webhooks} (${report.acknowledged.uploads} uploads, ${report.acknowledged.webhooks} webhooks; ${report.acknowledged.transcripts} transcripts imported)`,
     `  client retries      ${report.retriedAttempts} attempts retried; ${report.unacknowledged} sends never acknowledged`,
     `  lost                ${report.lost}   (goal 0)`,
