@@ -444,7 +444,8 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
     }
     await app.locator('.cs-qa-submit').click();
     await app.locator('[data-testid="qa-submitted"]').waitFor({ timeout: 20_000 });
-    expect(await app.locator('.cs-qa-result').textContent()).toContain(SECOND_REVIEWER);
+    // The evaluations are read again once the score is in: the blind is lifted when that answer arrives.
+    await expect.poll(() => app.locator('.cs-qa-result').textContent(), { timeout: 20_000 }).toContain(SECOND_REVIEWER);
     await shot(page, 'blind-after-submit', app);
     expect(problems).toEqual([]);
     await page.close();
@@ -500,8 +501,9 @@ describe('QA review panel in the Zendesk ticket sidebar', () => {
         expect(await app.locator('.cs-qa-queue').count()).toBe(0);
         const agentToken = await hub.hub.tokens.issue({ tenantId: 'demo', userId: `zendesk:${AGENT_USER}`, role: 'agent', agentId, teams: [], queues: [], ttlS: 600 });
         const own = await api<{ items: CallSummary[] }>('GET', `/api/v1/calls?customerPhone=${encodeURIComponent(requester.phone)}&limit=25`, agentToken);
-        const listed = await app.locator('[role="option"]').evaluateAll((options) => options.map((option) => option.id.replace(/^cs-call-/, '')));
-        expect(listed).toEqual(own.body.items.map((call) => call.id));
+        // The heading shows before the list has loaded: wait for the list the hub gives this agent.
+        const listed = () => app.locator('[role="option"]').evaluateAll((options) => options.map((option) => option.id.replace(/^cs-call-/, '')));
+        await expect.poll(listed, { timeout: 20_000 }).toEqual(own.body.items.map((call) => call.id));
         expect(await seriousAxeViolations(app)).toEqual([]);
         await shot(page, `agent-history-${locale}-${width}`, app);
         expect(problems).toEqual([]);
