@@ -12,7 +12,7 @@ import { computeTwilioSignature } from '../../adapters/telephony/twilio';
 import { loadConfig } from '../../bin/config';
 import { buildHubHttp, openHub, type Hub } from '../../bin/hub';
 import { CAPABILITIES, type Capability } from '../../bin/capabilities';
-import { serveOnLoopback, type LoopbackHttp } from './loopback-http';
+import { serveOnLoopback, type LoopbackHttp } from '../support/loopback-http';
 
 /**
  * `callsight import --from twilio|dir` and `callsight completeness` as an operator runs them: child processes on the

@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { getResponse, type RequestHandler } from 'msw';
 
 /**
- * msw handlers (test/fakes/*.ts, shaped as each vendor documents its API) served over real loopback HTTP, for a
- * `callsight` child process that msw in the test process cannot intercept. `origin` is the URL the handlers were
- * written for (https://api.twilio.com); requests are matched as if sent there. `delayMs` holds each answer back by
- * that long, so a test can interrupt a child mid-run.
+ * msw handlers (test/fakes/*.ts, shaped as each vendor documents its API) served over real loopback HTTP, for the
+ * hub's child processes (`callsight` CLI runs, chaos cluster processes) that msw in the test process cannot
+ * intercept. `origin` is the URL the handlers were written for (https://api.twilio.com); requests are matched as if
+ * sent there (default: the server's own URL). `port` picks the port (default: a free one). `delayMs` holds each
+ * answer back by that long, so a test can interrupt a child mid-run.
  */
 export interface LoopbackHttp {
   readonly url: string;
@@ -15,8 +16,12 @@ export interface LoopbackHttp {
   close(): Promise<void>;
 }
 
-export async function serveOnLoopback(handlers: readonly RequestHandler[], options: { readonly origin: string; readonly delayMs?: (path: string) => number }): Promise<LoopbackHttp> {
+export async function serveOnLoopback(
+  handlers: readonly RequestHandler[],
+  options: { readonly origin?: string; readonly port?: number; readonly delayMs?: (path: string) => number } = {},
+): Promise<LoopbackHttp> {
   const unhandled: string[] = [];
+  let own = '';
   const server: Server = createServer((req, res) => {
     void (async () => {
       const chunks: Buffer[] = [];
@@ -28,7 +33,7 @@ export async function serveOnLoopback(handlers: readonly RequestHandler[], optio
       const path = req.url ?? '/';
       const wait = options.delayMs?.(path) ?? 0;
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const response = await getResponse([...handlers], new Request(`${options.origin}${path}`, { method, headers, ...(body ? { body } : {}) }));
+      const response = await getResponse([...handlers], new Request(`${options.origin ?? own}${path}`, { method, headers, ...(body ? { body } : {}) }));
       if (!response) {
         unhandled.push(`${method} ${path}`);
         res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"unhandled by the fake"}');
@@ -45,9 +50,10 @@ export async function serveOnLoopback(handlers: readonly RequestHandler[], optio
       res.end((error as Error).name);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  own = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: own,
     unhandled,
     close: () =>
       new Promise<void>((resolve) => {
