@@ -8,7 +8,7 @@ import { setupServer } from 'msw/node';
 import { createOpenAiTranscriptionsFake, FAKE_OPENAI_BASE_URL } from '../fakes/openai-transcriptions.fake';
 import { synthesizeCallWav, synthesizeSilentMp3 } from '../support/audio-fixtures';
 import { twilioHandlers, type FakeTwilioState } from '../fakes/twilio-api.fake';
-import { computeTwilioSignature } from '../../adapters/telephony/twilio';
+import { postRecordingCallback, recordingCallbackForm } from '../support/twilio-callback';
 import { loadConfig } from '../../bin/config';
 import { buildHubHttp, openHub, type Hub } from '../../bin/hub';
 import { CAPABILITIES, type Capability } from '../../bin/capabilities';
@@ -61,16 +61,8 @@ const mediaRequests = (recording?: string) =>
 
 /** Twilio's recording status callback, signed with the account's token, then the live hub's fetch job. */
 async function deliverLive(n: number): Promise<void> {
-  const form: [string, string][] = [
-    ['AccountSid', ACCOUNT], ['CallSid', sid('CA', n)], ['RecordingSid', sid('RE', n)],
-    ['RecordingUrl', `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${sid('RE', n)}`], ['RecordingStatus', 'completed'],
-  ];
-  const target = `${url}/api/v1/webhooks/twilio/recording`;
-  const response = await fetch(target, {
-    method: 'POST',
-    body: new URLSearchParams(form).toString(),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': computeTwilioSignature(TOKEN, target, form) },
-  });
+  const form = recordingCallbackForm({ accountSid: ACCOUNT, callSid: sid('CA', n), recordingSid: sid('RE', n) });
+  const response = await postRecordingCallback(`${url}/api/v1/webhooks/twilio/recording`, TOKEN, form);
   expect(response.status).toBe(202);
   shiftMs += 60_000; // past the fetch job's first delay
   await hub.jobs.drain();

@@ -7,7 +7,7 @@ import { http, HttpResponse } from 'msw';
 import type { FastifyInstance } from 'fastify';
 import { synthesizeCallWav } from '../support/audio-fixtures';
 import { twilioHandlers, type FakeTwilioState } from '../fakes/twilio-api.fake';
-import { computeTwilioSignature } from '../../adapters/telephony/twilio';
+import { postRecordingCallback, recordingCallbackForm } from '../support/twilio-callback';
 import { loadConfig } from '../../bin/config';
 import { buildHubHttp, openHub, type Hub } from '../../bin/hub';
 import { CAPABILITIES, type Capability } from '../../bin/capabilities';
@@ -37,16 +37,8 @@ let capabilities: Capability[];
 let url: string;
 
 async function deliverLive(n: number): Promise<void> {
-  const form: [string, string][] = [
-    ['AccountSid', ACCOUNT], ['CallSid', sid('CA', n)], ['RecordingSid', sid('RE', n)],
-    ['RecordingUrl', `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${sid('RE', n)}`], ['RecordingStatus', 'completed'],
-  ];
-  const target = `${url}/api/v1/webhooks/twilio/recording`;
-  const response = await fetch(target, {
-    method: 'POST',
-    body: new URLSearchParams(form).toString(),
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': computeTwilioSignature(TOKEN, target, form) },
-  });
+  const form = recordingCallbackForm({ accountSid: ACCOUNT, callSid: sid('CA', n), recordingSid: sid('RE', n) });
+  const response = await postRecordingCallback(`${url}/api/v1/webhooks/twilio/recording`, TOKEN, form);
   expect(response.status).toBe(202);
   await hub.jobs.drain();
 }

@@ -10,7 +10,7 @@ import { twilioHandlers, type FakeTwilioState } from '../fakes/twilio-api.fake';
 import { contactRecord, firehoseDelivery, recordingKeyOf, s3Handlers, type FakeS3State } from '../fakes/aws-connect.fake';
 import { createOpenAiTranscriptionsFake, FAKE_OPENAI_BASE_URL } from '../fakes/openai-transcriptions.fake';
 import { createZendeskFake } from '../fakes/zendesk-api.fake';
-import { computeTwilioSignature } from '../../adapters/telephony/twilio';
+import { postRecordingCallback, recordingCallbackForm } from '../support/twilio-callback';
 import { ASTERISK_MASTER_COLUMNS } from '../../adapters/telephony/pbx';
 import { DEFAULT_FIELD_KEYS } from '../../adapters/crm/zendesk';
 import { loadConfig } from '../../bin/config';
@@ -88,16 +88,8 @@ const SOURCES: { readonly name: string; readonly provider: string; ingest(): Pro
       const audio = synthesizeCallWav({ durationS: 6, seed: 'capture-twilio' });
       twilio.calls.set(callSid, { sid: callSid, from: '+14155550100', to: 'client:a-emma', direction: 'inbound', startTime: new Date(nowMs - 60_000), durationS: 6 });
       twilio.recordings.set(recordingSid, audio);
-      const form: [string, string][] = [
-        ['AccountSid', TWILIO_ACCOUNT], ['CallSid', callSid], ['RecordingSid', recordingSid],
-        ['RecordingUrl', `https://api.twilio.com/2010-04-01/Accounts/${TWILIO_ACCOUNT}/Recordings/${recordingSid}`], ['RecordingStatus', 'completed'],
-      ];
-      const target = `${url}/api/v1/webhooks/twilio/recording`;
-      const response = await fetch(target, {
-        method: 'POST',
-        body: new URLSearchParams(form).toString(),
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': computeTwilioSignature(TWILIO_TOKEN, target, form) },
-      });
+      const form = recordingCallbackForm({ accountSid: TWILIO_ACCOUNT, callSid, recordingSid });
+      const response = await postRecordingCallback(`${url}/api/v1/webhooks/twilio/recording`, TWILIO_TOKEN, form);
       expect(response.status).toBe(202);
       await runJobs();
       const call = await hub.calls.findByProviderCallId(TENANT, 'twilio', callSid);

@@ -19,7 +19,7 @@ import { loadConfig } from '../../../bin/config';
 import { openHub, type Hub } from '../../../bin/hub';
 import { cliActor } from '../../../app/shared/actor';
 import { crmUseCasesOf } from '../../../bin/wiring/zendesk.wiring';
-import { computeTwilioSignature } from '../../../adapters/telephony/twilio';
+import { postRecordingCallback, recordingCallbackForm } from '../twilio-callback';
 import { synthesizeCallWav } from '../../../bin/seed/synth-audio';
 import { createTestDatabase, dropTestDatabase } from '../../contracts/support/databases';
 import type { FakeTwilioState } from '../../fakes/twilio-api.fake';
@@ -299,27 +299,20 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const recordingSid = 'RE' + String(n).padStart(32, '0');
         twilioState.calls.set(callSid, { sid: callSid, from: `+86138${String(n).padStart(8, '0')}`, to: 'client:a-1', direction: 'inbound', startTime: new Date(Date.now() - 60_000), durationS: 3 + (n % 8) });
         twilioState.recordings.set(recordingSid, audio);
-        // https://www.twilio.com/docs/voice/api/recording#recordingstatuscallback
-        const form: [string, string][] = [
-          ['AccountSid', ACCOUNT],
-          ['CallSid', callSid],
-          ['RecordingSid', recordingSid],
-          ['RecordingUrl', `https://api.twilio.com/2010-04-01/Accounts/${ACCOUNT}/Recordings/${recordingSid}`],
-          ['RecordingStatus', 'completed'],
-          ['RecordingDuration', String(3 + (n % 8))],
-          ['RecordingChannels', '1'],
-          ['RecordingStartTime', new Date().toUTCString().replace('GMT', '+0000')],
-          ['RecordingSource', 'RecordVerb'],
-        ];
-        const response = await untilAcked((api) => {
-          const url = `${api}/api/v1/webhooks/twilio/recording`;
-          return fetch(url, {
-            method: 'POST',
-            body: new URLSearchParams(form).toString(),
-            headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Twilio-Signature': computeTwilioSignature(TWILIO_TOKEN, url, form) },
-            signal: AbortSignal.timeout(20_000),
-          });
+        const form = recordingCallbackForm({
+          accountSid: ACCOUNT,
+          callSid,
+          recordingSid,
+          extra: [
+            ['RecordingDuration', String(3 + (n % 8))],
+            ['RecordingChannels', '1'],
+            ['RecordingStartTime', new Date().toUTCString().replace('GMT', '+0000')],
+            ['RecordingSource', 'RecordVerb'],
+          ],
         });
+        const response = await untilAcked((api) =>
+          postRecordingCallback(`${api}/api/v1/webhooks/twilio/recording`, TWILIO_TOKEN, form, AbortSignal.timeout(20_000)),
+        );
         if (!response) {
           unacknowledged++;
           continue;
